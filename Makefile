@@ -1,0 +1,147 @@
+# asidl: MIDL-compatible IDL compiler and DCE/RPC runtime for Linux.
+#
+#   make                 build build/bin/asidl and the runtime library
+#   make check           install missing dependencies, build, run every test suite
+#   make demo            install missing dependencies, build, run the example
+#   make install PREFIX=/usr/local [DESTDIR=...]
+#   make update-golden   rewrite testdata/ expected outputs (review the diff before committing)
+#   make clean
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+
+CC       ?= cc
+FLEX     ?= flex
+BISON    ?= bison
+WARN     := -Wall -Wextra -Werror
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -D_GNU_SOURCE
+LDFLAGS  ?=
+
+B := build
+VERSION := 0.1.0
+SOVERSION := 0
+
+# ---- compiler ----------------------------------------------------------------------------
+
+COMPILER_SRC := $(sort $(wildcard compiler/*.c))
+GRAMMAR_Y    := $(sort $(wildcard grammar/*.y))
+GRAMMAR_L    := $(sort $(wildcard grammar/*.l))
+GRAMMAR_C    := $(patsubst grammar/%.y,$(B)/gen/%.tab.c,$(GRAMMAR_Y)) \
+                $(patsubst grammar/%.l,$(B)/gen/%.yy.c,$(GRAMMAR_L))
+GRAMMAR_H    := $(GRAMMAR_C:.c=.h)
+COMPILER_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(COMPILER_SRC)) \
+                $(patsubst $(B)/gen/%.c,$(B)/obj/gen/%.o,$(GRAMMAR_C))
+
+# The directory asidl searches after -I for its own standard imports (unknwn.idl, wtypes.idl, ...):
+# an installed asidl finds <exe>/../share/asidl/idl, a build-tree asidl the source tree's copy.
+IDL_DIR_BUILD   := $(CURDIR)/runtime/idl
+IDL_DIR_INSTALL := $(DATADIR)/asidl/idl
+
+ASIDL := $(B)/bin/asidl
+
+# ---- runtime -----------------------------------------------------------------------------
+
+RUNTIME_SRC := $(sort $(wildcard runtime/src/*.c))
+RUNTIME_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(RUNTIME_SRC))
+RUNTIME_PIC := $(patsubst %.c,$(B)/obj/pic/%.o,$(RUNTIME_SRC))
+RUNTIME_CFLAGS := -Iruntime/include -Iruntime/src -pthread $(shell pkg-config --cflags libffi 2>/dev/null)
+RUNTIME_LIBS   := -pthread $(shell pkg-config --libs libffi 2>/dev/null || echo -lffi)
+LIBA  := $(B)/lib/libasidlrt.a
+LIBSO := $(B)/lib/libasidlrt.so.$(VERSION)
+
+.PHONY: all tests check demo install clean update-golden deps
+all: $(ASIDL) $(if $(RUNTIME_SRC),$(LIBA) $(LIBSO))
+
+$(ASIDL): $(COMPILER_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+
+$(B)/obj/compiler/%.o: compiler/%.c | $(GRAMMAR_H)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Icompiler -I$(B)/gen -DASIDL_IDL_DIR='"$(IDL_DIR_BUILD)"' -MMD -MP -c -o $@ $<
+
+# Generated scanner and parser: compiled with the same warnings as our own code.
+$(B)/obj/gen/%.o: $(B)/gen/%.c | $(GRAMMAR_H)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Icompiler -I$(B)/gen -Igrammar -MMD -MP -c -o $@ $<
+
+$(B)/gen/%.tab.c $(B)/gen/%.tab.h: grammar/%.y
+	@mkdir -p $(@D)
+	$(BISON) -Wall -Werror --defines=$(B)/gen/$*.tab.h -o $(B)/gen/$*.tab.c $<
+
+$(B)/gen/%.yy.c $(B)/gen/%.yy.h: grammar/%.l
+	@mkdir -p $(@D)
+	$(FLEX) --header-file=$(B)/gen/$*.yy.h -o $(B)/gen/$*.yy.c $<
+
+$(LIBA): $(RUNTIME_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(LIBSO): $(RUNTIME_PIC)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,libasidlrt.so.$(SOVERSION) $(if $(wildcard runtime/src/libasidlrt.map),-Wl$(,)--version-script=runtime/src/libasidlrt.map) \
+	    $(LDFLAGS) -o $@ $^ $(RUNTIME_LIBS)
+	ln -sf libasidlrt.so.$(VERSION) $(B)/lib/libasidlrt.so.$(SOVERSION)
+	ln -sf libasidlrt.so.$(SOVERSION) $(B)/lib/libasidlrt.so
+
+, := ,
+
+$(B)/obj/runtime/%.o: runtime/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(RUNTIME_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/obj/pic/runtime/%.o: runtime/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(RUNTIME_CFLAGS) -fPIC -fvisibility=hidden -DASIDL_BUILDING_SHARED -MMD -MP -c -o $@ $<
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# ---- tests, demo -------------------------------------------------------------------------
+
+# Unit-test programs: tests/unit/test_*.c, each linked with the static runtime.
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+
+$(B)/tests/%: tests/unit/%.c $(LIBA) tests/unit/test.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(RUNTIME_CFLAGS) -Itests/unit -MMD -MP -o $@ $< $(LIBA) $(RUNTIME_LIBS)
+
+tests: all $(UNIT_BIN)
+
+# Installs missing Debian packages first (does nothing when all are present).
+deps:
+	@scripts/install-deps
+
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@tests/run-all.sh
+
+update-golden: $(ASIDL)
+	@ASIDL_UPDATE_GOLDEN=1 tests/golden.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@examples/demo.sh
+
+# ---- install -----------------------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/asidl \
+	    $(DESTDIR)$(IDL_DIR_INSTALL) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(ASIDL) $(DESTDIR)$(BINDIR)/asidl
+	install -m 644 runtime/include/*.h $(DESTDIR)$(INCLUDEDIR)/asidl/
+	install -m 644 runtime/idl/*.idl $(DESTDIR)$(IDL_DIR_INSTALL)/
+	install -m 644 docs/asidl.1 $(DESTDIR)$(MANDIR)/man1/
+	$(if $(RUNTIME_SRC),install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/)
+	$(if $(RUNTIME_SRC),cp -P $(B)/lib/libasidlrt.so* $(DESTDIR)$(LIBDIR)/)
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
+	    asidl.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/asidl.pc
+
+clean:
+	rm -rf $(B)

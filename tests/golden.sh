@@ -1,0 +1,104 @@
+#!/bin/sh
+# Golden-file tests (cproc style): every testdata/golden/NAME.idl is compiled and each output
+# compared with NAME.<output>.expected beside it; every generated header must then compile as C
+# and C++ with gcc and clang at -Wall -Wextra -Werror.  Every testdata/errors/NAME.idl must
+# fail with exit 1 and print exactly NAME.err.
+#   NAME.opts   extra asidl options for that case (optional)
+#   NAME.acf    its ACF (read automatically, as asidl does)
+# ASIDL_UPDATE_GOLDEN=1 rewrites the expected files instead of comparing (make update-golden).
+set -u
+cd "$(dirname "$0")/.."
+top=$(pwd)
+asidl=$top/build/bin/asidl
+update=${ASIDL_UPDATE_GOLDEN:-}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok()     { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+
+compilers=""
+for c in gcc clang; do command -v $c >/dev/null 2>&1 && compilers="$compilers $c"; done
+
+for idl in testdata/golden/*.idl; do
+    [ -e "$idl" ] || continue
+    name=$(basename "$idl" .idl)
+    out=$tmp/$name
+    mkdir -p "$out"
+    opts=""
+    [ -f "testdata/golden/$name.opts" ] && opts=$(cat "testdata/golden/$name.opts")
+    # Run from the case's directory so file names in the output are relative and stable.
+    # shellcheck disable=SC2086
+    if ! (cd testdata/golden && "$asidl" $opts -out "$out" "$name.idl") > "$out.log" 2>&1; then
+        not_ok "golden $name: asidl failed"
+        sed 's/^/#   /' "$out.log"
+        continue
+    fi
+    for f in "$out"/*; do
+        base=$(basename "$f")
+        expected=testdata/golden/$base.expected
+        if [ -n "$update" ]; then
+            cp "$f" "$expected"
+        elif [ ! -f "$expected" ]; then
+            not_ok "golden $name: $base has no $expected (run make update-golden and review)"
+        elif cmp -s "$f" "$expected"; then
+            ok "golden $name: $base"
+        else
+            not_ok "golden $name: $base differs from $expected"
+            diff -u "$expected" "$f" | head -40 | sed 's/^/#   /'
+        fi
+    done
+    for expected in testdata/golden/"$name"[._]*.expected; do
+        [ -e "$expected" ] || continue
+        base=$(basename "$expected" .expected)
+        [ -e "$out/$base" ] || not_ok "golden $name: asidl no longer writes $base"
+    done
+    # Every header must compile on its own, from C and from C++.
+    for h in "$out"/*.h; do
+        [ -e "$h" ] || continue
+        hb=$(basename "$h")
+        for cc in $compilers; do
+            cxx=g++; [ "$cc" = clang ] && cxx=clang++
+            if printf '#include "%s"\nint main(void) { return 0; }\n' "$hb" |
+                $cc -std=c11 -Wall -Wextra -Werror -I"$out" -Iruntime/include -fsyntax-only -x c - > "$out.cc.log" 2>&1; then
+                ok "golden $name: $hb compiles with $cc"
+            else
+                not_ok "golden $name: $hb does not compile with $cc"
+                head -20 "$out.cc.log" | sed 's/^/#   /'
+            fi
+            if command -v $cxx >/dev/null 2>&1; then
+                if printf '#include "%s"\nint main() { return 0; }\n' "$hb" |
+                    $cxx -std=c++11 -Wall -Wextra -Werror -I"$out" -Iruntime/include -fsyntax-only -x c++ - > "$out.cc.log" 2>&1; then
+                    ok "golden $name: $hb compiles with $cxx"
+                else
+                    not_ok "golden $name: $hb does not compile with $cxx"
+                    head -20 "$out.cc.log" | sed 's/^/#   /'
+                fi
+            fi
+        done
+    done
+done
+
+for idl in testdata/errors/*.idl; do
+    [ -e "$idl" ] || continue
+    name=$(basename "$idl" .idl)
+    opts=""
+    [ -f "testdata/errors/$name.opts" ] && opts=$(cat "testdata/errors/$name.opts")
+    # shellcheck disable=SC2086
+    (cd testdata/errors && "$asidl" $opts -out "$tmp/err-$name" "$name.idl") > "$tmp/$name.err" 2>&1
+    status=$?
+    if [ -n "$update" ]; then
+        cp "$tmp/$name.err" "testdata/errors/$name.err"
+        continue
+    fi
+    if [ $status -ne 1 ]; then
+        not_ok "error $name: exit status $status, expected 1"
+        sed 's/^/#   /' "$tmp/$name.err"
+    elif cmp -s "$tmp/$name.err" "testdata/errors/$name.err"; then
+        ok "error $name"
+    else
+        not_ok "error $name: diagnostics differ"
+        diff -u "testdata/errors/$name.err" "$tmp/$name.err" | head -30 | sed 's/^/#   /'
+    fi
+done
+exit 0

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Runs every test suite and prints one summary line, "N passed, N failed".
+# Each suite prints TAP-style lines ("ok - name" / "not ok - name", details indented with '#');
+# this script only counts them, so a suite may be a shell script or a C program.
+set -u
+cd "$(dirname "$0")/.."
+
+log=build/test-results.txt
+mkdir -p build
+: > "$log"
+
+run_suite() {   # run_suite NAME COMMAND...
+    name=$1; shift
+    echo "== $name"
+    # The suite's own exit status only matters if it printed no result lines (a crash).
+    out=$("$@" 2>&1); status=$?
+    printf '%s\n' "$out" | tee -a "$log" | grep -E '^(not ok|ok|#)' || true
+    if ! printf '%s\n' "$out" | grep -qE '^(not ok|ok)( |$)'; then
+        echo "not ok - $name: suite produced no results (exit $status)" | tee -a "$log"
+        printf '%s\n' "$out" | tail -20 | sed 's/^/#   /'
+    fi
+}
+
+run_suite golden tests/golden.sh
+run_suite cli tests/cli.sh
+for t in build/tests/*; do
+    [ -x "$t" ] && [ -f "$t" ] && run_suite "$(basename "$t")" "$t"
+done
+run_suite corpus tests/corpus.sh
+
+passed=$(grep -cE '^ok( |$)' "$log")
+failed=$(grep -cE '^not ok( |$)' "$log")
+skipped=$(grep -cE '^ok .*# SKIP' "$log")
+echo
+grep -E '^not ok' "$log" | sed 's/^/FAILED: /'
+echo "$((passed - skipped)) passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
