@@ -22,7 +22,7 @@ CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -D_GNU_SOURCE
 LDFLAGS  ?=
 
-B := build
+B ?= build
 VERSION := 0.1.0
 SOVERSION := 0
 
@@ -120,10 +120,10 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory tests
-	@tests/run-all.sh
+	@B=$(B) tests/run-all.sh
 
 update-golden: $(ASIDL)
-	@ASIDL_UPDATE_GOLDEN=1 tests/golden.sh
+	@B=$(B) ASIDL_UPDATE_GOLDEN=1 tests/golden.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -9,7 +9,7 @@
 set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
-asidl=$top/build/bin/asidl
+asidl=$top/${B:-build}/bin/asidl
 update=${ASIDL_UPDATE_GOLDEN:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

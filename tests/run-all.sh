@@ -5,8 +5,9 @@
 set -u
 cd "$(dirname "$0")/.."
 
-log=build/test-results.txt
-mkdir -p build
+B=${B:-build}
+log=$B/test-results.txt
+mkdir -p "$B"
 : > "$log"
 
 run_suite() {   # run_suite NAME COMMAND...
@@ -23,7 +24,7 @@ run_suite() {   # run_suite NAME COMMAND...
 
 run_suite golden tests/golden.sh
 run_suite cli tests/cli.sh
-for t in build/tests/*; do
+for t in "$B"/tests/*; do
     [ -x "$t" ] && [ -f "$t" ] && run_suite "$(basename "$t")" "$t"
 done
 run_suite corpus tests/corpus.sh
