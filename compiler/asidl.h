@@ -348,6 +348,21 @@ Type *sym_add_type(Type *t);
 Type *sym_add_tag(Type *t);
 Decl *sym_add_value(Decl *d);
 
+/* ===================================================================== runtime_types.c */
+
+/* Names that asidl's runtime headers (runtime/include) already define, such as LONG, DWORD or
+ * GUID.  An IDL typedef of such a name is checked against the wire type recorded here (check.c)
+ * and not written to the generated header again (gen_header.c). */
+typedef struct RuntimeType {
+    const char *name;
+    const char *header;    /* the public header that defines it, e.g. "windef.h" */
+    const char *wire;      /* wire shape for diagnostics: "uint32", "struct GUID", ... */
+} RuntimeType;
+
+const RuntimeType *runtime_type_lookup(const char *name);
+/* True if an IDL typedef `typedef <target> name;` describes the same wire type. */
+bool runtime_type_matches(const RuntimeType *rt, Type *target);
+
 /* ===================================================================== options (main.c) */
 
 struct Options {
