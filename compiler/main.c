@@ -295,6 +295,23 @@ typedef struct Output {
 static Output outputs[8];
 static int n_outputs;
 
+/* -out DIR is created when missing, parents included, as build systems expect. */
+static void make_dirs(const char *dir)
+{
+    char *path = xstrdup(dir);
+    for (char *p = path + 1; ; p++) {
+        if (*p == '/' || *p == '\0') {
+            char saved = *p;
+            *p = '\0';
+            if (mkdir(path, 0777) != 0 && errno != EEXIST)
+                diag_fatal("cannot create directory '%s': %s", path, strerror(errno));
+            *p = saved;
+            if (!saved)
+                break;
+        }
+    }
+}
+
 static void write_output(const Output *o)
 {
     FILE *f = fopen(o->path, "wb");
@@ -423,6 +440,8 @@ int main(int argc, char **argv)
     if (diag_error_count())
         return 1;
 
+    if (opts.out_dir && !opts.dep_only)
+        make_dirs(opts.out_dir);
     if (!opts.dep_only)
         for (int i = 0; i < n_outputs; i++)
             write_output(&outputs[i]);
