@@ -437,6 +437,7 @@ int main(int argc, char **argv)
         return 1;
 
     generate(&prog, opts.gen_header, output_path(opts.header, ".h"), gen_header);
+    generate(&prog, opts.gen_iid && gen_iid_needed(&prog), output_path(opts.iid, "_i.c"), gen_iid);
     if (diag_error_count())
         return 1;
 
