@@ -513,7 +513,24 @@ typedef struct DeclSpec {
     Loc loc;
 } DeclSpec;
 
+/* Lists under construction keep their tail, so the grammar builds long lists (an enum of
+ * thousands of members) in linear time.  list(x) starts one (x may be NULL); add appends x
+ * and whatever is chained after it. */
 typedef struct StmtList { Stmt *head, *tail; } StmtList;
+typedef struct DeclList { Decl *head, *tail; } DeclList;
+typedef struct ExprList { Expr *head, *tail; } ExprList;
+typedef struct AttrList { Attr *head, *tail; } AttrList;
+typedef struct DtorList { Declarator *head, *tail; } DtorList;
+StmtList stmt_list(Stmt *first);
+void stmt_list_add(StmtList *l, Stmt *s);
+DeclList decl_list(Decl *first);
+void decl_list_add(DeclList *l, Decl *d);
+ExprList expr_list(Expr *first);
+void expr_list_add(ExprList *l, Expr *e);
+AttrList attr_list(Attr *first);
+void attr_list_add(AttrList *l, Attr *a);
+DtorList dtor_list(Declarator *first);
+void dtor_list_add(DtorList *l, Declarator *d);
 
 typedef struct ParseState {
     Program *prog;
@@ -536,8 +553,8 @@ typedef struct ParseState {
     const char *last_text;    /* text of the last token, for syntax errors */
     /* grammar context */
     Namespace *ns;            /* current WinRT namespace, NULL at global scope */
-    Namespace *ns_stack[32];  /* the enclosing ones, restored when a namespace body ends */
-    int ns_depth;
+    Namespace **ns_stack;     /* the enclosing ones, restored when a namespace body ends */
+    int ns_depth, ns_cap;
     Type *generic_params;     /* TY_PARAM chain in scope while parsing a WinRT generic */
 } ParseState;
 
@@ -573,7 +590,6 @@ Declarator *ast_dtor_pointer(Declarator *d, unsigned quals, Loc loc);
 Declarator *ast_dtor_array(Declarator *d, Expr *lower, Expr *dim, Loc loc);
 Declarator *ast_dtor_function(Declarator *d, Decl *params, Loc loc);
 Declarator *ast_dtor_callconv(Declarator *d, const char *callconv);
-Declarator *ast_dtor_chain(Declarator *list, Declarator *d);
 Decl *ast_varargs(Decl *params, Loc loc);
 DeclSpec ast_spec(Type *t, Loc loc);
 DeclSpec ast_decl_spec(DeclSpec *spec, unsigned quals);
@@ -616,7 +632,7 @@ Stmt *ast_cpp_quote(ParseState *ps, Loc loc, const char *raw);
 Stmt *ast_pragma(ParseState *ps, Loc loc, const char *text);
 Stmt *ast_import(ParseState *ps, Loc loc, const char *raw);
 Stmt *ast_acf_interface(ParseState *ps, Attr *attrs, const char *name, Loc loc, Stmt *body);
-Decl *ast_acf_name(Decl *list, DeclKind kind, Attr *attrs, const char *name, Loc loc);
+Decl *ast_acf_name(DeclKind kind, Attr *attrs, const char *name, Loc loc);
 Stmt *ast_acf_typedef(ParseState *ps, Loc loc, Attr *attrs, Decl *names);
 Stmt *ast_acf_operation(ParseState *ps, Attr *attrs, const char *name, Loc loc, Decl *params);
 
