@@ -401,7 +401,7 @@ static bool same_args(Attr *a, Attr *b)
 
 /* One attribute list in one place: placement, ACF or IDL, duplicates, conflicting pointer
  * kinds, and the "no effect yet" warning. */
-static void check_attr_list(Attr *list, unsigned place, const char *what)
+static void check_attr_list(Attr *list, unsigned place)
 {
     Attr *ptr_attr = NULL;
     for (Attr *a = list; a; a = a->next) {
@@ -409,8 +409,7 @@ static void check_attr_list(Attr *list, unsigned place, const char *what)
             continue;
         const AttrRule *r = &attr_rules[a->kind];
         if (!(r->places & place)) {
-            diag_error(a->loc, "attribute '%s' cannot be applied to %s%s", attr_name(a->kind), place_name(place),
-                       what ? what : "");
+            diag_error(a->loc, "attribute '%s' cannot be applied to %s", attr_name(a->kind), place_name(place));
             continue;
         }
         if (a->from_acf && !(r->flags & F_ACF)) {
@@ -601,6 +600,12 @@ static void check_decl_shape(Attr *attrs, Type *type, const char *name, Loc loc)
                                attr_name(a->kind), n);
                     break;
                 }
+                Type *lv = strip(level);
+                if ((a->kind == ATTR_SIZE_IS || a->kind == ATTR_MAX_IS) && e->kind != EXPR_EMPTY &&
+                    lv->kind == TY_ARRAY && lv->u.arr.dim) {
+                    diag_error(a->loc, "'[%s]' on '%s', an array whose size is fixed", attr_name(a->kind), n);
+                    break;
+                }
                 level = pointee(level);
             }
             break;
@@ -708,12 +713,12 @@ static void check_decl(Decl *d, unsigned place);
 
 static void check_record(Type *t)
 {
-    check_attr_list(t->attrs, t->kind == TY_ENUM ? P_ENUM : P_RECORD, NULL);
+    check_attr_list(t->attrs, t->kind == TY_ENUM ? P_ENUM : P_RECORD);
     check_attr_values(t->attrs, NULL, t->name);
     check_type_attr_args(t->attrs);
     if (t->kind == TY_ENUM) {
         for (Decl *d = t->u.rec.fields; d; d = d->next)
-            check_attr_list(d->attrs, P_ENUMERATOR, NULL);
+            check_attr_list(d->attrs, P_ENUMERATOR);
         return;
     }
     if (t->kind == TY_ENCUNION && t->u.rec.discrim)
@@ -783,7 +788,7 @@ static void check_type_defs(Type *t)
 
 static void check_decl(Decl *d, unsigned place)
 {
-    check_attr_list(d->attrs, place, NULL);
+    check_attr_list(d->attrs, place);
     check_attr_values(d->attrs, d->type, d->name);
     check_type_attr_args(d->attrs);
     if (place == P_PARAM || place == P_FIELD)
@@ -793,7 +798,7 @@ static void check_decl(Decl *d, unsigned place)
 
 static void check_function_decl(Decl *d)
 {
-    check_attr_list(d->attrs, P_FUNC, NULL);
+    check_attr_list(d->attrs, P_FUNC);
     check_attr_values(d->attrs, NULL, d->name);
     if (!d->type || d->type->kind != TY_FUNCTION)
         return;
@@ -818,7 +823,7 @@ static void check_function_decl(Decl *d)
     for (Decl *p = d->type->u.fn.params; p; p = p->next) {
         check_decl(p, P_PARAM);
         Type *pt = strip(p->type);
-        if (pt && pt->kind == TY_VOID && (p->name || d->type->u.fn.params->next))
+        if (pt && pt->kind == TY_VOID)
             diag_error(p->loc, "parameter '%s' has type void", p->name ? p->name : "(unnamed)");
     }
 }
@@ -949,12 +954,17 @@ static void check_remote_var(Decl *d, const char *role, bool is_param)
 static void check_remote_type(Type *t, Decl *user, const char *role)
 {
     const char *n = user && user->name ? user->name : "(unnamed)";
+    Loc loc = user ? user->loc : t->loc;
+    if (user && attr_has(user->attrs, ATTR_IID_IS))
+        return;   /* void ** made an interface pointer by [iid_is] */
     for (int steps = 0; t && steps < 1000; steps++) {
         if (t->kind == TY_ALIAS) {
-            /* types the user marshals or transmits as something else are taken on trust */
+            /* types the user marshals or transmits as something else are taken on trust, and
+             * HANDLE (void *) is sent as the opaque value it is, as MIDL and widl do */
             if (attr_has(t->attrs, ATTR_WIRE_MARSHAL) || attr_has(t->attrs, ATTR_USER_MARSHAL) ||
                 attr_has(t->attrs, ATTR_TRANSMIT_AS) || attr_has(t->attrs, ATTR_REPRESENT_AS) ||
-                attr_has(t->attrs, ATTR_CONTEXT_HANDLE) || attr_has(t->attrs, ATTR_HANDLE))
+                attr_has(t->attrs, ATTR_CONTEXT_HANDLE) || attr_has(t->attrs, ATTR_HANDLE) ||
+                (t->name && strcmp(t->name, "HANDLE") == 0))
                 return;
             t = t->u.alias.target;
             continue;
@@ -963,8 +973,7 @@ static void check_remote_type(Type *t, Decl *user, const char *role)
         case TY_POINTER: {
             Type *r = strip(t->u.ptr.ref);
             if (r && r->kind == TY_VOID && !is_context_handle(t, user ? user->attrs : NULL)) {
-                diag_error(user ? user->loc : t->loc, "%s '%s' is a 'void *', which cannot be sent (what does it point to?)",
-                           role, n);
+                diag_error(loc, "%s '%s' is a 'void *', which cannot be sent (what does it point to?)", role, n);
                 return;
             }
             if (r && (r->kind == TY_INTERFACE || r->kind == TY_DISPINTERFACE))
@@ -976,36 +985,47 @@ static void check_remote_type(Type *t, Decl *user, const char *role)
             t = t->u.arr.elem;
             continue;
         case TY_FUNCTION:
-            diag_error(user ? user->loc : t->loc, "%s '%s' is a function pointer, which cannot be sent", role, n);
+            diag_error(loc, "%s '%s' is a function pointer, which cannot be sent", role, n);
             return;
         case TY_STRUCT:
         case TY_UNION:
         case TY_ENCUNION:
             if (!t->defined) {
-                diag_error(user ? user->loc : t->loc, "%s '%s' has incomplete type '%s'", role, n, describe_type(t));
+                diag_error(loc, "%s '%s' has incomplete type '%s'", role, n, describe_type(t));
                 return;
             }
             if (seen_add(&remote_checked, t)) {
                 for (Decl *f = t->u.rec.fields; f; f = f->next) {
                     if (f->bits)
-                        diag_error(f->loc, "field '%s' of %s is a bit-field, which cannot be sent", f->name ? f->name : "",
-                                   describe_type(t));
+                        diag_error(f->loc, "field '%s' of %s is a bit-field, which cannot be sent",
+                                   f->name ? f->name : "", describe_type(t));
                     check_remote_var(f, t->kind == TY_STRUCT ? "field" : "union arm", false);
                 }
             }
             return;
         case TY_ENUM:
             if (!t->defined)
-                diag_error(user ? user->loc : t->loc, "%s '%s' has incomplete type '%s'", role, n, describe_type(t));
+                diag_error(loc, "%s '%s' has incomplete type '%s'", role, n, describe_type(t));
             return;
         case TY_INTERFACE:
         case TY_DISPINTERFACE:
-            diag_error(user ? user->loc : t->loc, "%s '%s' is an interface by value; pass a pointer to it", role, n);
+            diag_error(loc, "%s '%s' is an interface by value; pass a pointer to it", role, n);
             return;
         default:
             return;
         }
     }
+}
+
+/* A context handle passed by value: its type is one, or [context_handle] marks a void *. */
+static bool is_context_handle_value(Decl *p)
+{
+    if (alias_chain_has(p->type, ATTR_CONTEXT_HANDLE))
+        return true;
+    if (!attr_has(p->attrs, ATTR_CONTEXT_HANDLE))
+        return false;
+    Type *t = strip(p->type);
+    return !(t && t->kind == TY_POINTER && strip(t->u.ptr.ref) && strip(t->u.ptr.ref)->kind == TY_POINTER);
 }
 
 static void check_remote_param(Remote *r, Decl *p, bool is_last)
@@ -1015,31 +1035,24 @@ static void check_remote_param(Remote *r, Decl *p, bool is_last)
     Type *t = strip(p->type);
     if (!t)
         return;
-    bool ctx = is_context_handle(p->type, p->attrs);
     if (!in && !out && in_main_file(p->loc))
         diag_warning(p->loc, WARN_PEDANTIC, "parameter '%s' has no [in] or [out]; [in] assumed", n);
     if (out) {
-        if (t->kind != TY_POINTER && t->kind != TY_ARRAY) {
+        Type *r2 = t->kind == TY_POINTER ? strip(t->u.ptr.ref) : NULL;
+        if (t->kind != TY_POINTER && t->kind != TY_ARRAY)
             diag_error(p->loc, "'[out]' parameter '%s' is not a pointer", n);
-        } else if (t->kind == TY_POINTER) {
-            Type *r2 = strip(t->u.ptr.ref);
-            bool ctx_is_self = ctx && !alias_chain_has(t->u.ptr.ref, ATTR_CONTEXT_HANDLE) &&
-                               !(attr_has(p->attrs, ATTR_CONTEXT_HANDLE) && r2 && r2->kind == TY_POINTER);
-            if (r2 && (r2->kind == TY_INTERFACE || r2->kind == TY_DISPINTERFACE))
-                diag_error(p->loc, "'[out]' interface pointer '%s' must be a pointer to a pointer", n);
-            else if (ctx_is_self && alias_chain_has(p->type, ATTR_CONTEXT_HANDLE))
-                diag_error(p->loc, "'[out]' context handle '%s' must be passed by pointer", n);
-            else if (!in && (attr_has(p->attrs, ATTR_UNIQUE) || attr_has(p->attrs, ATTR_PTR)))
-                diag_error(p->loc, "'[out]'-only parameter '%s' cannot be a '[%s]' pointer; use '[in, out]' or another level of indirection",
-                           n, attr_has(p->attrs, ATTR_UNIQUE) ? "unique" : "ptr");
-            else if (!in && attr_has(p->attrs, ATTR_STRING) && !attr_has(p->attrs, ATTR_SIZE_IS) &&
-                     !attr_has(p->attrs, ATTR_MAX_IS) && !alias_chain_has(p->type, ATTR_STRING))
-                diag_error(p->loc, "'[out]' string '%s' has no size; add '[size_is]' or make it '[in, out]'", n);
-        }
-        if (is_handle_t(p->type) || (t->kind == TY_POINTER && is_handle_t(t->u.ptr.ref) && !in))
+        else if (is_context_handle_value(p))
+            diag_error(p->loc, "'[out]' context handle '%s' must be passed by pointer", n);
+        else if (r2 && (r2->kind == TY_INTERFACE || r2->kind == TY_DISPINTERFACE))
+            diag_error(p->loc, "'[out]' interface pointer '%s' must be a pointer to a pointer", n);
+        else if (r2 && is_handle_t(r2))
             diag_error(p->loc, "binding handle '%s' must be an '[in]' parameter", n);
-    } else if (ctx && t->kind != TY_POINTER) {
-        diag_error(p->loc, "context handle '%s' must be a pointer", n);
+        else if (t->kind == TY_POINTER && !in && (attr_has(p->attrs, ATTR_UNIQUE) || attr_has(p->attrs, ATTR_PTR)))
+            diag_error(p->loc, "'[out]'-only parameter '%s' cannot be a '[%s]' pointer; use '[in, out]' or another level of indirection",
+                       n, attr_has(p->attrs, ATTR_UNIQUE) ? "unique" : "ptr");
+        else if (t->kind == TY_POINTER && !in && attr_has(p->attrs, ATTR_STRING) && !attr_has(p->attrs, ATTR_SIZE_IS) &&
+                 !attr_has(p->attrs, ATTR_MAX_IS))
+            diag_error(p->loc, "'[out]' string '%s' has no size; add '[size_is]' or make it '[in, out]'", n);
     }
     if (attr_has(p->attrs, ATTR_RETVAL)) {
         if (!out)
@@ -1047,8 +1060,9 @@ static void check_remote_param(Remote *r, Decl *p, bool is_last)
         else if (!is_last)
             diag_error(p->loc, "'[retval]' parameter '%s' must be the last parameter", n);
     }
-    if (ctx && r->object)
-        diag_error(p->loc, "context handle '%s' in an object interface (context handles are for RPC interfaces)", n);
+    if (r->object && is_context_handle(p->type, p->attrs))
+        diag_error(p->loc, "context handle '%s' in object interface '%s'; context handles are for RPC interfaces", n,
+                   r->iface->name);
     check_remote_var(p, "parameter", true);
 }
 
@@ -1058,24 +1072,20 @@ static void check_remote_function(Remote *r)
     Type *fn = f->type;
     if (!fn || fn->kind != TY_FUNCTION)
         return;
-    for (Decl *p = fn->u.fn.params; p; p = p->next) {
-        Type *pt = strip(p->type);
-        if (pt && pt->kind == TY_VOID && !p->name && !p->next && p == fn->u.fn.params)
-            break;   /* f(void) */
+    for (Decl *p = fn->u.fn.params; p; p = p->next)
         check_remote_param(r, p, p->next == NULL);
-    }
     if (fn->u.fn.varargs)
         diag_error(f->loc, "operation '%s' takes a variable argument list, which cannot be sent", f->name);
     Type *ret = strip(fn->u.fn.ret);
     if (ret && ret->kind != TY_VOID) {
-        Decl rv = { .kind = DECL_PARAM, .loc = f->loc, .name = "return value", .attrs = NULL, .type = fn->u.fn.ret };
+        Decl rv = { .kind = DECL_PARAM, .loc = f->loc, .name = f->name, .attrs = f->attrs, .type = fn->u.fn.ret };
         Type *u = union_of(fn->u.fn.ret);
         if (u && u->kind == TY_UNION)
             diag_error(f->loc, "operation '%s' returns a non-encapsulated union, which has no discriminant", f->name);
         if (strip(fn->u.fn.ret)->kind == TY_POINTER && attr_has(f->attrs, ATTR_REF))
             diag_error(f->loc, "operation '%s' returns a '[ref]' pointer; return values can only be unique or full pointers",
                        f->name);
-        check_remote_type(fn->u.fn.ret, &rv, "the");
+        check_remote_type(fn->u.fn.ret, &rv, "the return value of");
     }
 }
 
@@ -1089,7 +1099,7 @@ static bool iface_is_remote(Type *t)
 static void check_interface(Type *t, bool in_library)
 {
     unsigned place = t->kind == TY_DISPINTERFACE ? P_DISP : P_IFACE;
-    check_attr_list(t->attrs, place, NULL);
+    check_attr_list(t->attrs, place);
     check_attr_values(t->attrs, NULL, t->name);
     bool object = attr_has(t->attrs, ATTR_OBJECT) || attr_has(t->attrs, ATTR_DUAL) || t->ns != NULL;
     bool main = t->file ? t->file == prog->main : in_main_file(t->loc);
@@ -1159,23 +1169,23 @@ static void check_container(Type *t, bool in_library)
         check_interface(t, in_library);
         break;
     case TY_COCLASS:
-        check_attr_list(t->attrs, P_COCLASS, NULL);
+        check_attr_list(t->attrs, P_COCLASS);
         check_attr_values(t->attrs, NULL, t->name);
         break;
     case TY_MODULE:
-        check_attr_list(t->attrs, P_MODULE, NULL);
+        check_attr_list(t->attrs, P_MODULE);
         check_attr_values(t->attrs, NULL, t->name);
         break;
     case TY_LIBRARY:
-        check_attr_list(t->attrs, P_LIBRARY, NULL);
+        check_attr_list(t->attrs, P_LIBRARY);
         check_attr_values(t->attrs, NULL, t->name);
         in_library = true;
         break;
     case TY_RUNTIMECLASS:
-        check_attr_list(t->attrs, P_RUNTIMECLASS, NULL);
+        check_attr_list(t->attrs, P_RUNTIMECLASS);
         break;
     case TY_APICONTRACT:
-        check_attr_list(t->attrs, P_APICONTRACT, NULL);
+        check_attr_list(t->attrs, P_APICONTRACT);
         break;
     default:
         break;
@@ -1218,9 +1228,9 @@ static void check_stmts(Stmt *list, bool in_library)
             for (Decl *d = s->decls; d; d = d->next) {
                 Type *alias = d->type;
                 Attr *attrs = alias && alias->kind == TY_ALIAS ? alias->attrs : d->attrs;
-                check_attr_list(attrs, P_TYPEDEF, NULL);
+                check_attr_list(attrs, P_TYPEDEF);
                 if (d->attrs && d->attrs != attrs)
-                    check_attr_list(d->attrs, P_TYPEDEF, NULL);
+                    check_attr_list(d->attrs, P_TYPEDEF);
                 Type *target = alias && alias->kind == TY_ALIAS ? alias->u.alias.target : alias;
                 check_attr_values(attrs, target, d->name);
                 check_type_attr_args(attrs);

@@ -91,8 +91,6 @@ static Map const_state;     /* Decl* -> EVAL_BUSY / EVAL_DONE / EVAL_FAILED */
 
 enum { EVAL_BUSY = 1, EVAL_DONE, EVAL_FAILED };
 
-static File *current_file;  /* the file whose statements are being walked */
-
 static void note_previous(Loc loc, const char *what, const char *name)
 {
     diag_note(loc, "previous definition of %s '%s' is here", what, name);
@@ -632,14 +630,21 @@ static bool same_file(Loc a, Loc b)
     return a.file && b.file && (a.file == b.file || strcmp(a.file, b.file) == 0);
 }
 
+/* The name a type is known by program-wide: WinRT types carry their namespace. */
+static const char *qualified(Type *t)
+{
+    return t->ns ? intern(sym_qualified_name(t->ns, t->name)) : t->name;
+}
+
 /* typedef, interface, coclass, ... share one name space. */
 static void define_type_name(Type *t, Loc loc)
 {
     if (!t->name)
         return;
-    Type *prev = map_get(&type_defs, t->name);
+    const char *key = qualified(t);
+    Type *prev = map_get(&type_defs, key);
     if (!prev) {
-        map_put(&type_defs, t->name, t);
+        map_put(&type_defs, key, t);
         return;
     }
     if (prev == t)
@@ -674,7 +679,7 @@ static void define_type_name(Type *t, Loc loc)
         return;
     }
     if (t->defined)
-        map_put(&type_defs, t->name, t);
+        map_put(&type_defs, key, t);
 }
 
 static void define_tag(Type *t)
@@ -682,9 +687,10 @@ static void define_tag(Type *t)
     if (!t->name || !t->defined)
         return;
     Map *m = tag_map(t->kind);
-    Type *prev = map_get(m, t->name);
+    const char *key = qualified(t);
+    Type *prev = map_get(m, key);
     if (!prev) {
-        map_put(m, t->name, t);
+        map_put(m, key, t);
         return;
     }
     if (prev == t)
@@ -694,13 +700,18 @@ static void define_tag(Type *t)
     note_previous(prev->loc, kind, t->name);
 }
 
+/* Constants and enumerators share one name space, except that a WinRT enum's enumerators
+ * are scoped by the enum (Windows.Foo.Color.Red). */
 static void define_value(Decl *d)
 {
     if (!d->name)
         return;
-    Decl *prev = map_get(&value_defs, d->name);
+    const char *key = d->name;
+    if (d->kind == DECL_ENUMERATOR && d->owner && d->owner->ns && d->owner->name)
+        key = intern(xasprintf("%s.%s", qualified(d->owner), d->name));
+    Decl *prev = map_get(&value_defs, key);
     if (!prev) {
-        map_put(&value_defs, d->name, d);
+        map_put(&value_defs, key, d);
         return;
     }
     if (prev == d)
@@ -742,23 +753,22 @@ static void check_unique_names(Decl *list, const char *what)
 static void walk_fields(Type *t);
 static void walk_function(Type *fn, const char *name);
 
-/* The definition a forward declaration or a name stands for, or NULL. */
+/* The definition a forward declaration or a name stands for, or NULL.  WinRT names are looked
+ * up from the namespace of the reference outwards. */
 static Type *definition_of(Type *t)
 {
     if (!t->name)
         return NULL;
     switch (t->kind) {
     case TY_NAMED: {
-        Type *found = sym_type(t->name);
+        Type *found = sym_type_in(t->ns, t->name);
         return found && found->kind != TY_NAMED ? found : NULL;
     }
     case TY_STRUCT:
     case TY_UNION:
     case TY_ENCUNION:
     case TY_ENUM: {
-        Type *found = sym_tag(t->kind == TY_ENCUNION ? TY_UNION : t->kind, t->name);
-        if (!found && t->kind == TY_UNION)
-            found = sym_tag(TY_ENCUNION, t->name);
+        Type *found = sym_tag_in(t->kind == TY_ENCUNION ? TY_UNION : t->kind, t->ns, t->name);
         return found && found->defined ? found : NULL;
     }
     case TY_INTERFACE:
@@ -768,7 +778,7 @@ static Type *definition_of(Type *t)
     case TY_RUNTIMECLASS:
     case TY_DELEGATE:
     case TY_APICONTRACT: {
-        Type *found = sym_type(t->name);
+        Type *found = sym_type_in(t->ns, t->name);
         return found && found->kind == t->kind && found->defined ? found : NULL;
     }
     default:
@@ -985,8 +995,9 @@ static void walk_container(Type *t)
         check_operation_names(t);
 }
 
-static void walk_type_stmt(Type *t)
+static void walk_type_stmt(Type **slot)
 {
+    Type *t = *slot;
     if (!t)
         return;
     switch (t->kind) {
@@ -1003,11 +1014,9 @@ static void walk_type_stmt(Type *t)
         if (t->defined && map_mark(&walked, t))
             walk_container(t);
         return;
-    default: {
-        Type *slot = t;
-        resolve_type(&slot);
+    default:
+        resolve_type(slot);
         return;
-    }
     }
 }
 
@@ -1016,7 +1025,7 @@ static void walk_stmts(Stmt *list)
     for (Stmt *s = list; s; s = s->next) {
         switch (s->kind) {
         case STMT_TYPE:
-            walk_type_stmt(s->type);
+            walk_type_stmt(&s->type);
             break;
         case STMT_TYPEDEF:
         case STMT_DECL:
@@ -1035,10 +1044,11 @@ static void walk_stmts(Stmt *list)
 
 /* ===================================================================== interfaces */
 
+/* The base an interface inherits methods from: a defined interface, or NULL. */
 static Type *iface_base(Type *t)
 {
     Type *b = t->u.iface.base;
-    return b && (b->kind == TY_INTERFACE || b->kind == TY_DISPINTERFACE) ? b : NULL;
+    return b && (b->kind == TY_INTERFACE || b->kind == TY_DISPINTERFACE) && b->defined ? b : NULL;
 }
 
 /* Checks the base of each interface once: it must be a defined interface, and following
@@ -1053,15 +1063,15 @@ static void check_base(Type *t)
         t->u.iface.base = b = real;
     if (b->kind == TY_NAMED)
         return;   /* unknown type, reported */
+    /* a wrong base stays in place (iface_base() skips it) so later checks do not add
+     * "has no base" to the error */
     if (b->kind != TY_INTERFACE && b->kind != TY_DISPINTERFACE) {
         diag_error(t->loc, "%s '%s' cannot inherit from '%s', which is not an interface",
                    type_kind_name(t->kind), t->name, b->name ? b->name : type_kind_name(b->kind));
-        t->u.iface.base = NULL;
         return;
     }
     if (!b->defined) {
         diag_error(t->loc, "interface '%s' cannot inherit from incomplete interface '%s'", t->name, b->name);
-        t->u.iface.base = NULL;
         return;
     }
     int steps = 0;
@@ -1184,7 +1194,7 @@ static Decl *async_method(Decl *m, const char *prefix, bool in, Type *owner)
         bool is_in = attr_has(p->attrs, ATTR_IN) || !is_out;
         if (in ? is_in : is_out) {
             Decl *c = async_param(p, in);
-            c->owner = fn;
+            c->owner = owner;
             decl_append(&fn->u.fn.params, c);
         }
     }
@@ -1204,9 +1214,8 @@ static bool async_uuid_valid(Type *t, Attr *au)
     }
     Type *b = iface_base(t);
     if (!b) {
-        if (t->name != intern("IUnknown"))
-            diag_error(au->loc, "[async_uuid] on '%s', which does not derive from IUnknown", t->name);
-        return t->name != intern("IUnknown") ? false : false;
+        diag_error(au->loc, "[async_uuid] on '%s', which does not derive from IUnknown", t->name);
+        return false;
     }
     if (b->name != intern("IUnknown") && !attr_has(b->attrs, ATTR_ASYNC_UUID)) {
         diag_error(au->loc, "[async_uuid] on '%s', whose base '%s' has no [async_uuid]", t->name, b->name);
@@ -1296,12 +1305,17 @@ static void number_cb(Type *t, void *ctx)
     number_operations(t, ctx);
 }
 
+typedef struct AsyncPass {
+    Map built;       /* interfaces whose AsyncIFoo was attempted */
+    Map *numbered;   /* the operation-numbering pass's table, shared so bases count once */
+} AsyncPass;
+
 static void async_cb(Type *t, void *ctx)
 {
-    Map *done = ctx;
-    build_async_iface(t, done);
-    if (t->u.iface.async_iface)
-        number_operations(t->u.iface.async_iface, done + 1);
+    AsyncPass *pass = ctx;
+    Type *a = build_async_iface(t, &pass->built);
+    if (a)
+        number_operations(a, pass->numbered);
 }
 
 void resolve_program(Program *prog)
@@ -1309,10 +1323,8 @@ void resolve_program(Program *prog)
     for (File *f = prog->files; f; f = f->next) {
         if (f->is_acf)
             continue;
-        current_file = f;
         walk_stmts(f->stmts);
     }
-    current_file = NULL;
     for (File *f = prog->files; f; f = f->next)
         if (!f->is_acf)
             for_each_iface(f->stmts, base_cb, NULL);
@@ -1320,8 +1332,8 @@ void resolve_program(Program *prog)
     for (File *f = prog->files; f; f = f->next)
         if (!f->is_acf)
             for_each_iface(f->stmts, number_cb, &numbered);
-    Map async_done[2] = { { 0 }, numbered };
+    AsyncPass pass = { { 0 }, &numbered };
     for (File *f = prog->files; f; f = f->next)
         if (!f->is_acf)
-            for_each_iface(f->stmts, async_cb, async_done);
+            for_each_iface(f->stmts, async_cb, &pass);
 }
