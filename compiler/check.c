@@ -733,25 +733,7 @@ static void check_record(Type *t)
 
 /* ===================================================================== walking types */
 
-typedef struct Seen {
-    const void **items;
-    size_t n, cap;
-} Seen;
-
-static bool seen_add(Seen *s, const void *p)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (s->items[i] == p)
-            return false;
-    s->items = xrealloc_vec(s->items, s->cap, s->n + 1 > s->cap ? (s->cap ? 2 * s->cap : 64) : s->cap,
-                            sizeof *s->items);
-    if (s->n + 1 > s->cap)
-        s->cap = s->cap ? 2 * s->cap : 64;
-    s->items[s->n++] = p;
-    return true;
-}
-
-static Seen records_checked;
+static PtrMap records_checked;
 
 /* Walks inline and named definitions a declaration's type contains, checking each once. */
 static void check_type_defs(Type *t)
@@ -770,11 +752,11 @@ static void check_type_defs(Type *t)
         case TY_UNION:
         case TY_ENCUNION:
         case TY_ENUM:
-            if (t->defined && seen_add(&records_checked, t))
+            if (t->defined && ptrmap_mark(&records_checked, t))
                 check_record(t);
             return;
         case TY_FUNCTION:
-            if (seen_add(&records_checked, t)) {
+            if (ptrmap_mark(&records_checked, t)) {
                 check_type_defs(t->u.fn.ret);
                 for (Decl *p = t->u.fn.params; p; p = p->next)
                     check_decl(p, P_PARAM);
@@ -836,7 +818,7 @@ typedef struct Remote {
     bool object;
 } Remote;
 
-static Seen remote_checked;
+static PtrMap remote_checked;
 
 /* The type of an attribute expression over parameters or fields. */
 static Type *expr_type(Expr *e)
@@ -994,7 +976,7 @@ static void check_remote_type(Type *t, Decl *user, const char *role)
                 diag_error(loc, "%s '%s' has incomplete type '%s'", role, n, describe_type(t));
                 return;
             }
-            if (seen_add(&remote_checked, t)) {
+            if (ptrmap_mark(&remote_checked, t)) {
                 for (Decl *f = t->u.rec.fields; f; f = f->next) {
                     if (f->bits)
                         diag_error(f->loc, "field '%s' of %s is a bit-field, which cannot be sent",
@@ -1216,7 +1198,7 @@ static void check_stmts(Stmt *list, bool in_library)
             case TY_LIBRARY:
             case TY_RUNTIMECLASS:
             case TY_APICONTRACT:
-                if (seen_add(&records_checked, t))
+                if (ptrmap_mark(&records_checked, t))
                     check_container(t, in_library);
                 break;
             default:

@@ -19,15 +19,7 @@
 
 #include <string.h>
 
-/* ===================================================================== tables
- * Open-addressing maps keyed by pointers: names are interned, so a name's pointer is its
- * identity, and nodes are keyed by address. */
-
-typedef struct Map {
-    const void **keys;
-    void **vals;
-    size_t cap, len;
-} Map;
+/* ===================================================================== tables */
 
 static size_t hash_ptr(const void *p)
 {
@@ -38,7 +30,7 @@ static size_t hash_ptr(const void *p)
     return (size_t)x;
 }
 
-static void *map_get(const Map *m, const void *key)
+void *ptrmap_get(const PtrMap *m, const void *key)
 {
     if (!m->cap)
         return NULL;
@@ -50,16 +42,16 @@ static void *map_get(const Map *m, const void *key)
     }
 }
 
-static void map_put(Map *m, const void *key, void *val)
+void ptrmap_put(PtrMap *m, const void *key, void *val)
 {
     if (2 * (m->len + 1) > m->cap) {
-        Map bigger = { 0 };
+        PtrMap bigger = { 0 };
         bigger.cap = m->cap ? 2 * m->cap : 64;
         bigger.keys = xmalloc(bigger.cap * sizeof *bigger.keys);
         bigger.vals = xmalloc(bigger.cap * sizeof *bigger.vals);
         for (size_t i = 0; i < m->cap; i++)
             if (m->keys[i])
-                map_put(&bigger, m->keys[i], m->vals[i]);
+                ptrmap_put(&bigger, m->keys[i], m->vals[i]);
         *m = bigger;
     }
     size_t i = hash_ptr(key) & (m->cap - 1);
@@ -71,23 +63,22 @@ static void map_put(Map *m, const void *key, void *val)
     m->vals[i] = val;
 }
 
-/* Marks a node; true the first time. */
-static bool map_mark(Map *m, const void *key)
+bool ptrmap_mark(PtrMap *m, const void *key)
 {
-    if (map_get(m, key))
+    if (ptrmap_get(m, key))
         return false;
-    map_put(m, key, (void *)1);
+    ptrmap_put(m, key, (void *)1);
     return true;
 }
 
 /* ===================================================================== state */
 
-static Map walked;          /* Type* and Decl* lists already walked */
-static Map type_defs;       /* name -> Type* (defined interface, coclass, ...) or typedef Decl's alias */
-static Map tag_defs;        /* Type* with body, keyed by name, one map per tag kind below */
-static Map tag_defs_union, tag_defs_enum;
-static Map value_defs;      /* name -> Decl* (const or enumerator) */
-static Map const_state;     /* Decl* -> EVAL_BUSY / EVAL_DONE / EVAL_FAILED */
+static PtrMap walked;          /* Type* and Decl* lists already walked */
+static PtrMap type_defs;       /* name -> Type* (defined interface, coclass, ...) or typedef Decl's alias */
+static PtrMap tag_defs;        /* Type* with body, keyed by name, one map per tag kind below */
+static PtrMap tag_defs_union, tag_defs_enum;
+static PtrMap value_defs;      /* name -> Decl* (const or enumerator) */
+static PtrMap const_state;     /* Decl* -> EVAL_BUSY / EVAL_DONE / EVAL_FAILED */
 
 enum { EVAL_BUSY = 1, EVAL_DONE, EVAL_FAILED };
 
@@ -96,7 +87,7 @@ static void note_previous(Loc loc, const char *what, const char *name)
     diag_note(loc, "previous definition of %s '%s' is here", what, name);
 }
 
-static Map *tag_map(TypeKind k)
+static PtrMap *tag_map(TypeKind k)
 {
     switch (k) {
     case TY_UNION:
@@ -350,14 +341,14 @@ bool eval_int_expr(Expr *e, int64_t *out)
  * itself is reported once. */
 static EvalStatus eval_const_decl(Decl *d)
 {
-    intptr_t state = (intptr_t)map_get(&const_state, d);
+    intptr_t state = (intptr_t)ptrmap_get(&const_state, d);
     if (state == EVAL_DONE)
         return EV_OK;
     if (state == EVAL_FAILED)
         return EV_FAILED;
     if (state == EVAL_BUSY) {
         diag_error(d->loc, "constant '%s' is defined in terms of itself", d->name);
-        map_put(&const_state, d, (void *)(intptr_t)EVAL_FAILED);
+        ptrmap_put(&const_state, d, (void *)(intptr_t)EVAL_FAILED);
         return EV_FAILED;
     }
     Type *t = type_strip_alias(d->type);
@@ -365,26 +356,26 @@ static EvalStatus eval_const_decl(Decl *d)
                           (t->kind == TY_BASE && t->u.base.kind != B_FLOAT && t->u.base.kind != B_DOUBLE));
     if (!integral || !d->value) {
         /* strings, floats, pointers: kept as written, no integer value */
-        map_put(&const_state, d, (void *)(intptr_t)EVAL_DONE);
+        ptrmap_put(&const_state, d, (void *)(intptr_t)EVAL_DONE);
         return EV_OK;
     }
-    map_put(&const_state, d, (void *)(intptr_t)EVAL_BUSY);
+    ptrmap_put(&const_state, d, (void *)(intptr_t)EVAL_BUSY);
     Value v;
     if (eval(d->value, &v, true) != EV_OK) {
-        map_put(&const_state, d, (void *)(intptr_t)EVAL_FAILED);
+        ptrmap_put(&const_state, d, (void *)(intptr_t)EVAL_FAILED);
         return EV_FAILED;
     }
     v = cast_to(d->type, v);
     d->ival = v.v;
     d->has_ival = true;
-    map_put(&const_state, d, (void *)(intptr_t)EVAL_DONE);
+    ptrmap_put(&const_state, d, (void *)(intptr_t)EVAL_DONE);
     return EV_OK;
 }
 
 /* Enumerators without a value count on from the previous one (the first is 0). */
 static EvalStatus eval_enum(Type *t)
 {
-    intptr_t state = (intptr_t)map_get(&const_state, t);
+    intptr_t state = (intptr_t)ptrmap_get(&const_state, t);
     if (state == EVAL_DONE)
         return EV_OK;
     if (state == EVAL_FAILED)
@@ -393,7 +384,7 @@ static EvalStatus eval_enum(Type *t)
         /* an enumerator used before it is defined, inside its own enum */
         return EV_FAILED;
     }
-    map_put(&const_state, t, (void *)(intptr_t)EVAL_BUSY);
+    ptrmap_put(&const_state, t, (void *)(intptr_t)EVAL_BUSY);
     int64_t next = 0;
     bool next_known = true;
     EvalStatus status = EV_OK;
@@ -420,7 +411,7 @@ static EvalStatus eval_enum(Type *t)
             next = d->ival + (d->ival != INT64_MAX);
         }
     }
-    map_put(&const_state, t, (void *)(intptr_t)(status == EV_OK ? EVAL_DONE : EVAL_FAILED));
+    ptrmap_put(&const_state, t, (void *)(intptr_t)(status == EV_OK ? EVAL_DONE : EVAL_FAILED));
     return status;
 }
 
@@ -513,8 +504,8 @@ static void resolve_expr(Expr *e, Scope *sc)
             return;   /* the left side is unbound (reported) or not a variable (check.c) */
         Type *rec = member_container(lt, e->op);
         if (!rec) {
-            diag_error(e->loc, "'%s' applied to something that is not a %s", e->op == OP_ARROW ? "->" : ".",
-                       e->op == OP_ARROW ? "pointer to a struct or union" : "struct or union");
+            diag_error(e->loc, "'%s%s' applied to something that is not a %s", e->op == OP_ARROW ? "->" : ".",
+                       e->str, e->op == OP_ARROW ? "pointer to a struct or union" : "struct or union");
             return;
         }
         e->ref = find_decl(rec->u.rec.fields, e->str);
@@ -642,9 +633,9 @@ static void define_type_name(Type *t, Loc loc)
     if (!t->name)
         return;
     const char *key = qualified(t);
-    Type *prev = map_get(&type_defs, key);
+    Type *prev = ptrmap_get(&type_defs, key);
     if (!prev) {
-        map_put(&type_defs, key, t);
+        ptrmap_put(&type_defs, key, t);
         return;
     }
     if (prev == t)
@@ -679,18 +670,18 @@ static void define_type_name(Type *t, Loc loc)
         return;
     }
     if (t->defined)
-        map_put(&type_defs, key, t);
+        ptrmap_put(&type_defs, key, t);
 }
 
 static void define_tag(Type *t)
 {
     if (!t->name || !t->defined)
         return;
-    Map *m = tag_map(t->kind);
+    PtrMap *m = tag_map(t->kind);
     const char *key = qualified(t);
-    Type *prev = map_get(m, key);
+    Type *prev = ptrmap_get(m, key);
     if (!prev) {
-        map_put(m, key, t);
+        ptrmap_put(m, key, t);
         return;
     }
     if (prev == t)
@@ -709,9 +700,9 @@ static void define_value(Decl *d)
     const char *key = d->name;
     if (d->kind == DECL_ENUMERATOR && d->owner && d->owner->ns && d->owner->name)
         key = intern(xasprintf("%s.%s", qualified(d->owner), d->name));
-    Decl *prev = map_get(&value_defs, key);
+    Decl *prev = ptrmap_get(&value_defs, key);
     if (!prev) {
-        map_put(&value_defs, key, d);
+        ptrmap_put(&value_defs, key, d);
         return;
     }
     if (prev == d)
@@ -734,16 +725,16 @@ static void define_value(Decl *d)
 /* Fields of one struct, parameters of one operation: names must differ. */
 static void check_unique_names(Decl *list, const char *what)
 {
-    Map seen = { 0 };
+    PtrMap seen = { 0 };
     for (Decl *d = list; d; d = d->next) {
         if (!d->name)
             continue;
-        Decl *prev = map_get(&seen, d->name);
+        Decl *prev = ptrmap_get(&seen, d->name);
         if (prev) {
             diag_error(d->loc, "redefinition of %s '%s'", what, d->name);
             note_previous(prev->loc, what, d->name);
         } else {
-            map_put(&seen, d->name, d);
+            ptrmap_put(&seen, d->name, d);
         }
     }
 }
@@ -795,7 +786,7 @@ static void resolve_type(Type **slot)
     if (t->kind == TY_NAMED) {
         Type *def = definition_of(t);
         if (!def) {
-            if (map_mark(&walked, t))
+            if (ptrmap_mark(&walked, t))
                 diag_error(t->loc, "unknown type '%s'", t->name);
             return;
         }
@@ -813,7 +804,7 @@ static void resolve_type(Type **slot)
         return;
     case TY_ARRAY:
         resolve_type(&t->u.arr.elem);
-        if (map_mark(&walked, t)) {
+        if (ptrmap_mark(&walked, t)) {
             Scope consts = { NULL, NULL, false };
             resolve_expr(t->u.arr.dim, &consts);
             resolve_expr(t->u.arr.lower, &consts);
@@ -823,18 +814,18 @@ static void resolve_type(Type **slot)
         }
         return;
     case TY_FUNCTION:
-        if (map_mark(&walked, t))
+        if (ptrmap_mark(&walked, t))
             walk_function(t, NULL);
         return;
     case TY_STRUCT:
     case TY_UNION:
     case TY_ENCUNION:
     case TY_ENUM:
-        if (t->defined && map_mark(&walked, t))
+        if (t->defined && ptrmap_mark(&walked, t))
             walk_fields(t);
         return;
     case TY_PARAMETERIZED:
-        if (map_mark(&walked, t)) {
+        if (ptrmap_mark(&walked, t)) {
             resolve_type(&t->u.generic.generic);
             for (int i = 0; i < t->u.generic.nargs; i++)
                 resolve_type(&t->u.generic.args[i]);
@@ -903,7 +894,7 @@ static void walk_func_decl(Decl *d)
         resolve_type(&d->type);
         return;
     }
-    map_mark(&walked, d->type);
+    ptrmap_mark(&walked, d->type);
     walk_function(d->type, d->name);
     Scope sc = { d->type->u.fn.params, xasprintf("operation '%s'", d->name ? d->name : ""), true };
     resolve_attrs(d->attrs, &sc);
@@ -955,7 +946,7 @@ static void walk_decl(Decl *d)
 /* Operation names within one interface: a property's get and put share a name. */
 static void check_operation_names(Type *iface)
 {
-    Map seen[4] = { { 0 } };
+    PtrMap seen[4] = { { 0 } };
     for (Stmt *s = iface->u.iface.body; s; s = s->next) {
         if (s->kind != STMT_DECL)
             continue;
@@ -968,13 +959,13 @@ static void check_operation_names(Type *iface)
                 accessor = 1;
             else if (attr_has(d->attrs, ATTR_EVENT_REMOVE))
                 accessor = 2;
-            Decl *prev = map_get(&seen[accessor], d->name);
+            Decl *prev = ptrmap_get(&seen[accessor], d->name);
             if (prev) {
                 diag_error(d->loc, "redefinition of operation '%s' in %s '%s'", d->name,
                            type_kind_name(iface->kind), iface->name);
                 note_previous(prev->loc, "operation", d->name);
             } else {
-                map_put(&seen[accessor], d->name, d);
+                ptrmap_put(&seen[accessor], d->name, d);
             }
         }
     }
@@ -1011,7 +1002,7 @@ static void walk_type_stmt(Type **slot)
     case TY_APICONTRACT:
         if (t->kind != TY_LIBRARY)
             define_type_name(t, t->loc);
-        if (t->defined && map_mark(&walked, t))
+        if (t->defined && ptrmap_mark(&walked, t))
             walk_container(t);
         return;
     default:
@@ -1094,12 +1085,12 @@ static bool is_method_stmt(Stmt *s, Decl *d)
 /* Operations are numbered in order; an object interface's count on from its base's
  * (IUnknown's three come first).  A [call_as(Local)] operation is the wire form of Local and
  * takes Local's number instead of one of its own. */
-static int number_operations(Type *t, Map *done)
+static int number_operations(Type *t, PtrMap *done)
 {
-    intptr_t known = (intptr_t)map_get(done, t);
+    intptr_t known = (intptr_t)ptrmap_get(done, t);
     if (known)
         return (int)(known - 1);
-    map_put(done, t, (void *)(intptr_t)1);   /* guards cycles (already reported) */
+    ptrmap_put(done, t, (void *)(intptr_t)1);   /* guards cycles (already reported) */
     Type *b = iface_base(t);
     int n = b ? number_operations(b, done) : 0;
     for (Stmt *s = t->u.iface.body; s; s = s->next)
@@ -1137,7 +1128,7 @@ static int number_operations(Type *t, Map *done)
             target->ref = local;
             d->opnum = local->opnum;
         }
-    map_put(done, t, (void *)(intptr_t)(n + 1));
+    ptrmap_put(done, t, (void *)(intptr_t)(n + 1));
     return n;
 }
 
@@ -1225,11 +1216,11 @@ static bool async_uuid_valid(Type *t, Attr *au)
 }
 
 /* Builds AsyncIFoo for an [async_uuid] interface IFoo (after its base's). */
-static Type *build_async_iface(Type *t, Map *done)
+static Type *build_async_iface(Type *t, PtrMap *done)
 {
-    if (map_get(done, t))
+    if (ptrmap_get(done, t))
         return t->u.iface.async_iface;
-    map_put(done, t, (void *)1);
+    ptrmap_put(done, t, (void *)1);
     Attr *au = attr_find(t->attrs, ATTR_ASYNC_UUID);
     if (!au || !t->defined || !async_uuid_valid(t, au))
         return NULL;
@@ -1306,8 +1297,8 @@ static void number_cb(Type *t, void *ctx)
 }
 
 typedef struct AsyncPass {
-    Map built;       /* interfaces whose AsyncIFoo was attempted */
-    Map *numbered;   /* the operation-numbering pass's table, shared so bases count once */
+    PtrMap built;       /* interfaces whose AsyncIFoo was attempted */
+    PtrMap *numbered;   /* the operation-numbering pass's table, shared so bases count once */
 } AsyncPass;
 
 static void async_cb(Type *t, void *ctx)
@@ -1328,7 +1319,7 @@ void resolve_program(Program *prog)
     for (File *f = prog->files; f; f = f->next)
         if (!f->is_acf)
             for_each_iface(f->stmts, base_cb, NULL);
-    Map numbered = { 0 };
+    PtrMap numbered = { 0 };
     for (File *f = prog->files; f; f = f->next)
         if (!f->is_acf)
             for_each_iface(f->stmts, number_cb, &numbered);
