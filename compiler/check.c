@@ -698,13 +698,35 @@ static void check_union_arms(Type *u)
     }
 }
 
-/* A struct: a conformant array (size_is'd [] or [*]) only as the last field. */
+/* True if a value of type t holds a value of type s (through typedefs, arrays and nested
+ * structs and unions, not through pointers). */
+static bool contains_by_value(Type *t, Type *s, int depth)
+{
+    t = strip(t);
+    while (t && t->kind == TY_ARRAY)
+        t = strip(t->u.arr.elem);
+    if (!t || depth > 100)
+        return false;
+    if (t == s)
+        return true;
+    if ((t->kind == TY_STRUCT || t->kind == TY_UNION || t->kind == TY_ENCUNION) && t->defined)
+        for (Decl *f = t->u.rec.fields; f; f = f->next)
+            if (contains_by_value(f->type, s, depth + 1))
+                return true;
+    return false;
+}
+
+/* A struct: a conformant array (size_is'd [] or [*]) only as the last field, and no field
+ * that contains the struct itself. */
 static void check_struct_fields(Type *s)
 {
     for (Decl *d = s->u.rec.fields; d; d = d->next) {
         Type *t = strip(d->type);
         if (t && t->kind == TY_ARRAY && !t->u.arr.dim && d->next)
             diag_error(d->loc, "conformant array '%s' must be the last field of %s", d->name ? d->name : "",
+                       describe_type(s));
+        if (contains_by_value(d->type, s, 0))
+            diag_error(d->loc, "field '%s' contains %s itself; use a pointer", d->name ? d->name : "",
                        describe_type(s));
     }
 }
@@ -1056,6 +1078,16 @@ static void check_remote_function(Remote *r)
         return;
     for (Decl *p = fn->u.fn.params; p; p = p->next)
         check_remote_param(r, p, p->next == NULL);
+    if (attr_has(f->attrs, ATTR_MAYBE)) {
+        Type *ret = strip(fn->u.fn.ret);
+        bool has_out = ret && ret->kind != TY_VOID;
+        for (Decl *p = fn->u.fn.params; p; p = p->next)
+            has_out |= attr_has(p->attrs, ATTR_OUT);
+        if (has_out)
+            diag_error(attr_find(f->attrs, ATTR_MAYBE)->loc,
+                       "'[maybe]' operation '%s' gets no reply, so it can have no [out] parameters or return value",
+                       f->name);
+    }
     if (fn->u.fn.varargs)
         diag_error(f->loc, "operation '%s' takes a variable argument list, which cannot be sent", f->name);
     Type *ret = strip(fn->u.fn.ret);
