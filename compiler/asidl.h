@@ -489,4 +489,9 @@ char *ifspec_name(Type *iface, bool server);
 /* "calc_v1_0_epv_t": the manager entry point vector type (-oldnames adds calc_SERVER_EPV). */
 char *epv_type_name(Type *iface);
 
+/* ===================================================================== gen_iid.c */
+
+bool gen_iid_needed(Program *prog);    /* the main file defines a GUID-carrying type */
+void gen_iid(Program *prog, FILE *out, const char *file_name);
+
 #endif
