@@ -818,15 +818,16 @@ static void emit_implicit_handle(Gen *g, Type *iface)
     Attr *a = attr_find(iface->attrs, ATTR_IMPLICIT_HANDLE);
     if (!a || !a->args)
         return;
-    /* implicit_handle(handle_t h) arrives as a type and a name, or as two names */
+    /* implicit_handle(handle_t h): one EXPR_TYPE carrying the variable's name in str */
     const char *type = "handle_t", *name = NULL;
     for (Expr *x = a->args; x; x = x->next) {
-        if (x->kind == EXPR_TYPE && x->type)
+        if (x->kind == EXPR_TYPE && x->type) {
             type = c_type(x->type, x->type_quals);
-        else if (x->kind == EXPR_NAME && x->next)
-            type = x->str;
-        else if (x->kind == EXPR_NAME)
+            if (x->str)
+                name = x->str;
+        } else if (x->kind == EXPR_NAME) {
             name = x->str;
+        }
     }
     if (name)
         emit(&g->e, "extern %s %s;\n\n", type, name);
