@@ -429,6 +429,8 @@ typedef struct Emitter {
     FILE *out;
     int indent;
     bool at_line_start;
+    int newlines;           /* newlines ending the output so far: 2 means a blank line */
+    unsigned long lines;    /* lines written, so a caller can tell whether a step wrote any */
 } Emitter;
 
 void emit_init(Emitter *e, FILE *out);
@@ -436,6 +438,8 @@ void emit(Emitter *e, const char *fmt, ...) FMT(2, 3);   /* indents at line star
 void emit_indent(Emitter *e, int delta);
 /* Text the user wrote (cpp_quote): on its own line(s), never indented. */
 void emit_verbatim(Emitter *e, const char *text);
+/* Ends the current line and leaves exactly one blank line, however often it is called. */
+void emit_blank_line(Emitter *e);
 
 /* ===================================================================== ctype.c */
 

@@ -788,6 +788,7 @@ static void emit_object_interface(Gen *g, Type *iface)
     emit(e, "/* %s %s */\n\n", disp ? "dispinterface" : iface->kind == TY_DELEGATE ? "delegate" : "interface",
          iface->name);
     emit_body(g, iface->u.iface.body, iface, true);
+    emit_blank_line(e);
 
     if (type_uuid(iface))
         emit(e, "EXTERN_C const IID %s_%s;\n\n", disp ? "DIID" : "IID", name);
@@ -798,7 +799,7 @@ static void emit_object_interface(Gen *g, Type *iface)
     /* a dispinterface's vtable is IDispatch's */
     emit_c_vtable(g, iface, disp ? (base ? base : iface) : iface);
     emit(e, "\n#endif /* C style interface */\n\n");
-    emit(e, "#endif /* __%s_%s_DEFINED__ */\n\n", name, what);
+    emit(e, "#endif /* __%s_%s_DEFINED__ */\n", name, what);
 
     for (Stmt *s = iface->u.iface.body; s; s = s->next)
         if (s->kind == STMT_DECL)
@@ -807,8 +808,10 @@ static void emit_object_interface(Gen *g, Type *iface)
                     typeset_add(&g->call_as_ifaces, iface);
 
     Type *async = iface_async_iface(iface);
-    if (async && !async->written)
+    if (async && !async->written) {
+        emit_blank_line(e);
         emit_object_interface(g, async);
+    }
 }
 
 /* ===================================================================== RPC interfaces */
@@ -830,7 +833,7 @@ static void emit_implicit_handle(Gen *g, Type *iface)
         }
     }
     if (name)
-        emit(&g->e, "extern %s %s;\n\n", type, name);
+        emit(&g->e, "extern %s %s;\n", type, name);
 }
 
 static bool op_in_epv(Decl *op)
@@ -861,7 +864,6 @@ static void emit_epv(Gen *g, Type *iface)
     emit(e, "} %s;\n", epv);
     if (opts.oldnames)
         emit(e, "typedef %s %s_SERVER_EPV;\n", epv, c_plain_name(iface));
-    emit(e, "\n");
 }
 
 static void emit_rpc_interface(Gen *g, Type *iface)
@@ -874,13 +876,17 @@ static void emit_rpc_interface(Gen *g, Type *iface)
     version_of(iface, &major, &minor);
     emit(e, "/* interface %s, version %d.%d */\n\n", iface->name, major, minor);
     emit_body(g, iface->u.iface.body, iface, false);
+    emit_blank_line(e);
     emit_implicit_handle(g, iface);
     if (!attr_has(iface->attrs, ATTR_LOCAL)) {
+        emit_blank_line(e);
         emit_epv(g, iface);
+        emit_blank_line(e);
         emit(e, "extern RPC_IF_HANDLE %s;\n", ifspec_name(iface, false));
         emit(e, "extern RPC_IF_HANDLE %s;\n", ifspec_name(iface, true));
     }
-    emit(e, "\n#endif /* __%s_INTERFACE_DEFINED__ */\n\n", name);
+    emit_blank_line(e);
+    emit(e, "#endif /* __%s_INTERFACE_DEFINED__ */\n", name);
 }
 
 /* ===================================================================== other COM and WinRT */
@@ -894,7 +900,7 @@ static void emit_coclass(Gen *g, Type *t)
         return;
     const char *name = c_plain_name(t);
     emit(e, "EXTERN_C const CLSID CLSID_%s;\n\n", name);
-    emit(e, "#ifdef __cplusplus\nclass DECLSPEC_UUID(\"%s\") %s;\n#endif\n\n", uuid_text(u), name);
+    emit(e, "#ifdef __cplusplus\nclass DECLSPEC_UUID(\"%s\") %s;\n#endif\n", uuid_text(u), name);
 }
 
 static void emit_library(Gen *g, Type *t)
@@ -907,7 +913,8 @@ static void emit_library(Gen *g, Type *t)
     if (type_uuid(t))
         emit(e, "EXTERN_C const IID LIBID_%s;\n\n", name);
     emit_body(g, t->u.iface.body, t, false);
-    emit(e, "#endif /* __%s_LIBRARY_DEFINED__ */\n\n", name);
+    emit_blank_line(e);
+    emit(e, "#endif /* __%s_LIBRARY_DEFINED__ */\n", name);
 }
 
 static void emit_module(Gen *g, Type *t)
@@ -918,7 +925,8 @@ static void emit_module(Gen *g, Type *t)
     emit(e, "#ifndef __%s_MODULE_DEFINED__\n#define __%s_MODULE_DEFINED__\n\n", name, name);
     emit(e, "/* module %s */\n\n", t->name);
     emit_body(g, t->u.iface.body, t, false);
-    emit(e, "#endif /* __%s_MODULE_DEFINED__ */\n\n", name);
+    emit_blank_line(e);
+    emit(e, "#endif /* __%s_MODULE_DEFINED__ */\n", name);
 }
 
 static char *upper_ident(const char *s)
@@ -939,7 +947,7 @@ static void emit_apicontract(Gen *g, Type *t)
                                          : (long)v->ival << 16;
     const char *full = t->ns ? xasprintf("%s.%s", t->ns->full, t->name) : t->name;
     char *macro = xasprintf("%s_VERSION", upper_ident(full));
-    emit(&g->e, "#if !defined(%s)\n#define %s 0x%lx\n#endif\n\n", macro, macro, value);
+    emit(&g->e, "#if !defined(%s)\n#define %s 0x%lx\n#endif\n", macro, macro, value);
 }
 
 static void emit_runtimeclass(Gen *g, Type *t)
@@ -952,7 +960,7 @@ static void emit_runtimeclass(Gen *g, Type *t)
             *p = '_';
     emit(&g->e, "/* runtimeclass %s */\n", full);
     emit(&g->e, "#ifndef RUNTIMECLASS_%s_DEFINED\n#define RUNTIMECLASS_%s_DEFINED\n", id, id);
-    emit(&g->e, "#define RuntimeClass_%s L\"%s\"\n#endif\n\n", id, full);
+    emit(&g->e, "#define RuntimeClass_%s L\"%s\"\n#endif\n", id, full);
 }
 
 /* ===================================================================== statements */
@@ -1008,7 +1016,7 @@ static void emit_typedef(Gen *g, Stmt *s)
         } else {
             emit_specifier(g, spec, sq, first->name);
         }
-        emit(e, " %s;\n\n", list);
+        emit(e, " %s;\n", list);
     }
 }
 
@@ -1028,31 +1036,28 @@ static void emit_decls(Gen *g, Stmt *s, Type *scope)
 {
     Emitter *e = &g->e;
     bool rpc = scope && scope->kind == TY_INTERFACE && !iface_is_object(scope);
-    bool any_const = false;
     for (Decl *d = s->decls; d; d = d->next) {
         switch (d->kind) {
         case DECL_CONST:
             emit_const(g, d);
-            any_const = true;
             break;
         case DECL_FUNC:
             if (!func_type(d))
                 break;
+            emit_blank_line(e);
             if (rpc)
-                emit(e, "%s;\n\n", c_decl(op_c_function(scope, d), 0, d->name));
+                emit(e, "%s;\n", c_decl(op_c_function(scope, d), 0, d->name));
             else
-                emit(e, "%s;\n\n", c_decl(d->type, d->quals, d->name));
+                emit(e, "%s;\n", c_decl(d->type, d->quals, d->name));
             break;
         case DECL_VAR:
-            emit(e, "%s%s;\n\n", d->storage == STORAGE_STATIC ? "static " : "extern ",
+            emit(e, "%s%s;\n", d->storage == STORAGE_STATIC ? "static " : "extern ",
                  c_decl(d->type, d->quals, d->name));
             break;
         default:
             break;
         }
     }
-    if (any_const)
-        emit(e, "\n");
 }
 
 /* Pragmas cpp kept from the IDL: the ones gcc and clang know pass through; the others are
@@ -1079,9 +1084,9 @@ static void emit_type_stmt(Gen *g, Stmt *s)
     case TY_STRUCT: case TY_UNION: case TY_ENCUNION: case TY_ENUM:
         if (needs_body(g, t)) {
             emit_aggregate(g, t, 0, NULL);
-            emit(&g->e, ";\n\n");
+            emit(&g->e, ";\n");
         } else if (!t->defined && t->name && in_main_file(g, t) && !runtime_defines(t)) {
-            emit(&g->e, "%s;\n\n", c_type_name(t));   /* a forward declaration of a tag */
+            emit(&g->e, "%s;\n", c_type_name(t));   /* a forward declaration of a tag */
         }
         break;
     case TY_INTERFACE:
@@ -1118,15 +1123,52 @@ static void emit_type_stmt(Gen *g, Stmt *s)
     }
 }
 
+/* Statements of one group (#defines of constants, cpp_quote lines, pragmas) stay together;
+ * anything else is set apart by blank lines. */
+typedef enum Group { G_NONE, G_SILENT, G_CONST, G_QUOTE, G_PRAGMA, G_OTHER } Group;
+
+static Group stmt_group(Stmt *s, bool declarations_only)
+{
+    switch (s->kind) {
+    case STMT_CPP_QUOTE:
+        return G_QUOTE;
+    case STMT_PRAGMA:
+        return G_PRAGMA;
+    case STMT_DECL: {
+        bool consts = false, others = false;
+        for (Decl *d = s->decls; d; d = d->next) {
+            if (d->kind == DECL_CONST)
+                consts = true;
+            else
+                others = true;
+        }
+        if (declarations_only)
+            return consts ? G_CONST : G_SILENT;
+        return others ? G_OTHER : consts ? G_CONST : G_SILENT;
+    }
+    case STMT_TYPE: case STMT_TYPEDEF:
+        return G_OTHER;
+    default:
+        return G_SILENT;
+    }
+}
+
 /* Writes a statement list in order.  declarations_only: skip methods (an object interface's
- * body, whose methods go to the vtable). */
-static void emit_body(Gen *g, Stmt *list, Type *scope, bool declarations_only)
+ * body, whose methods go to the vtable).  *prev: the group written last, across nested
+ * namespace bodies. */
+static void emit_stmts(Gen *g, Stmt *list, Type *scope, bool declarations_only, Group *prev)
 {
     Loc saved_begin = g->span_begin;
     const Loc *saved_end = g->span_end;
     for (Stmt *s = list; s; s = s->next) {
         g->span_begin = s->loc;
         g->span_end = s->next ? &s->next->loc : saved_end;
+        Group group = stmt_group(s, declarations_only);
+        if (group != G_SILENT) {
+            if (*prev != G_NONE && (group == G_OTHER || group != *prev))
+                emit_blank_line(&g->e);
+            *prev = group;
+        }
         switch (s->kind) {
         case STMT_TYPE:
             emit_type_stmt(g, s);
@@ -1150,7 +1192,7 @@ static void emit_body(Gen *g, Stmt *list, Type *scope, bool declarations_only)
                 emit_pragma(g, s->str);
             break;
         case STMT_NAMESPACE: case STMT_DECLARE:
-            emit_body(g, s->body, scope, declarations_only);
+            emit_stmts(g, s->body, scope, declarations_only, prev);
             break;
         case STMT_IMPORT: case STMT_IMPORTLIB: case STMT_INCLUDE: case STMT_MIDL_PRAGMA:
             break;   /* includes were written at the top; midl_pragma only concerns asidl */
@@ -1158,6 +1200,12 @@ static void emit_body(Gen *g, Stmt *list, Type *scope, bool declarations_only)
     }
     g->span_begin = saved_begin;
     g->span_end = saved_end;
+}
+
+static void emit_body(Gen *g, Stmt *list, Type *scope, bool declarations_only)
+{
+    Group prev = G_NONE;
+    emit_stmts(g, list, scope, declarations_only, &prev);
 }
 
 /* ===================================================================== file level */
@@ -1317,7 +1365,11 @@ void gen_header(Program *prog, FILE *out, const char *header_name)
     collect_forward_declarations(&g, prog->main->stmts);
     if (g.forwarded.n > 0)
         emit(e, "#ifndef COM_NO_WINDOWS_H\n#include \"windows.h\"\n#include \"ole2.h\"\n#endif\n\n");
-    if (emit_includes(&g, prog->main->stmts) > 0)
+    /* the ACF's include "x.h" brings the application's own types (represent_as, ...) */
+    int includes = emit_includes(&g, prog->main->stmts);
+    if (prog->acf)
+        includes += emit_includes(&g, prog->acf->stmts);
+    if (includes > 0)
         emit(e, "\n");
     if (g.forwarded.n > 0) {
         emit(e, "/* Forward declarations */\n\n");
@@ -1332,13 +1384,14 @@ void gen_header(Program *prog, FILE *out, const char *header_name)
 
     collect_file_helpers(&g, prog->main->stmts, NULL);
     if (g.helper_types.n || g.call_as_ifaces.n) {
+        emit_blank_line(e);
         emit(e, "/* Routines the application provides */\n\n");
         for (int i = 0; i < g.helper_types.n; i++)
             emit_helper_prototypes(&g, g.helper_types.v[i]);
         for (int i = 0; i < g.call_as_ifaces.n; i++)
             emit_call_as_prototypes(&g, g.call_as_ifaces.v[i]);
-        emit(e, "\n");
     }
 
+    emit_blank_line(e);
     emit(e, "#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n", guard);
 }
