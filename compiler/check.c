@@ -191,11 +191,12 @@ static const AttrRule attr_rules[ATTR_COUNT_] = {
     [ATTR_TRANSMIT_AS] = { P_TYPEDEF, F_IMPL },
     [ATTR_UIDEFAULT] = { P_FUNC | P_FIELD, 0 },
     [ATTR_UNIQUE] = { P_PARAM | P_TYPEDEF | P_FIELD | P_FUNC, F_IMPL },
-    [ATTR_USER_MARSHAL] = { P_TYPEDEF, F_IMPL },
+    [ATTR_USER_MARSHAL] = { P_TYPEDEF, F_ACF | F_IMPL },
     [ATTR_USESGETLASTERROR] = { P_FUNC | P_FIELD, 0 },
     [ATTR_UUID] = { P_IFACE | P_DISP | P_TYPEDEF | P_ENUM | P_RECORD | P_LIBRARY | P_MODULE |
                     P_COCLASS | P_RUNTIMECLASS, F_IMPL },
     [ATTR_V1_ENUM] = { P_TYPEDEF | P_ENUM, F_IMPL },
+    [ATTR_VI_PROGID] = { P_COCLASS, 0 },
     [ATTR_VARARG] = { P_FUNC, 0 },
     [ATTR_VERSION] = { P_IFACE | P_DISP | P_TYPEDEF | P_ENUM | P_RECORD | P_LIBRARY | P_MODULE |
                        P_COCLASS | P_RUNTIMECLASS, F_IMPL },
@@ -533,7 +534,7 @@ static void check_attr_values(Attr *list, Type *decl_type, const char *name)
 
 /* Attributes that describe the declared object's type: [string], pointer kinds, [v1_enum],
  * [context_handle], size_is on something it can size. */
-static void check_decl_shape(Attr *attrs, Type *type, const char *name, Loc loc)
+static void check_decl_shape(Attr *attrs, Type *type, const char *name, bool is_param)
 {
     const char *n = name ? name : "(unnamed)";
     if (!type)
@@ -558,7 +559,8 @@ static void check_decl_shape(Attr *attrs, Type *type, const char *name, Loc loc)
         case ATTR_REF:
         case ATTR_UNIQUE:
         case ATTR_PTR:
-            if (!t || t->kind != TY_POINTER)
+            /* an array parameter is a pointer in C, and MIDL lets it be one of any kind */
+            if (!t || (t->kind != TY_POINTER && !(is_param && t->kind == TY_ARRAY)))
                 diag_error(a->loc, "'[%s]' on '%s', which has type '%s', not a pointer", attr_name(a->kind), n,
                            describe_type(type));
             break;
@@ -617,7 +619,6 @@ static void check_decl_shape(Attr *attrs, Type *type, const char *name, Loc loc)
     if (attr_has(attrs, ATTR_STRING) && attr_has(attrs, ATTR_LENGTH_IS))
         diag_error(attr_find(attrs, ATTR_LENGTH_IS)->loc,
                    "'[string]' and '[length_is]' on '%s' both give its length; use one", n);
-    (void)loc;
 }
 
 /* switch_type(T) and an encapsulated union's discriminant must be integers. */
@@ -796,7 +797,7 @@ static void check_decl(Decl *d, unsigned place)
     check_attr_values(d->attrs, d->type, d->name);
     check_type_attr_args(d->attrs);
     if (place == P_PARAM || place == P_FIELD)
-        check_decl_shape(d->attrs, d->type, d->name, d->loc);
+        check_decl_shape(d->attrs, d->type, d->name, place == P_PARAM);
     check_type_defs(d->type);
 }
 
@@ -822,7 +823,7 @@ static void check_function_decl(Decl *d)
             ret_attrs = c;
         }
     if (ret_attrs)
-        check_decl_shape(ret_attrs, d->type->u.fn.ret, xasprintf("return value of %s", d->name ? d->name : ""), d->loc);
+        check_decl_shape(ret_attrs, d->type->u.fn.ret, xasprintf("return value of %s", d->name ? d->name : ""), false);
     check_type_defs(d->type->u.fn.ret);
     for (Decl *p = d->type->u.fn.params; p; p = p->next) {
         check_decl(p, P_PARAM);
@@ -1054,8 +1055,8 @@ static void check_remote_param(Remote *r, Decl *p, bool is_last)
         else if (t->kind == TY_POINTER && !in && (attr_has(p->attrs, ATTR_UNIQUE) || attr_has(p->attrs, ATTR_PTR)))
             diag_error(p->loc, "'[out]'-only parameter '%s' cannot be a '[%s]' pointer; use '[in, out]' or another level of indirection",
                        n, attr_has(p->attrs, ATTR_UNIQUE) ? "unique" : "ptr");
-        else if (t->kind == TY_POINTER && !in && attr_has(p->attrs, ATTR_STRING) && !attr_has(p->attrs, ATTR_SIZE_IS) &&
-                 !attr_has(p->attrs, ATTR_MAX_IS))
+        else if (t->kind == TY_POINTER && !in && attr_has(p->attrs, ATTR_STRING) && is_char_like(t->u.ptr.ref) &&
+                 !attr_has(p->attrs, ATTR_SIZE_IS) && !attr_has(p->attrs, ATTR_MAX_IS))
             diag_error(p->loc, "'[out]' string '%s' has no size; add '[size_is]' or make it '[in, out]'", n);
     }
     if (attr_has(p->attrs, ATTR_RETVAL)) {
@@ -1105,6 +1106,16 @@ static void check_remote_function(Remote *r)
 
 /* ===================================================================== interfaces */
 
+static bool has_operations(Type *t)
+{
+    for (Stmt *s = t->u.iface.body; s; s = s->next)
+        if (s->kind == STMT_DECL)
+            for (Decl *d = s->decls; d; d = d->next)
+                if (d->kind == DECL_FUNC)
+                    return true;
+    return false;
+}
+
 static bool iface_is_remote(Type *t)
 {
     return t->kind == TY_INTERFACE && !attr_has(t->attrs, ATTR_LOCAL);
@@ -1120,10 +1131,17 @@ static void check_interface(Type *t, bool in_library)
     bool remote = main && !in_library && iface_is_remote(t);
     bool winrt = t->ns != NULL;
 
-    if (remote && !winrt && !attr_has(t->attrs, ATTR_UUID))
-        diag_error(t->loc, "interface '%s' has no [uuid] (needed to call it remotely; mark it [local] if it is not)",
-                   t->name);
-    if (main && attr_has(t->attrs, ATTR_OBJECT) && !t->u.iface.base && t->name != intern("IUnknown"))
+    /* An RPC interface is bound by its uuid; one without operations (a holder of types) needs
+     * none.  widl lets an object interface go without one (mingw's amvideo.idl does), so that
+     * is a warning: its IID would be all zeros. */
+    if (remote && !winrt && !attr_has(t->attrs, ATTR_UUID) && has_operations(t)) {
+        if (object)
+            diag_warning(t->loc, WARN_SEMANTIC, "object interface '%s' has no [uuid]; its IID is all zeros", t->name);
+        else
+            diag_error(t->loc, "interface '%s' has no [uuid] (needed to call it remotely; mark it [local] if it is not)",
+                       t->name);
+    }
+    if (remote && attr_has(t->attrs, ATTR_OBJECT) && !t->u.iface.base && t->name != intern("IUnknown"))
         diag_error(t->loc, "object interface '%s' must derive from another interface (IUnknown at the root)", t->name);
     Attr *ih = attr_find(t->attrs, ATTR_IMPLICIT_HANDLE);
     if (ih && attr_has(t->attrs, ATTR_AUTO_HANDLE))
@@ -1248,7 +1266,7 @@ static void check_stmts(Stmt *list, bool in_library)
                 Type *target = alias && alias->kind == TY_ALIAS ? alias->u.alias.target : alias;
                 check_attr_values(attrs, target, d->name);
                 check_type_attr_args(attrs);
-                check_decl_shape(attrs, target, d->name, d->loc);
+                check_decl_shape(attrs, target, d->name, false);
                 check_type_defs(target);
                 check_runtime_typedef(d);
             }
@@ -1278,6 +1296,9 @@ static void check_stmts(Stmt *list, bool in_library)
 void check_program(Program *p)
 {
     prog = p;
+    for (int k = ATTR_UNKNOWN_ + 1; k < ATTR_COUNT_; k++)
+        if (!attr_rules[k].places)
+            diag_internal("attribute '%s' has no rule in check.c's attr_rules", attr_name((AttrKind)k));
     for (File *f = p->files; f; f = f->next) {
         if (f->is_acf || f->is_c_header)
             continue;

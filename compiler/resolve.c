@@ -434,6 +434,7 @@ static Decl *find_decl(Decl *list, const char *name)
 }
 
 static void resolve_type(Type **slot);
+static Type *definition_of(Type *t);
 
 /* The record type an expression of type t designates through '.' or '->'. */
 static Type *member_container(Type *t, ExprOp op)
@@ -554,13 +555,28 @@ static ArgBinding attr_binding(AttrKind k)
     }
 }
 
+/* represent_as(T), user_marshal(T) and cs_char(T) name the application's own C type, which
+ * the IDL need not know (MIDL: "does not need to be known to MIDL"). */
+static bool names_local_type(AttrKind k)
+{
+    return k == ATTR_REPRESENT_AS || k == ATTR_USER_MARSHAL || k == ATTR_CS_CHAR;
+}
+
 static void resolve_attrs(Attr *attrs, Scope *sc)
 {
     for (Attr *a = attrs; a; a = a->next) {
         /* type arguments: switch_type(short), transmit_as(T), ... */
-        for (Expr *arg = a->args; arg; arg = arg->next)
-            if (arg->kind == EXPR_TYPE && arg->type)
-                resolve_type(&arg->type);
+        for (Expr *arg = a->args; arg; arg = arg->next) {
+            if (arg->kind != EXPR_TYPE || !arg->type)
+                continue;
+            if (names_local_type(a->kind) && arg->type->kind == TY_NAMED) {
+                Type *def = definition_of(arg->type);
+                if (def)
+                    arg->type = def;
+                continue;
+            }
+            resolve_type(&arg->type);
+        }
         ArgBinding b = attr_binding(a->kind);
         if (b == BIND_NOTHING)
             continue;
@@ -649,6 +665,14 @@ static void define_type_name(Type *t, Loc loc)
             return;
         diag_error(loc, "redefinition of typedef '%s' with a different type", t->name);
         note_previous(prev->loc, "typedef", t->name);
+        return;
+    }
+    /* `interface IFoo;` may be completed as a dispinterface (mingw's wbemdisp.idl) */
+    bool ifaces = (t->kind == TY_INTERFACE || t->kind == TY_DISPINTERFACE) &&
+                  (prev->kind == TY_INTERFACE || prev->kind == TY_DISPINTERFACE);
+    if (ifaces && (!t->defined || !prev->defined)) {
+        if (t->defined)
+            ptrmap_put(&type_defs, key, t);
         return;
     }
     /* `typedef interface IFoo IFoo;` names the interface itself */
