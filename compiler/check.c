@@ -662,7 +662,7 @@ static void check_union_arms(Type *u)
         return;
     CaseSeen *seen = NULL;
     size_t n = 0;
-    Decl *default_arm = NULL;
+    Attr *first_default = NULL;
     for (Decl *d = u->u.rec.fields; d; d = d->next) {
         Attr *c = attr_find(d->attrs, ATTR_CASE);
         Attr *def = attr_find(d->attrs, ATTR_DEFAULT);
@@ -671,11 +671,11 @@ static void check_union_arms(Type *u)
             continue;
         }
         if (def) {
-            if (default_arm) {
+            if (first_default) {
                 diag_error(def->loc, "union '%s' has more than one [default] arm", u->name ? u->name : "(anonymous)");
-                diag_note(default_arm->loc, "first [default] arm is here");
+                diag_note(first_default->loc, "first [default] arm is here");
             } else {
-                default_arm = d;
+                first_default = def;
             }
         }
         for (Attr *a = d->attrs; a; a = a->next) {
