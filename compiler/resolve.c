@@ -532,7 +532,7 @@ static void resolve_expr(Expr *e, Scope *sc)
 
 /* How the arguments of each attribute are bound. */
 typedef enum ArgBinding {
-    BIND_NOTHING,       /* names, strings, uuids, versions: not expressions over declarations */
+    BIND_NOTHING,       /* names, strings, uuids, versions, types (bound by resolve_attrs) */
     BIND_LOCALS,        /* parameters / fields in scope, then constants */
     BIND_CONSTANTS,     /* constants and enumerators only */
 } ArgBinding;
@@ -547,9 +547,6 @@ static ArgBinding attr_binding(AttrKind k)
     case ATTR_CASE: case ATTR_RANGE: case ATTR_ID: case ATTR_HELPCONTEXT:
     case ATTR_HELPSTRINGCONTEXT: case ATTR_DEFAULTVALUE:
         return BIND_CONSTANTS;
-    case ATTR_SWITCH_TYPE: case ATTR_TRANSMIT_AS: case ATTR_WIRE_MARSHAL: case ATTR_USER_MARSHAL:
-    case ATTR_REPRESENT_AS: case ATTR_CS_CHAR:
-        return BIND_NOTHING;   /* type arguments: resolve_attr_types */
     default:
         return BIND_NOTHING;
     }
