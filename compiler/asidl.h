@@ -364,6 +364,11 @@ Type *sym_add_type(Type *t);
 Type *sym_add_tag(Type *t);
 Decl *sym_add_value(Decl *d);
 
+/* ===================================================================== ast_dump.c */
+
+/* Writes f's AST as indented text, one node per line (debugging, parser tests). */
+void ast_dump(FILE *out, File *f);
+
 /* ===================================================================== runtime_types.c */
 
 /* Names that asidl's runtime headers (runtime/include) already define, such as LONG, DWORD or
@@ -413,9 +418,6 @@ char *preprocess_file(const char *path, size_t *out_len);
 const char *find_include(const char *name, const char *from_file);
 /* Every file read while compiling (IDL, ACF, imports, headers cpp included), for -M output. */
 const char **preprocess_dependencies(int *n);
-/* Starts preprocessing a file in the background; preprocess_file later collects the result.
- * The parser calls it for the imports it is about to need. */
-void preprocess_prefetch(const char *path);
 
 /* ===================================================================== grammar/ (idl.y, idl.l) */
 
