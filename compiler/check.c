@@ -448,52 +448,12 @@ static void check_attr_list(Attr *list, unsigned place)
 
 /* ===================================================================== attribute values */
 
-static int hex_digit(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx */
-static bool uuid_text_valid(const char *s)
-{
-    static const int group[] = { 8, 4, 4, 4, 12 };
-    for (int g = 0; g < 5; g++) {
-        for (int i = 0; i < group[g]; i++, s++)
-            if (hex_digit((unsigned char)*s) < 0)
-                return false;
-        if (g < 4 && *s++ != '-')
-            return false;
-    }
-    return *s == '\0';
-}
-
-static void check_uuid_arg(Attr *a)
-{
-    Expr *e = attr_arg(a, 0);
-    if (!e) {
-        diag_error(a->loc, "attribute '%s' needs a uuid", attr_name(a->kind));
-        return;
-    }
-    if (e->kind == EXPR_UUID)
-        return;
-    if (e->kind == EXPR_STRING && e->str && uuid_text_valid(e->str))
-        return;
-    diag_error(e->loc, "malformed uuid in '%s' (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
-               attr_name(a->kind));
-}
-
-/* Values inside attributes: uuids, ranges, versions, pointer_default. */
+/* Values inside attributes the grammar leaves open: range's bounds, pointer_default's kind.
+ * (The parser already checks uuids and versions.) */
 static void check_attr_values(Attr *list, Type *decl_type, const char *name)
 {
     for (Attr *a = list; a; a = a->next) {
         switch (a->kind) {
-        case ATTR_UUID:
-        case ATTR_ASYNC_UUID:
-            check_uuid_arg(a);
-            break;
         case ATTR_RANGE: {
             Expr *lo = attr_arg(a, 0), *hi = attr_arg(a, 1);
             int64_t l, h;
@@ -516,12 +476,6 @@ static void check_attr_values(Attr *list, Type *decl_type, const char *name)
             const char *k = e && e->kind == EXPR_NAME ? e->str : NULL;
             if (!k || (strcmp(k, "ref") != 0 && strcmp(k, "unique") != 0 && strcmp(k, "ptr") != 0))
                 diag_error(e ? e->loc : a->loc, "'[pointer_default]' takes ref, unique or ptr");
-            break;
-        }
-        case ATTR_VERSION: {
-            Expr *e = attr_arg(a, 0);
-            if (e && e->kind == EXPR_INT && (e->ival < 0 || e->ival > 0xffff))
-                diag_error(e->loc, "version %lld is out of range (0 to 65535)", (long long)e->ival);
             break;
         }
         default:
