@@ -1185,7 +1185,7 @@ static void check_stmts(Stmt *list, bool in_library)
         switch (s->kind) {
         case STMT_TYPE: {
             Type *t = s->type;
-            if (!t || !t->defined)
+            if (!t || !t->defined || s->forward)
                 break;
             switch (t->kind) {
             case TY_STRUCT:
