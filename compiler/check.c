@@ -1156,15 +1156,12 @@ static void check_container(Type *t, bool in_library)
         break;
     case TY_COCLASS:
         check_attr_list(t->attrs, P_COCLASS);
-        check_attr_values(t->attrs, NULL, t->name);
         break;
     case TY_MODULE:
         check_attr_list(t->attrs, P_MODULE);
-        check_attr_values(t->attrs, NULL, t->name);
         break;
     case TY_LIBRARY:
         check_attr_list(t->attrs, P_LIBRARY);
-        check_attr_values(t->attrs, NULL, t->name);
         in_library = true;
         break;
     case TY_RUNTIMECLASS:
@@ -1176,6 +1173,10 @@ static void check_container(Type *t, bool in_library)
     default:
         break;
     }
+    /* [default, source] interface I; in a coclass: typelib matters, placed by the grammar */
+    for (Decl *m = t->u.iface.members; m; m = m->next)
+        for (Attr *a = m->attrs; a; a = a->next)
+            warn_unimplemented(a);
     check_stmts(t->u.iface.body, in_library);
 }
 
