@@ -3,9 +3,12 @@
  * and for parser tests that compare what was built (not what a generator made of it).
  *
  *   interface calc [uuid(12345678-...), version(1.0)] : IUnknown
- *     func add: long ([in] long a, [out] long* b)
+ *     decls
+ *       func add: fn([in] long a, [out] long* b) -> long
  *
- * Types are written inline: named types by name (TY_NAMED as ?name), anonymous records in full.
+ * Types are written inline: named types by name (TY_NAMED as ?name, generic parameters as
+ * <T>), a record's body where it is first met, arrays as [2][3]long, pointers to functions
+ * as (fn(...) -> long)*, qualifiers after what they qualify.
  */
 #include "asidl.h"
 
@@ -82,12 +85,14 @@ static const char *op_text(ExprOp op)
     return "?";
 }
 
+/* Qualifiers follow what they qualify, as in `long const* const` (a const pointer to const
+ * long), so the rendering is never ambiguous. */
 static void dump_quals(FILE *out, unsigned q)
 {
     if (q & Q_CONST)
-        fputs("const ", out);
+        fputs(" const", out);
     if (q & Q_VOLATILE)
-        fputs("volatile ", out);
+        fputs(" volatile", out);
 }
 
 static void dump_expr(FILE *out, Expr *e)
@@ -113,8 +118,8 @@ static void dump_expr(FILE *out, Expr *e)
             fprintf(out, "%02x", e->uuid.d4[i]);
         break;
     case EXPR_TYPE:
-        dump_quals(out, e->type_quals);
         dump_type(out, e->type, -1);
+        dump_quals(out, e->type_quals);
         if (e->str)
             fprintf(out, " %s", e->str);
         break;
@@ -137,8 +142,8 @@ static void dump_expr(FILE *out, Expr *e)
         break;
     case EXPR_CAST:
         fputs("((", out);
-        dump_quals(out, e->type_quals);
         dump_type(out, e->type, -1);
+        dump_quals(out, e->type_quals);
         fputs(")", out);
         dump_expr(out, e->lhs);
         fputc(')', out);
@@ -186,9 +191,9 @@ static void dump_params(FILE *out, Type *fn)
         dump_attrs(out, p->attrs);
         if (p->attrs)
             fputc(' ', out);
-        dump_quals(out, p->quals);
         if (p->type)
             dump_type(out, p->type, -1);
+        dump_quals(out, p->quals);
         if (p->name)
             fprintf(out, "%s%s", p->type ? " " : "", p->name);
         if (p->next || fn->u.fn.varargs)
@@ -218,9 +223,9 @@ static void dump_type(FILE *out, Type *t, int depth)
     case TY_POINTER: {
         /* (fn(...) -> int)* is a pointer to a function, fn(...) -> int* a function */
         bool wrap = t->u.ptr.ref && (t->u.ptr.ref->kind == TY_FUNCTION || t->u.ptr.ref->kind == TY_ARRAY);
-        dump_quals(out, t->u.ptr.ref_quals);
         fputs(wrap ? "(" : "", out);
         dump_type(out, t->u.ptr.ref, depth);
+        dump_quals(out, t->u.ptr.ref_quals);
         fputs(wrap ? ")*" : "*", out);
         return;
     }
@@ -234,8 +239,8 @@ static void dump_type(FILE *out, Type *t, int depth)
         if (t->u.arr.dim)
             dump_expr(out, t->u.arr.dim);
         fputc(']', out);
-        dump_quals(out, t->u.arr.elem_quals);
         dump_type(out, t->u.arr.elem, depth);
+        dump_quals(out, t->u.arr.elem_quals);
         return;
     case TY_FUNCTION:
         fputs("fn", out);
@@ -243,8 +248,8 @@ static void dump_type(FILE *out, Type *t, int depth)
             fprintf(out, " %s", t->u.fn.callconv);
         dump_params(out, t);
         fputs(" -> ", out);
-        dump_quals(out, t->u.fn.ret_quals);
         dump_type(out, t->u.fn.ret, depth);
+        dump_quals(out, t->u.fn.ret_quals);
         return;
     case TY_NAMED: fprintf(out, "?%s", t->name); return;
     case TY_PARAM: fprintf(out, "<%s>", t->name); return;
@@ -330,12 +335,12 @@ static void dump_decl(FILE *out, Decl *d, int depth)
     dump_attrs(out, d->attrs);
     if (d->type && d->kind != DECL_TYPEDEF) {
         fputs(": ", out);
-        dump_quals(out, d->quals);
         dump_type(out, d->type, depth);
+        dump_quals(out, d->quals);
     } else if (d->kind == DECL_TYPEDEF && d->type) {
         fputs(" = ", out);
-        dump_quals(out, d->type->u.alias.target_quals);
         dump_type(out, d->type->u.alias.target, depth);
+        dump_quals(out, d->type->u.alias.target_quals);
     }
     if (d->bits) {
         fputs(" : ", out);
