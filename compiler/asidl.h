@@ -364,6 +364,11 @@ Type *sym_add_type(Type *t);
 Type *sym_add_tag(Type *t);
 Decl *sym_add_value(Decl *d);
 
+/* ===================================================================== ast_dump.c */
+
+/* Writes f's AST as indented text, one node per line (debugging, parser tests). */
+void ast_dump(FILE *out, File *f);
+
 /* ===================================================================== runtime_types.c */
 
 /* Names that asidl's runtime headers (runtime/include) already define, such as LONG, DWORD or
@@ -413,9 +418,6 @@ char *preprocess_file(const char *path, size_t *out_len);
 const char *find_include(const char *name, const char *from_file);
 /* Every file read while compiling (IDL, ACF, imports, headers cpp included), for -M output. */
 const char **preprocess_dependencies(int *n);
-/* Starts preprocessing a file in the background; preprocess_file later collects the result.
- * The parser calls it for the imports it is about to need. */
-void preprocess_prefetch(const char *path);
 
 /* ===================================================================== grammar/ (idl.y, idl.l) */
 
@@ -640,10 +642,37 @@ void acf_apply(Program *prog);
 /* ===================================================================== resolve.c */
 
 /* Binds TY_NAMED references and EXPR_NAME references, numbers operations, evaluates constant
- * expressions, builds AsyncIFoo interfaces for [async_uuid]. */
+ * expressions, builds AsyncIFoo interfaces for [async_uuid].  What it leaves in the AST:
+ *  - no TY_NAMED node is reachable any more (unless an error was reported), and references to
+ *    forward-declared interfaces, structs, unions and enums point at the definition;
+ *  - EXPR_NAME.ref: the parameter, field, constant or enumerator named (attribute arguments,
+ *    constant values, array dimensions); EXPR_MEMBER.ref: the field of s.f / p->f;
+ *    [call_as(Local)]: the argument's ref is the local operation;
+ *  - Decl.ival / has_ival on every integer DECL_CONST and DECL_ENUMERATOR (implicit enumerator
+ *    values count on from the previous one);
+ *  - Decl.opnum on every operation of an interface: its procedure number, counting the
+ *    inherited ones first (IUnknown's three for object interfaces); a [call_as(Local)]
+ *    operation takes Local's number (it is Local's wire form);
+ *  - u.iface.async_iface on each valid [async_uuid] interface: AsyncIFoo, a TY_INTERFACE with
+ *    uuid = the async_uuid (other attributes copied), base IUnknown or the base's AsyncIBase,
+ *    and per method M (except call_as ones) Begin_M (the [in] and [in, out] parameters, as [in])
+ *    and Finish_M (the [out] and [in, out] parameters, as [out]), both returning M's type and
+ *    keeping M's attributes, owner = AsyncIFoo, opnums numbered like any interface.  It is in
+ *    the symbol table but in no statement list: a generator emits it after IFoo.  Its
+ *    u.iface.sync_iface points back. */
 void resolve_program(Program *prog);
 /* Evaluates an integer constant expression; false (and diag) if it is not one. */
 bool eval_int_expr(Expr *e, int64_t *out);
+
+/* Tables keyed by pointers (nodes, or interned names): open addressing, arena-allocated. */
+typedef struct PtrMap {
+    const void **keys;
+    void **vals;
+    size_t cap, len;
+} PtrMap;
+void *ptrmap_get(const PtrMap *m, const void *key);      /* NULL if absent */
+void ptrmap_put(PtrMap *m, const void *key, void *val);
+bool ptrmap_mark(PtrMap *m, const void *key);            /* adds key; true if it was new */
 
 /* ===================================================================== check.c */
 

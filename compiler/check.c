@@ -191,11 +191,12 @@ static const AttrRule attr_rules[ATTR_COUNT_] = {
     [ATTR_TRANSMIT_AS] = { P_TYPEDEF, F_IMPL },
     [ATTR_UIDEFAULT] = { P_FUNC | P_FIELD, 0 },
     [ATTR_UNIQUE] = { P_PARAM | P_TYPEDEF | P_FIELD | P_FUNC, F_IMPL },
-    [ATTR_USER_MARSHAL] = { P_TYPEDEF, F_IMPL },
+    [ATTR_USER_MARSHAL] = { P_TYPEDEF, F_ACF | F_IMPL },
     [ATTR_USESGETLASTERROR] = { P_FUNC | P_FIELD, 0 },
     [ATTR_UUID] = { P_IFACE | P_DISP | P_TYPEDEF | P_ENUM | P_RECORD | P_LIBRARY | P_MODULE |
                     P_COCLASS | P_RUNTIMECLASS, F_IMPL },
     [ATTR_V1_ENUM] = { P_TYPEDEF | P_ENUM, F_IMPL },
+    [ATTR_VI_PROGID] = { P_COCLASS, 0 },
     [ATTR_VARARG] = { P_FUNC, 0 },
     [ATTR_VERSION] = { P_IFACE | P_DISP | P_TYPEDEF | P_ENUM | P_RECORD | P_LIBRARY | P_MODULE |
                        P_COCLASS | P_RUNTIMECLASS, F_IMPL },
@@ -401,7 +402,7 @@ static bool same_args(Attr *a, Attr *b)
 
 /* One attribute list in one place: placement, ACF or IDL, duplicates, conflicting pointer
  * kinds, and the "no effect yet" warning. */
-static void check_attr_list(Attr *list, unsigned place, const char *what)
+static void check_attr_list(Attr *list, unsigned place)
 {
     Attr *ptr_attr = NULL;
     for (Attr *a = list; a; a = a->next) {
@@ -409,8 +410,7 @@ static void check_attr_list(Attr *list, unsigned place, const char *what)
             continue;
         const AttrRule *r = &attr_rules[a->kind];
         if (!(r->places & place)) {
-            diag_error(a->loc, "attribute '%s' cannot be applied to %s%s", attr_name(a->kind), place_name(place),
-                       what ? what : "");
+            diag_error(a->loc, "attribute '%s' cannot be applied to %s", attr_name(a->kind), place_name(place));
             continue;
         }
         if (a->from_acf && !(r->flags & F_ACF)) {
@@ -448,52 +448,12 @@ static void check_attr_list(Attr *list, unsigned place, const char *what)
 
 /* ===================================================================== attribute values */
 
-static int hex_digit(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx */
-static bool uuid_text_valid(const char *s)
-{
-    static const int group[] = { 8, 4, 4, 4, 12 };
-    for (int g = 0; g < 5; g++) {
-        for (int i = 0; i < group[g]; i++, s++)
-            if (hex_digit((unsigned char)*s) < 0)
-                return false;
-        if (g < 4 && *s++ != '-')
-            return false;
-    }
-    return *s == '\0';
-}
-
-static void check_uuid_arg(Attr *a)
-{
-    Expr *e = attr_arg(a, 0);
-    if (!e) {
-        diag_error(a->loc, "attribute '%s' needs a uuid", attr_name(a->kind));
-        return;
-    }
-    if (e->kind == EXPR_UUID)
-        return;
-    if (e->kind == EXPR_STRING && e->str && uuid_text_valid(e->str))
-        return;
-    diag_error(e->loc, "malformed uuid in '%s' (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
-               attr_name(a->kind));
-}
-
-/* Values inside attributes: uuids, ranges, versions, pointer_default. */
+/* Values inside attributes the grammar leaves open: range's bounds, pointer_default's kind.
+ * (The parser already checks uuids and versions.) */
 static void check_attr_values(Attr *list, Type *decl_type, const char *name)
 {
     for (Attr *a = list; a; a = a->next) {
         switch (a->kind) {
-        case ATTR_UUID:
-        case ATTR_ASYNC_UUID:
-            check_uuid_arg(a);
-            break;
         case ATTR_RANGE: {
             Expr *lo = attr_arg(a, 0), *hi = attr_arg(a, 1);
             int64_t l, h;
@@ -518,12 +478,6 @@ static void check_attr_values(Attr *list, Type *decl_type, const char *name)
                 diag_error(e ? e->loc : a->loc, "'[pointer_default]' takes ref, unique or ptr");
             break;
         }
-        case ATTR_VERSION: {
-            Expr *e = attr_arg(a, 0);
-            if (e && e->kind == EXPR_INT && (e->ival < 0 || e->ival > 0xffff))
-                diag_error(e->loc, "version %lld is out of range (0 to 65535)", (long long)e->ival);
-            break;
-        }
         default:
             break;
         }
@@ -534,7 +488,7 @@ static void check_attr_values(Attr *list, Type *decl_type, const char *name)
 
 /* Attributes that describe the declared object's type: [string], pointer kinds, [v1_enum],
  * [context_handle], size_is on something it can size. */
-static void check_decl_shape(Attr *attrs, Type *type, const char *name, Loc loc)
+static void check_decl_shape(Attr *attrs, Type *type, const char *name, bool is_param)
 {
     const char *n = name ? name : "(unnamed)";
     if (!type)
@@ -559,7 +513,8 @@ static void check_decl_shape(Attr *attrs, Type *type, const char *name, Loc loc)
         case ATTR_REF:
         case ATTR_UNIQUE:
         case ATTR_PTR:
-            if (!t || t->kind != TY_POINTER)
+            /* an array parameter is a pointer in C, and MIDL lets it be one of any kind */
+            if (!t || (t->kind != TY_POINTER && !(is_param && t->kind == TY_ARRAY)))
                 diag_error(a->loc, "'[%s]' on '%s', which has type '%s', not a pointer", attr_name(a->kind), n,
                            describe_type(type));
             break;
@@ -601,6 +556,12 @@ static void check_decl_shape(Attr *attrs, Type *type, const char *name, Loc loc)
                                attr_name(a->kind), n);
                     break;
                 }
+                Type *lv = strip(level);
+                if ((a->kind == ATTR_SIZE_IS || a->kind == ATTR_MAX_IS) && e->kind != EXPR_EMPTY &&
+                    lv->kind == TY_ARRAY && lv->u.arr.dim) {
+                    diag_error(a->loc, "'[%s]' on '%s', an array whose size is fixed", attr_name(a->kind), n);
+                    break;
+                }
                 level = pointee(level);
             }
             break;
@@ -612,7 +573,6 @@ static void check_decl_shape(Attr *attrs, Type *type, const char *name, Loc loc)
     if (attr_has(attrs, ATTR_STRING) && attr_has(attrs, ATTR_LENGTH_IS))
         diag_error(attr_find(attrs, ATTR_LENGTH_IS)->loc,
                    "'[string]' and '[length_is]' on '%s' both give its length; use one", n);
-    (void)loc;
 }
 
 /* switch_type(T) and an encapsulated union's discriminant must be integers. */
@@ -656,7 +616,7 @@ static void check_union_arms(Type *u)
         return;
     CaseSeen *seen = NULL;
     size_t n = 0;
-    Decl *default_arm = NULL;
+    Attr *first_default = NULL;
     for (Decl *d = u->u.rec.fields; d; d = d->next) {
         Attr *c = attr_find(d->attrs, ATTR_CASE);
         Attr *def = attr_find(d->attrs, ATTR_DEFAULT);
@@ -665,11 +625,11 @@ static void check_union_arms(Type *u)
             continue;
         }
         if (def) {
-            if (default_arm) {
+            if (first_default) {
                 diag_error(def->loc, "union '%s' has more than one [default] arm", u->name ? u->name : "(anonymous)");
-                diag_note(default_arm->loc, "first [default] arm is here");
+                diag_note(first_default->loc, "first [default] arm is here");
             } else {
-                default_arm = d;
+                first_default = def;
             }
         }
         for (Attr *a = d->attrs; a; a = a->next) {
@@ -693,13 +653,35 @@ static void check_union_arms(Type *u)
     }
 }
 
-/* A struct: a conformant array (size_is'd [] or [*]) only as the last field. */
+/* True if a value of type t holds a value of type s (through typedefs, arrays and nested
+ * structs and unions, not through pointers). */
+static bool contains_by_value(Type *t, Type *s, int depth)
+{
+    t = strip(t);
+    while (t && t->kind == TY_ARRAY)
+        t = strip(t->u.arr.elem);
+    if (!t || depth > 100)
+        return false;
+    if (t == s)
+        return true;
+    if ((t->kind == TY_STRUCT || t->kind == TY_UNION || t->kind == TY_ENCUNION) && t->defined)
+        for (Decl *f = t->u.rec.fields; f; f = f->next)
+            if (contains_by_value(f->type, s, depth + 1))
+                return true;
+    return false;
+}
+
+/* A struct: a conformant array (size_is'd [] or [*]) only as the last field, and no field
+ * that contains the struct itself. */
 static void check_struct_fields(Type *s)
 {
     for (Decl *d = s->u.rec.fields; d; d = d->next) {
         Type *t = strip(d->type);
         if (t && t->kind == TY_ARRAY && !t->u.arr.dim && d->next)
             diag_error(d->loc, "conformant array '%s' must be the last field of %s", d->name ? d->name : "",
+                       describe_type(s));
+        if (contains_by_value(d->type, s, 0))
+            diag_error(d->loc, "field '%s' contains %s itself; use a pointer", d->name ? d->name : "",
                        describe_type(s));
     }
 }
@@ -708,12 +690,12 @@ static void check_decl(Decl *d, unsigned place);
 
 static void check_record(Type *t)
 {
-    check_attr_list(t->attrs, t->kind == TY_ENUM ? P_ENUM : P_RECORD, NULL);
+    check_attr_list(t->attrs, t->kind == TY_ENUM ? P_ENUM : P_RECORD);
     check_attr_values(t->attrs, NULL, t->name);
     check_type_attr_args(t->attrs);
     if (t->kind == TY_ENUM) {
         for (Decl *d = t->u.rec.fields; d; d = d->next)
-            check_attr_list(d->attrs, P_ENUMERATOR, NULL);
+            check_attr_list(d->attrs, P_ENUMERATOR);
         return;
     }
     if (t->kind == TY_ENCUNION && t->u.rec.discrim)
@@ -728,25 +710,7 @@ static void check_record(Type *t)
 
 /* ===================================================================== walking types */
 
-typedef struct Seen {
-    const void **items;
-    size_t n, cap;
-} Seen;
-
-static bool seen_add(Seen *s, const void *p)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (s->items[i] == p)
-            return false;
-    s->items = xrealloc_vec(s->items, s->cap, s->n + 1 > s->cap ? (s->cap ? 2 * s->cap : 64) : s->cap,
-                            sizeof *s->items);
-    if (s->n + 1 > s->cap)
-        s->cap = s->cap ? 2 * s->cap : 64;
-    s->items[s->n++] = p;
-    return true;
-}
-
-static Seen records_checked;
+static PtrMap records_checked;
 
 /* Walks inline and named definitions a declaration's type contains, checking each once. */
 static void check_type_defs(Type *t)
@@ -765,11 +729,11 @@ static void check_type_defs(Type *t)
         case TY_UNION:
         case TY_ENCUNION:
         case TY_ENUM:
-            if (t->defined && seen_add(&records_checked, t))
+            if (t->defined && ptrmap_mark(&records_checked, t))
                 check_record(t);
             return;
         case TY_FUNCTION:
-            if (seen_add(&records_checked, t)) {
+            if (ptrmap_mark(&records_checked, t)) {
                 check_type_defs(t->u.fn.ret);
                 for (Decl *p = t->u.fn.params; p; p = p->next)
                     check_decl(p, P_PARAM);
@@ -783,17 +747,17 @@ static void check_type_defs(Type *t)
 
 static void check_decl(Decl *d, unsigned place)
 {
-    check_attr_list(d->attrs, place, NULL);
+    check_attr_list(d->attrs, place);
     check_attr_values(d->attrs, d->type, d->name);
     check_type_attr_args(d->attrs);
     if (place == P_PARAM || place == P_FIELD)
-        check_decl_shape(d->attrs, d->type, d->name, d->loc);
+        check_decl_shape(d->attrs, d->type, d->name, place == P_PARAM);
     check_type_defs(d->type);
 }
 
 static void check_function_decl(Decl *d)
 {
-    check_attr_list(d->attrs, P_FUNC, NULL);
+    check_attr_list(d->attrs, P_FUNC);
     check_attr_values(d->attrs, NULL, d->name);
     if (!d->type || d->type->kind != TY_FUNCTION)
         return;
@@ -813,12 +777,12 @@ static void check_function_decl(Decl *d)
             ret_attrs = c;
         }
     if (ret_attrs)
-        check_decl_shape(ret_attrs, d->type->u.fn.ret, xasprintf("return value of %s", d->name ? d->name : ""), d->loc);
+        check_decl_shape(ret_attrs, d->type->u.fn.ret, xasprintf("return value of %s", d->name ? d->name : ""), false);
     check_type_defs(d->type->u.fn.ret);
     for (Decl *p = d->type->u.fn.params; p; p = p->next) {
         check_decl(p, P_PARAM);
         Type *pt = strip(p->type);
-        if (pt && pt->kind == TY_VOID && (p->name || d->type->u.fn.params->next))
+        if (pt && pt->kind == TY_VOID)
             diag_error(p->loc, "parameter '%s' has type void", p->name ? p->name : "(unnamed)");
     }
 }
@@ -831,7 +795,7 @@ typedef struct Remote {
     bool object;
 } Remote;
 
-static Seen remote_checked;
+static PtrMap remote_checked;
 
 /* The type of an attribute expression over parameters or fields. */
 static Type *expr_type(Expr *e)
@@ -949,12 +913,17 @@ static void check_remote_var(Decl *d, const char *role, bool is_param)
 static void check_remote_type(Type *t, Decl *user, const char *role)
 {
     const char *n = user && user->name ? user->name : "(unnamed)";
+    Loc loc = user ? user->loc : t->loc;
+    if (user && attr_has(user->attrs, ATTR_IID_IS))
+        return;   /* void ** made an interface pointer by [iid_is] */
     for (int steps = 0; t && steps < 1000; steps++) {
         if (t->kind == TY_ALIAS) {
-            /* types the user marshals or transmits as something else are taken on trust */
+            /* types the user marshals or transmits as something else are taken on trust, and
+             * HANDLE (void *) is sent as the opaque value it is, as MIDL and widl do */
             if (attr_has(t->attrs, ATTR_WIRE_MARSHAL) || attr_has(t->attrs, ATTR_USER_MARSHAL) ||
                 attr_has(t->attrs, ATTR_TRANSMIT_AS) || attr_has(t->attrs, ATTR_REPRESENT_AS) ||
-                attr_has(t->attrs, ATTR_CONTEXT_HANDLE) || attr_has(t->attrs, ATTR_HANDLE))
+                attr_has(t->attrs, ATTR_CONTEXT_HANDLE) || attr_has(t->attrs, ATTR_HANDLE) ||
+                (t->name && strcmp(t->name, "HANDLE") == 0))
                 return;
             t = t->u.alias.target;
             continue;
@@ -963,8 +932,7 @@ static void check_remote_type(Type *t, Decl *user, const char *role)
         case TY_POINTER: {
             Type *r = strip(t->u.ptr.ref);
             if (r && r->kind == TY_VOID && !is_context_handle(t, user ? user->attrs : NULL)) {
-                diag_error(user ? user->loc : t->loc, "%s '%s' is a 'void *', which cannot be sent (what does it point to?)",
-                           role, n);
+                diag_error(loc, "%s '%s' is a 'void *', which cannot be sent (what does it point to?)", role, n);
                 return;
             }
             if (r && (r->kind == TY_INTERFACE || r->kind == TY_DISPINTERFACE))
@@ -976,36 +944,47 @@ static void check_remote_type(Type *t, Decl *user, const char *role)
             t = t->u.arr.elem;
             continue;
         case TY_FUNCTION:
-            diag_error(user ? user->loc : t->loc, "%s '%s' is a function pointer, which cannot be sent", role, n);
+            diag_error(loc, "%s '%s' is a function pointer, which cannot be sent", role, n);
             return;
         case TY_STRUCT:
         case TY_UNION:
         case TY_ENCUNION:
             if (!t->defined) {
-                diag_error(user ? user->loc : t->loc, "%s '%s' has incomplete type '%s'", role, n, describe_type(t));
+                diag_error(loc, "%s '%s' has incomplete type '%s'", role, n, describe_type(t));
                 return;
             }
-            if (seen_add(&remote_checked, t)) {
+            if (ptrmap_mark(&remote_checked, t)) {
                 for (Decl *f = t->u.rec.fields; f; f = f->next) {
                     if (f->bits)
-                        diag_error(f->loc, "field '%s' of %s is a bit-field, which cannot be sent", f->name ? f->name : "",
-                                   describe_type(t));
+                        diag_error(f->loc, "field '%s' of %s is a bit-field, which cannot be sent",
+                                   f->name ? f->name : "", describe_type(t));
                     check_remote_var(f, t->kind == TY_STRUCT ? "field" : "union arm", false);
                 }
             }
             return;
         case TY_ENUM:
             if (!t->defined)
-                diag_error(user ? user->loc : t->loc, "%s '%s' has incomplete type '%s'", role, n, describe_type(t));
+                diag_error(loc, "%s '%s' has incomplete type '%s'", role, n, describe_type(t));
             return;
         case TY_INTERFACE:
         case TY_DISPINTERFACE:
-            diag_error(user ? user->loc : t->loc, "%s '%s' is an interface by value; pass a pointer to it", role, n);
+            diag_error(loc, "%s '%s' is an interface by value; pass a pointer to it", role, n);
             return;
         default:
             return;
         }
     }
+}
+
+/* A context handle passed by value: its type is one, or [context_handle] marks a void *. */
+static bool is_context_handle_value(Decl *p)
+{
+    if (alias_chain_has(p->type, ATTR_CONTEXT_HANDLE))
+        return true;
+    if (!attr_has(p->attrs, ATTR_CONTEXT_HANDLE))
+        return false;
+    Type *t = strip(p->type);
+    return !(t && t->kind == TY_POINTER && strip(t->u.ptr.ref) && strip(t->u.ptr.ref)->kind == TY_POINTER);
 }
 
 static void check_remote_param(Remote *r, Decl *p, bool is_last)
@@ -1015,31 +994,24 @@ static void check_remote_param(Remote *r, Decl *p, bool is_last)
     Type *t = strip(p->type);
     if (!t)
         return;
-    bool ctx = is_context_handle(p->type, p->attrs);
     if (!in && !out && in_main_file(p->loc))
         diag_warning(p->loc, WARN_PEDANTIC, "parameter '%s' has no [in] or [out]; [in] assumed", n);
     if (out) {
-        if (t->kind != TY_POINTER && t->kind != TY_ARRAY) {
+        Type *r2 = t->kind == TY_POINTER ? strip(t->u.ptr.ref) : NULL;
+        if (t->kind != TY_POINTER && t->kind != TY_ARRAY)
             diag_error(p->loc, "'[out]' parameter '%s' is not a pointer", n);
-        } else if (t->kind == TY_POINTER) {
-            Type *r2 = strip(t->u.ptr.ref);
-            bool ctx_is_self = ctx && !alias_chain_has(t->u.ptr.ref, ATTR_CONTEXT_HANDLE) &&
-                               !(attr_has(p->attrs, ATTR_CONTEXT_HANDLE) && r2 && r2->kind == TY_POINTER);
-            if (r2 && (r2->kind == TY_INTERFACE || r2->kind == TY_DISPINTERFACE))
-                diag_error(p->loc, "'[out]' interface pointer '%s' must be a pointer to a pointer", n);
-            else if (ctx_is_self && alias_chain_has(p->type, ATTR_CONTEXT_HANDLE))
-                diag_error(p->loc, "'[out]' context handle '%s' must be passed by pointer", n);
-            else if (!in && (attr_has(p->attrs, ATTR_UNIQUE) || attr_has(p->attrs, ATTR_PTR)))
-                diag_error(p->loc, "'[out]'-only parameter '%s' cannot be a '[%s]' pointer; use '[in, out]' or another level of indirection",
-                           n, attr_has(p->attrs, ATTR_UNIQUE) ? "unique" : "ptr");
-            else if (!in && attr_has(p->attrs, ATTR_STRING) && !attr_has(p->attrs, ATTR_SIZE_IS) &&
-                     !attr_has(p->attrs, ATTR_MAX_IS) && !alias_chain_has(p->type, ATTR_STRING))
-                diag_error(p->loc, "'[out]' string '%s' has no size; add '[size_is]' or make it '[in, out]'", n);
-        }
-        if (is_handle_t(p->type) || (t->kind == TY_POINTER && is_handle_t(t->u.ptr.ref) && !in))
+        else if (is_context_handle_value(p))
+            diag_error(p->loc, "'[out]' context handle '%s' must be passed by pointer", n);
+        else if (r2 && (r2->kind == TY_INTERFACE || r2->kind == TY_DISPINTERFACE))
+            diag_error(p->loc, "'[out]' interface pointer '%s' must be a pointer to a pointer", n);
+        else if (r2 && is_handle_t(r2))
             diag_error(p->loc, "binding handle '%s' must be an '[in]' parameter", n);
-    } else if (ctx && t->kind != TY_POINTER) {
-        diag_error(p->loc, "context handle '%s' must be a pointer", n);
+        else if (t->kind == TY_POINTER && !in && (attr_has(p->attrs, ATTR_UNIQUE) || attr_has(p->attrs, ATTR_PTR)))
+            diag_error(p->loc, "'[out]'-only parameter '%s' cannot be a '[%s]' pointer; use '[in, out]' or another level of indirection",
+                       n, attr_has(p->attrs, ATTR_UNIQUE) ? "unique" : "ptr");
+        else if (t->kind == TY_POINTER && !in && attr_has(p->attrs, ATTR_STRING) && is_char_like(t->u.ptr.ref) &&
+                 !attr_has(p->attrs, ATTR_SIZE_IS) && !attr_has(p->attrs, ATTR_MAX_IS))
+            diag_error(p->loc, "'[out]' string '%s' has no size; add '[size_is]' or make it '[in, out]'", n);
     }
     if (attr_has(p->attrs, ATTR_RETVAL)) {
         if (!out)
@@ -1047,8 +1019,9 @@ static void check_remote_param(Remote *r, Decl *p, bool is_last)
         else if (!is_last)
             diag_error(p->loc, "'[retval]' parameter '%s' must be the last parameter", n);
     }
-    if (ctx && r->object)
-        diag_error(p->loc, "context handle '%s' in an object interface (context handles are for RPC interfaces)", n);
+    if (r->object && is_context_handle(p->type, p->attrs))
+        diag_error(p->loc, "context handle '%s' in object interface '%s'; context handles are for RPC interfaces", n,
+                   r->iface->name);
     check_remote_var(p, "parameter", true);
 }
 
@@ -1058,28 +1031,44 @@ static void check_remote_function(Remote *r)
     Type *fn = f->type;
     if (!fn || fn->kind != TY_FUNCTION)
         return;
-    for (Decl *p = fn->u.fn.params; p; p = p->next) {
-        Type *pt = strip(p->type);
-        if (pt && pt->kind == TY_VOID && !p->name && !p->next && p == fn->u.fn.params)
-            break;   /* f(void) */
+    for (Decl *p = fn->u.fn.params; p; p = p->next)
         check_remote_param(r, p, p->next == NULL);
+    if (attr_has(f->attrs, ATTR_MAYBE)) {
+        Type *ret = strip(fn->u.fn.ret);
+        bool has_out = ret && ret->kind != TY_VOID;
+        for (Decl *p = fn->u.fn.params; p; p = p->next)
+            has_out |= attr_has(p->attrs, ATTR_OUT);
+        if (has_out)
+            diag_error(attr_find(f->attrs, ATTR_MAYBE)->loc,
+                       "'[maybe]' operation '%s' gets no reply, so it can have no [out] parameters or return value",
+                       f->name);
     }
     if (fn->u.fn.varargs)
         diag_error(f->loc, "operation '%s' takes a variable argument list, which cannot be sent", f->name);
     Type *ret = strip(fn->u.fn.ret);
     if (ret && ret->kind != TY_VOID) {
-        Decl rv = { .kind = DECL_PARAM, .loc = f->loc, .name = "return value", .attrs = NULL, .type = fn->u.fn.ret };
+        Decl rv = { .kind = DECL_PARAM, .loc = f->loc, .name = f->name, .attrs = f->attrs, .type = fn->u.fn.ret };
         Type *u = union_of(fn->u.fn.ret);
         if (u && u->kind == TY_UNION)
             diag_error(f->loc, "operation '%s' returns a non-encapsulated union, which has no discriminant", f->name);
         if (strip(fn->u.fn.ret)->kind == TY_POINTER && attr_has(f->attrs, ATTR_REF))
             diag_error(f->loc, "operation '%s' returns a '[ref]' pointer; return values can only be unique or full pointers",
                        f->name);
-        check_remote_type(fn->u.fn.ret, &rv, "the");
+        check_remote_type(fn->u.fn.ret, &rv, "the return value of");
     }
 }
 
 /* ===================================================================== interfaces */
+
+static bool has_operations(Type *t)
+{
+    for (Stmt *s = t->u.iface.body; s; s = s->next)
+        if (s->kind == STMT_DECL)
+            for (Decl *d = s->decls; d; d = d->next)
+                if (d->kind == DECL_FUNC)
+                    return true;
+    return false;
+}
 
 static bool iface_is_remote(Type *t)
 {
@@ -1089,17 +1078,24 @@ static bool iface_is_remote(Type *t)
 static void check_interface(Type *t, bool in_library)
 {
     unsigned place = t->kind == TY_DISPINTERFACE ? P_DISP : P_IFACE;
-    check_attr_list(t->attrs, place, NULL);
+    check_attr_list(t->attrs, place);
     check_attr_values(t->attrs, NULL, t->name);
     bool object = attr_has(t->attrs, ATTR_OBJECT) || attr_has(t->attrs, ATTR_DUAL) || t->ns != NULL;
     bool main = t->file ? t->file == prog->main : in_main_file(t->loc);
     bool remote = main && !in_library && iface_is_remote(t);
     bool winrt = t->ns != NULL;
 
-    if (remote && !winrt && !attr_has(t->attrs, ATTR_UUID))
-        diag_error(t->loc, "interface '%s' has no [uuid] (needed to call it remotely; mark it [local] if it is not)",
-                   t->name);
-    if (main && attr_has(t->attrs, ATTR_OBJECT) && !t->u.iface.base && t->name != intern("IUnknown"))
+    /* An RPC interface is bound by its uuid; one without operations (a holder of types) needs
+     * none.  widl lets an object interface go without one (mingw's amvideo.idl does), so that
+     * is a warning: its IID would be all zeros. */
+    if (remote && !winrt && !attr_has(t->attrs, ATTR_UUID) && has_operations(t)) {
+        if (object)
+            diag_warning(t->loc, WARN_SEMANTIC, "object interface '%s' has no [uuid]; its IID is all zeros", t->name);
+        else
+            diag_error(t->loc, "interface '%s' has no [uuid] (needed to call it remotely; mark it [local] if it is not)",
+                       t->name);
+    }
+    if (remote && attr_has(t->attrs, ATTR_OBJECT) && !t->u.iface.base && t->name != intern("IUnknown"))
         diag_error(t->loc, "object interface '%s' must derive from another interface (IUnknown at the root)", t->name);
     Attr *ih = attr_find(t->attrs, ATTR_IMPLICIT_HANDLE);
     if (ih && attr_has(t->attrs, ATTR_AUTO_HANDLE))
@@ -1159,23 +1155,23 @@ static void check_container(Type *t, bool in_library)
         check_interface(t, in_library);
         break;
     case TY_COCLASS:
-        check_attr_list(t->attrs, P_COCLASS, NULL);
+        check_attr_list(t->attrs, P_COCLASS);
         check_attr_values(t->attrs, NULL, t->name);
         break;
     case TY_MODULE:
-        check_attr_list(t->attrs, P_MODULE, NULL);
+        check_attr_list(t->attrs, P_MODULE);
         check_attr_values(t->attrs, NULL, t->name);
         break;
     case TY_LIBRARY:
-        check_attr_list(t->attrs, P_LIBRARY, NULL);
+        check_attr_list(t->attrs, P_LIBRARY);
         check_attr_values(t->attrs, NULL, t->name);
         in_library = true;
         break;
     case TY_RUNTIMECLASS:
-        check_attr_list(t->attrs, P_RUNTIMECLASS, NULL);
+        check_attr_list(t->attrs, P_RUNTIMECLASS);
         break;
     case TY_APICONTRACT:
-        check_attr_list(t->attrs, P_APICONTRACT, NULL);
+        check_attr_list(t->attrs, P_APICONTRACT);
         break;
     default:
         break;
@@ -1206,7 +1202,7 @@ static void check_stmts(Stmt *list, bool in_library)
             case TY_LIBRARY:
             case TY_RUNTIMECLASS:
             case TY_APICONTRACT:
-                if (seen_add(&records_checked, t))
+                if (ptrmap_mark(&records_checked, t))
                     check_container(t, in_library);
                 break;
             default:
@@ -1218,13 +1214,13 @@ static void check_stmts(Stmt *list, bool in_library)
             for (Decl *d = s->decls; d; d = d->next) {
                 Type *alias = d->type;
                 Attr *attrs = alias && alias->kind == TY_ALIAS ? alias->attrs : d->attrs;
-                check_attr_list(attrs, P_TYPEDEF, NULL);
+                check_attr_list(attrs, P_TYPEDEF);
                 if (d->attrs && d->attrs != attrs)
-                    check_attr_list(d->attrs, P_TYPEDEF, NULL);
+                    check_attr_list(d->attrs, P_TYPEDEF);
                 Type *target = alias && alias->kind == TY_ALIAS ? alias->u.alias.target : alias;
                 check_attr_values(attrs, target, d->name);
                 check_type_attr_args(attrs);
-                check_decl_shape(attrs, target, d->name, d->loc);
+                check_decl_shape(attrs, target, d->name, false);
                 check_type_defs(target);
                 check_runtime_typedef(d);
             }
@@ -1254,6 +1250,9 @@ static void check_stmts(Stmt *list, bool in_library)
 void check_program(Program *p)
 {
     prog = p;
+    for (int k = ATTR_UNKNOWN_ + 1; k < ATTR_COUNT_; k++)
+        if (!attr_rules[k].places)
+            diag_internal("attribute '%s' has no rule in check.c's attr_rules", attr_name((AttrKind)k));
     for (File *f = p->files; f; f = f->next) {
         if (f->is_acf || f->is_c_header)
             continue;

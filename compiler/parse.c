@@ -35,35 +35,6 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Starts the preprocessors of the files this text imports (statements of the form
- * `import "a.idl", "b.idl";` at the start of a line), so they are ready when needed. */
-static void prefetch_imports(const char *from, const char *text, size_t len)
-{
-    const char *p = text, *end = text + len;
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (!eol)
-            eol = end;
-        const char *q = p;
-        while (q < eol && (*q == ' ' || *q == '\t'))
-            q++;
-        if (eol - q > 7 && strncmp(q, "import", 6) == 0 && (q[6] == ' ' || q[6] == '\t' || q[6] == '"')) {
-            for (q += 6; q < eol && *q != ';';) {
-                const char *open = memchr(q, '"', (size_t)(eol - q));
-                const char *close = open ? memchr(open + 1, '"', (size_t)(eol - open - 1)) : NULL;
-                if (!close)
-                    break;
-                const char *name = intern_n(open + 1, (size_t)(close - open - 1));
-                const char *path = find_include(name, from);
-                if (path && !find_parsed(path))
-                    preprocess_prefetch(path);
-                q = close + 1;
-            }
-        }
-        p = eol + 1;
-    }
-}
-
 File *parse_file(Program *prog, const char *path, const char *name, bool is_acf, bool imported)
 {
     path = intern(path);
@@ -94,8 +65,6 @@ File *parse_file(Program *prog, const char *path, const char *name, bool is_acf,
             entry->file = NULL;
         return NULL;
     }
-    if (!is_acf && !opts.no_cpp)
-        prefetch_imports(path, text, len);
 
     ParseState ps = { 0 };
     ps.prog = prog;

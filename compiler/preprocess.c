@@ -19,11 +19,12 @@
  *              C-only bodies and selects its WinRT pragmas behind #ifdef __WIDL__; asidl reads
  *              that IDL the way widl does.  -no_widl_compat gives the MIDL view.
  *
- * Speed: starting cpp is the main cost of a run, as every import is a process of its own.  As
- * soon as a file's preprocessed text is known, the imports it names are resolved and their
- * preprocessors started (preprocess_prefetch), so they run in parallel with each other and with
- * the parsing; the parser then collects the finished output.  Output and error streams go to
- * anonymous memory files, so a child never blocks on a full pipe.
+ * Speed: starting cpp is the main cost of a run, as every import is a process of its own.  When
+ * a file is needed, its preprocessor starts at once and the imports its source names (found by
+ * reading the source, transitively) are queued in the order the parser will want them; as many
+ * run at a time as there are processors, plus one, alongside the parsing.  The parser then
+ * collects finished output.  Output and error streams go to anonymous memory files, so a child
+ * never blocks on a full pipe.
  */
 #include "asidl.h"
 
@@ -118,16 +119,20 @@ const char *find_include(const char *name, const char *from_file)
 
 /* ---- running cpp ---- */
 
+/* A preprocessor run: queued (pid 0, not done), running (pid > 0) or done (status kept until
+ * preprocess_file collects it). */
 typedef struct CppJob {
     const char *path;
-    pid_t pid;                 /* 0 once reaped */
+    pid_t pid;
+    bool done;
+    bool planned;              /* its source was scanned for imports */
+    int status;
     int out_fd, err_fd;
     struct CppJob *next;
 } CppJob;
 
-static CppJob *jobs;           /* started and not yet collected */
-static int running_jobs;
-enum { MAX_PREFETCH = 12 };
+static CppJob *jobs;           /* in the order they are expected to be needed */
+static int running_jobs, max_running;
 
 static void split_words(const char *s, const char ***argv, int *argc, int *cap)
 {
@@ -183,13 +188,11 @@ static int anonymous_file(void)
     return fd;
 }
 
-static CppJob *start_job(const char *path)
+static void start_job(CppJob *job)
 {
-    CppJob *job = xmalloc(sizeof *job);
-    job->path = path;
     job->out_fd = anonymous_file();
     job->err_fd = anonymous_file();
-    const char **argv = cpp_argv(path);
+    const char **argv = cpp_argv(job->path);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -199,10 +202,7 @@ static CppJob *start_job(const char *path)
     posix_spawn_file_actions_destroy(&fa);
     if (err)
         diag_fatal("cannot run the preprocessor '%s': %s (see -cpp_cmd, or -no_cpp)", argv[0], strerror(err));
-    job->next = jobs;
-    jobs = job;
     running_jobs++;
-    return job;
 }
 
 static CppJob *find_job(const char *path)
@@ -211,6 +211,20 @@ static CppJob *find_job(const char *path)
         if (j->path == path)
             return j;
     return NULL;
+}
+
+static CppJob *add_job(const char *path, bool first)
+{
+    CppJob *job = xmalloc(sizeof *job);
+    job->path = path;
+    job->out_fd = job->err_fd = -1;
+    CppJob **p = &jobs;
+    if (!first)
+        while (*p)
+            p = &(*p)->next;
+    job->next = *p;
+    *p = job;
+    return job;
 }
 
 static void forget_job(CppJob *job)
@@ -223,18 +237,51 @@ static void forget_job(CppJob *job)
     }
 }
 
-static int wait_job(CppJob *job)
+/* Starts queued jobs, in order, while fewer than max_running are running. */
+static void start_queued(void)
 {
-    int status = 0;
-    while (waitpid(job->pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            status = -1;
-            break;
+    for (CppJob *j = jobs; j && running_jobs < max_running; j = j->next)
+        if (!j->pid && !j->done)
+            start_job(j);
+}
+
+/* Waits until job has finished, reaping (and replacing) whichever jobs finish meanwhile, so
+ * the processors stay busy with the imports needed next. */
+static void wait_for(CppJob *job)
+{
+    if (!job->pid && !job->done)
+        start_job(job);
+    while (!job->done) {
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            diag_fatal("waiting for the preprocessor: %s", strerror(errno));
+        }
+        for (CppJob *j = jobs; j; j = j->next) {
+            if (j->pid == pid) {
+                j->pid = 0;
+                j->done = true;
+                j->status = status;
+                running_jobs--;
+                break;
+            }
+        }
+        start_queued();
+    }
+}
+
+/* At exit: stop the speculative runs nobody collected (our own children, by pid). */
+static void stop_jobs(void)
+{
+    for (CppJob *j = jobs; j; j = j->next) {
+        if (j->pid > 0) {
+            kill(j->pid, SIGTERM);
+            waitpid(j->pid, NULL, 0);
+            j->pid = 0;
         }
     }
-    job->pid = 0;
-    running_jobs--;
-    return status;
 }
 
 static char *read_fd(int fd, size_t *len)
@@ -285,9 +332,8 @@ static int relay_diagnostics(const char *path, const char *text, size_t len)
             Loc loc = { path, 0, 0, 0 };
             char *c1 = strrchr(line, ':');
             if (c1) {
-                char *c2 = NULL;
                 *c1 = '\0';
-                c2 = strrchr(line, ':');
+                char *c2 = strrchr(line, ':');
                 long a = strtol(c1 + 1, NULL, 10);
                 if (c2) {
                     long b = strtol(c2 + 1, NULL, 10);
@@ -296,9 +342,7 @@ static int relay_diagnostics(const char *path, const char *text, size_t len)
                 } else {
                     loc = (Loc){ intern(line), (int)a, 0, 0 };
                 }
-            } else if (!strchr(line, '/') && !strchr(line, '.')) {
-                loc = (Loc){ path, 0, 0, 0 };            /* "cc1: fatal error: ..." */
-            } else {
+            } else if (strchr(line, '/') || strchr(line, '.')) {
                 loc = (Loc){ intern(line), 0, 0, 0 };
             }
             /* cpp's warnings (mostly macro redefinitions in system headers) are level 2. */
@@ -318,21 +362,72 @@ static int relay_diagnostics(const char *path, const char *text, size_t len)
     return errors;
 }
 
-/* Starts cpp on path in the background unless it has been started already. */
-void preprocess_prefetch(const char *path)
+/* ---- planning: which files will be needed, in which order ---- */
+
+/* Calls fn for each name in the `import "a", "b";` statements that start a line of text. */
+static void scan_imports(const char *text, size_t len, const char *from, void (*fn)(const char *, int), int depth)
 {
-    path = intern(path);
-    if (opts.no_cpp || running_jobs >= MAX_PREFETCH || find_job(path))
-        return;
-    start_job(path);
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        const char *q = p;
+        while (q < eol && (*q == ' ' || *q == '\t'))
+            q++;
+        if (eol - q > 7 && strncmp(q, "import", 6) == 0 && (q[6] == ' ' || q[6] == '\t' || q[6] == '"')) {
+            for (q += 6; q < eol && *q != ';';) {
+                const char *open = memchr(q, '"', (size_t)(eol - q));
+                const char *close = open ? memchr(open + 1, '"', (size_t)(eol - open - 1)) : NULL;
+                if (!close)
+                    break;
+                const char *path = find_include(intern_n(open + 1, (size_t)(close - open - 1)), from);
+                if (path)
+                    fn(path, depth);
+                q = close + 1;
+            }
+        }
+        p = eol + 1;
+    }
 }
 
-static void reap_jobs(void)
+/* Queues path's preprocessing, then (depth first, so in the order the parser will want them)
+ * the files its source text imports.  The source is read before preprocessing, so an import
+ * inside a false #if is preprocessed for nothing; that costs time, never correctness: only
+ * the outputs the parser asks for are ever used. */
+static void plan(const char *path, int depth)
 {
-    for (CppJob *j = jobs; j; j = j->next) {
-        if (j->pid > 0)
-            wait_job(j);
-    }
+    CppJob *job = find_job(path);
+    if (depth > 64 || (job && job->planned))
+        return;
+    if (!job)
+        job = add_job(path, false);
+    job->planned = true;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    char *buf = NULL;
+    size_t cap = 0, len = 0, got;
+    do {
+        if (len == cap) {
+            char *bigger = realloc(buf, cap = cap ? cap * 2 : 65536);
+            if (!bigger)
+                break;
+            buf = bigger;
+        }
+        got = fread(buf + len, 1, cap - len, f);
+        len += got;
+    } while (got > 0);
+    fclose(f);
+    if (buf)
+        scan_imports(buf, len, path, plan, depth + 1);
+    free(buf);
+}
+
+static void plan_imports(const char *path, int depth)
+{
+    (void)depth;
+    plan(path, 1);
 }
 
 char *preprocess_file(const char *path, size_t *out_len)
@@ -350,16 +445,22 @@ char *preprocess_file(const char *path, size_t *out_len)
             diag_error((Loc){ path, 0, 0, 0 }, "cannot read '%s': %s", path, strerror(errno));
         return text;
     }
-    static bool reaper_installed;
-    if (!reaper_installed) {
-        atexit(reap_jobs);
-        reaper_installed = true;
+    if (!max_running) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        max_running = (int)(cpus > 0 && cpus < 64 ? cpus : 1) + 1;
+        atexit(stop_jobs);
     }
+    /* This file first, then (in the background) everything it will import. */
     CppJob *job = find_job(path);
     if (!job)
-        job = start_job(path);
-    int status = wait_job(job);
+        job = add_job(path, true);
+    if (!job->pid && !job->done)
+        start_job(job);
+    plan(path, 0);
+    start_queued();
+    wait_for(job);
     forget_job(job);
+
     size_t len, err_len;
     char *text = read_fd(job->out_fd, &len);
     char *err = read_fd(job->err_fd, &err_len);
@@ -367,6 +468,7 @@ char *preprocess_file(const char *path, size_t *out_len)
     close(job->err_fd);
     record_markers(text, len);
     int errors = relay_diagnostics(path, err, err_len);
+    int status = job->status;
     if (status != 0) {
         if (errors == 0) {
             if (WIFSIGNALED(status))
@@ -377,6 +479,9 @@ char *preprocess_file(const char *path, size_t *out_len)
         }
         return NULL;
     }
+    /* What the preprocessed text really imports (a macro may have chosen), queued too. */
+    scan_imports(text, len, path, plan_imports, 0);
+    start_queued();
     *out_len = len;
     return text;
 }

@@ -19,15 +19,7 @@
 
 #include <string.h>
 
-/* ===================================================================== tables
- * Open-addressing maps keyed by pointers: names are interned, so a name's pointer is its
- * identity, and nodes are keyed by address. */
-
-typedef struct Map {
-    const void **keys;
-    void **vals;
-    size_t cap, len;
-} Map;
+/* ===================================================================== tables */
 
 static size_t hash_ptr(const void *p)
 {
@@ -38,7 +30,7 @@ static size_t hash_ptr(const void *p)
     return (size_t)x;
 }
 
-static void *map_get(const Map *m, const void *key)
+void *ptrmap_get(const PtrMap *m, const void *key)
 {
     if (!m->cap)
         return NULL;
@@ -50,16 +42,16 @@ static void *map_get(const Map *m, const void *key)
     }
 }
 
-static void map_put(Map *m, const void *key, void *val)
+void ptrmap_put(PtrMap *m, const void *key, void *val)
 {
     if (2 * (m->len + 1) > m->cap) {
-        Map bigger = { 0 };
+        PtrMap bigger = { 0 };
         bigger.cap = m->cap ? 2 * m->cap : 64;
         bigger.keys = xmalloc(bigger.cap * sizeof *bigger.keys);
         bigger.vals = xmalloc(bigger.cap * sizeof *bigger.vals);
         for (size_t i = 0; i < m->cap; i++)
             if (m->keys[i])
-                map_put(&bigger, m->keys[i], m->vals[i]);
+                ptrmap_put(&bigger, m->keys[i], m->vals[i]);
         *m = bigger;
     }
     size_t i = hash_ptr(key) & (m->cap - 1);
@@ -71,34 +63,31 @@ static void map_put(Map *m, const void *key, void *val)
     m->vals[i] = val;
 }
 
-/* Marks a node; true the first time. */
-static bool map_mark(Map *m, const void *key)
+bool ptrmap_mark(PtrMap *m, const void *key)
 {
-    if (map_get(m, key))
+    if (ptrmap_get(m, key))
         return false;
-    map_put(m, key, (void *)1);
+    ptrmap_put(m, key, (void *)1);
     return true;
 }
 
 /* ===================================================================== state */
 
-static Map walked;          /* Type* and Decl* lists already walked */
-static Map type_defs;       /* name -> Type* (defined interface, coclass, ...) or typedef Decl's alias */
-static Map tag_defs;        /* Type* with body, keyed by name, one map per tag kind below */
-static Map tag_defs_union, tag_defs_enum;
-static Map value_defs;      /* name -> Decl* (const or enumerator) */
-static Map const_state;     /* Decl* -> EVAL_BUSY / EVAL_DONE / EVAL_FAILED */
+static PtrMap walked;          /* Type* and Decl* lists already walked */
+static PtrMap type_defs;       /* name -> Type* (defined interface, coclass, ...) or typedef Decl's alias */
+static PtrMap tag_defs;        /* Type* with body, keyed by name, one map per tag kind below */
+static PtrMap tag_defs_union, tag_defs_enum;
+static PtrMap value_defs;      /* name -> Decl* (const or enumerator) */
+static PtrMap const_state;     /* Decl* -> EVAL_BUSY / EVAL_DONE / EVAL_FAILED */
 
 enum { EVAL_BUSY = 1, EVAL_DONE, EVAL_FAILED };
-
-static File *current_file;  /* the file whose statements are being walked */
 
 static void note_previous(Loc loc, const char *what, const char *name)
 {
     diag_note(loc, "previous definition of %s '%s' is here", what, name);
 }
 
-static Map *tag_map(TypeKind k)
+static PtrMap *tag_map(TypeKind k)
 {
     switch (k) {
     case TY_UNION:
@@ -352,14 +341,14 @@ bool eval_int_expr(Expr *e, int64_t *out)
  * itself is reported once. */
 static EvalStatus eval_const_decl(Decl *d)
 {
-    intptr_t state = (intptr_t)map_get(&const_state, d);
+    intptr_t state = (intptr_t)ptrmap_get(&const_state, d);
     if (state == EVAL_DONE)
         return EV_OK;
     if (state == EVAL_FAILED)
         return EV_FAILED;
     if (state == EVAL_BUSY) {
         diag_error(d->loc, "constant '%s' is defined in terms of itself", d->name);
-        map_put(&const_state, d, (void *)(intptr_t)EVAL_FAILED);
+        ptrmap_put(&const_state, d, (void *)(intptr_t)EVAL_FAILED);
         return EV_FAILED;
     }
     Type *t = type_strip_alias(d->type);
@@ -367,26 +356,26 @@ static EvalStatus eval_const_decl(Decl *d)
                           (t->kind == TY_BASE && t->u.base.kind != B_FLOAT && t->u.base.kind != B_DOUBLE));
     if (!integral || !d->value) {
         /* strings, floats, pointers: kept as written, no integer value */
-        map_put(&const_state, d, (void *)(intptr_t)EVAL_DONE);
+        ptrmap_put(&const_state, d, (void *)(intptr_t)EVAL_DONE);
         return EV_OK;
     }
-    map_put(&const_state, d, (void *)(intptr_t)EVAL_BUSY);
+    ptrmap_put(&const_state, d, (void *)(intptr_t)EVAL_BUSY);
     Value v;
     if (eval(d->value, &v, true) != EV_OK) {
-        map_put(&const_state, d, (void *)(intptr_t)EVAL_FAILED);
+        ptrmap_put(&const_state, d, (void *)(intptr_t)EVAL_FAILED);
         return EV_FAILED;
     }
     v = cast_to(d->type, v);
     d->ival = v.v;
     d->has_ival = true;
-    map_put(&const_state, d, (void *)(intptr_t)EVAL_DONE);
+    ptrmap_put(&const_state, d, (void *)(intptr_t)EVAL_DONE);
     return EV_OK;
 }
 
 /* Enumerators without a value count on from the previous one (the first is 0). */
 static EvalStatus eval_enum(Type *t)
 {
-    intptr_t state = (intptr_t)map_get(&const_state, t);
+    intptr_t state = (intptr_t)ptrmap_get(&const_state, t);
     if (state == EVAL_DONE)
         return EV_OK;
     if (state == EVAL_FAILED)
@@ -395,7 +384,7 @@ static EvalStatus eval_enum(Type *t)
         /* an enumerator used before it is defined, inside its own enum */
         return EV_FAILED;
     }
-    map_put(&const_state, t, (void *)(intptr_t)EVAL_BUSY);
+    ptrmap_put(&const_state, t, (void *)(intptr_t)EVAL_BUSY);
     int64_t next = 0;
     bool next_known = true;
     EvalStatus status = EV_OK;
@@ -422,7 +411,7 @@ static EvalStatus eval_enum(Type *t)
             next = d->ival + (d->ival != INT64_MAX);
         }
     }
-    map_put(&const_state, t, (void *)(intptr_t)(status == EV_OK ? EVAL_DONE : EVAL_FAILED));
+    ptrmap_put(&const_state, t, (void *)(intptr_t)(status == EV_OK ? EVAL_DONE : EVAL_FAILED));
     return status;
 }
 
@@ -445,6 +434,7 @@ static Decl *find_decl(Decl *list, const char *name)
 }
 
 static void resolve_type(Type **slot);
+static Type *definition_of(Type *t);
 
 /* The record type an expression of type t designates through '.' or '->'. */
 static Type *member_container(Type *t, ExprOp op)
@@ -515,8 +505,8 @@ static void resolve_expr(Expr *e, Scope *sc)
             return;   /* the left side is unbound (reported) or not a variable (check.c) */
         Type *rec = member_container(lt, e->op);
         if (!rec) {
-            diag_error(e->loc, "'%s' applied to something that is not a %s", e->op == OP_ARROW ? "->" : ".",
-                       e->op == OP_ARROW ? "pointer to a struct or union" : "struct or union");
+            diag_error(e->loc, "'%s%s' applied to something that is not a %s", e->op == OP_ARROW ? "->" : ".",
+                       e->str, e->op == OP_ARROW ? "pointer to a struct or union" : "struct or union");
             return;
         }
         e->ref = find_decl(rec->u.rec.fields, e->str);
@@ -542,7 +532,7 @@ static void resolve_expr(Expr *e, Scope *sc)
 
 /* How the arguments of each attribute are bound. */
 typedef enum ArgBinding {
-    BIND_NOTHING,       /* names, strings, uuids, versions: not expressions over declarations */
+    BIND_NOTHING,       /* names, strings, uuids, versions, types (bound by resolve_attrs) */
     BIND_LOCALS,        /* parameters / fields in scope, then constants */
     BIND_CONSTANTS,     /* constants and enumerators only */
 } ArgBinding;
@@ -557,21 +547,33 @@ static ArgBinding attr_binding(AttrKind k)
     case ATTR_CASE: case ATTR_RANGE: case ATTR_ID: case ATTR_HELPCONTEXT:
     case ATTR_HELPSTRINGCONTEXT: case ATTR_DEFAULTVALUE:
         return BIND_CONSTANTS;
-    case ATTR_SWITCH_TYPE: case ATTR_TRANSMIT_AS: case ATTR_WIRE_MARSHAL: case ATTR_USER_MARSHAL:
-    case ATTR_REPRESENT_AS: case ATTR_CS_CHAR:
-        return BIND_NOTHING;   /* type arguments: resolve_attr_types */
     default:
         return BIND_NOTHING;
     }
+}
+
+/* represent_as(T), user_marshal(T) and cs_char(T) name the application's own C type, which
+ * the IDL need not know (MIDL: "does not need to be known to MIDL"). */
+static bool names_local_type(AttrKind k)
+{
+    return k == ATTR_REPRESENT_AS || k == ATTR_USER_MARSHAL || k == ATTR_CS_CHAR;
 }
 
 static void resolve_attrs(Attr *attrs, Scope *sc)
 {
     for (Attr *a = attrs; a; a = a->next) {
         /* type arguments: switch_type(short), transmit_as(T), ... */
-        for (Expr *arg = a->args; arg; arg = arg->next)
-            if (arg->kind == EXPR_TYPE && arg->type)
-                resolve_type(&arg->type);
+        for (Expr *arg = a->args; arg; arg = arg->next) {
+            if (arg->kind != EXPR_TYPE || !arg->type)
+                continue;
+            if (names_local_type(a->kind) && arg->type->kind == TY_NAMED) {
+                Type *def = definition_of(arg->type);
+                if (def)
+                    arg->type = def;
+                continue;
+            }
+            resolve_type(&arg->type);
+        }
         ArgBinding b = attr_binding(a->kind);
         if (b == BIND_NOTHING)
             continue;
@@ -632,14 +634,21 @@ static bool same_file(Loc a, Loc b)
     return a.file && b.file && (a.file == b.file || strcmp(a.file, b.file) == 0);
 }
 
+/* The name a type is known by program-wide: WinRT types carry their namespace. */
+static const char *qualified(Type *t)
+{
+    return t->ns ? intern(sym_qualified_name(t->ns, t->name)) : t->name;
+}
+
 /* typedef, interface, coclass, ... share one name space. */
 static void define_type_name(Type *t, Loc loc)
 {
     if (!t->name)
         return;
-    Type *prev = map_get(&type_defs, t->name);
+    const char *key = qualified(t);
+    Type *prev = ptrmap_get(&type_defs, key);
     if (!prev) {
-        map_put(&type_defs, t->name, t);
+        ptrmap_put(&type_defs, key, t);
         return;
     }
     if (prev == t)
@@ -653,6 +662,14 @@ static void define_type_name(Type *t, Loc loc)
             return;
         diag_error(loc, "redefinition of typedef '%s' with a different type", t->name);
         note_previous(prev->loc, "typedef", t->name);
+        return;
+    }
+    /* `interface IFoo;` may be completed as a dispinterface (mingw's wbemdisp.idl) */
+    bool ifaces = (t->kind == TY_INTERFACE || t->kind == TY_DISPINTERFACE) &&
+                  (prev->kind == TY_INTERFACE || prev->kind == TY_DISPINTERFACE);
+    if (ifaces && (!t->defined || !prev->defined)) {
+        if (t->defined)
+            ptrmap_put(&type_defs, key, t);
         return;
     }
     /* `typedef interface IFoo IFoo;` names the interface itself */
@@ -674,17 +691,18 @@ static void define_type_name(Type *t, Loc loc)
         return;
     }
     if (t->defined)
-        map_put(&type_defs, t->name, t);
+        ptrmap_put(&type_defs, key, t);
 }
 
 static void define_tag(Type *t)
 {
     if (!t->name || !t->defined)
         return;
-    Map *m = tag_map(t->kind);
-    Type *prev = map_get(m, t->name);
+    PtrMap *m = tag_map(t->kind);
+    const char *key = qualified(t);
+    Type *prev = ptrmap_get(m, key);
     if (!prev) {
-        map_put(m, t->name, t);
+        ptrmap_put(m, key, t);
         return;
     }
     if (prev == t)
@@ -694,13 +712,18 @@ static void define_tag(Type *t)
     note_previous(prev->loc, kind, t->name);
 }
 
+/* Constants and enumerators share one name space, except that a WinRT enum's enumerators
+ * are scoped by the enum (Windows.Foo.Color.Red). */
 static void define_value(Decl *d)
 {
     if (!d->name)
         return;
-    Decl *prev = map_get(&value_defs, d->name);
+    const char *key = d->name;
+    if (d->kind == DECL_ENUMERATOR && d->owner && d->owner->ns && d->owner->name)
+        key = intern(xasprintf("%s.%s", qualified(d->owner), d->name));
+    Decl *prev = ptrmap_get(&value_defs, key);
     if (!prev) {
-        map_put(&value_defs, d->name, d);
+        ptrmap_put(&value_defs, key, d);
         return;
     }
     if (prev == d)
@@ -723,16 +746,16 @@ static void define_value(Decl *d)
 /* Fields of one struct, parameters of one operation: names must differ. */
 static void check_unique_names(Decl *list, const char *what)
 {
-    Map seen = { 0 };
+    PtrMap seen = { 0 };
     for (Decl *d = list; d; d = d->next) {
         if (!d->name)
             continue;
-        Decl *prev = map_get(&seen, d->name);
+        Decl *prev = ptrmap_get(&seen, d->name);
         if (prev) {
             diag_error(d->loc, "redefinition of %s '%s'", what, d->name);
             note_previous(prev->loc, what, d->name);
         } else {
-            map_put(&seen, d->name, d);
+            ptrmap_put(&seen, d->name, d);
         }
     }
 }
@@ -742,23 +765,22 @@ static void check_unique_names(Decl *list, const char *what)
 static void walk_fields(Type *t);
 static void walk_function(Type *fn, const char *name);
 
-/* The definition a forward declaration or a name stands for, or NULL. */
+/* The definition a forward declaration or a name stands for, or NULL.  WinRT names are looked
+ * up from the namespace of the reference outwards. */
 static Type *definition_of(Type *t)
 {
     if (!t->name)
         return NULL;
     switch (t->kind) {
     case TY_NAMED: {
-        Type *found = sym_type(t->name);
+        Type *found = sym_type_in(t->ns, t->name);
         return found && found->kind != TY_NAMED ? found : NULL;
     }
     case TY_STRUCT:
     case TY_UNION:
     case TY_ENCUNION:
     case TY_ENUM: {
-        Type *found = sym_tag(t->kind == TY_ENCUNION ? TY_UNION : t->kind, t->name);
-        if (!found && t->kind == TY_UNION)
-            found = sym_tag(TY_ENCUNION, t->name);
+        Type *found = sym_tag_in(t->kind == TY_ENCUNION ? TY_UNION : t->kind, t->ns, t->name);
         return found && found->defined ? found : NULL;
     }
     case TY_INTERFACE:
@@ -768,7 +790,7 @@ static Type *definition_of(Type *t)
     case TY_RUNTIMECLASS:
     case TY_DELEGATE:
     case TY_APICONTRACT: {
-        Type *found = sym_type(t->name);
+        Type *found = sym_type_in(t->ns, t->name);
         return found && found->kind == t->kind && found->defined ? found : NULL;
     }
     default:
@@ -785,7 +807,7 @@ static void resolve_type(Type **slot)
     if (t->kind == TY_NAMED) {
         Type *def = definition_of(t);
         if (!def) {
-            if (map_mark(&walked, t))
+            if (ptrmap_mark(&walked, t))
                 diag_error(t->loc, "unknown type '%s'", t->name);
             return;
         }
@@ -803,7 +825,7 @@ static void resolve_type(Type **slot)
         return;
     case TY_ARRAY:
         resolve_type(&t->u.arr.elem);
-        if (map_mark(&walked, t)) {
+        if (ptrmap_mark(&walked, t)) {
             Scope consts = { NULL, NULL, false };
             resolve_expr(t->u.arr.dim, &consts);
             resolve_expr(t->u.arr.lower, &consts);
@@ -813,18 +835,18 @@ static void resolve_type(Type **slot)
         }
         return;
     case TY_FUNCTION:
-        if (map_mark(&walked, t))
+        if (ptrmap_mark(&walked, t))
             walk_function(t, NULL);
         return;
     case TY_STRUCT:
     case TY_UNION:
     case TY_ENCUNION:
     case TY_ENUM:
-        if (t->defined && map_mark(&walked, t))
+        if (t->defined && ptrmap_mark(&walked, t))
             walk_fields(t);
         return;
     case TY_PARAMETERIZED:
-        if (map_mark(&walked, t)) {
+        if (ptrmap_mark(&walked, t)) {
             resolve_type(&t->u.generic.generic);
             for (int i = 0; i < t->u.generic.nargs; i++)
                 resolve_type(&t->u.generic.args[i]);
@@ -893,7 +915,7 @@ static void walk_func_decl(Decl *d)
         resolve_type(&d->type);
         return;
     }
-    map_mark(&walked, d->type);
+    ptrmap_mark(&walked, d->type);
     walk_function(d->type, d->name);
     Scope sc = { d->type->u.fn.params, xasprintf("operation '%s'", d->name ? d->name : ""), true };
     resolve_attrs(d->attrs, &sc);
@@ -945,7 +967,7 @@ static void walk_decl(Decl *d)
 /* Operation names within one interface: a property's get and put share a name. */
 static void check_operation_names(Type *iface)
 {
-    Map seen[4] = { { 0 } };
+    PtrMap seen[4] = { { 0 } };
     for (Stmt *s = iface->u.iface.body; s; s = s->next) {
         if (s->kind != STMT_DECL)
             continue;
@@ -958,13 +980,13 @@ static void check_operation_names(Type *iface)
                 accessor = 1;
             else if (attr_has(d->attrs, ATTR_EVENT_REMOVE))
                 accessor = 2;
-            Decl *prev = map_get(&seen[accessor], d->name);
+            Decl *prev = ptrmap_get(&seen[accessor], d->name);
             if (prev) {
                 diag_error(d->loc, "redefinition of operation '%s' in %s '%s'", d->name,
                            type_kind_name(iface->kind), iface->name);
                 note_previous(prev->loc, "operation", d->name);
             } else {
-                map_put(&seen[accessor], d->name, d);
+                ptrmap_put(&seen[accessor], d->name, d);
             }
         }
     }
@@ -985,8 +1007,9 @@ static void walk_container(Type *t)
         check_operation_names(t);
 }
 
-static void walk_type_stmt(Type *t)
+static void walk_type_stmt(Type **slot)
 {
+    Type *t = *slot;
     if (!t)
         return;
     switch (t->kind) {
@@ -1000,14 +1023,12 @@ static void walk_type_stmt(Type *t)
     case TY_APICONTRACT:
         if (t->kind != TY_LIBRARY)
             define_type_name(t, t->loc);
-        if (t->defined && map_mark(&walked, t))
+        if (t->defined && ptrmap_mark(&walked, t))
             walk_container(t);
         return;
-    default: {
-        Type *slot = t;
-        resolve_type(&slot);
+    default:
+        resolve_type(slot);
         return;
-    }
     }
 }
 
@@ -1016,7 +1037,7 @@ static void walk_stmts(Stmt *list)
     for (Stmt *s = list; s; s = s->next) {
         switch (s->kind) {
         case STMT_TYPE:
-            walk_type_stmt(s->type);
+            walk_type_stmt(&s->type);
             break;
         case STMT_TYPEDEF:
         case STMT_DECL:
@@ -1035,10 +1056,11 @@ static void walk_stmts(Stmt *list)
 
 /* ===================================================================== interfaces */
 
+/* The base an interface inherits methods from: a defined interface, or NULL. */
 static Type *iface_base(Type *t)
 {
     Type *b = t->u.iface.base;
-    return b && (b->kind == TY_INTERFACE || b->kind == TY_DISPINTERFACE) ? b : NULL;
+    return b && (b->kind == TY_INTERFACE || b->kind == TY_DISPINTERFACE) && b->defined ? b : NULL;
 }
 
 /* Checks the base of each interface once: it must be a defined interface, and following
@@ -1053,15 +1075,15 @@ static void check_base(Type *t)
         t->u.iface.base = b = real;
     if (b->kind == TY_NAMED)
         return;   /* unknown type, reported */
+    /* a wrong base stays in place (iface_base() skips it) so later checks do not add
+     * "has no base" to the error */
     if (b->kind != TY_INTERFACE && b->kind != TY_DISPINTERFACE) {
         diag_error(t->loc, "%s '%s' cannot inherit from '%s', which is not an interface",
                    type_kind_name(t->kind), t->name, b->name ? b->name : type_kind_name(b->kind));
-        t->u.iface.base = NULL;
         return;
     }
     if (!b->defined) {
         diag_error(t->loc, "interface '%s' cannot inherit from incomplete interface '%s'", t->name, b->name);
-        t->u.iface.base = NULL;
         return;
     }
     int steps = 0;
@@ -1084,12 +1106,12 @@ static bool is_method_stmt(Stmt *s, Decl *d)
 /* Operations are numbered in order; an object interface's count on from its base's
  * (IUnknown's three come first).  A [call_as(Local)] operation is the wire form of Local and
  * takes Local's number instead of one of its own. */
-static int number_operations(Type *t, Map *done)
+static int number_operations(Type *t, PtrMap *done)
 {
-    intptr_t known = (intptr_t)map_get(done, t);
+    intptr_t known = (intptr_t)ptrmap_get(done, t);
     if (known)
         return (int)(known - 1);
-    map_put(done, t, (void *)(intptr_t)1);   /* guards cycles (already reported) */
+    ptrmap_put(done, t, (void *)(intptr_t)1);   /* guards cycles (already reported) */
     Type *b = iface_base(t);
     int n = b ? number_operations(b, done) : 0;
     for (Stmt *s = t->u.iface.body; s; s = s->next)
@@ -1127,7 +1149,7 @@ static int number_operations(Type *t, Map *done)
             target->ref = local;
             d->opnum = local->opnum;
         }
-    map_put(done, t, (void *)(intptr_t)(n + 1));
+    ptrmap_put(done, t, (void *)(intptr_t)(n + 1));
     return n;
 }
 
@@ -1184,7 +1206,7 @@ static Decl *async_method(Decl *m, const char *prefix, bool in, Type *owner)
         bool is_in = attr_has(p->attrs, ATTR_IN) || !is_out;
         if (in ? is_in : is_out) {
             Decl *c = async_param(p, in);
-            c->owner = fn;
+            c->owner = owner;
             decl_append(&fn->u.fn.params, c);
         }
     }
@@ -1204,9 +1226,8 @@ static bool async_uuid_valid(Type *t, Attr *au)
     }
     Type *b = iface_base(t);
     if (!b) {
-        if (t->name != intern("IUnknown"))
-            diag_error(au->loc, "[async_uuid] on '%s', which does not derive from IUnknown", t->name);
-        return t->name != intern("IUnknown") ? false : false;
+        diag_error(au->loc, "[async_uuid] on '%s', which does not derive from IUnknown", t->name);
+        return false;
     }
     if (b->name != intern("IUnknown") && !attr_has(b->attrs, ATTR_ASYNC_UUID)) {
         diag_error(au->loc, "[async_uuid] on '%s', whose base '%s' has no [async_uuid]", t->name, b->name);
@@ -1216,11 +1237,11 @@ static bool async_uuid_valid(Type *t, Attr *au)
 }
 
 /* Builds AsyncIFoo for an [async_uuid] interface IFoo (after its base's). */
-static Type *build_async_iface(Type *t, Map *done)
+static Type *build_async_iface(Type *t, PtrMap *done)
 {
-    if (map_get(done, t))
+    if (ptrmap_get(done, t))
         return t->u.iface.async_iface;
-    map_put(done, t, (void *)1);
+    ptrmap_put(done, t, (void *)1);
     Attr *au = attr_find(t->attrs, ATTR_ASYNC_UUID);
     if (!au || !t->defined || !async_uuid_valid(t, au))
         return NULL;
@@ -1296,12 +1317,17 @@ static void number_cb(Type *t, void *ctx)
     number_operations(t, ctx);
 }
 
+typedef struct AsyncPass {
+    PtrMap built;       /* interfaces whose AsyncIFoo was attempted */
+    PtrMap *numbered;   /* the operation-numbering pass's table, shared so bases count once */
+} AsyncPass;
+
 static void async_cb(Type *t, void *ctx)
 {
-    Map *done = ctx;
-    build_async_iface(t, done);
-    if (t->u.iface.async_iface)
-        number_operations(t->u.iface.async_iface, done + 1);
+    AsyncPass *pass = ctx;
+    Type *a = build_async_iface(t, &pass->built);
+    if (a)
+        number_operations(a, pass->numbered);
 }
 
 void resolve_program(Program *prog)
@@ -1309,19 +1335,17 @@ void resolve_program(Program *prog)
     for (File *f = prog->files; f; f = f->next) {
         if (f->is_acf)
             continue;
-        current_file = f;
         walk_stmts(f->stmts);
     }
-    current_file = NULL;
     for (File *f = prog->files; f; f = f->next)
         if (!f->is_acf)
             for_each_iface(f->stmts, base_cb, NULL);
-    Map numbered = { 0 };
+    PtrMap numbered = { 0 };
     for (File *f = prog->files; f; f = f->next)
         if (!f->is_acf)
             for_each_iface(f->stmts, number_cb, &numbered);
-    Map async_done[2] = { { 0 }, numbered };
+    AsyncPass pass = { { 0 }, &numbered };
     for (File *f = prog->files; f; f = f->next)
         if (!f->is_acf)
-            for_each_iface(f->stmts, async_cb, async_done);
+            for_each_iface(f->stmts, async_cb, &pass);
 }

@@ -96,7 +96,7 @@ static void yyerror(SrcSpan *loc, ParseState *ps, const char *msg);
 %type <stmt> stmt import_stmt typedef_stmt decl_stmt iface_stmt disp_stmt coclass_stmt
 %type <stmt> library_stmt module_stmt rc_stmt delegate_stmt contract_stmt ns_stmt declare_stmt
 %type <stmt> declare_items declare_item acf_stmt acf_item acf_typedef import_names
-%type <str> name string_lit qname soft_keyword any_name
+%type <str> name string_lit qname soft_keyword any_name acf_op_name
 %type <attr> attrs_opt attrs attr_block attr_list attr_opt attr case_labels case_label
 %type <expr> expr opt_expr expr_list_e any_args any_arg type_args type_arg string_list
 %type <expr> attr_type_arg cast_type array_dim_lo
@@ -163,7 +163,7 @@ stmt
     | contract_stmt
     | ns_stmt
     | declare_stmt
-    | error ';'                           { $$ = NULL; yyerrok; }
+    | error ';'                           { $$ = NULL; }
     ;
 
 import_stmt
@@ -192,7 +192,7 @@ iface_stmt
     | iface_head inherit_opt requires_opt '{' stmts '}'
                                           { $$ = ast_interface_def(ps, $1, $2, $3, $5.head); }
     | iface_head inherit_opt requires_opt '{' stmts error '}'
-                                          { $$ = ast_interface_def(ps, $1, $2, $3, $5.head); yyerrok; }
+                                          { $$ = ast_interface_def(ps, $1, $2, $3, $5.head); }
     ;
 
 iface_head
@@ -251,7 +251,7 @@ member_decls
     : %empty                              { $$ = NULL; }
     | member_decls attrs_opt decl_specs init_dtors ';'
                                           { $$ = $1; decl_append(&$$, ast_member_decls(ps, $2, &$3, $4)); }
-    | member_decls error ';'              { $$ = $1; yyerrok; }
+    | member_decls error ';'              { $$ = $1; }
     ;
 
 coclass_stmt
@@ -272,12 +272,12 @@ coclass_item
     : attrs_opt INTERFACE type_ref ';'    { $$ = ast_iface_ref(NULL, $1, $3, LOC(@3)); }
     | attrs_opt DISPINTERFACE type_ref ';'
                                           { $$ = ast_iface_ref(NULL, $1, $3, LOC(@3)); }
-    | error ';'                           { $$ = NULL; yyerrok; }
+    | error ';'                           { $$ = NULL; }
     ;
 
 library_stmt
     : library_head '{' stmts '}'          { $$ = ast_body_def(ps, $1, $3.head); }
-    | library_head '{' stmts error '}'    { $$ = ast_body_def(ps, $1, $3.head); yyerrok; }
+    | library_head '{' stmts error '}'    { $$ = ast_body_def(ps, $1, $3.head); }
     ;
 
 library_head
@@ -286,7 +286,7 @@ library_head
 
 module_stmt
     : module_head '{' stmts '}'           { $$ = ast_body_def(ps, $1, $3.head); }
-    | module_head '{' stmts error '}'     { $$ = ast_body_def(ps, $1, $3.head); yyerrok; }
+    | module_head '{' stmts error '}'     { $$ = ast_body_def(ps, $1, $3.head); }
     ;
 
 module_head
@@ -312,7 +312,7 @@ rc_items
 
 rc_item
     : attrs_opt INTERFACE type_ref ';'    { $$ = ast_iface_ref(NULL, $1, $3, LOC(@3)); }
-    | error ';'                           { $$ = NULL; yyerrok; }
+    | error ';'                           { $$ = NULL; }
     ;
 
 /* WinRT delegate HRESULT Handler<T>([in] T arg); */
@@ -353,7 +353,7 @@ declare_items
 
 declare_item
     : INTERFACE type_ref ';'              { $$ = ast_type_stmt(LOC(@2), $2); }
-    | error ';'                           { $$ = NULL; yyerrok; }
+    | error ';'                           { $$ = NULL; }
     ;
 
 /* ------------------------------------------------------------------ ACF */
@@ -373,8 +373,8 @@ acf_stmt
     | attrs_opt INTERFACE name '{' acf_items '}'
                                           { $$ = ast_acf_interface(ps, $1, $3, LOC(@3), $5.head); }
     | attrs_opt INTERFACE name '{' acf_items error '}'
-                                          { $$ = ast_acf_interface(ps, $1, $3, LOC(@3), $5.head); yyerrok; }
-    | error ';'                           { $$ = NULL; yyerrok; }
+                                          { $$ = ast_acf_interface(ps, $1, $3, LOC(@3), $5.head); }
+    | error ';'                           { $$ = NULL; }
     ;
 
 acf_typedef
@@ -394,10 +394,16 @@ acf_items
 acf_item
     : ';'                                 { $$ = NULL; }
     | acf_typedef
+    | INCLUDE string_list ';'             { $$ = ast_include(ps, LOC(@1), $2); }
     | CPP_QUOTE '(' string_lit ')'        { $$ = ast_cpp_quote(ps, LOC(@1), $3); }
-    | attrs_opt name '(' acf_params ')' ';'
+    | attrs_opt acf_op_name '(' acf_params ')' ';'
                                           { $$ = ast_acf_operation(ps, $1, $2, LOC(@2), $4); }
-    | error ';'                           { $$ = NULL; yyerrok; }
+    | error ';'                           { $$ = NULL; }
+    ;
+
+acf_op_name
+    : IDENT
+    | TYPENAME
     ;
 
 acf_params
@@ -647,7 +653,7 @@ enc_arms
 
 enc_arm
     : case_labels arm_body                { $$ = ast_enc_arm(ps, $1, $2); }
-    | error ';'                           { $$ = NULL; yyerrok; }
+    | error ';'                           { $$ = NULL; }
     ;
 
 case_labels
@@ -698,7 +704,7 @@ field
                                           { $$ = ast_fields(ps, $1, &$2, $3); }
     | attrs_opt decl_specs ';'            { $$ = ast_fields(ps, $1, &$2, NULL); }
     | attrs_opt ';'                       { $$ = ast_empty_arm(ps, $1, LOC(@2)); }
-    | error ';'                           { $$ = NULL; yyerrok; }
+    | error ';'                           { $$ = NULL; }
     ;
 
 field_dtors
