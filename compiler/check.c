@@ -1130,10 +1130,12 @@ static void check_interface(Type *t, bool in_library)
 /* ===================================================================== runtime types */
 
 /* An IDL typedef of a name the runtime headers already define must describe the same wire
- * type, or the generated code and the runtime would disagree about it. */
+ * type, or the generated code and the runtime would disagree about it.  It is checked in the
+ * run that generates code for it, the one whose main file holds it: an imported file's
+ * typedefs are its own compilation's business (and not the importer's to fix). */
 static void check_runtime_typedef(Decl *d)
 {
-    if (!d->name || !d->type || d->type->kind != TY_ALIAS)
+    if (!d->name || !d->type || d->type->kind != TY_ALIAS || !in_main_file(d->loc))
         return;
     const RuntimeType *rt = runtime_type_lookup(d->name);
     if (!rt || runtime_type_matches(rt, d->type->u.alias.target))
