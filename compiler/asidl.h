@@ -658,10 +658,37 @@ void acf_apply(Program *prog);
 /* ===================================================================== resolve.c */
 
 /* Binds TY_NAMED references and EXPR_NAME references, numbers operations, evaluates constant
- * expressions, builds AsyncIFoo interfaces for [async_uuid]. */
+ * expressions, builds AsyncIFoo interfaces for [async_uuid].  What it leaves in the AST:
+ *  - no TY_NAMED node is reachable any more (unless an error was reported), and references to
+ *    forward-declared interfaces, structs, unions and enums point at the definition;
+ *  - EXPR_NAME.ref: the parameter, field, constant or enumerator named (attribute arguments,
+ *    constant values, array dimensions); EXPR_MEMBER.ref: the field of s.f / p->f;
+ *    [call_as(Local)]: the argument's ref is the local operation;
+ *  - Decl.ival / has_ival on every integer DECL_CONST and DECL_ENUMERATOR (implicit enumerator
+ *    values count on from the previous one);
+ *  - Decl.opnum on every operation of an interface: its procedure number, counting the
+ *    inherited ones first (IUnknown's three for object interfaces); a [call_as(Local)]
+ *    operation takes Local's number (it is Local's wire form);
+ *  - u.iface.async_iface on each valid [async_uuid] interface: AsyncIFoo, a TY_INTERFACE with
+ *    uuid = the async_uuid (other attributes copied), base IUnknown or the base's AsyncIBase,
+ *    and per method M (except call_as ones) Begin_M (the [in] and [in, out] parameters, as [in])
+ *    and Finish_M (the [out] and [in, out] parameters, as [out]), both returning M's type and
+ *    keeping M's attributes, owner = AsyncIFoo, opnums numbered like any interface.  It is in
+ *    the symbol table but in no statement list: a generator emits it after IFoo.  Its
+ *    u.iface.sync_iface points back. */
 void resolve_program(Program *prog);
 /* Evaluates an integer constant expression; false (and diag) if it is not one. */
 bool eval_int_expr(Expr *e, int64_t *out);
+
+/* Tables keyed by pointers (nodes, or interned names): open addressing, arena-allocated. */
+typedef struct PtrMap {
+    const void **keys;
+    void **vals;
+    size_t cap, len;
+} PtrMap;
+void *ptrmap_get(const PtrMap *m, const void *key);      /* NULL if absent */
+void ptrmap_put(PtrMap *m, const void *key, void *val);
+bool ptrmap_mark(PtrMap *m, const void *key);            /* adds key; true if it was new */
 
 /* ===================================================================== check.c */
 
@@ -673,10 +700,17 @@ typedef struct Emitter {
     FILE *out;
     int indent;
     bool at_line_start;
+    int newlines;           /* newlines ending the output so far: 2 means a blank line */
+    unsigned long lines;    /* lines written, so a caller can tell whether a step wrote any */
 } Emitter;
 
+void emit_init(Emitter *e, FILE *out);
 void emit(Emitter *e, const char *fmt, ...) FMT(2, 3);   /* indents at line starts */
 void emit_indent(Emitter *e, int delta);
+/* Text the user wrote (cpp_quote): on its own line(s), never indented. */
+void emit_verbatim(Emitter *e, const char *text);
+/* Ends the current line and leaves exactly one blank line, however often it is called. */
+void emit_blank_line(Emitter *e);
 
 /* ===================================================================== ctype.c */
 
@@ -686,9 +720,50 @@ char *c_decl(Type *t, unsigned quals, const char *name);
 char *c_type(Type *t, unsigned quals);              /* same without a name */
 char *c_expr(Expr *e);                              /* an expression as C source */
 
+/* C_DECL_FIELD: a struct member, whose conformant outermost dimension is written [1] as MIDL
+ * does (C++ has no flexible array members). */
+enum { C_DECL_FIELD = 1 };
+char *c_decl_flags(Type *t, unsigned quals, const char *name, int flags);
+/* The two halves of a declaration: the declarator ("*const p", "(*f)(long a)", "a[4]"; may be
+ * empty) and the specifier type it applies to (a base, named or aggregate type) with its
+ * qualifiers.  Generators that write an aggregate's body inline use these. */
+char *c_declarator(Type *t, unsigned quals, const char *name, int flags,
+                   Type **spec, unsigned *spec_quals);
+char *c_specifier(Type *spec, unsigned spec_quals);  /* "const struct _S", "unsigned long" */
+/* The C name of a named type: "struct _S", "IFoo", "hyper", "__x_ABI_CWindows_CFoundation_CUri".
+ * A typedef with represent_as(L) or user_marshal(U) is spelled L / U: the type the application
+ * works with (c_plain_name gives the transmitted type's own name). */
+const char *c_type_name(Type *t);
+/* The bare identifier of a named type (tag, typedef or interface name; WinRT names mangled as
+ * __x_ABI_C<namespace parts joined by _C>_C<name>): used to build IID_x, x_Vtbl, guards. */
+const char *c_plain_name(Type *t);
+
 /* ===================================================================== gen_header.c */
 
 void gen_header(Program *prog, FILE *out, const char *header_name);
+
+/* Shared with the stub generators, so that every generated file agrees with the header on
+ * names and prototypes. */
+bool iface_is_object(Type *iface);                  /* [object]/[odl]/derived/dispinterface/delegate */
+/* AsyncIFoo for an [async_uuid] interface: resolve.c's u.iface.async_iface when it built one,
+ * else derived here (same shape: Begin_M with the [in] and [in,out] parameters returning
+ * HRESULT, Finish_M with the [out] and [in,out] ones returning M's type).  NULL otherwise. */
+Type *iface_async_iface(Type *iface);
+/* Vtable name of a method: get_X / put_X / putref_X / add_X / remove_X for property and event
+ * methods, else its name. */
+const char *method_c_name(Decl *method);
+bool op_is_async(Type *iface, Decl *op);           /* [async] on an RPC (non-object) operation */
+/* [explicit_handle] (ACF) on the interface or operation and no binding handle as the first
+ * parameter: the C prototype gets "handle_t IDL_handle" first, as with MIDL. */
+bool op_needs_idl_handle(Type *iface, Decl *op);
+/* The C function type of an RPC operation as client stub and server manager both have it:
+ * [async] puts "PRPC_ASYNC_STATE <op>_AsyncHandle" first and returns void; IDL_handle as above. */
+Type *op_c_function(Type *iface, Decl *op);
+/* "calc_v1_0_c_ifspec" / "calc_v1_0_s_ifspec", or with -oldnames "calc_ClientIfHandle" /
+ * "calc_ServerIfHandle": the header declares exactly these, the stubs define them. */
+char *ifspec_name(Type *iface, bool server);
+/* "calc_v1_0_epv_t": the manager entry point vector type (-oldnames adds calc_SERVER_EPV). */
+char *epv_type_name(Type *iface);
 
 /* ===================================================================== gen_iid.c */
 
