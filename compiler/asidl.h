@@ -358,8 +358,9 @@ Type *sym_tag_in(TypeKind kind, Namespace *ns, const char *name);
 Decl *sym_value(const char *name);                 /* const or enumerator or NULL */
 Namespace *sym_namespace(Namespace *parent, const char *name);   /* creates on first use */
 /* Registering returns the previous entry with that name (the caller reports redefinition);
- * the table then keeps the FIRST entry, so a checker can tell a redefinition from the
- * original by comparing with what sym_* returns.  Registering NULL-named things is a no-op. */
+ * the table then keeps the FIRST entry, except that a typedef replaces an earlier typedef (a
+ * file may shadow a typedef it imports; later references mean the new one, as in widl).
+ * Registering NULL-named things is a no-op. */
 Type *sym_add_type(Type *t);
 Type *sym_add_tag(Type *t);
 Decl *sym_add_value(Decl *d);

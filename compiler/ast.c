@@ -398,9 +398,18 @@ static void *register_first(Map *m, const char *key, void *entry)
     return prev;
 }
 
+/* A typedef may shadow an earlier typedef of the same name (an IDL file redefining one it
+ * imports, as mingw-w64's msctf.idl does with HKL): names read after it mean the new one, as
+ * in widl.  Anything else keeps the first entry. */
 Type *sym_add_type(Type *t)
 {
-    return t->name ? register_first(&types, sym_qualified_name(t->ns, t->name), t) : NULL;
+    if (!t->name)
+        return NULL;
+    const char *key = sym_qualified_name(t->ns, t->name);
+    Type *prev = map_get(&types, key);
+    if (!prev || (prev->kind == TY_ALIAS && t->kind == TY_ALIAS))
+        map_put(&types, key, t);
+    return prev;
 }
 
 Type *sym_add_tag(Type *t)
