@@ -361,6 +361,7 @@ Namespace *sym_namespace(Namespace *parent, const char *name);   /* creates on f
  * the table then keeps the FIRST entry, so a checker can tell a redefinition from the
  * original by comparing with what sym_* returns.  Registering NULL-named things is a no-op. */
 Type *sym_add_type(Type *t);
+void sym_replace_type(Type *t);                    /* t shadows the entry of the same name */
 Type *sym_add_tag(Type *t);
 Decl *sym_add_value(Decl *d);
 

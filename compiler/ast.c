@@ -377,6 +377,11 @@ Type *sym_add_type(Type *t)
     return t->name ? register_first(&types, sym_qualified_name(t->ns, t->name), t) : NULL;
 }
 
+void sym_replace_type(Type *t)
+{
+    map_put(&types, sym_qualified_name(t->ns, t->name), t);
+}
+
 Type *sym_add_tag(Type *t)
 {
     return t->name ? register_first(&tags, sym_qualified_name(t->ns, t->name), t) : NULL;
@@ -1186,9 +1191,14 @@ Stmt *ast_typedef(ParseState *ps, Loc loc, Attr *attrs, DeclSpec *spec, Declarat
         alias->defined = true;
         alias->attrs = dt == dtors ? attrs : attr_copy(attrs);
         alias->u.alias.target = derive(spec->type, spec->quals, dt, &alias->u.alias.target_quals);
-        if (dt->name)
-            sym_add_type(alias);
-        else
+        if (dt->name) {
+            /* A file's own typedef shadows one it imported, as in MIDL and widl (msctf.idl
+             * retypes wtypes.idl's HKL); within one file the first stays and check.c reports
+             * the second. */
+            Type *prev = sym_add_type(alias);
+            if (prev && prev->file != ps->file)
+                sym_replace_type(alias);
+        } else
             diag_error(dt->loc, "typedef declares no name");
         Decl *d = decl_new(DECL_TYPEDEF, dt->loc, dt->name);
         d->type = alias;
