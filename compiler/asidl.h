@@ -730,10 +730,6 @@ void gen_header(Program *prog, FILE *out, const char *header_name);
 /* Shared with the stub generators, so that every generated file agrees with the header on
  * names and prototypes. */
 bool iface_is_object(Type *iface);                  /* [object]/[odl]/derived/dispinterface/delegate */
-/* AsyncIFoo for an [async_uuid] interface: resolve.c's u.iface.async_iface when it built one,
- * else derived here (same shape: Begin_M with the [in] and [in,out] parameters returning
- * HRESULT, Finish_M with the [out] and [in,out] ones returning M's type).  NULL otherwise. */
-Type *iface_async_iface(Type *iface);
 /* Vtable name of a method: get_X / put_X / putref_X / add_X / remove_X for property and event
  * methods, else its name. */
 const char *method_c_name(Decl *method);
