@@ -1,0 +1,378 @@
+/*
+ * rpcrt.h: the runtime's internal header for the protocol engine, sectioned by the file that
+ * implements each part (see docs/runtime-design.md for how the parts fit together).
+ *
+ * Every non-static symbol here is prefixed asidl__ and stays out of the shared library's
+ * export list. Ownership rule, stated once: a function that takes a pointer to a buffer only
+ * borrows it for the duration of the call unless its comment says it keeps or consumes it.
+ */
+#ifndef ASIDL_RPCRT_H
+#define ASIDL_RPCRT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A UUID in memory, laid out as Microsoft's GUID (the public headers' UUID has this layout). */
+typedef struct asidl__uuid {
+    uint32_t Data1;
+    uint16_t Data2;
+    uint16_t Data3;
+    uint8_t Data4[8];
+} asidl__uuid;
+
+/* An interface or transfer syntax: UUID + version (major in the low 16 bits, minor in the high). */
+typedef struct asidl__syntax_id {
+    asidl__uuid uuid;
+    uint32_t version;
+} asidl__syntax_id;
+
+#define ASIDL_SYNTAX_VERSION(major, minor) ((uint32_t)(major) | ((uint32_t)(minor) << 16))
+#define ASIDL_SYNTAX_MAJOR(v) ((uint16_t)((v) & 0xFFFFu))
+#define ASIDL_SYNTAX_MINOR(v) ((uint16_t)((v) >> 16))
+
+extern const asidl__syntax_id asidl__ndr20_syntax;   /* 8a885d04-1ceb-11c9-9fe8-08002b104860 v2.0 */
+extern const asidl__syntax_id asidl__ndr64_syntax;   /* 71710533-beba-4937-8319-b5dbef9ccc36 v1.0 */
+
+bool asidl__uuid_equal(const asidl__uuid *a, const asidl__uuid *b);
+bool asidl__syntax_equal(const asidl__syntax_id *a, const asidl__syntax_id *b);
+
+/* ================================================================================= buf.c */
+
+/* A growable byte buffer. Appends never fail visibly: an allocation failure sets `failed`,
+ * later appends do nothing, and the owner checks `failed` once at the end. */
+typedef struct asidl__buf {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+    bool failed;
+} asidl__buf;
+
+void asidl__buf_init(asidl__buf *b);
+void asidl__buf_free(asidl__buf *b);
+bool asidl__buf_reserve(asidl__buf *b, size_t extra);
+void asidl__buf_put(asidl__buf *b, const void *p, size_t n);
+void asidl__buf_put_zeros(asidl__buf *b, size_t n);
+void asidl__buf_put_u8(asidl__buf *b, uint8_t v);
+void asidl__buf_put_u16le(asidl__buf *b, uint16_t v);
+void asidl__buf_put_u32le(asidl__buf *b, uint32_t v);
+void asidl__buf_put_uuid(asidl__buf *b, const asidl__uuid *u);   /* NDR, little-endian */
+void asidl__buf_patch_u16le(asidl__buf *b, size_t at, uint16_t v);
+/* Hands the bytes to the caller (who frees them with free()) and leaves `b` empty. */
+uint8_t *asidl__buf_take(asidl__buf *b, size_t *len);
+
+/* ================================================================================= pdu.c */
+
+enum {
+    ASIDL_PTYPE_REQUEST = 0,
+    ASIDL_PTYPE_PING = 1,
+    ASIDL_PTYPE_RESPONSE = 2,
+    ASIDL_PTYPE_FAULT = 3,
+    ASIDL_PTYPE_WORKING = 4,
+    ASIDL_PTYPE_NOCALL = 5,
+    ASIDL_PTYPE_REJECT = 6,
+    ASIDL_PTYPE_ACK = 7,
+    ASIDL_PTYPE_CL_CANCEL = 8,
+    ASIDL_PTYPE_FACK = 9,
+    ASIDL_PTYPE_CANCEL_ACK = 10,
+    ASIDL_PTYPE_BIND = 11,
+    ASIDL_PTYPE_BIND_ACK = 12,
+    ASIDL_PTYPE_BIND_NAK = 13,
+    ASIDL_PTYPE_ALTER_CONTEXT = 14,
+    ASIDL_PTYPE_ALTER_CONTEXT_RESP = 15,
+    ASIDL_PTYPE_AUTH3 = 16,
+    ASIDL_PTYPE_SHUTDOWN = 17,
+    ASIDL_PTYPE_CO_CANCEL = 18,
+    ASIDL_PTYPE_ORPHANED = 19,
+    ASIDL_PTYPE_RTS = 20,
+};
+
+enum {
+    ASIDL_PFC_FIRST_FRAG = 0x01,
+    ASIDL_PFC_LAST_FRAG = 0x02,
+    ASIDL_PFC_PENDING_CANCEL = 0x04,   /* on bind PDUs: SUPPORT_HEADER_SIGN */
+    ASIDL_PFC_SUPPORT_HEADER_SIGN = 0x04,
+    ASIDL_PFC_RESERVED_1 = 0x08,
+    ASIDL_PFC_CONC_MPX = 0x10,
+    ASIDL_PFC_DID_NOT_EXECUTE = 0x20,
+    ASIDL_PFC_MAYBE = 0x40,
+    ASIDL_PFC_OBJECT_UUID = 0x80,
+};
+
+/* bind_ack / alter_context_resp result and reason for each presentation context. */
+enum {
+    ASIDL_CTX_ACCEPTANCE = 0,
+    ASIDL_CTX_USER_REJECTION = 1,
+    ASIDL_CTX_PROVIDER_REJECTION = 2,
+    ASIDL_CTX_NEGOTIATE_ACK = 3,
+};
+enum {
+    ASIDL_CTX_REASON_NOT_SPECIFIED = 0,
+    ASIDL_CTX_REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED = 1,
+    ASIDL_CTX_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED = 2,
+    ASIDL_CTX_REASON_LOCAL_LIMIT_EXCEEDED = 3,
+};
+
+/* bind_nak provider_reject_reason */
+enum {
+    ASIDL_NAK_NOT_SPECIFIED = 0,
+    ASIDL_NAK_TEMPORARY_CONGESTION = 1,
+    ASIDL_NAK_LOCAL_LIMIT_EXCEEDED = 2,
+    ASIDL_NAK_PROTOCOL_VERSION_NOT_SUPPORTED = 4,
+    ASIDL_NAK_AUTH_TYPE_NOT_RECOGNIZED = 8,
+};
+
+/* Bind-time feature negotiation ([MS-RPCE] 3.3.1.5.3): a presentation context whose first
+ * transfer syntax is 6cb71c2c-9812-4540-<64-bit feature mask> is answered with NEGOTIATE_ACK. */
+enum {
+    ASIDL_BTFN_SECURITY_CONTEXT_MULTIPLEXING = 0x01,
+    ASIDL_BTFN_KEEP_CONNECTION_ON_ORPHAN = 0x02,
+};
+bool asidl__btfn_features(const asidl__syntax_id *transfer, uint64_t *features);
+
+/* NCA fault status values on the wire (C706 appendix E, [MS-RPCE] 2.2.2.11). */
+enum {
+    ASIDL_NCA_S_FAULT_INT_DIV_BY_ZERO = 0x1C000001,
+    ASIDL_NCA_S_FAULT_ADDR_ERROR = 0x1C000002,
+    ASIDL_NCA_S_FAULT_FP_DIV_ZERO = 0x1C000003,
+    ASIDL_NCA_S_FAULT_FP_UNDERFLOW = 0x1C000004,
+    ASIDL_NCA_S_FAULT_FP_OVERFLOW = 0x1C000005,
+    ASIDL_NCA_S_FAULT_INVALID_TAG = 0x1C000006,
+    ASIDL_NCA_S_FAULT_INVALID_BOUND = 0x1C000007,
+    ASIDL_NCA_S_RPC_VERSION_MISMATCH = 0x1C000008,
+    ASIDL_NCA_S_UNSPEC_REJECT = 0x1C000009,
+    ASIDL_NCA_S_BAD_ACTID = 0x1C00000A,
+    ASIDL_NCA_S_WHO_ARE_YOU_FAILED = 0x1C00000B,
+    ASIDL_NCA_S_MANAGER_NOT_ENTERED = 0x1C00000C,
+    ASIDL_NCA_S_FAULT_CANCEL = 0x1C00000D,
+    ASIDL_NCA_S_FAULT_ILL_INST = 0x1C00000E,
+    ASIDL_NCA_S_FAULT_FP_ERROR = 0x1C00000F,
+    ASIDL_NCA_S_FAULT_INT_OVERFLOW = 0x1C000010,
+    ASIDL_NCA_S_FAULT_UNSPEC = 0x1C000012,
+    ASIDL_NCA_S_FAULT_REMOTE_COMM_FAILURE = 0x1C000013,
+    ASIDL_NCA_S_FAULT_PIPE_EMPTY = 0x1C000014,
+    ASIDL_NCA_S_FAULT_PIPE_CLOSED = 0x1C000015,
+    ASIDL_NCA_S_FAULT_PIPE_ORDER = 0x1C000016,
+    ASIDL_NCA_S_FAULT_PIPE_DISCIPLINE = 0x1C000017,
+    ASIDL_NCA_S_FAULT_PIPE_COMM_ERROR = 0x1C000018,
+    ASIDL_NCA_S_FAULT_PIPE_MEMORY = 0x1C000019,
+    ASIDL_NCA_S_FAULT_CONTEXT_MISMATCH = 0x1C00001A,
+    ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY = 0x1C00001B,
+    ASIDL_NCA_S_INVALID_PRES_CONTEXT_ID = 0x1C00001C,
+    ASIDL_NCA_S_UNSUPPORTED_AUTHN_LEVEL = 0x1C00001D,
+    ASIDL_NCA_S_INVALID_CHECKSUM = 0x1C00001F,
+    ASIDL_NCA_S_INVALID_CRC = 0x1C000020,
+    ASIDL_NCA_S_FAULT_USER_DEFINED = 0x1C000021,
+    ASIDL_NCA_S_FAULT_TX_OPEN_FAILED = 0x1C000022,
+    ASIDL_NCA_S_FAULT_CODESET_CONV_ERROR = 0x1C000023,
+    ASIDL_NCA_S_FAULT_OBJECT_NOT_FOUND = 0x1C000024,
+    ASIDL_NCA_S_FAULT_NO_CLIENT_STUB = 0x1C000025,
+    ASIDL_NCA_S_COMM_FAILURE = 0x1C010001,
+    ASIDL_NCA_S_OP_RNG_ERROR = 0x1C010002,
+    ASIDL_NCA_S_UNK_IF = 0x1C010003,
+    ASIDL_NCA_S_WRONG_BOOT_TIME = 0x1C010006,
+    ASIDL_NCA_S_YOU_CRASHED = 0x1C010009,
+    ASIDL_NCA_S_PROTO_ERROR = 0x1C01000B,
+    ASIDL_NCA_S_OUT_ARGS_TOO_BIG = 0x1C010013,
+    ASIDL_NCA_S_SERVER_TOO_BUSY = 0x1C010014,
+    ASIDL_NCA_S_FAULT_STRING_TOO_LONG = 0x1C010015,
+    ASIDL_NCA_S_UNSUPPORTED_TYPE = 0x1C010017,
+    ASIDL_FAULT_ACCESS_DENIED = 5,
+};
+
+#define ASIDL_PDU_HEADER_LEN 16
+#define ASIDL_PDU_REQUEST_LEN 24          /* request header without object UUID */
+#define ASIDL_PDU_REQUEST_OBJECT_LEN 40   /* ... with one */
+#define ASIDL_PDU_RESPONSE_LEN 24
+#define ASIDL_PDU_FAULT_LEN 32
+#define ASIDL_PDU_SEC_TRAILER_LEN 8
+#define ASIDL_PDU_MAX_FRAG 65535u
+
+/* The fragment size Windows negotiates at most on TCP, and the least it accepts. */
+#define ASIDL_FRAG_MAX 5840u
+#define ASIDL_FRAG_MIN 2048u
+
+/* Why decoding stopped. ASIDL_PDU_NEED_MORE is not an error for a byte stream: the fragment is
+ * simply not complete yet. Everything else means the bytes are not a valid PDU. */
+typedef enum asidl__pdu_status {
+    ASIDL_PDU_OK = 0,
+    ASIDL_PDU_NEED_MORE,         /* fewer bytes than the header / frag_length announce */
+    ASIDL_PDU_BAD_VERSION,       /* rpc_vers != 5 or rpc_vers_minor > 1 */
+    ASIDL_PDU_BAD_FRAG_LENGTH,   /* frag_length < 16 or too small for the PDU type's body */
+    ASIDL_PDU_BAD_AUTH_LENGTH,   /* the auth trailer does not fit in the fragment */
+    ASIDL_PDU_BAD_PTYPE,         /* unknown, connectionless-only or RTS packet type */
+    ASIDL_PDU_BAD_BODY,          /* a count or length in the body points past the fragment */
+} asidl__pdu_status;
+
+const char *asidl__pdu_status_text(asidl__pdu_status s);
+const char *asidl__ptype_name(unsigned ptype);
+
+typedef struct asidl__pdu_header {
+    uint8_t rpc_vers;
+    uint8_t rpc_vers_minor;
+    uint8_t ptype;
+    uint8_t pfc_flags;
+    uint8_t drep[4];
+    uint16_t frag_length;
+    uint16_t auth_length;
+    uint32_t call_id;
+} asidl__pdu_header;
+
+/* The security trailer of a PDU that carries auth_length > 0 (decoded so that a server without
+ * authentication can answer such a PDU precisely). */
+typedef struct asidl__pdu_auth {
+    bool present;
+    uint8_t auth_type;
+    uint8_t auth_level;
+    uint8_t pad_length;
+    uint32_t context_id;
+    const uint8_t *value;        /* auth_length bytes */
+    size_t value_len;
+} asidl__pdu_auth;
+
+/* One presentation context element of a bind / alter_context, decoded on demand from the
+ * validated list (asidl__pdu_bind_context). */
+typedef struct asidl__pdu_ctx {
+    uint16_t context_id;
+    uint8_t n_transfer;
+    asidl__syntax_id abstract;
+    const uint8_t *transfer_raw;  /* n_transfer * 20 bytes, read with asidl__pdu_ctx_transfer */
+    bool little_endian;
+} asidl__pdu_ctx;
+
+typedef struct asidl__pdu_result {
+    uint16_t result;
+    uint16_t reason;
+    asidl__syntax_id transfer;
+} asidl__pdu_result;
+
+/* A decoded PDU. Pointers point into the fragment bytes given to asidl__pdu_decode, which must
+ * outlive the decoded form. */
+typedef struct asidl__pdu {
+    asidl__pdu_header hdr;
+    bool little_endian;
+    asidl__pdu_auth auth;
+    union {
+        struct {                 /* bind, alter_context */
+            uint16_t max_xmit_frag;
+            uint16_t max_recv_frag;
+            uint32_t assoc_group_id;
+            uint8_t n_context;
+            const uint8_t *contexts;   /* validated list, see asidl__pdu_bind_context */
+        } bind;
+        struct {                 /* bind_ack, alter_context_resp */
+            uint16_t max_xmit_frag;
+            uint16_t max_recv_frag;
+            uint32_t assoc_group_id;
+            const char *secondary_address;   /* NUL-terminated inside the PDU, or "" */
+            uint8_t n_results;
+            const uint8_t *results;    /* see asidl__pdu_bind_ack_result */
+        } bind_ack;
+        struct {
+            uint16_t reject_reason;
+            uint8_t n_versions;
+            const uint8_t *versions;   /* n_versions pairs (major, minor) */
+        } bind_nak;
+        struct {
+            uint32_t alloc_hint;
+            uint16_t context_id;
+            uint16_t opnum;
+            bool has_object;
+            asidl__uuid object;
+            const uint8_t *stub;
+            size_t stub_len;
+        } request;
+        struct {                 /* response, fault */
+            uint32_t alloc_hint;
+            uint16_t context_id;
+            uint8_t cancel_count;
+            uint8_t fault_flags;       /* fault only */
+            uint32_t status;           /* fault only */
+            const uint8_t *stub;
+            size_t stub_len;
+        } response;
+    } u;
+} asidl__pdu;
+
+/* Looks at the start of a byte stream: if a whole fragment is there, sets *frag_len and returns
+ * OK; NEED_MORE if not yet; an error if the header already shows the bytes are not DCE/RPC. */
+asidl__pdu_status asidl__pdu_frame(const uint8_t *data, size_t avail, size_t *frag_len);
+
+/* Decodes and validates one whole fragment (len == its frag_length) of any connection-oriented
+ * type, in either data representation. Never reads outside [data, data + len). */
+asidl__pdu_status asidl__pdu_decode(const uint8_t *data, size_t len, asidl__pdu *out);
+
+void asidl__pdu_bind_context(const asidl__pdu *pdu, unsigned index, asidl__pdu_ctx *out);
+void asidl__pdu_ctx_transfer(const asidl__pdu_ctx *ctx, unsigned index, asidl__syntax_id *out);
+void asidl__pdu_bind_ack_result(const asidl__pdu *pdu, unsigned index, asidl__pdu_result *out);
+
+/* Encoders. All write little-endian, ASCII, IEEE (drep 10 00 00 00) and append to `b`. */
+typedef struct asidl__ctx_elem {
+    uint16_t context_id;
+    asidl__syntax_id abstract;
+    uint8_t n_transfer;
+    const asidl__syntax_id *transfer;
+} asidl__ctx_elem;
+
+/* ptype is BIND or ALTER_CONTEXT. */
+void asidl__pdu_encode_bind(asidl__buf *b, uint8_t ptype, uint8_t pfc_flags, uint32_t call_id,
+                            uint16_t max_xmit_frag, uint16_t max_recv_frag, uint32_t assoc_group_id,
+                            const asidl__ctx_elem *ctx, unsigned n_ctx);
+/* ptype is BIND_ACK or ALTER_CONTEXT_RESP; secondary_address NULL or "" means length 0. */
+void asidl__pdu_encode_bind_ack(asidl__buf *b, uint8_t ptype, uint8_t pfc_flags, uint32_t call_id,
+                                uint16_t max_xmit_frag, uint16_t max_recv_frag,
+                                uint32_t assoc_group_id, const char *secondary_address,
+                                const asidl__pdu_result *results, unsigned n_results);
+void asidl__pdu_encode_bind_nak(asidl__buf *b, uint32_t call_id, uint16_t reject_reason);
+/* One request fragment; `object` may be NULL. */
+void asidl__pdu_encode_request(asidl__buf *b, uint8_t pfc_flags, uint32_t call_id,
+                               uint32_t alloc_hint, uint16_t context_id, uint16_t opnum,
+                               const asidl__uuid *object, const void *stub, size_t stub_len);
+void asidl__pdu_encode_response(asidl__buf *b, uint8_t pfc_flags, uint32_t call_id,
+                                uint32_t alloc_hint, uint16_t context_id, uint8_t cancel_count,
+                                const void *stub, size_t stub_len);
+void asidl__pdu_encode_fault(asidl__buf *b, uint8_t pfc_flags, uint32_t call_id,
+                             uint16_t context_id, uint8_t cancel_count, uint32_t status);
+/* shutdown, co_cancel, orphaned: the header alone. */
+void asidl__pdu_encode_header_only(asidl__buf *b, uint8_t ptype, uint8_t pfc_flags, uint32_t call_id);
+
+/* The fragment size both sides use after a bind proposing (max_xmit, max_recv), capped by the
+ * server's own limit (ASIDL_FRAG_MAX by default): min of the two, at least 2048, at most the
+ * cap, rounded down to a multiple of 8 (Windows' rule). */
+uint16_t asidl__negotiate_frag(uint16_t max_xmit, uint16_t max_recv, uint16_t cap);
+
+/* ================================================================================ frag.c */
+
+/* Appends the fragments of a request carrying `stub_len` bytes, each at most `max_frag` bytes
+ * long (alloc_hint = the stub bytes remaining from that fragment on). extra_flags is or-ed into
+ * every fragment (CONC_MPX, MAYBE, PENDING_CANCEL on the first only, ...). */
+void asidl__frag_request(asidl__buf *b, uint32_t call_id, uint16_t context_id, uint16_t opnum,
+                         const asidl__uuid *object, const void *stub, size_t stub_len,
+                         uint16_t max_frag, uint8_t extra_flags);
+void asidl__frag_response(asidl__buf *b, uint32_t call_id, uint16_t context_id,
+                          uint8_t cancel_count, const void *stub, size_t stub_len,
+                          uint16_t max_frag);
+
+/* Reassembly of the stub data of one call, refusing to grow past `limit` bytes. */
+typedef struct asidl__reasm {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+    size_t limit;
+} asidl__reasm;
+
+typedef enum asidl__reasm_status {
+    ASIDL_REASM_OK = 0,
+    ASIDL_REASM_TOO_BIG,       /* the total (or the announced alloc_hint) exceeds the limit */
+    ASIDL_REASM_NO_MEMORY,
+} asidl__reasm_status;
+
+void asidl__reasm_init(asidl__reasm *r, size_t limit);
+/* First fragment: alloc_hint only sizes the allocation, bounded by the limit. */
+asidl__reasm_status asidl__reasm_start(asidl__reasm *r, uint32_t alloc_hint);
+asidl__reasm_status asidl__reasm_append(asidl__reasm *r, const uint8_t *p, size_t n);
+/* Hands the bytes to the caller (free() them); the reassembler is empty afterwards. */
+uint8_t *asidl__reasm_take(asidl__reasm *r, size_t *len);
+void asidl__reasm_free(asidl__reasm *r);
+
+#endif /* ASIDL_RPCRT_H */
