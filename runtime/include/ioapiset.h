@@ -1,0 +1,29 @@
+/*
+ * ioapiset.h: I/O completion ports.  asidl's ports carry packets posted by the program
+ * (PostQueuedCompletionStatus) and by the RPC runtime (RpcNotificationTypeIoc completions);
+ * there is no file I/O to associate, so CreateIoCompletionPort accepts only
+ * INVALID_HANDLE_VALUE as FileHandle (a new port) — see docs/types.md.
+ * Exported as asidl_<name>; the Windows names are macros.
+ */
+#ifndef _IOAPISET_H_
+#define _IOAPISET_H_
+
+#include "minwinbase.h"
+
+ASIDL_EXTERN_C_BEGIN
+
+ASIDL_API HANDLE WINAPI asidl_CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort,
+                                                     ULONG_PTR CompletionKey, DWORD NumberOfConcurrentThreads);
+ASIDL_API BOOL WINAPI asidl_GetQueuedCompletionStatus(HANDLE CompletionPort, LPDWORD lpNumberOfBytesTransferred,
+                                                      PULONG_PTR lpCompletionKey, LPOVERLAPPED *lpOverlapped,
+                                                      DWORD dwMilliseconds);
+ASIDL_API BOOL WINAPI asidl_PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBytesTransferred,
+                                                       ULONG_PTR dwCompletionKey, LPOVERLAPPED lpOverlapped);
+
+#define CreateIoCompletionPort asidl_CreateIoCompletionPort
+#define GetQueuedCompletionStatus asidl_GetQueuedCompletionStatus
+#define PostQueuedCompletionStatus asidl_PostQueuedCompletionStatus
+
+ASIDL_EXTERN_C_END
+
+#endif /* _IOAPISET_H_ */
