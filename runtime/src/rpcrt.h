@@ -13,13 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A UUID in memory, laid out as Microsoft's GUID (the public headers' UUID has this layout). */
-typedef struct asidl__uuid {
-    uint32_t Data1;
-    uint16_t Data2;
-    uint16_t Data3;
-    uint8_t Data4[8];
-} asidl__uuid;
+#include <rpc.h>
+
+/* A UUID in memory: Microsoft's GUID (Data1..Data3 in host byte order). */
+typedef GUID asidl__uuid;
 
 /* An interface or transfer syntax: UUID + version (major in the low 16 bits, minor in the high). */
 typedef struct asidl__syntax_id {
@@ -36,6 +33,42 @@ extern const asidl__syntax_id asidl__ndr64_syntax;   /* 71710533-beba-4937-8319-
 
 bool asidl__uuid_equal(const asidl__uuid *a, const asidl__uuid *b);
 bool asidl__syntax_equal(const asidl__syntax_id *a, const asidl__syntax_id *b);
+
+/* ================================================================================ uuid.c */
+
+/* Parses the 36-character text form (no braces); false if it is anything else. */
+bool asidl__uuid_from_text(const char *text, asidl__uuid *out);
+
+/* ================================================================================ wstr.c */
+
+/* RPC_WSTR on Linux is wchar_t * holding UTF-32; RPC_CSTR holds UTF-8. The W functions
+ * convert to UTF-8, call the A function, and convert its results back. */
+typedef enum asidl__wconv {
+    ASIDL_WCONV_OK = 0,
+    ASIDL_WCONV_NO_MEMORY,
+    ASIDL_WCONV_INVALID,        /* not a Unicode scalar value / malformed UTF-8 */
+} asidl__wconv;
+
+/* NULL in gives NULL out and OK. The result is malloc'd. */
+asidl__wconv asidl__wcs_to_utf8(const wchar_t *w, char **out);
+asidl__wconv asidl__utf8_to_wcs(const char *s, wchar_t **out);
+
+/* ============================================================================= strbind.c */
+
+/* A string binding split into its parts, unescaped; each part is malloc'd and "" when absent. */
+typedef struct asidl__strbind {
+    char *object;
+    char *protseq;
+    char *netaddr;
+    char *endpoint;
+    char *options;       /* "key=value,key=value" */
+} asidl__strbind;
+
+RPC_STATUS asidl__strbind_parse(const char *text, asidl__strbind *out);
+void asidl__strbind_free(asidl__strbind *sb);
+/* NULL or "" parts are left out; returns NULL only when out of memory. */
+char *asidl__strbind_compose(const char *object, const char *protseq, const char *netaddr,
+                             const char *endpoint, const char *options);
 
 /* ================================================================================= buf.c */
 
