@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <rpc.h>
 
@@ -69,6 +70,72 @@ void asidl__strbind_free(asidl__strbind *sb);
 /* NULL or "" parts are left out; returns NULL only when out of memory. */
 char *asidl__strbind_compose(const char *object, const char *protseq, const char *netaddr,
                              const char *endpoint, const char *options);
+
+/* ============================================================ sock.c, rtdir.c, transport_*.c */
+
+/* Protocol sequences asidl implements. */
+typedef enum asidl__protseq {
+    ASIDL_PROTSEQ_NONE = 0,
+    ASIDL_PROTSEQ_TCP,          /* ncacn_ip_tcp: IPv4 and IPv6 */
+    ASIDL_PROTSEQ_LRPC,         /* ncalrpc: a unix-domain socket in the runtime directory */
+} asidl__protseq;
+
+/* RPC_S_OK; RPC_S_PROTSEQ_NOT_SUPPORTED for a Microsoft protocol sequence asidl does not
+ * implement (ncacn_np, ncadg_ip_udp, ncacn_http, ...); RPC_S_INVALID_RPC_PROTSEQ otherwise. */
+RPC_STATUS asidl__protseq_lookup(const char *name, asidl__protseq *out);
+const char *asidl__protseq_name(asidl__protseq p);
+/* Syntax of an endpoint (a decimal port; an ncalrpc name) and of a network address, as
+ * RpcBindingFromStringBinding checks them. "" (no endpoint) is valid for both. */
+RPC_STATUS asidl__endpoint_check(asidl__protseq p, const char *endpoint);
+RPC_STATUS asidl__netaddr_check(asidl__protseq p, const char *netaddr);
+
+/* Non-blocking, close-on-exec socket I/O that never raises SIGPIPE. Return what send/recv
+ * return; EINTR is retried. */
+ssize_t asidl__sock_send(int fd, const void *p, size_t n);
+ssize_t asidl__sock_recv(int fd, void *p, size_t n);
+bool asidl__sock_set_nonblocking(int fd);
+/* Waits for `events` (POLLIN/POLLOUT) on fd for at most timeout_ms (< 0: forever). Returns
+ * > 0 when ready, 0 on timeout, < 0 on error. */
+int asidl__sock_wait(int fd, short events, int timeout_ms);
+/* Milliseconds on the monotonic clock. */
+int64_t asidl__now_ms(void);
+
+/* The ncalrpc socket directory: ASIDL_RUNTIME_DIR if set; else the first of /run/asidl,
+ * $XDG_RUNTIME_DIR/asidl, /tmp/asidl-$UID that is (or can be made) a directory this user may
+ * create sockets in. Servers create their sockets there; clients look for an endpoint in the
+ * same places, in the same order (without needing write access). */
+RPC_STATUS asidl__rtdir_for_server(char *out, size_t out_size);
+/* Fills `path` with the socket path of `endpoint` for a client: the first directory of the
+ * search that holds it, or the server's choice when none does. */
+RPC_STATUS asidl__rtdir_socket_path(const char *endpoint, char *path, size_t path_size, bool for_server);
+
+/* Client side: a connected, non-blocking socket, or RPC_S_SERVER_UNAVAILABLE (nobody there,
+ * unknown host, timeout), RPC_S_INVALID_ENDPOINT_FORMAT, RPC_S_OUT_OF_RESOURCES. */
+RPC_STATUS asidl__transport_connect(asidl__protseq p, const char *netaddr, const char *endpoint,
+                                    int timeout_ms, int *fd_out);
+
+/* Server side: listening, non-blocking sockets for one endpoint. NULL or "" endpoint means a
+ * dynamic one (an ephemeral port; a generated ncalrpc name). host NULL means every interface
+ * (IPv6 and IPv4 on one dual-stack socket where the system allows, as Windows listens). */
+typedef struct asidl__listener_fds {
+    int fd[2];
+    int count;
+    char endpoint[128];         /* the actual endpoint: the port number or the ncalrpc name */
+    char path[108];             /* ncalrpc: the socket file, removed when closed */
+} asidl__listener_fds;
+
+RPC_STATUS asidl__transport_listen(asidl__protseq p, const char *host, const char *endpoint,
+                                   int backlog, asidl__listener_fds *out);
+void asidl__transport_unlisten(asidl__listener_fds *l);
+/* Accepts one connection: a non-blocking socket, or -1 (errno set; EAGAIN when none). */
+int asidl__transport_accept(int listen_fd);
+
+/* Per-protocol halves, used by the functions above. */
+RPC_STATUS asidl__tcp_connect(const char *host, const char *port, int timeout_ms, int *fd_out);
+RPC_STATUS asidl__tcp_listen(const char *host, const char *port, int backlog, asidl__listener_fds *out);
+RPC_STATUS asidl__lrpc_connect(const char *endpoint, int timeout_ms, int *fd_out);
+RPC_STATUS asidl__lrpc_listen(const char *endpoint, int backlog, asidl__listener_fds *out);
+RPC_STATUS asidl__lrpc_endpoint_check(const char *endpoint);
 
 /* ================================================================================= buf.c */
 
