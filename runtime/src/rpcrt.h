@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <sys/types.h>
 
 #include <rpc.h>
@@ -474,5 +475,267 @@ asidl__reasm_status asidl__reasm_append(asidl__reasm *r, const uint8_t *p, size_
 /* Hands the bytes to the caller (free() them); the reassembler is empty afterwards. */
 uint8_t *asidl__reasm_take(asidl__reasm *r, size_t *len);
 void asidl__reasm_free(asidl__reasm *r);
+
+/* ============================================================================= runtime.c */
+
+/* Something the event loop watches: the first member of every watched object, so that the
+ * epoll event's pointer leads back to it. on_event runs on the worker that got the event. */
+typedef struct asidl__source asidl__source;
+typedef void asidl__source_fn(asidl__source *src, uint32_t events);
+struct asidl__source {
+    asidl__source_fn *on_event;
+    int fd;
+};
+
+bool asidl__rt_init(void);
+/* Registration is always one-shot: after an event the source is disarmed until re-armed. */
+int asidl__rt_watch(asidl__source *s, uint32_t events);
+int asidl__rt_rearm(asidl__source *s, uint32_t events);
+void asidl__rt_unwatch(asidl__source *s);
+/* Runs fn(arg) on a worker thread; false when out of memory. */
+bool asidl__rt_post(void (*fn)(void *), void *arg);
+RPC_STATUS asidl__rt_start_workers(unsigned n);
+/* Makes sure some thread waits on the epoll set (a client-only process's I/O thread). */
+void asidl__rt_need_io_thread(void);
+unsigned asidl__rt_worker_count(void);
+bool asidl__rt_is_worker(void);
+/* Stops and joins the workers and closes the loop's descriptors (tests end with it, so that
+ * leak checkers see nothing left). Nothing may be watched any more. */
+void asidl__rt_shutdown(void);
+
+/* =============================================================================== timer.c */
+
+typedef struct asidl__timer asidl__timer;
+struct asidl__timer {
+    int64_t due;                /* asidl__now_ms() time */
+    size_t slot;                /* position in the heap; SIZE_MAX when not pending */
+    void (*fn)(asidl__timer *);
+};
+
+void asidl__timer_init(asidl__timer *t, void (*fn)(asidl__timer *));
+/* Schedules (or reschedules) t; false when out of memory. */
+bool asidl__timer_start(asidl__timer *t, int64_t due_ms);
+/* True when t was pending and now will not run; false when it has run or is running. */
+bool asidl__timer_cancel(asidl__timer *t);
+int asidl__timer_open(void);
+void asidl__timer_close(void);
+void asidl__timer_expire(void);
+
+/* ============================================================================== stream.c */
+
+/* Bytes received but not yet consumed as whole PDUs. */
+typedef struct asidl__inbuf {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+} asidl__inbuf;
+
+enum { ASIDL_FILL_DATA = 1, ASIDL_FILL_EOF = 0, ASIDL_FILL_ERROR = -1, ASIDL_FILL_AGAIN = -2 };
+/* One recv into the buffer. */
+int asidl__inbuf_fill(asidl__inbuf *b, int fd);
+/* The whole PDU at the front, if there is one (see asidl__pdu_frame). */
+asidl__pdu_status asidl__inbuf_peek(const asidl__inbuf *b, const uint8_t **pdu, size_t *len);
+void asidl__inbuf_consume(asidl__inbuf *b, size_t n);
+void asidl__inbuf_free(asidl__inbuf *b);
+
+/* Complete PDU sequences waiting to be written, in order. */
+typedef struct asidl__outbuf asidl__outbuf;
+typedef struct asidl__sendq {
+    asidl__outbuf *head, *tail;
+    size_t bytes;
+} asidl__sendq;
+
+/* Takes ownership of `data` (malloc'd), freeing it if the queue cannot grow. */
+bool asidl__sendq_push(asidl__sendq *q, uint8_t *data, size_t len);
+/* Writes as much as the socket takes: 1 all written, 0 the socket is full, -1 error. */
+int asidl__sendq_flush(asidl__sendq *q, int fd);
+void asidl__sendq_clear(asidl__sendq *q);
+
+/* ============================================================= server.c, sconn.c, scall.c */
+
+typedef struct asidl__server asidl__server;
+typedef struct asidl__sconn asidl__sconn;
+typedef struct asidl__scall asidl__scall;
+
+/* Called for each complete request on a registered interface, on a worker thread. It owns
+ * the call: it must end it exactly once with asidl__scall_reply or asidl__scall_fault, now or
+ * later from any thread. */
+typedef void asidl__dispatch_fn(asidl__scall *call, void *ctx);
+
+typedef struct asidl__server_limits {
+    size_t max_request;          /* reassembled request stub bytes (4 MiB, as Samba) */
+    unsigned max_connections;    /* more are accepted and closed at once */
+    unsigned max_pending_calls;  /* dispatched, not yet replied; more get server_too_busy */
+    unsigned max_executing;      /* dispatch callbacks running at once (0: no limit) */
+    int read_timeout_ms;         /* a partial PDU older than this closes the connection */
+    uint16_t max_frag;           /* the largest fragment size negotiated */
+    unsigned max_contexts;       /* presentation contexts per connection */
+} asidl__server_limits;
+
+void asidl__server_limits_default(asidl__server_limits *l);
+asidl__server *asidl__server_new(const asidl__server_limits *limits);
+/* Stops listening, disconnects every client (their pending calls then fail when replied),
+ * waits for running dispatch callbacks, and frees the server once its last call is gone. */
+void asidl__server_free(asidl__server *s);
+/* n_procs: opnums 0..n_procs-1 exist; others are answered nca_s_op_rng_error. */
+RPC_STATUS asidl__server_register(asidl__server *s, const asidl__syntax_id *iface, unsigned n_procs,
+                                  asidl__dispatch_fn *fn, void *ctx);
+RPC_STATUS asidl__server_unregister(asidl__server *s, const asidl__syntax_id *iface);
+/* Listens on one endpoint (NULL: dynamic) and writes the actual endpoint to `actual`. */
+RPC_STATUS asidl__server_listen(asidl__server *s, asidl__protseq p, const char *host,
+                                const char *endpoint, char *actual, size_t actual_size);
+/* Starts the worker threads that serve the server's connections. */
+RPC_STATUS asidl__server_start(asidl__server *s, unsigned threads);
+unsigned asidl__server_connection_count(asidl__server *s);
+
+/* Events reported to a call's notification hook (issue 5 delivers them to applications). */
+enum { ASIDL_SCALL_CANCELLED = 1, ASIDL_SCALL_DISCONNECTED = 2 };
+
+struct asidl__scall {
+    asidl__sconn *conn;
+    asidl__scall *prev, *next;        /* the connection's calls in progress */
+    uint32_t call_id;
+    uint16_t context_id;
+    uint16_t opnum;
+    bool has_object;
+    asidl__uuid object;
+    uint8_t drep[4];                  /* the client's data representation */
+    uint8_t *stub;                    /* the reassembled request stub data (owned) */
+    size_t stub_len;
+    const asidl__syntax_id *iface;
+    const struct asidl__siface *siface;
+    /* Guarded by the connection's lock: */
+    unsigned cancel_count;
+    bool orphaned;
+    bool disconnected;
+    void (*notify)(asidl__scall *call, int event, void *ctx);
+    void *notify_ctx;
+    void *user;                       /* the dispatcher's state (argument frame, async handle) */
+    asidl__scall *run_next;           /* the server's queue of calls waiting to execute */
+};
+
+/* Sends the response (fragmented as negotiated) and frees the call. RPC_S_OK, also when the
+ * client orphaned the call (nothing is sent); RPC_S_CALL_FAILED when the client is gone. */
+RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_len);
+/* Ends the call with a fault carrying `status` (an NCA code or an application exception). */
+RPC_STATUS asidl__scall_fault(asidl__scall *call, uint32_t status, bool did_not_execute);
+/* RPC_S_OK if the client cancelled the call, RPC_S_CALL_IN_PROGRESS if not. */
+RPC_STATUS asidl__scall_test_cancel(asidl__scall *call);
+/* Registers the hook for cancel / disconnect; an event that already happened is reported at once. */
+void asidl__scall_set_notify(asidl__scall *call, void (*fn)(asidl__scall *, int, void *), void *ctx);
+
+/* The server's internals, shared by server.c, sconn.c and scall.c. */
+
+typedef struct asidl__siface {
+    struct asidl__siface *next;
+    asidl__syntax_id id;
+    unsigned n_procs;
+    asidl__dispatch_fn *fn;
+    void *ctx;
+    bool active;                      /* false once unregistered: kept for existing contexts */
+} asidl__siface;
+
+typedef struct asidl__slistener {
+    asidl__source src;
+    asidl__server *srv;
+    struct asidl__slistener *next;
+    asidl__protseq protseq;
+    char endpoint[128];
+    char path[108];                   /* ncalrpc socket file to remove */
+    bool busy;                        /* a worker is accepting on it */
+    bool closed;
+} asidl__slistener;
+
+typedef struct asidl__sgroup {
+    struct asidl__sgroup *next;
+    uint32_t id;
+    unsigned conns;
+} asidl__sgroup;
+
+struct asidl__server {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;           /* connections, listeners or executing calls went down */
+    int refs;                         /* the owner's, and one per connection */
+    asidl__server_limits limits;
+    bool stopping;
+    asidl__siface *ifaces;
+    asidl__slistener *listeners;
+    asidl__sconn *conns;
+    unsigned n_conns;
+    unsigned pending_calls;
+    unsigned executing;
+    asidl__scall *run_head, *run_tail;
+    asidl__sgroup *groups;
+    uint32_t next_group;
+};
+
+typedef struct asidl__sctx {
+    uint16_t id;
+    const asidl__siface *iface;
+} asidl__sctx;
+
+struct asidl__sconn {
+    asidl__source src;
+    asidl__server *srv;
+    asidl__sconn *prev, *next;        /* the server's connections */
+    pthread_mutex_t lock;
+    int refs;
+    bool in_handler;                  /* the reading token: only the epoll worker holding it reads */
+    uint32_t missed;                  /* events delivered while another worker held the token */
+    bool want_write;
+    bool closing;                     /* send what is queued (a fault, a nak), then close */
+    bool dead;                        /* no more I/O: the handler tears it down */
+    bool torn_down;
+    asidl__inbuf in;
+    asidl__sendq out;
+    char secondary_address[128];
+    /* Negotiated on bind / alter_context: */
+    bool bound;
+    bool conc_mpx;
+    uint16_t frag_size;
+    uint32_t group;
+    asidl__sctx *ctx;
+    unsigned n_ctx, cap_ctx;
+    /* The one request being reassembled (Windows reassembles one at a time per connection): */
+    struct {
+        bool active;
+        uint32_t call_id;
+        uint16_t context_id, opnum;
+        bool has_object;
+        asidl__uuid object;
+        uint8_t drep[4];
+        const asidl__siface *iface;
+        asidl__reasm data;
+        unsigned cancel_count;
+        bool orphaned;
+    } incoming;
+    asidl__scall *calls;              /* dispatched, not yet replied */
+    unsigned n_calls;
+    asidl__timer timer;
+    bool timer_armed;
+    int64_t partial_since;
+};
+
+/* sconn.c */
+asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_address);
+void asidl__sconn_release(asidl__sconn *c);
+/* Queues bytes (owned) for sending; the caller holds c->lock. */
+void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len);
+/* Stops the connection from any thread: the worker that next handles it tears it down. */
+void asidl__sconn_kill(asidl__sconn *c);
+
+/* server.c */
+const asidl__siface *asidl__server_find_iface(asidl__server *s, const asidl__syntax_id *id);
+/* Runs the dispatch of ready calls, honouring the executing limit. */
+void asidl__server_dispatch(asidl__server *s, asidl__scall *first);
+bool asidl__server_post(asidl__scall *call);
+bool asidl__server_group_join(asidl__server *s, uint32_t requested, uint32_t *id);
+void asidl__server_group_leave(asidl__server *s, uint32_t id);
+void asidl__server_conn_gone(asidl__server *s, asidl__sconn *c);
+void asidl__server_release(asidl__server *s);
+
+/* scall.c */
+asidl__scall *asidl__scall_new(asidl__sconn *c);
+void asidl__scall_free(asidl__scall *call);
 
 #endif /* ASIDL_RPCRT_H */
