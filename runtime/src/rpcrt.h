@@ -738,4 +738,174 @@ void asidl__server_release(asidl__server *s);
 asidl__scall *asidl__scall_new(asidl__sconn *c);
 void asidl__scall_free(asidl__scall *call);
 
+/* =============================================================================== fault.c */
+
+/* A fault PDU's status as the RPC status the caller sees, and back. */
+RPC_STATUS asidl__fault_to_status(uint32_t wire);
+uint32_t asidl__status_to_fault(RPC_STATUS status);
+
+/* ============================================================= binding.c, cconn.c, ccall.c */
+
+typedef struct asidl__assoc asidl__assoc;
+typedef struct asidl__cconn asidl__cconn;
+typedef struct asidl__ccall asidl__ccall;
+
+#define ASIDL_BINDING_MAGIC 0x444e4942u   /* "BIND" */
+
+/* A client binding handle (RPC_BINDING_HANDLE points to one). */
+typedef struct asidl__binding {
+    uint32_t magic;
+    pthread_mutex_t lock;
+    asidl__protseq protseq;
+    char *netaddr;
+    char *endpoint;
+    char *options;
+    asidl__uuid object;
+    uint32_t call_timeout_ms;          /* RPC_C_OPT_CALL_TIMEOUT; 0: none */
+    bool noncausal;                    /* RPC_C_OPT_BINDING_NONCAUSAL */
+    bool dont_linger;                  /* RPC_C_OPT_DONT_LINGER */
+    unsigned com_timeout;              /* RpcMgmtSetComTimeout, 0..10 */
+    asidl__assoc *assoc;               /* made by the first call; shared with copies */
+} asidl__binding;
+
+/* The binding behind a handle, or NULL if it is not one. */
+asidl__binding *asidl__binding_from(RPC_BINDING_HANDLE h);
+/* The binding's association (created on first use), with a reference for the caller. */
+RPC_STATUS asidl__binding_assoc(asidl__binding *b, asidl__assoc **out);
+/* How long a connect may take, from the binding's communication timeout. */
+int asidl__binding_connect_timeout_ms(const asidl__binding *b);
+
+/* An association: one server address + endpoint, the association group the server gave, and
+ * the connections to it. */
+struct asidl__assoc {
+    pthread_mutex_t lock;
+    int users;                          /* binding handles (and calls in progress) using it */
+    int refs;                           /* users, plus one per connection: the memory */
+    asidl__protseq protseq;
+    char *netaddr;
+    char *endpoint;
+    uint32_t group;
+    int connect_timeout_ms;
+    asidl__cconn *conns;
+    unsigned n_conns;
+    unsigned max_conns;
+};
+
+asidl__assoc *asidl__assoc_new(asidl__protseq p, const char *netaddr, const char *endpoint,
+                               int connect_timeout_ms);
+void asidl__assoc_ref(asidl__assoc *a);
+/* The last user closes the connections; calls still on them fail. */
+void asidl__assoc_release(asidl__assoc *a);
+/* A connection that has the interface's presentation context negotiated (binding or altering
+ * it as needed), with a reference for the caller; *ctx_id is the context to use. `causal`:
+ * while this thread has calls outstanding on a connection of the association, use that one. */
+RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal,
+                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id);
+unsigned asidl__assoc_connection_count(asidl__assoc *a);
+
+typedef struct asidl__cctx {
+    asidl__syntax_id iface;
+    uint16_t id;
+    int state;                          /* ASIDL_CCTX_* */
+    RPC_STATUS status;                  /* why it was rejected */
+    asidl__ccall *negotiation;          /* the bind / alter_context deciding it */
+} asidl__cctx;
+
+enum { ASIDL_CCTX_NEGOTIATING, ASIDL_CCTX_ACCEPTED, ASIDL_CCTX_REJECTED };
+
+struct asidl__cconn {
+    asidl__source src;
+    asidl__assoc *assoc;                /* NULL once the association has let go */
+    asidl__cconn *next;                 /* the association's connections */
+    pthread_mutex_t lock;
+    pthread_cond_t changed;             /* the reading token was released or a call completed */
+    int refs;
+    bool reading;                       /* the reading token (docs/runtime-design.md) */
+    bool watched;                       /* registered in the epoll set */
+    bool want_write;
+    bool dead;
+    bool torn_down;
+    bool server_shutdown;               /* the server asked for no new calls (shutdown PDU) */
+    bool bind_sent;
+    RPC_STATUS dead_status;
+    uint16_t frag_size;
+    uint32_t group;                     /* the association group of the bind_ack */
+    asidl__inbuf in;
+    asidl__sendq out;
+    asidl__cctx *ctx;
+    unsigned n_ctx, cap_ctx;
+    asidl__ccall **table;               /* outstanding calls by call_id (chained hash) */
+    unsigned table_size, n_calls;
+    unsigned n_async;                   /* outstanding calls nobody waits for synchronously */
+    unsigned sync_waiters;
+    uint32_t next_call_id;
+};
+
+void asidl__cconn_release(asidl__cconn *c);
+
+/* Called once, on the thread that completes the call (its own caller, or whichever thread
+ * read the reply), outside every lock. */
+typedef void asidl__ccall_done_fn(asidl__ccall *call, void *ctx);
+
+enum { ASIDL_CCALL_REQUEST, ASIDL_CCALL_NEGOTIATE };
+
+struct asidl__ccall {
+    asidl__cconn *conn;
+    asidl__ccall *hash_next;
+    int refs;
+    int kind;
+    uint32_t call_id;
+    uint16_t context_id;
+    unsigned ctx_index;                 /* NEGOTIATE: the context it decides */
+    bool in_table;
+    bool done;
+    bool sent;                          /* the request was queued: failures are not DNE */
+    RPC_STATUS status;
+    bool did_not_execute;
+    asidl__reasm response;
+    bool response_started;
+    uint32_t timeout_ms;
+    int64_t deadline;                   /* reset by every packet of the call; 0: none */
+    asidl__ccall_done_fn *done_fn;
+    void *done_ctx;
+    asidl__ccall *done_next;            /* completed, waiting for done_fn to run */
+};
+
+/* Starts a request: negotiates the interface on one of the association's connections,
+ * fragments and queues the stub bytes (copied: the caller's buffer is free on return). With
+ * done_fn the call completes asynchronously; without, finish it with asidl__ccall_wait.
+ * On failure nothing was sent and done_fn will never run. */
+RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, uint16_t opnum,
+                              const asidl__uuid *object, const void *stub, size_t stub_len,
+                              uint32_t timeout_ms, bool noncausal, asidl__ccall_done_fn *done_fn,
+                              void *done_ctx, asidl__ccall **out);
+/* Waits for the call, reading the connection itself when nobody else does. */
+RPC_STATUS asidl__ccall_wait(asidl__ccall *call);
+/* The outcome of a completed call; the response bytes (malloc'd, may be NULL when empty) go
+ * to the caller. */
+RPC_STATUS asidl__ccall_result(asidl__ccall *call, uint8_t **response, size_t *len);
+/* abortive: completes the call now with RPC_S_CALL_CANCELLED and tells the server it was
+ * abandoned (orphaned); otherwise sends co_cancel and the call goes on. */
+RPC_STATUS asidl__ccall_cancel(asidl__ccall *call, bool abortive);
+void asidl__ccall_release(asidl__ccall *call);
+
+/* The synchronous round trip: one call, its response bytes or its failure. */
+RPC_STATUS asidl__client_call(asidl__binding *b, const asidl__syntax_id *iface, uint16_t opnum,
+                              const void *stub, size_t stub_len, uint8_t **response, size_t *len);
+
+/* cconn.c internals used by ccall.c */
+/* Puts the call in the connection's table (c->lock held) and returns its call_id. */
+uint32_t asidl__cconn_add_call(asidl__cconn *c, asidl__ccall *call);
+/* Queues PDUs (owned) for sending and sends what the socket takes now. */
+void asidl__cconn_queue(asidl__cconn *c, uint8_t *data, size_t len);
+/* Waits for the call to complete, reading the connection when nobody else is. */
+RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call);
+/* Completes the call with `status` unless it already completed (the first outcome wins). */
+void asidl__cconn_complete(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status, uint8_t orphan_ptype);
+/* Makes sure someone reads the connection for its asynchronous calls. */
+void asidl__cconn_watch_async(asidl__cconn *c);
+void asidl__ccall_ref(asidl__ccall *call);
+/* The response size a client accepts (a hostile server cannot exhaust it). */
+#define ASIDL_MAX_RESPONSE (64u * 1024u * 1024u)
+
 #endif /* ASIDL_RPCRT_H */
