@@ -11,6 +11,7 @@
  * connection is armed in the runtime's epoll set and whichever worker gets the event reads.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +231,11 @@ static asidl__cconn *cconn_new(asidl__assoc *a, int fd)
     asidl__cconn *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
+    /* Client sockets stay in blocking mode: every operation that must not block passes
+     * MSG_DONTWAIT, and a synchronous caller waiting for its reply blocks in recv itself. */
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     c->src = (asidl__source){ on_event, fd };
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->changed, NULL);
@@ -538,14 +544,27 @@ static bool is_dead(asidl__cconn *c)
     return d;
 }
 
-/* Reads what the socket has and delivers every whole PDU (reading token held). */
-static void read_available(asidl__cconn *c, asidl__ccall **finished)
+static void read_some(asidl__cconn *c, bool wait, asidl__ccall **finished);
+
+/* Reads what the socket has and delivers every whole PDU (reading token held). With `wait`
+ * the first read blocks until something arrives. */
+static void read_available(asidl__cconn *c, bool wait, asidl__ccall **finished)
+{
+    read_some(c, wait, finished);
+    if (!asidl__inbuf_settle(&c->in)) {
+        pthread_mutex_lock(&c->lock);
+        fail_locked(c, RPC_S_OUT_OF_MEMORY, finished);
+        pthread_mutex_unlock(&c->lock);
+    }
+}
+
+static void read_some(asidl__cconn *c, bool wait, asidl__ccall **finished)
 {
     for (int round = 0; round < 16 && !is_dead(c); round++) {
-        int r = asidl__inbuf_fill(&c->in, c->src.fd);
+        int r = asidl__inbuf_fill(&c->in, c->src.fd, wait && round == 0);
         if (r == ASIDL_FILL_AGAIN)
             return;
-        if (r != ASIDL_FILL_DATA) {
+        if (r != ASIDL_FILL_DATA && r != ASIDL_FILL_MORE) {
             pthread_mutex_lock(&c->lock);
             fail_locked(c, RPC_S_CALL_FAILED, finished);    /* the server went away */
             pthread_mutex_unlock(&c->lock);
@@ -568,6 +587,8 @@ static void read_available(asidl__cconn *c, asidl__ccall **finished)
             if (is_dead(c))
                 return;
         }
+        if (r == ASIDL_FILL_DATA)
+            return;
     }
 }
 
@@ -588,7 +609,7 @@ static void on_event(asidl__source *src, uint32_t events)
         flush_locked(c, &finished);
     pthread_mutex_unlock(&c->lock);
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
-        read_available(c, &finished);
+        read_available(c, false, &finished);
     release_token(c);
     run_finished(finished);
     asidl__cconn_release(c);
@@ -606,6 +627,14 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
         pthread_mutex_unlock(&c->lock);
         if (done)
             return true;
+        if (!deadline && !out) {
+            /* Nothing to send and no deadline: block in recv itself, one system call per
+             * reply instead of poll + recv (client sockets stay in blocking mode). */
+            asidl__ccall *finished = NULL;
+            read_available(c, true, &finished);
+            run_finished(finished);
+            continue;
+        }
         int wait = -1;
         if (deadline) {
             int64_t left = deadline - asidl__now_ms();
@@ -626,7 +655,7 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
             pthread_mutex_unlock(&c->lock);
         }
         if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
-            read_available(c, &finished);
+            read_available(c, false, &finished);
         run_finished(finished);
     }
 }

@@ -523,19 +523,32 @@ void asidl__timer_expire(void);
 
 /* ============================================================================== stream.c */
 
-/* Bytes received but not yet consumed as whole PDUs. */
+/* Bytes received but not yet consumed as whole PDUs. While its reader processes them they
+ * may live in the reading thread's scratch buffer (borrowed); asidl__inbuf_settle moves a
+ * leftover partial PDU into the connection's own memory before the reader lets go. */
 typedef struct asidl__inbuf {
     uint8_t *data;
     size_t len;
-    size_t cap;
+    bool borrowed;
+    uint8_t *own;
+    size_t own_cap;
 } asidl__inbuf;
 
-enum { ASIDL_FILL_DATA = 1, ASIDL_FILL_EOF = 0, ASIDL_FILL_ERROR = -1, ASIDL_FILL_AGAIN = -2 };
-/* One recv into the buffer. */
-int asidl__inbuf_fill(asidl__inbuf *b, int fd);
+enum {
+    ASIDL_FILL_MORE = 2,        /* read as much as there was room for: more may be waiting */
+    ASIDL_FILL_DATA = 1,        /* read less than the room: the socket is (almost surely) drained */
+    ASIDL_FILL_EOF = 0,
+    ASIDL_FILL_ERROR = -1,
+    ASIDL_FILL_AGAIN = -2,
+};
+/* One recv into the buffer; `wait` blocks until data (the socket must be in blocking mode). */
+int asidl__inbuf_fill(asidl__inbuf *b, int fd, bool wait);
 /* The whole PDU at the front, if there is one (see asidl__pdu_frame). */
 asidl__pdu_status asidl__inbuf_peek(const asidl__inbuf *b, const uint8_t **pdu, size_t *len);
 void asidl__inbuf_consume(asidl__inbuf *b, size_t n);
+/* Must be called before the reading token is released; false when out of memory (the
+ * pending bytes are lost: the caller fails the connection). */
+bool asidl__inbuf_settle(asidl__inbuf *b);
 void asidl__inbuf_free(asidl__inbuf *b);
 
 /* Complete PDU sequences waiting to be written, in order. */

@@ -615,10 +615,10 @@ static void read_more(asidl__sconn *c, asidl__scall ***ready_tail)
     for (int round = 0; round < 16; round++) {
         if (stopped(c))
             break;
-        int r = asidl__inbuf_fill(&c->in, c->src.fd);
+        int r = asidl__inbuf_fill(&c->in, c->src.fd, false);
         if (r == ASIDL_FILL_AGAIN)
             break;
-        if (r != ASIDL_FILL_DATA) {
+        if (r != ASIDL_FILL_DATA && r != ASIDL_FILL_MORE) {
             pthread_mutex_lock(&c->lock);
             c->dead = true;              /* the client went away (or the socket failed) */
             pthread_mutex_unlock(&c->lock);
@@ -639,6 +639,13 @@ static void read_more(asidl__sconn *c, asidl__scall ***ready_tail)
             if (stopped(c))
                 break;
         }
+        if (r == ASIDL_FILL_DATA)
+            break;         /* drained; if more arrives the re-armed connection fires again */
+    }
+    if (!asidl__inbuf_settle(&c->in)) {
+        pthread_mutex_lock(&c->lock);
+        c->dead = true;
+        pthread_mutex_unlock(&c->lock);
     }
     watch_partial(c);
 }

@@ -5,32 +5,78 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "rpcrt.h"
 
 /* Bytes asked of the socket per read: a few maximum-size fragments. */
 #define READ_CHUNK (64u * 1024u)
-/* An idle connection gives back a buffer larger than this. */
-#define KEEP_IDLE 16384u
 
-int asidl__inbuf_fill(asidl__inbuf *b, int fd)
+/* Reads go into a per-thread scratch buffer and PDUs are processed from there: a connection
+ * owns memory only while it holds a partial PDU (asidl__inbuf_settle), so neither a busy nor
+ * an idle connection costs an allocation per request or a large buffer of its own. */
+static _Thread_local uint8_t *scratch;
+
+static bool own_at_least(asidl__inbuf *b, size_t want)
 {
-    if (b->cap - b->len < READ_CHUNK / 4) {
-        size_t cap = b->len + READ_CHUNK;
-        uint8_t *p = realloc(b->data, cap);
-        if (!p) {
+    if (b->own_cap >= want)
+        return true;
+    uint8_t *p = realloc(b->own, want);
+    if (!p)
+        return false;
+    b->own = p;
+    b->own_cap = want;
+    return true;
+}
+
+int asidl__inbuf_fill(asidl__inbuf *b, int fd, bool wait)
+{
+    uint8_t *dst;
+    size_t room;
+    if (b->len == 0) {
+        if (!scratch && !(scratch = malloc(READ_CHUNK))) {
             errno = ENOMEM;
             return ASIDL_FILL_ERROR;
         }
-        b->data = p;
-        b->cap = cap;
+        b->data = scratch;
+        b->borrowed = true;
+        dst = scratch;
+        room = READ_CHUNK;
+    } else {
+        /* A partial PDU is pending: read the rest of it (and what follows) after it. */
+        if (b->borrowed && b->data + b->len > scratch + READ_CHUNK - 16)
+            asidl__inbuf_settle(b);
+        if (!b->borrowed) {
+            size_t need = b->len + READ_CHUNK / 4;
+            if (!own_at_least(b, need)) {
+                errno = ENOMEM;
+                return ASIDL_FILL_ERROR;
+            }
+            b->data = b->own;
+            dst = b->own + b->len;
+            room = b->own_cap - b->len;
+        } else {
+            dst = b->data + b->len;
+            room = (size_t)(scratch + READ_CHUNK - dst);
+        }
     }
-    ssize_t r = asidl__sock_recv(fd, b->data + b->len, b->cap - b->len);
+    ssize_t r;
+    if (wait) {
+        do
+            r = recv(fd, dst, room, 0);
+        while (r < 0 && errno == EINTR);
+    } else {
+        r = asidl__sock_recv(fd, dst, room);
+    }
     if (r > 0) {
         b->len += (size_t)r;
-        return ASIDL_FILL_DATA;
+        /* A read that did not fill the room has (almost always) drained the socket: the
+         * caller need not spend a system call to hear EAGAIN. */
+        return (size_t)r == room ? ASIDL_FILL_MORE : ASIDL_FILL_DATA;
     }
+    if (b->len == 0)
+        b->data = NULL;
     if (r == 0)
         return ASIDL_FILL_EOF;
     return errno == EAGAIN || errno == EWOULDBLOCK ? ASIDL_FILL_AGAIN : ASIDL_FILL_ERROR;
@@ -48,22 +94,49 @@ void asidl__inbuf_consume(asidl__inbuf *b, size_t n)
 {
     if (n >= b->len) {
         b->len = 0;
-        if (b->cap > KEEP_IDLE) {
-            free(b->data);
-            b->data = NULL;
-            b->cap = 0;
-        }
+        b->data = b->borrowed ? NULL : b->own;
         return;
     }
-    memmove(b->data, b->data + n, b->len - n);
+    if (b->borrowed) {
+        b->data += n;
+    } else {
+        memmove(b->own, b->own + n, b->len - n);
+        b->data = b->own;
+    }
     b->len -= n;
+}
+
+bool asidl__inbuf_settle(asidl__inbuf *b)
+{
+    if (!b->borrowed)
+        return true;
+    b->borrowed = false;
+    if (b->len == 0) {
+        b->data = b->own;
+        /* An idle connection keeps no large buffer. */
+        if (b->own_cap > 2 * ASIDL_PDU_MAX_FRAG) {
+            free(b->own);
+            b->own = NULL;
+            b->own_cap = 0;
+            b->data = NULL;
+        }
+        return true;
+    }
+    uint8_t *from = b->data;
+    if (!own_at_least(b, b->len + READ_CHUNK / 4)) {
+        b->len = 0;
+        b->data = NULL;
+        return false;
+    }
+    memmove(b->own, from, b->len);
+    b->data = b->own;
+    return true;
 }
 
 void asidl__inbuf_free(asidl__inbuf *b)
 {
-    free(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
+    free(b->own);
+    memset(b, 0, sizeof *b);
 }
 
 struct asidl__outbuf {
