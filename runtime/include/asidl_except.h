@@ -12,7 +12,7 @@
  * EXCEPTION_EXECUTE_HANDLER, the exception continues outwards too. An exception no frame
  * handles prints its code and aborts the process (Windows terminates it too).
  *
- * Differences a program written for Windows should know (docs/exceptions.md has the details):
+ * Differences a program written for Windows should know (docs/runtime-design.md, "Exceptions"):
  *
  *  - Local variables modified inside the try block and read in the handler or after it keep
  *    their latest value when compiled with gcc (asidl uses gcc's __builtin_setjmp, which makes

@@ -1,6 +1,6 @@
 /*
  * rtdir.c: where ncalrpc endpoints live. An endpoint name maps to a unix-domain socket file in
- * the runtime directory, chosen by the same search on both sides (docs/transports.md):
+ * the runtime directory, chosen by the same search on both sides (docs/runtime-design.md, "Transports"):
  *
  *   1. $ASIDL_RUNTIME_DIR, when set (and then only it);
  *   2. /run/asidl, when this user may create sockets there (created if /run allows);
