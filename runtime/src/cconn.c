@@ -362,6 +362,7 @@ static void queue_locked(asidl__cconn *c, uint8_t *data, size_t len, asidl__ccal
         free(data);
         return;
     }
+    asidl__trace_pdus("->", c->src.fd, data, len);
     if (!asidl__sendq_push(&c->out, data, len)) {
         fail_locked(c, RPC_S_OUT_OF_MEMORY, finished);
         return;
@@ -458,6 +459,7 @@ static void refresh_deadline(asidl__ccall *call)
 
 static void process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__ccall **finished)
 {
+    asidl__trace_pdus("<-", c->src.fd, p, len);
     asidl__pdu pdu;
     asidl__pdu_status ds = asidl__pdu_decode(p, len, &pdu);
     pthread_mutex_lock(&c->lock);

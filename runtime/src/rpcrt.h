@@ -521,6 +521,12 @@ int asidl__timer_open(void);
 void asidl__timer_close(void);
 void asidl__timer_expire(void);
 
+/* =============================================================================== trace.c */
+
+/* ASIDL_TRACE set (and not "0"): one line per PDU to stderr. dir is "->" or "<-". */
+bool asidl__trace_enabled(void);
+void asidl__trace_pdus(const char *dir, int fd, const uint8_t *p, size_t len);
+
 /* ============================================================================== stream.c */
 
 /* Bytes received but not yet consumed as whole PDUs. While its reader processes them they

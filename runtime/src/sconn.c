@@ -90,6 +90,7 @@ void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len)
         free(data);
         return;
     }
+    asidl__trace_pdus("->", c->src.fd, data, len);
     if (!asidl__sendq_push(&c->out, data, len)) {
         c->dead = true;
         shutdown(c->src.fd, SHUT_RDWR);
@@ -517,6 +518,7 @@ static void handle_cancel(asidl__sconn *c, const asidl__pdu *pdu, bool orphaned)
 
 static void handle_pdu(asidl__sconn *c, const uint8_t *p, size_t len, asidl__scall ***ready_tail)
 {
+    asidl__trace_pdus("<-", c->src.fd, p, len);
     asidl__pdu pdu;
     asidl__pdu_status st = asidl__pdu_decode(p, len, &pdu);
     if (!c->bound) {

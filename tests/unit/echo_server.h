@@ -8,6 +8,7 @@
  *   opnum 3  waits (on another thread) until the client cancels, then faults
  *            nca_s_fault_cancel; after 5 s without a cancel replies "no cancel"
  *   opnum 4  fault with the application status in the first 4 bytes (LE)
+ *   opnum 5  parked: kept, with no thread, until echo_release_parked() echoes it
  * The second interface has one procedure, echo.
  */
 #ifndef ECHO_SERVER_H
@@ -32,6 +33,9 @@ static const asidl__syntax_id echo_iface2 = {
 };
 
 static volatile int echo_late_replies_failed;    /* replies after the client left */
+static pthread_mutex_t parked_lock = PTHREAD_MUTEX_INITIALIZER;
+static asidl__scall *parked_calls;                /* linked through run_next */
+static int parked_count;
 static int echo_threads;                          /* helper threads still running */
 
 static uint32_t le32(const uint8_t *p)
@@ -115,6 +119,36 @@ static void echo_dispatch(asidl__scall *call, void *ctx)
     case 4:
         asidl__scall_fault(call, call->stub_len >= 4 ? le32(call->stub) : 0, false);
         break;
+    case 5:
+        pthread_mutex_lock(&parked_lock);
+        call->run_next = parked_calls;
+        parked_calls = call;
+        parked_count++;
+        pthread_mutex_unlock(&parked_lock);
+        break;
+    }
+}
+
+static int echo_parked(void)
+{
+    pthread_mutex_lock(&parked_lock);
+    int n = parked_count;
+    pthread_mutex_unlock(&parked_lock);
+    return n;
+}
+
+/* Replies to every parked call from the calling thread. */
+static void echo_release_parked(void)
+{
+    pthread_mutex_lock(&parked_lock);
+    asidl__scall *list = parked_calls;
+    parked_calls = NULL;
+    parked_count = 0;
+    pthread_mutex_unlock(&parked_lock);
+    while (list) {
+        asidl__scall *next = list->run_next;
+        asidl__scall_reply(list, list->stub, list->stub_len);
+        list = next;
     }
 }
 
@@ -132,7 +166,7 @@ static asidl__server *echo_server_start(const asidl__server_limits *limits, char
     asidl__server *s = asidl__server_new(limits);
     if (!s)
         return NULL;
-    if (asidl__server_register(s, &echo_iface, 5, echo_dispatch, NULL) != RPC_S_OK ||
+    if (asidl__server_register(s, &echo_iface, 6, echo_dispatch, NULL) != RPC_S_OK ||
         asidl__server_register(s, &echo_iface2, 1, echo_dispatch, NULL) != RPC_S_OK ||
         asidl__server_listen(s, ASIDL_PROTSEQ_TCP, "127.0.0.1", NULL, port, port_size) != RPC_S_OK ||
         asidl__server_start(s, 4) != RPC_S_OK) {

@@ -292,6 +292,90 @@ TEST(noncausal_bindings_spread_one_threads_calls_over_connections)
     RpcBindingFree(&h);
 }
 
+static int parked_done, parked_good;
+
+static void parked_reply(asidl__ccall *c, void *ctx)
+{
+    uint8_t *out = NULL;
+    size_t len = 0;
+    if (asidl__ccall_result(c, &out, &len) == RPC_S_OK && len == 4 && le32(out) == (uint32_t)(uintptr_t)ctx)
+        __atomic_add_fetch(&parked_good, 1, __ATOMIC_SEQ_CST);
+    free(out);
+    __atomic_add_fetch(&parked_done, 1, __ATOMIC_SEQ_CST);
+}
+
+TEST(thousands_of_pending_calls_hold_no_threads_on_either_side)
+{
+    enum { N = 2000 };
+    RPC_BINDING_HANDLE h = bind_to("ncalrpc", NULL, lrpc_endpoint);
+    asidl__assoc *a;
+    asidl__binding_assoc(asidl__binding_from(h), &a);
+    unsigned threads_before = asidl__rt_worker_count();
+    static asidl__ccall *calls[N];
+    for (uint32_t i = 0; i < N; i++)
+        CHECK_EQ_INT(asidl__ccall_start(a, &echo_iface, 5, NULL, &i, 4, 0, false, parked_reply,
+                                        (void *)(uintptr_t)i, &calls[i]), RPC_S_OK);
+    for (int i = 0; i < 500 && echo_parked() < N; i++)
+        sleep_ms(10);
+    CHECK_EQ_INT(echo_parked(), N);                    /* all pending at the server at once */
+    CHECK_EQ_INT(asidl__assoc_connection_count(a), 1); /* on one connection (causal) */
+    CHECK_EQ_INT(asidl__rt_worker_count(), threads_before);   /* and no thread per call */
+    echo_release_parked();                             /* completed later, from this thread */
+    for (int i = 0; i < 1000 && __atomic_load_n(&parked_done, __ATOMIC_SEQ_CST) < N; i++)
+        sleep_ms(10);
+    CHECK_EQ_INT(parked_good, N);
+    for (int i = 0; i < N; i++)
+        asidl__ccall_release(calls[i]);
+    asidl__assoc_release(a);
+    RpcBindingFree(&h);
+}
+
+/* ---- tracing ---- */
+
+static int trace_one_call(void)
+{
+    char port[32];
+    asidl__server *s = echo_server_start(NULL, port, sizeof port);
+    RPC_BINDING_HANDLE h = bind_to("ncacn_ip_tcp", "127.0.0.1", port);
+    uint8_t *out = NULL;
+    size_t len;
+    RPC_STATUS st = call(h, &echo_iface, 0, "hello", 5, &out, &len);
+    free(out);
+    RpcBindingFree(&h);
+    asidl__server_free(s);
+    asidl__rt_shutdown();
+    return st == RPC_S_OK ? 0 : 1;
+}
+
+static char self_path[PATH_MAX];
+
+TEST(asidl_trace_prints_every_pdu)
+{
+    char cmd[PATH_MAX + 64];
+    snprintf(cmd, sizeof cmd, "ASIDL_TRACE=1 '%s' --trace-one-call 2>&1", self_path);
+    FILE *f = popen(cmd, "r");
+    char line[512];
+    int binds = 0, requests = 0, responses = 0, total = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        total++;
+        binds += strstr(line, ": bind call 1 flags FIRST|LAST|CONC_MPX") != NULL;
+        requests += strstr(line, ": request call 2 flags FIRST|LAST len 29 ctx 0 opnum 0 stub 5") != NULL;
+        responses += strstr(line, ": response call 2 ") != NULL;
+    }
+    CHECK(f && pclose(f) == 0);
+    CHECK_EQ_INT(total, 8);              /* bind, bind_ack, request, response: each sent and received */
+    CHECK_EQ_INT(binds, 2);
+    CHECK_EQ_INT(requests, 2);
+    CHECK_EQ_INT(responses, 2);
+    snprintf(cmd, sizeof cmd, "'%s' --trace-one-call 2>&1", self_path);
+    f = popen(cmd, "r");
+    total = 0;
+    while (f && fgets(line, sizeof line, f))
+        total++;
+    CHECK(f && pclose(f) == 0);
+    CHECK_EQ_INT(total, 0);              /* silent without the switch */
+}
+
 /* ---- timeouts and cancel ---- */
 
 TEST(a_call_timeout_gives_up_with_rpc_s_call_cancelled)
@@ -465,8 +549,12 @@ TEST(misbehaving_servers_fail_calls_cleanly)
     CHECK_EQ_INT(against(SHORT_FRAG_SIZE, 10000), RPC_S_OK);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--trace-one-call") == 0)
+        return trace_one_call();
+    ssize_t n = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
+    self_path[n > 0 ? n : 0] = 0;
     static char rtdir[64];
     snprintf(rtdir, sizeof rtdir, "/tmp/asidl-client-XXXXXX");
     if (!mkdtemp(rtdir))
@@ -489,6 +577,8 @@ int main(void)
     RUN(many_threads_share_one_binding);
     RUN(asynchronous_calls_complete_on_the_thread_that_reads_their_reply);
     RUN(noncausal_bindings_spread_one_threads_calls_over_connections);
+    RUN(thousands_of_pending_calls_hold_no_threads_on_either_side);
+    RUN(asidl_trace_prints_every_pdu);
     RUN(a_call_timeout_gives_up_with_rpc_s_call_cancelled);
     RUN(cancel_non_abortive_reaches_the_server_abortive_completes_at_once);
     RUN(misbehaving_servers_fail_calls_cleanly);
