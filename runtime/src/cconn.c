@@ -190,7 +190,7 @@ static void fail_locked(asidl__cconn *c, RPC_STATUS status, asidl__ccall **finis
     if (!c->dead) {
         c->dead = true;
         c->dead_status = status;
-        if (!c->torn_down)
+        if (!c->torn_down && c->src.fd >= 0)
             shutdown(c->src.fd, SHUT_RDWR);
     }
     for (unsigned i = 0; i < c->table_size; i++) {
@@ -256,11 +256,29 @@ void asidl__cconn_release(asidl__cconn *c)
     pthread_mutex_unlock(&c->lock);
     if (!last)
         return;
+    if (c->src.fd >= 0)
+        close(c->src.fd);
+    asidl__inbuf_free(&c->in);
+    asidl__sendq_clear(&c->out);
     free(c->table);
     free(c->ctx);
     pthread_cond_destroy(&c->changed);
     pthread_mutex_destroy(&c->lock);
     free(c);
+}
+
+/* Takes the socket out of the epoll set and closes it (c->lock held). Only safe when no
+ * epoll event can be on its way to a worker: the source is not armed, or this is the worker
+ * that received its event. */
+static void close_socket_locked(asidl__cconn *c)
+{
+    if (c->src.fd < 0)
+        return;
+    if (c->watched)
+        asidl__rt_unwatch(&c->src);
+    c->watched = false;
+    close(c->src.fd);
+    c->src.fd = -1;
 }
 
 /* Called by the holder of the reading token (or when nobody can hold it any more) with
@@ -270,10 +288,13 @@ static void teardown_locked(asidl__cconn *c)
     asidl__ccall *finished = NULL;
     fail_locked(c, c->dead_status ? c->dead_status : RPC_S_CALL_FAILED, &finished);
     c->torn_down = true;
-    if (c->watched)
-        asidl__rt_unwatch(&c->src);
-    c->watched = false;
-    close(c->src.fd);
+    /* An armed socket may have an event on its way to a worker that would then find it
+     * closed (or reused): shut it down instead, so that the event surely comes, and let the
+     * worker that gets it close the socket. */
+    if (c->armed)
+        shutdown(c->src.fd, SHUT_RDWR);
+    else
+        close_socket_locked(c);
     asidl__sendq_clear(&c->out);
     asidl__inbuf_free(&c->in);
     asidl__assoc *a = c->assoc;
@@ -299,6 +320,8 @@ static void teardown_locked(asidl__cconn *c)
     }
 }
 
+/* Arms the socket in the epoll set (c->lock held). An armed connection holds a reference,
+ * which the worker that receives the (one-shot) event takes over. */
 static void arm_locked(asidl__cconn *c)
 {
     if (c->torn_down || c->dead)
@@ -309,8 +332,12 @@ static void arm_locked(asidl__cconn *c)
             return;
         c->watched = true;
         asidl__rt_need_io_thread();
-    } else {
-        asidl__rt_rearm(&c->src, mask);
+    } else if (asidl__rt_rearm(&c->src, mask) != 0) {
+        return;
+    }
+    if (!c->armed) {
+        c->armed = true;
+        c->refs++;
     }
 }
 
@@ -600,12 +627,19 @@ static void on_event(asidl__source *src, uint32_t events)
 {
     asidl__cconn *c = (asidl__cconn *)src;
     pthread_mutex_lock(&c->lock);
-    if (c->reading || c->torn_down) {
+    c->armed = false;                        /* this worker now holds the armed reference */
+    if (c->torn_down) {
+        close_socket_locked(c);              /* torn down while armed: finish the job */
+        pthread_mutex_unlock(&c->lock);
+        asidl__cconn_release(c);
+        return;
+    }
+    if (c->reading) {
         pthread_mutex_unlock(&c->lock);      /* the token holder re-arms when it is done */
+        asidl__cconn_release(c);
         return;
     }
     c->reading = true;
-    c->refs++;
     asidl__ccall *finished = NULL;
     if (events & EPOLLOUT)
         flush_locked(c, &finished);

@@ -662,6 +662,7 @@ typedef struct asidl__slistener {
     char endpoint[128];
     char path[108];                   /* ncalrpc socket file to remove */
     bool busy;                        /* a worker is accepting on it */
+    bool armed;                       /* armed in the epoll set: an event may be on its way */
     bool closed;
 } asidl__slistener;
 
@@ -841,6 +842,7 @@ struct asidl__cconn {
     int refs;
     bool reading;                       /* the reading token (docs/runtime-design.md) */
     bool watched;                       /* registered in the epoll set */
+    bool armed;                         /* armed there: an event (and a reference) is due */
     bool want_write;
     bool dead;
     bool torn_down;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "rpcrt.h"
@@ -182,6 +183,8 @@ void asidl__server_group_leave(asidl__server *s, uint32_t id)
 
 /* ---- listening and accepting ---- */
 
+/* Only when no event can be on its way to a worker: the listener is not armed, or this is
+ * the worker that received its event (s->lock held). */
 static void close_listener(asidl__slistener *l)
 {
     if (l->closed)
@@ -199,7 +202,10 @@ static void on_accept(asidl__source *src, uint32_t events)
     asidl__slistener *l = (asidl__slistener *)src;
     asidl__server *s = l->srv;
     pthread_mutex_lock(&s->lock);
-    if (s->stopping || l->closed) {
+    l->armed = false;
+    if (s->stopping) {
+        close_listener(l);
+        pthread_cond_broadcast(&s->changed);
         pthread_mutex_unlock(&s->lock);
         return;
     }
@@ -223,7 +229,7 @@ static void on_accept(asidl__source *src, uint32_t events)
     if (s->stopping)
         close_listener(l);
     else
-        asidl__rt_rearm(&l->src, EPOLLIN);
+        l->armed = asidl__rt_rearm(&l->src, EPOLLIN) == 0;
     pthread_cond_broadcast(&s->changed);
     pthread_mutex_unlock(&s->lock);
 }
@@ -255,7 +261,8 @@ RPC_STATUS asidl__server_listen(asidl__server *s, asidl__protseq p, const char *
     for (int i = 0; i < fds.count; i++) {
         made[i]->next = s->listeners;
         s->listeners = made[i];
-        if (asidl__rt_watch(&made[i]->src, EPOLLIN) != 0)
+        made[i]->armed = asidl__rt_watch(&made[i]->src, EPOLLIN) == 0;
+        if (!made[i]->armed)
             st = RPC_S_OUT_OF_RESOURCES;
     }
     pthread_mutex_unlock(&s->lock);
@@ -295,16 +302,22 @@ void asidl__server_free(asidl__server *s)
 {
     pthread_mutex_lock(&s->lock);
     s->stopping = true;
-    for (asidl__slistener *l = s->listeners; l; l = l->next)
-        if (!l->busy)
+    /* An armed listener may have an event on its way to a worker: shutting it down makes that
+     * event certain, and its worker closes it. Others (accepting right now) close themselves
+     * when they see `stopping`; listeners that are neither are closed here. */
+    for (asidl__slistener *l = s->listeners; l; l = l->next) {
+        if (l->armed)
+            shutdown(l->src.fd, SHUT_RDWR);
+        else if (!l->busy)
             close_listener(l);
+    }
     for (asidl__sconn *c = s->conns; c; c = c->next)
         asidl__sconn_kill(c);
-    /* Wait for accepting workers, connections and running dispatches to finish. */
+    /* Wait for the listeners, connections and running dispatches to finish. */
     for (;;) {
         bool busy = s->n_conns > 0 || s->executing > 0;
         for (asidl__slistener *l = s->listeners; l; l = l->next)
-            busy |= l->busy;
+            busy |= !l->closed;
         if (!busy)
             break;
         pthread_cond_wait(&s->changed, &s->lock);

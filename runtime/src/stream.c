@@ -4,6 +4,7 @@
  * of one call never interleave with another's.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <string.h>
@@ -17,6 +18,25 @@
  * owns memory only while it holds a partial PDU (asidl__inbuf_settle), so neither a busy nor
  * an idle connection costs an allocation per request or a large buffer of its own. */
 static _Thread_local uint8_t *scratch;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+/* The key's destructor frees a thread's scratch buffer when the thread ends. */
+static void make_key(void)
+{
+    pthread_key_create(&scratch_key, free);
+}
+
+static uint8_t *thread_scratch(void)
+{
+    if (!scratch) {
+        pthread_once(&scratch_once, make_key);
+        scratch = malloc(READ_CHUNK);
+        if (scratch)
+            pthread_setspecific(scratch_key, scratch);
+    }
+    return scratch;
+}
 
 static bool own_at_least(asidl__inbuf *b, size_t want)
 {
@@ -35,7 +55,7 @@ int asidl__inbuf_fill(asidl__inbuf *b, int fd, bool wait)
     uint8_t *dst;
     size_t room;
     if (b->len == 0) {
-        if (!scratch && !(scratch = malloc(READ_CHUNK))) {
+        if (!thread_scratch()) {
             errno = ENOMEM;
             return ASIDL_FILL_ERROR;
         }

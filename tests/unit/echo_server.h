@@ -129,7 +129,7 @@ static void echo_dispatch(asidl__scall *call, void *ctx)
     }
 }
 
-static int echo_parked(void)
+static __attribute__((unused)) int echo_parked(void)
 {
     pthread_mutex_lock(&parked_lock);
     int n = parked_count;
@@ -138,7 +138,7 @@ static int echo_parked(void)
 }
 
 /* Replies to every parked call from the calling thread. */
-static void echo_release_parked(void)
+static __attribute__((unused)) void echo_release_parked(void)
 {
     pthread_mutex_lock(&parked_lock);
     asidl__scall *list = parked_calls;
