@@ -322,6 +322,9 @@ static Entry table[] = {
     T("NDR_RUNDOWN", "rpcndr.h", c_pointer), T("NDR_NOTIFY_ROUTINE", "rpcndr.h", c_pointer),
     T("NDR_NOTIFY2_ROUTINE", "rpcndr.h", c_pointer),
 
+    /* asidl_except.h: the frame behind RpcTryExcept / RpcTryFinally */
+    T("asidl_exc_frame", "asidl_except.h", opaque),
+
     /* asidl_oletypes.h */
     T("OLECHAR", "asidl_oletypes.h", wchar), T("LPOLESTR", "asidl_oletypes.h", wchar_p),
     T("LPCOLESTR", "asidl_oletypes.h", wchar_p),
