@@ -446,4 +446,9 @@ char *c_expr(Expr *e);                              /* an expression as C source
 
 void gen_header(Program *prog, FILE *out, const char *header_name);
 
+/* ===================================================================== gen_iid.c */
+
+bool gen_iid_needed(Program *prog);    /* the main file defines a GUID-carrying type */
+void gen_iid(Program *prog, FILE *out, const char *file_name);
+
 #endif
