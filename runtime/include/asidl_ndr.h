@@ -66,6 +66,11 @@ typedef struct asidl_ndr_type {
     uint32_t mem_size;          /* sizeof the C type; for a conformant type, of its fixed part */
 } asidl_ndr_type;
 
+/* The header of a descriptor, as generated code writes it:
+ *   static const asidl_ndr_struct point_desc = { ASIDL_NDR_HDR(STRUCT, 4, 0, sizeof(struct point)), ... }; */
+#define ASIDL_NDR_HDR(kind, align, flags, mem_size) \
+    { ASIDL_NDR_MAGIC, ASIDL_NDR_##kind, (align), (flags), (uint32_t)(mem_size) }
+
 /* Common flag: the type contains something a walk must visit (pointers, unions, context
  * handles, user_marshal or transmit_as types).  Types without it are plain data: freeing them
  * does nothing and freshly allocated memory for them need not be zeroed. */
