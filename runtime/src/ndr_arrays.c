@@ -351,9 +351,15 @@ long ndr_referent_mem_size(ndr_call *c, const asidl_ndr_type *t, size_t *bytes, 
     size_t save = c->p.in_pos;
     ndr_bounds b;
     long st = ndr_read_conformance(c, a, &b);
+    size_t left = ndr_in_left(c);
     c->p.in_pos = save;
     if (st)
         return st;
+    /* Every element of a non-varying array is on the wire: a count the rest of the input
+     * cannot hold is refused before anything is allocated for it. */
+    size_t min = ndr_min_wire_size(a->elem);
+    if (!(a->hdr.flags & (ASIDL_NDR_F_VARYING | ASIDL_NDR_F_STRING)) && min && b.total > left / min)
+        return RPC_X_BAD_STUB_DATA;
     size_t n;
     if (__builtin_mul_overflow(b.total, (size_t)a->elem->mem_size, &n) ||
         __builtin_add_overflow(n, elem_off, &n))

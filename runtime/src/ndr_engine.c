@@ -163,7 +163,8 @@ size_t ndr_min_wire_size(const asidl_ndr_type *t)
     return 0;
 }
 
-/* Wire layout of a plain type laid out from offset 0, for comparison with its C layout. */
+/* Wire size of a plain type whose C layout is its wire layout with no padding anywhere (so an
+ * array of it is one block copy, and no uninitialised C padding reaches the wire); else 0. */
 static size_t flat_size(const asidl_ndr_type *t)
 {
     if (ndr_check_magic(t) || (t->flags & ASIDL_NDR_F_COMPLEX))
@@ -183,22 +184,17 @@ static size_t flat_size(const asidl_ndr_type *t)
         for (uint32_t i = 0; i < s->n_fields; i++) {
             const asidl_ndr_type *ft = s->fields[i].type;
             size_t fs = flat_size(ft);
-            if (!fs)
-                return 0;
-            pos = (pos + ft->align - 1) & ~(size_t)(ft->align - 1);
-            if (pos != s->fields[i].offset)
+            if (!fs || s->fields[i].offset != pos || (pos & (ft->align - 1)))
                 return 0;
             pos += fs;
         }
-        pos = (pos + t->align - 1) & ~(size_t)(t->align - 1);
-        return pos == t->mem_size ? pos : 0;
+        return pos == t->mem_size && !(pos & (t->align - 1)) ? pos : 0;
     }
     case ASIDL_NDR_ARRAY: {
         const asidl_ndr_array *a = (const asidl_ndr_array *)t;
         if (t->flags & (ASIDL_NDR_F_CONFORMANT | ASIDL_NDR_F_VARYING | ASIDL_NDR_F_STRING))
             return 0;
-        size_t es = ndr_flat_stride(a->elem);
-        if (!es || es != a->elem->mem_size)
+        if (flat_size(a->elem) != a->elem->mem_size)
             return 0;
         return t->mem_size;
     }
