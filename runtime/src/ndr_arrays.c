@@ -350,15 +350,26 @@ long ndr_referent_mem_size(ndr_call *c, const asidl_ndr_type *t, size_t *bytes, 
     /* Peek at the maximum counts ahead without consuming them. */
     size_t save = c->p.in_pos;
     ndr_bounds b;
+    size_t sent = 0;
     long st = ndr_read_conformance(c, a, &b);
+    if (!st && (a->hdr.flags & ASIDL_NDR_F_VARYING) && t->kind == ASIDL_NDR_ARRAY) {
+        /* the variance follows at once: the transmitted count is known too */
+        sent = 1;
+        for (uint32_t i = 0; i < a->n_dims && !st; i++) {
+            uint32_t offset, count;
+            if (!(st = ndr_in_u32(c, &offset)) && !(st = ndr_in_u32(c, &count)))
+                sent = __builtin_mul_overflow(sent, (size_t)count, &sent) ? SIZE_MAX : sent;
+        }
+    } else if (!(a->hdr.flags & ASIDL_NDR_F_VARYING)) {
+        sent = b.total;     /* every element is transmitted */
+    }
     size_t left = ndr_in_left(c);
     c->p.in_pos = save;
     if (st)
         return st;
-    /* Every element of a non-varying array is on the wire: a count the rest of the input
-     * cannot hold is refused before anything is allocated for it. */
+    /* A count the rest of the input cannot hold is refused before anything is allocated. */
     size_t min = ndr_min_wire_size(a->elem);
-    if (!(a->hdr.flags & (ASIDL_NDR_F_VARYING | ASIDL_NDR_F_STRING)) && min && b.total > left / min)
+    if (min && sent > left / min)
         return RPC_X_BAD_STUB_DATA;
     size_t n;
     if (__builtin_mul_overflow(b.total, (size_t)a->elem->mem_size, &n) ||
