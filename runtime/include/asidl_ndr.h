@@ -293,6 +293,11 @@ typedef struct asidl_ndr_context_wire {
  * flags: low 16 bits the marshalling context (MSHCTX_*), high 16 bits the data representation
  * of the buffer (0x10 little-endian, 0x00 big-endian). */
 typedef uint32_t (*asidl_ndr_user_size_fn)(uint32_t *flags, uint32_t start, void *obj);
+/* MIDL's routines are not told where the buffer ends; asidl's are: given the flags pointer a
+ * routine received, this returns the end of the input (_UserUnmarshal) or of the room granted
+ * by _UserSize (_UserMarshal), NULL elsewhere.  A routine that checks its reads against it
+ * cannot be made to overread by a hostile peer. */
+ASIDL_API const unsigned char *asidl_ndr_user_buffer_end(const uint32_t *flags);
 typedef unsigned char *(*asidl_ndr_user_marshal_fn)(uint32_t *flags, unsigned char *buffer, void *obj);
 typedef unsigned char *(*asidl_ndr_user_unmarshal_fn)(uint32_t *flags, unsigned char *buffer, void *obj);
 typedef void (*asidl_ndr_user_free_fn)(uint32_t *flags, void *obj);

@@ -121,13 +121,9 @@ void ndr_undo_rollback(ndr_call *c, size_t to)
         case NDR_UNDO_SLOT:
             *u->slot = NULL;
             break;
-        case NDR_UNDO_USER_FREE: {
-            const asidl_ndr_user_marshal *um = (const asidl_ndr_user_marshal *)u->type;
-            uint32_t flags = ndr_user_flags(c);
-            if (um->free)
-                um->free(&flags, u->mem);
+        case NDR_UNDO_USER_FREE:
+            ndr_user_free_object(c, (const asidl_ndr_user_marshal *)u->type, u->mem);
             break;
-        }
         case NDR_UNDO_FREE_PRESENTED: {
             const asidl_ndr_transmit_as *x = (const asidl_ndr_transmit_as *)u->type;
             if (x->free_presented)

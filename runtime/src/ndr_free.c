@@ -141,13 +141,9 @@ static void scan(free_walk *w, const asidl_ndr_type *t, unsigned char *mem, cons
             scan(w, arm, mem, base);
         break;
     }
-    case ASIDL_NDR_USER_MARSHAL: {
-        const asidl_ndr_user_marshal *u = (const asidl_ndr_user_marshal *)t;
-        uint32_t flags = ASIDL_NDR_DREP_LITTLE_ENDIAN << 16 | 2u;
-        if (u->free)
-            u->free(&flags, mem);
+    case ASIDL_NDR_USER_MARSHAL:
+        ndr_user_free_object(NULL, (const asidl_ndr_user_marshal *)t, mem);
         break;
-    }
     case ASIDL_NDR_TRANSMIT_AS: {
         const asidl_ndr_transmit_as *x = (const asidl_ndr_transmit_as *)t;
         if (x->free_presented)

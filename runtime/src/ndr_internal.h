@@ -311,6 +311,8 @@ long ndr_user_unmarshal_data(ndr_call *c, const asidl_ndr_user_marshal *u, unsig
 long ndr_xmit_marshal(ndr_call *c, const asidl_ndr_transmit_as *x, const unsigned char *mem);
 long ndr_xmit_unmarshal(ndr_call *c, const asidl_ndr_transmit_as *x, unsigned char *mem);
 uint32_t ndr_user_flags(const ndr_call *c);
+/* Calls a user_marshal type's _UserFree routine (c may be NULL outside a pass). */
+void ndr_user_free_object(const ndr_call *c, const asidl_ndr_user_marshal *u, void *mem);
 
 /* ===================================================================== ndr_free.c */
 

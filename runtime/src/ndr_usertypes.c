@@ -20,6 +20,28 @@ uint32_t ndr_user_flags(const ndr_call *c)
     return drep << 16 | (c->user_marshal_context & 0xFFFFu);
 }
 
+/* The routines get a pointer to the flags inside this block, as MIDL's get one inside its
+ * USER_MARSHAL_CB, so that asidl_ndr_user_buffer_end can find the buffer's end. */
+#define USER_CB_MAGIC 0x55434231u  /* "UCB1" */
+typedef struct user_cb {
+    uint32_t flags;
+    uint32_t magic;
+    const unsigned char *end;
+} user_cb;
+
+const unsigned char *asidl_ndr_user_buffer_end(const uint32_t *flags)
+{
+    const user_cb *cb = (const user_cb *)(const void *)flags;
+    return flags && cb->magic == USER_CB_MAGIC ? cb->end : NULL;
+}
+
+void ndr_user_free_object(const ndr_call *c, const asidl_ndr_user_marshal *u, void *mem)
+{
+    user_cb cb = { c ? ndr_user_flags(c) : (ASIDL_NDR_DREP_LITTLE_ENDIAN << 16 | 2u), USER_CB_MAGIC, NULL };
+    if (u->free)
+        u->free(&cb.flags, mem);
+}
+
 long ndr_user_marshal_data(ndr_call *c, const asidl_ndr_user_marshal *u, const unsigned char *mem)
 {
     long st = ndr_out_align(c, u->hdr.align);
@@ -28,16 +50,17 @@ long ndr_user_marshal_data(ndr_call *c, const asidl_ndr_user_marshal *u, const u
     size_t pos = ndr_out_pos(c);
     if (pos > UINT32_MAX)
         return RPC_X_NO_MEMORY;
-    uint32_t flags = ndr_user_flags(c);
-    uint32_t end = u->size(&flags, (uint32_t)pos, (void *)mem);
+    user_cb cb = { ndr_user_flags(c), USER_CB_MAGIC, NULL };
+    uint32_t end = u->size(&cb.flags, (uint32_t)pos, (void *)mem);
     if (end < pos)
         return RPC_X_BAD_STUB_DATA;
     size_t need = end - pos;
     unsigned char *dst;
     if ((st = ndr_out_space(c, need, &dst)) || !dst)
         return st;
-    flags = ndr_user_flags(c);
-    unsigned char *stop = u->marshal(&flags, dst, (void *)mem);
+    cb.flags = ndr_user_flags(c);
+    cb.end = dst + need;
+    unsigned char *stop = u->marshal(&cb.flags, dst, (void *)mem);
     if (!stop || stop < dst || stop > dst + need)
         return RPC_X_BAD_STUB_DATA;
     c->p.out->len = (size_t)(stop - c->p.out->data);
@@ -49,12 +72,16 @@ long ndr_user_unmarshal_data(ndr_call *c, const asidl_ndr_user_marshal *u, unsig
     long st = ndr_in_align(c, u->hdr.align);
     if (st)
         return st;
-    uint32_t flags = ndr_user_flags(c);
+    user_cb cb = { ndr_user_flags(c), USER_CB_MAGIC, c->p.in + c->p.in_len };
     /* MIDL's prototype takes a writable buffer; the routine must only read it. */
     unsigned char *src = (unsigned char *)(uintptr_t)(c->p.in + c->p.in_pos);
-    unsigned char *stop = u->unmarshal(&flags, src, mem);
-    if (!stop || stop < src || (size_t)(stop - c->p.in) > c->p.in_len)
+    unsigned char *stop = u->unmarshal(&cb.flags, src, mem);
+    if (!stop)
         return RPC_X_BAD_STUB_DATA;
+    if (stop < src || (size_t)(stop - c->p.in) > c->p.in_len) {
+        ndr_user_free_object(c, u, mem);   /* it did build an object: give it back */
+        return RPC_X_BAD_STUB_DATA;
+    }
     c->p.in_pos = (size_t)(stop - c->p.in);
     return ndr_undo_push(c, NDR_UNDO_USER_FREE, mem, NULL, &u->hdr);
 }

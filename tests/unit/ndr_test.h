@@ -51,7 +51,16 @@ void MIDL_user_free(void *p)
 
 static inline void ndr_fail_alloc_after(long n) { ndr_alloc_countdown = n; }
 
-#define CHECK_NO_LEAKS() CHECK_EQ_INT(ndr_live_blocks, 0)
+/* Reports blocks still allocated, once (the count restarts so one leak is not reported by
+ * every later check). */
+#define CHECK_NO_LEAKS() do {                                                           \
+        if (ndr_live_blocks != 0) {                                                     \
+            printf("#   %s:%d: %ld block(s) still allocated\n", __FILE__, __LINE__,     \
+                   ndr_live_blocks);                                                    \
+            test_failed_checks_++;                                                      \
+            ndr_live_blocks = 0;                                                        \
+        }                                                                               \
+    } while (0)
 #define CHECK_STATUS(expr, expected) CHECK_EQ_INT((expr), (expected))
 #define CHECK_OK(expr) CHECK_EQ_INT((expr), RPC_S_OK)
 
