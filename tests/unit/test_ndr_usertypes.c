@@ -267,9 +267,10 @@ static void text_from_local(void *presented, void **wire)
 static void text_to_local(void *wire, void *presented)
 {
     const struct bytes *w = wire;
-    char *s = MIDL_user_allocate((size_t)w->len + 1);
-    memcpy(s, w->b, (size_t)w->len);
-    s[w->len] = 0;
+    size_t n = w->b && w->len > 0 ? (size_t)w->len : 0;   /* the engine checked b holds len */
+    char *s = MIDL_user_allocate(n + 1);
+    memcpy(s, n ? w->b : (const unsigned char *)"", n);
+    s[n] = 0;
     *(char **)presented = s;
 }
 static void text_free_wire(void *wire)
