@@ -169,7 +169,8 @@ typedef enum asidl_ndr_opcode {
 /* C types for expression operands and procedure parameters: the size in the low bits, plus a
  * sign bit; ASIDL_NDR_C_OF(long) works out both from the type itself. */
 #define ASIDL_NDR_C_SIGNED 0x80u
-#define ASIDL_NDR_C_OF(T) ((uint8_t)(sizeof(T) | (((T)-1 < (T)0) ? ASIDL_NDR_C_SIGNED : 0u)))
+/* (compared with 1, not 0, so that -Wtype-limits stays quiet for unsigned types) */
+#define ASIDL_NDR_C_OF(T) ((uint8_t)(sizeof(T) | (((T)-1 < (T)1) ? ASIDL_NDR_C_SIGNED : 0u)))
 #define ASIDL_NDR_C_PTR 0x40u       /* any data or function pointer (handles, strings, arrays) */
 #define ASIDL_NDR_C_FLOAT 0x41u
 #define ASIDL_NDR_C_DOUBLE 0x42u
