@@ -9,4 +9,4 @@ CC=${CC:-cc}
 mkdir -p "$B/bench"
 $CC -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iruntime/include -o "$B/bench/ndr" \
     bench/ndr/bench_ndr.c "$B/lib/libasidlrt.a" -pthread
-exec "$B/bench/ndr"
+exec "$B/bench/ndr" "$@"

@@ -73,7 +73,7 @@ typedef struct asidl_ndr_type {
 
 /* Common flag: the type contains something a walk must visit (pointers, unions, context
  * handles, user_marshal or transmit_as types).  Types without it are plain data: freeing them
- * does nothing and freshly allocated memory for them need not be zeroed. */
+ * does nothing, and arrays of them may be block-copied. */
 #define ASIDL_NDR_F_COMPLEX 0x8000u
 
 /* ---- base types ---- */
@@ -432,6 +432,9 @@ typedef struct asidl_ndr_call {
     asidl_ndr_side side;
     size_t alloc_limit;         /* bytes one unmarshal may allocate (asidl_ndr_set_default_alloc_limit) */
     uint32_t user_marshal_context; /* MSHCTX_* given to user_marshal routines (default 2, different machine) */
+    int in_place;               /* server: leave [in]-only arrays of plain data in the request
+                                   buffer instead of copying them (as MIDL does); the request
+                                   must then stay alive and unchanged until asidl_ndr_server_free */
     const asidl_ndr_hooks *hooks;
     void *hook_ctx;
 
@@ -529,8 +532,11 @@ ASIDL_API long asidl_ndr_server_size(asidl_ndr_call *call, const asidl_ndr_proc 
                                      size_t *size);
 ASIDL_API long asidl_ndr_server_marshal(asidl_ndr_call *call, const asidl_ndr_proc *proc, void **args,
                                         asidl_ndr_buffer *out);
-/* Server: release everything the frame references (after marshalling, or instead of it). */
-ASIDL_API void asidl_ndr_server_free(const asidl_ndr_proc *proc, void **args);
+/* Server: release everything the frame references (after marshalling, or instead of it).
+ * request/request_len: the request buffer the frame was unmarshalled from, whose octets
+ * in_place arrays still point into (NULL, 0 if in_place was off). */
+ASIDL_API void asidl_ndr_server_free(const asidl_ndr_proc *proc, void **args, const void *request,
+                                     size_t request_len);
 
 /* Checks a descriptor graph for internal consistency (magic, kinds, alignments, flags, field
  * order, expression shape).  Generated descriptors pass; tests run it on hand-written ones.

@@ -214,7 +214,7 @@ static long unmarshal_run(ndr_call *c, const asidl_ndr_array *a, unsigned char *
             st = RPC_X_BAD_STUB_DATA;
         if (!st)
             st = ndr_in_take(c, n * stride, &src);
-        if (!st)
+        if (!st && p != src)    /* in place: already where they belong */
             memcpy(p, src, n * stride);
         return st;
     }

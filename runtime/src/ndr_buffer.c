@@ -79,13 +79,9 @@ static long grow_array(void **items, size_t *cap, size_t need, size_t item_size)
     return RPC_S_OK;
 }
 
-long ndr_queue_push(ndr_call *c, const ndr_queue_entry *e)
+long ndr_queue_grow(ndr_call *c)
 {
-    long st = grow_array((void **)&c->p.queue, &c->p.q_cap, c->p.q_len + 1, sizeof *e);
-    if (st)
-        return st;
-    c->p.queue[c->p.q_len++] = *e;
-    return RPC_S_OK;
+    return grow_array((void **)&c->p.queue, &c->p.q_cap, c->p.q_len + 1, sizeof(ndr_queue_entry));
 }
 
 void ndr_queue_reverse(ndr_call *c, size_t from)
@@ -99,13 +95,9 @@ void ndr_queue_reverse(ndr_call *c, size_t from)
     }
 }
 
-long ndr_undo_push(ndr_call *c, uint8_t kind, void *mem, void **slot, const asidl_ndr_type *type)
+long ndr_undo_grow(ndr_call *c)
 {
-    long st = grow_array((void **)&c->p.undo, &c->p.undo_cap, c->p.undo_len + 1, sizeof(ndr_undo));
-    if (st)
-        return st;
-    c->p.undo[c->p.undo_len++] = (ndr_undo){ kind, mem, slot, type };
-    return RPC_S_OK;
+    return grow_array((void **)&c->p.undo, &c->p.undo_cap, c->p.undo_len + 1, sizeof(ndr_undo));
 }
 
 void ndr_undo_rollback(ndr_call *c, size_t to)
@@ -222,44 +214,6 @@ long ndr_out_grow(ndr_call *c, size_t n)
     if (n > SIZE_MAX - b->len || !b->grow || b->grow(b, b->len + n) != 0 || b->cap - b->len < n)
         return RPC_X_NO_MEMORY;
     return RPC_S_OK;
-}
-
-long ndr_out_u32(ndr_call *c, uint32_t v)
-{
-    unsigned char *dst;
-    long st = ndr_out_align(c, 4);
-    if (!st)
-        st = ndr_out_space(c, 4, &dst);
-    if (!st && dst)
-        ndr_put_u32(dst, v);
-    return st;
-}
-
-/* ---- input ---- */
-
-uint32_t ndr_get_u32(const ndr_call *c, const unsigned char *s)
-{
-    if (c->p.swap)
-        return (uint32_t)s[3] | (uint32_t)s[2] << 8 | (uint32_t)s[1] << 16 | (uint32_t)s[0] << 24;
-    return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
-}
-
-uint16_t ndr_get_u16(const ndr_call *c, const unsigned char *s)
-{
-    if (c->p.swap)
-        return (uint16_t)(s[1] | s[0] << 8);
-    return (uint16_t)(s[0] | s[1] << 8);
-}
-
-long ndr_in_u32(ndr_call *c, uint32_t *v)
-{
-    const unsigned char *src;
-    long st = ndr_in_align(c, 4);
-    if (!st)
-        st = ndr_in_take(c, 4, &src);
-    if (!st)
-        *v = ndr_get_u32(c, src);
-    return st;
 }
 
 /* ---- maps: open addressing, linear probing, keys never 0 ---- */

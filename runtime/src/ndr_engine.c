@@ -10,17 +10,6 @@
  */
 #include "ndr_internal.h"
 
-long ndr_check_magic(const asidl_ndr_type *t)
-{
-    if (!t)
-        return RPC_S_INTERNAL_ERROR;
-    if (t->magic == ASIDL_NDR_MAGIC)
-        return RPC_S_OK;
-    if ((t->magic & 0xFFFFFF00u) == ASIDL_NDR_MAGIC_FAMILY)
-        return RPC_X_WRONG_STUB_VERSION;
-    return RPC_S_INTERNAL_ERROR;
-}
-
 long ndr_marshal_inline(ndr_call *c, const asidl_ndr_type *t, const unsigned char *mem,
                         const unsigned char *base)
 {

@@ -25,6 +25,7 @@ typedef struct free_walk {
     asidl_ndr__map seen;            /* full-pointer referents already scheduled */
     const asidl_ndr_proc *proc;
     void **frame;
+    const unsigned char *keep, *keep_end;  /* the request buffer: in-place arrays are not freed */
     bool failed;                    /* out of memory for bookkeeping: stop (leak, never double free) */
 } free_walk;
 
@@ -76,6 +77,11 @@ static void schedule_referent(free_walk *w, const asidl_ndr_pointer *p, unsigned
             w->failed = true;
             return;
         }
+    }
+    const asidl_ndr_type *rt = p->referent;
+    if (!ndr_check_magic(rt) && !(rt->flags & ASIDL_NDR_F_COMPLEX) && rt->kind != ASIDL_NDR_POINTER) {
+        add_block(w, ref);      /* plain data: nothing inside to visit */
+        return;
     }
     push(w, (work){ p, ref, base });
 }
@@ -177,9 +183,13 @@ static void run(free_walk *w)
             scan(w, rt, item.mem, item.base);
     }
     /* Out of bookkeeping memory: leak rather than risk freeing something still referenced. */
-    if (!w->failed)
-        for (size_t i = 0; i < w->n_blocks; i++)
-            MIDL_user_free(w->blocks[i]);
+    if (!w->failed) {
+        for (size_t i = 0; i < w->n_blocks; i++) {
+            const unsigned char *b = w->blocks[i];
+            if (!(b >= w->keep && b < w->keep_end))
+                MIDL_user_free(w->blocks[i]);
+        }
+    }
     free(w->stack);
     free(w->blocks);
     ndr_map_free(&w->seen);
@@ -198,11 +208,12 @@ void asidl_ndr_free(const asidl_ndr_type *type, void *mem)
 }
 
 /* All parameters in one walk, so that a full pointer shared by two of them is freed once. */
-void asidl_ndr_server_free(const asidl_ndr_proc *proc, void **args)
+void asidl_ndr_server_free(const asidl_ndr_proc *proc, void **args, const void *request, size_t request_len)
 {
     if (!proc || proc->magic != ASIDL_NDR_MAGIC || !args)
         return;
-    free_walk w = { .proc = proc, .frame = args };
+    free_walk w = { .proc = proc, .frame = args, .keep = request,
+                    .keep_end = request ? (const unsigned char *)request + request_len : NULL };
     for (uint32_t i = 0; i < proc->n_params; i++) {
         const asidl_ndr_param *p = &proc->params[i];
         if (!(p->flags & ASIDL_NDR_PARAM_NOWIRE) && p->type)

@@ -86,7 +86,6 @@ static inline long ndr_out_align(ndr_call *c, unsigned a)
         memset(dst, 0, pad);
     return st;
 }
-long ndr_out_u32(ndr_call *c, uint32_t v);      /* aligned to 4, little-endian */
 
 /* Input: everything is checked against the end of the buffer before it is read. */
 static inline size_t ndr_in_left(const ndr_call *c) { return c->p.in_len - c->p.in_pos; }
@@ -106,15 +105,45 @@ static inline long ndr_in_take(ndr_call *c, size_t n, const unsigned char **src)
     c->p.in_pos += n;
     return RPC_S_OK;
 }
-long ndr_in_u32(ndr_call *c, uint32_t *v);      /* aligned to 4, in the input's byte order */
-uint32_t ndr_get_u32(const ndr_call *c, const unsigned char *src);
-uint16_t ndr_get_u16(const ndr_call *c, const unsigned char *src);
+static inline uint32_t ndr_get_u32(const ndr_call *c, const unsigned char *s)
+{
+    if (c->p.swap)
+        return (uint32_t)s[3] | (uint32_t)s[2] << 8 | (uint32_t)s[1] << 16 | (uint32_t)s[0] << 24;
+    return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
+}
+static inline uint16_t ndr_get_u16(const ndr_call *c, const unsigned char *s)
+{
+    if (c->p.swap)
+        return (uint16_t)(s[1] | s[0] << 8);
+    return (uint16_t)(s[0] | s[1] << 8);
+}
 static inline void ndr_put_u32(unsigned char *dst, uint32_t v)
 {
     dst[0] = (unsigned char)v;
     dst[1] = (unsigned char)(v >> 8);
     dst[2] = (unsigned char)(v >> 16);
     dst[3] = (unsigned char)(v >> 24);
+}
+/* A 4-octet count or referent ID, aligned to 4: the most frequent items of the wire. */
+static inline long ndr_out_u32(ndr_call *c, uint32_t v)
+{
+    unsigned char *dst;
+    long st = ndr_out_align(c, 4);
+    if (!st)
+        st = ndr_out_space(c, 4, &dst);
+    if (!st && dst)
+        ndr_put_u32(dst, v);
+    return st;
+}
+static inline long ndr_in_u32(ndr_call *c, uint32_t *v)
+{
+    const unsigned char *src;
+    long st = ndr_in_align(c, 4);
+    if (!st)
+        st = ndr_in_take(c, 4, &src);
+    if (!st)
+        *v = ndr_get_u32(c, src);
+    return st;
 }
 
 /* The queue of deferred referents (pointers embedded in constructs). */
@@ -125,7 +154,17 @@ typedef struct asidl_ndr__queue_entry {
     uint32_t id;                    /* unmarshal: the referent ID read in place */
     uint8_t reuse;                  /* unmarshal: client [in,out] data, existing memory is reused */
 } ndr_queue_entry;
-long ndr_queue_push(ndr_call *c, const ndr_queue_entry *e);
+long ndr_queue_grow(ndr_call *c);
+static inline long ndr_queue_push(ndr_call *c, const ndr_queue_entry *e)
+{
+    if (c->p.q_len == c->p.q_cap) {
+        long st = ndr_queue_grow(c);
+        if (st)
+            return st;
+    }
+    c->p.queue[c->p.q_len++] = *e;
+    return RPC_S_OK;
+}
 void ndr_queue_reverse(ndr_call *c, size_t from);
 
 /* Undo log: what a failed unmarshal must take back, newest first. */
@@ -136,7 +175,17 @@ typedef struct asidl_ndr__undo {
     void **slot;                    /* ALLOC, SLOT: the pointer to reset to NULL (may be NULL) */
     const asidl_ndr_type *type;     /* USER_FREE, FREE_PRESENTED: the descriptor */
 } ndr_undo;
-long ndr_undo_push(ndr_call *c, uint8_t kind, void *mem, void **slot, const asidl_ndr_type *type);
+long ndr_undo_grow(ndr_call *c);
+static inline long ndr_undo_push(ndr_call *c, uint8_t kind, void *mem, void **slot, const asidl_ndr_type *type)
+{
+    if (c->p.undo_len == c->p.undo_cap) {
+        long st = ndr_undo_grow(c);
+        if (st)
+            return st;
+    }
+    c->p.undo[c->p.undo_len++] = (ndr_undo){ kind, mem, slot, type };
+    return RPC_S_OK;
+}
 void ndr_undo_rollback(ndr_call *c, size_t to);
 
 /* Allocates n bytes for unmarshalled data (zeroed if asked), counts them against the call's
@@ -195,7 +244,14 @@ long ndr_run_deferred_checks(ndr_call *c, size_t from);
 
 /* ===================================================================== ndr_engine.c */
 
-long ndr_check_magic(const asidl_ndr_type *t);
+static inline long ndr_check_magic(const asidl_ndr_type *t)
+{
+    if (t && t->magic == ASIDL_NDR_MAGIC)
+        return RPC_S_OK;
+    if (t && (t->magic & 0xFFFFFF00u) == ASIDL_NDR_MAGIC_FAMILY)
+        return RPC_X_WRONG_STUB_VERSION;
+    return RPC_S_INTERNAL_ERROR;
+}
 /* Inline (flat) representation of a value; embedded pointers are queued. */
 long ndr_marshal_inline(ndr_call *c, const asidl_ndr_type *t, const unsigned char *mem,
                         const unsigned char *base);

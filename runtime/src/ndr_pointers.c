@@ -226,6 +226,30 @@ static long read_pointer(ndr_call *c, const asidl_ndr_pointer *p, void **slot, b
     return RPC_S_INTERNAL_ERROR;
 }
 
+/* A server's [in]-only array of plain data whose wire form is its C form can stay in the
+ * request buffer (call->in_place): *mem is then where its elements are. */
+static bool in_place_possible(ndr_call *c, const asidl_ndr_type *t, size_t elements, unsigned char **mem)
+{
+    if (!c->in_place || c->side != ASIDL_NDR_SERVER || c->p.swap || t->kind != ASIDL_NDR_ARRAY ||
+        !c->p.proc || c->p.param >= c->p.proc->n_params ||
+        (c->p.proc->params[c->p.param].flags & (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_OUT)) != ASIDL_NDR_PARAM_IN)
+        return false;
+    const asidl_ndr_array *a = (const asidl_ndr_array *)t;
+    if ((t->flags & (ASIDL_NDR_F_VARYING | ASIDL_NDR_F_STRING)) || ndr_flat_stride(a->elem) != a->elem->mem_size)
+        return false;
+    /* where the elements start: after the counts, at the element's alignment */
+    size_t pos = c->p.in_pos;
+    if (t->flags & ASIDL_NDR_F_CONFORMANT)
+        pos = ((pos + 3) & ~(size_t)3) + 4 * (size_t)a->n_dims;
+    pos = (pos + a->elem->align - 1) & ~(size_t)(a->elem->align - 1);
+    const unsigned char *at = c->p.in + pos;
+    if (elements == 0 || pos > c->p.in_len || elements > (c->p.in_len - pos) / a->elem->mem_size ||
+        ((uintptr_t)at & (a->elem->align - 1)))
+        return false;
+    *mem = (unsigned char *)(uintptr_t)at;
+    return true;
+}
+
 /* Where the referent of p goes: the memory the caller gave (given), existing client memory
  * that can hold it (reuse), or a new block stored in *slot. */
 static long referent_memory(ndr_call *c, const asidl_ndr_type *t, void **slot, bool reuse,
@@ -235,6 +259,8 @@ static long referent_memory(ndr_call *c, const asidl_ndr_type *t, void **slot, b
     long st = ndr_referent_mem_size(c, t, &bytes, &elements);
     if (st)
         return st;
+    if (!elements && t->kind == ASIDL_NDR_ARRAY && !(t->flags & ASIDL_NDR_F_CONFORMANT))
+        elements = bytes / ((const asidl_ndr_array *)t)->elem->mem_size;
     bool conformant = (t->flags & ASIDL_NDR_F_CONFORMANT) != 0 &&
                       (t->kind == ASIDL_NDR_ARRAY || t->kind == ASIDL_NDR_STRUCT);
     if (given) {
@@ -242,6 +268,10 @@ static long referent_memory(ndr_call *c, const asidl_ndr_type *t, void **slot, b
             return RPC_X_INVALID_BOUND;
         *mem = given;
         c->p.target_cap = conformant ? given_cap : SIZE_MAX;
+        return RPC_S_OK;
+    }
+    if (in_place_possible(c, t, elements, mem)) {
+        *slot = *mem;       /* the elements stay where they are in the request */
         return RPC_S_OK;
     }
     if (reuse && *slot) {
@@ -258,8 +288,10 @@ static long referent_memory(ndr_call *c, const asidl_ndr_type *t, void **slot, b
         /* The client's block is too small (or of unknown size): a new one replaces it and
          * the old one stays the application's, as with a pointer changed by the server. */
     }
+    /* Not zeroed: every pointer in it is written before anything reads it (a failed pass is
+     * taken back through the undo log, never walked), and walks visit only what was received. */
     void *p;
-    st = ndr_alloc(c, bytes, (t->flags & ASIDL_NDR_F_COMPLEX) != 0, slot, &p);
+    st = ndr_alloc(c, bytes, false, slot, &p);
     *mem = p;
     return st;
 }

@@ -68,7 +68,10 @@ long ndr_struct_marshal(ndr_call *c, const asidl_ndr_struct *s, const unsigned c
         const asidl_ndr_field *f = &s->fields[i];
         if (conformant && i == s->n_fields - 1)
             c->p.hoist_pending = 1;
-        st = ndr_marshal_inline(c, f->type, mem + f->offset, mem);
+        if (f->type->kind == ASIDL_NDR_BASE && f->type->magic == ASIDL_NDR_MAGIC)
+            st = ndr_base_marshal(c, (const asidl_ndr_base *)f->type, mem + f->offset);  /* most fields */
+        else
+            st = ndr_marshal_inline(c, f->type, mem + f->offset, mem);
     }
     c->p.hoist_pending = 0;
     return st;
@@ -109,7 +112,10 @@ long ndr_struct_unmarshal(ndr_call *c, const asidl_ndr_struct *s, unsigned char 
         c->p.ready_limit = f->offset;
         if (conformant && i == s->n_fields - 1)
             c->p.hoist_pending = 1;
-        st = ndr_unmarshal_inline(c, f->type, mem + f->offset, mem);
+        if (f->type->kind == ASIDL_NDR_BASE && f->type->magic == ASIDL_NDR_MAGIC)
+            st = ndr_base_unmarshal(c, (const asidl_ndr_base *)f->type, mem + f->offset);  /* most fields */
+        else
+            st = ndr_unmarshal_inline(c, f->type, mem + f->offset, mem);
     }
     c->p.hoist_pending = 0;
     c->p.ready_base = saved_base;

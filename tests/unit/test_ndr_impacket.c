@@ -437,7 +437,7 @@ static void check_impacket_bytes(struct vector_case *vc, const unsigned char *b,
             test_failed_checks_++;
         }
         asidl_ndr_buffer_free(&again);
-        asidl_ndr_server_free(proc, frame);
+        asidl_ndr_server_free(proc, frame, NULL, 0);
     }
     asidl_ndr_call_cleanup(&server);
     asidl_ndr_call_cleanup(&client);

@@ -47,7 +47,7 @@ static long run_call(const asidl_ndr_proc *proc, void **client_args, manager_fn 
             st = asidl_ndr_server_marshal(&server, proc, frame_args, reply);
         if (!st && size != reply->len)
             st = -2;
-        asidl_ndr_server_free(proc, frame_args);
+        asidl_ndr_server_free(proc, frame_args, NULL, 0);
     }
     if (!st)
         st = asidl_ndr_client_unmarshal(&client, proc, client_args, reply->data, reply->len,
@@ -177,7 +177,7 @@ TEST(the_manager_is_called_through_libffi_from_the_frame)
     ffi_call(&cif, FFI_FN(Sum), &result, frame);
     *(long *)frame[5] = (long)result;
     CHECK_OK(asidl_ndr_server_marshal(&server, &sum_proc, frame, &rep));
-    asidl_ndr_server_free(&sum_proc, frame);
+    asidl_ndr_server_free(&sum_proc, frame, NULL, 0);
     CHECK_OK(asidl_ndr_client_unmarshal(&client, &sum_proc, cargs, rep.data, rep.len, ASIDL_NDR_DREP_LITTLE_ENDIAN));
     CHECK_EQ_INT(total, 100);
     CHECK_EQ_INT(count, 4);
@@ -208,7 +208,7 @@ static void *complete_later(void *arg)
     **(long long **)w->frame[4] = 7;
     asidl_ndr_buffer_init(&w->reply);
     w->status = asidl_ndr_server_marshal(&c, &sum_proc, w->frame, &w->reply);
-    asidl_ndr_server_free(&sum_proc, w->frame);
+    asidl_ndr_server_free(&sum_proc, w->frame, NULL, 0);
     asidl_ndr_call_cleanup(&c);
     return NULL;
 }
@@ -425,7 +425,7 @@ TEST(size_parameter_after_the_array_is_checked_when_it_arrives)
     asidl_ndr_frame_init(&later_proc, block, frame);
     CHECK_OK(asidl_ndr_server_unmarshal(&c, &later_proc, frame, req, len, ASIDL_NDR_DREP_LITTLE_ENDIAN));
     CHECK_EQ_INT((*(long **)frame[0])[1], 6);
-    asidl_ndr_server_free(&later_proc, frame);
+    asidl_ndr_server_free(&later_proc, frame, NULL, 0);
     len = ndr_unhex("02000000 05000000 06000000 03000000", req, sizeof req);
     asidl_ndr_frame_init(&later_proc, block, frame);
     CHECK_STATUS(asidl_ndr_server_unmarshal(&c, &later_proc, frame, req, len, ASIDL_NDR_DREP_LITTLE_ENDIAN),
@@ -478,6 +478,53 @@ TEST(switch_is_on_a_parameter)
     CHECK_NO_LEAKS();
 }
 
+TEST(in_place_arrays_point_into_the_request_and_are_not_freed)
+{
+    asidl_ndr_call c;
+    asidl_ndr_call_init(&c, ASIDL_NDR_SERVER);
+    c.in_place = 1;
+    unsigned char *req = malloc(32);    /* aligned like a PDU body */
+    size_t len = ndr_unhex("03000000 03000000 01000000 02000000 03000000", req, 32);
+    void *frame[6];
+    void *block = malloc(asidl_ndr_frame_size(&sum_proc));
+    asidl_ndr_frame_init(&sum_proc, block, frame);
+    CHECK_OK(asidl_ndr_server_unmarshal(&c, &sum_proc, frame, req, len, ASIDL_NDR_DREP_LITTLE_ENDIAN));
+    long *values = *(long **)frame[2];
+    /* long is 8 bytes in C, 4 on the wire: not the same octets, so it is copied */
+    CHECK(values && ((unsigned char *)values < req || (unsigned char *)values >= req + len));
+    asidl_ndr_server_free(&sum_proc, frame, req, len);
+
+    /* DWORDs are: void SendDwords([in] DWORD n, [in, size_is(n)] DWORD *data) */
+    static const asidl_ndr_op n32[] = { { ASIDL_NDR_OP_PARAM, ASIDL_NDR_C_OF(uint32_t), 0 }, END };
+    static const asidl_ndr_dim dims[] = { { .size_is = n32 } };
+    static const asidl_ndr_array arr = { ASIDL_NDR_HDR(ARRAY, 4, ASIDL_NDR_F_CONFORMANT, 0), &asidl_ndr_t_uint32.hdr, 1, dims };
+    static const asidl_ndr_pointer ref = { PTR_HDR(REF), &arr.hdr };
+    static const asidl_ndr_param params[] = {
+        { "n", P_IN, ASIDL_NDR_C_OF(uint32_t), sizeof(uint32_t), &asidl_ndr_t_uint32.hdr },
+        { "data", P_IN, ASIDL_NDR_C_PTR, sizeof(uint32_t *), &ref.hdr },
+    };
+    static const asidl_ndr_proc proc = { ASIDL_NDR_MAGIC, 6, 2, 0, ASIDL_NDR_HANDLE_AUTO, 0, "SendDwords", params, NULL, NULL, NULL };
+    asidl_ndr_frame_init(&proc, block, frame);
+    CHECK_OK(asidl_ndr_server_unmarshal(&c, &proc, frame, req, len, ASIDL_NDR_DREP_LITTLE_ENDIAN));
+    uint32_t *data = *(uint32_t **)frame[1];
+    CHECK(data == (uint32_t *)(void *)(req + 8));   /* the elements where they arrived */
+    CHECK(data[2] == 3);
+    CHECK_NO_LEAKS();                               /* nothing was allocated for them */
+    asidl_ndr_server_free(&proc, frame, req, len);
+    CHECK_NO_LEAKS();
+    /* big-endian input is converted, so it is copied */
+    len = ndr_unhex("00000003 00000003 00000001 00000002 00000003", req, 32);
+    asidl_ndr_frame_init(&proc, block, frame);
+    CHECK_OK(asidl_ndr_server_unmarshal(&c, &proc, frame, req, len, ASIDL_NDR_DREP_BIG_ENDIAN));
+    data = *(uint32_t **)frame[1];
+    CHECK(data != (uint32_t *)(void *)(req + 8) && data[2] == 3);
+    asidl_ndr_server_free(&proc, frame, req, len);
+    CHECK_NO_LEAKS();
+    free(block);
+    free(req);
+    asidl_ndr_call_cleanup(&c);
+}
+
 TEST(frames_lay_out_every_parameter_aligned)
 {
     void *args[6];
@@ -527,6 +574,7 @@ int main(void)
     RUN(full_pointers_alias_across_parameters);
     RUN(size_parameter_after_the_array_is_checked_when_it_arrives);
     RUN(switch_is_on_a_parameter);
+    RUN(in_place_arrays_point_into_the_request_and_are_not_freed);
     RUN(frames_lay_out_every_parameter_aligned);
     RUN(procedure_descriptors_are_valid_and_misuse_is_caught);
     return test_exit();
