@@ -525,6 +525,111 @@ TEST(in_place_arrays_point_into_the_request_and_are_not_freed)
     asidl_ndr_call_cleanup(&c);
 }
 
+/* Hostile requests and replies for every procedure above: each truncation and a batch of
+ * random corruptions must be refused or accepted cleanly, and nothing may leak. */
+static void fuzz_request(const asidl_ndr_proc *proc, void **client_args, int rounds)
+{
+    asidl_ndr_call client, server;
+    asidl_ndr_call_init(&client, ASIDL_NDR_CLIENT);
+    asidl_ndr_call_init(&server, ASIDL_NDR_SERVER);
+    asidl_ndr_buffer req;
+    asidl_ndr_buffer_init(&req);
+    CHECK_OK(asidl_ndr_client_marshal(&client, proc, client_args, &req));
+    void *frame[8];
+    void *block = malloc(asidl_ndr_frame_size(proc));
+    unsigned char *copy = malloc(req.len + 1);
+    for (int r = -(int)req.len; r < rounds; r++) {
+        size_t len = req.len;
+        memcpy(copy, req.data, req.len);
+        if (r < 0) {
+            len = (size_t)(-r - 1);     /* every truncation */
+        } else {
+            for (int f = 0; f < 1 + r % 4 && len; f++)
+                copy[ndr_rand() % len] = (unsigned char)ndr_rand();
+        }
+        asidl_ndr_frame_init(proc, block, frame);
+        server.in_place = r & 1;
+        long st = asidl_ndr_server_unmarshal(&server, proc, frame, copy, len, ASIDL_NDR_DREP_LITTLE_ENDIAN);
+        if (r < 0 && st == RPC_S_OK && len < req.len)
+            CHECK(!"a truncated request was accepted");
+        if (st == RPC_S_OK) {
+            asidl_ndr_buffer reply;
+            asidl_ndr_buffer_init(&reply);
+            (void)asidl_ndr_server_marshal(&server, proc, frame, &reply);
+            asidl_ndr_buffer_free(&reply);
+            asidl_ndr_server_free(proc, frame, copy, len);
+        }
+        CHECK_NO_LEAKS();
+    }
+    free(copy);
+    free(block);
+    asidl_ndr_buffer_free(&req);
+    asidl_ndr_call_cleanup(&client);
+    asidl_ndr_call_cleanup(&server);
+}
+
+TEST(hostile_requests_are_refused_cleanly)
+{
+    void *h = NULL;
+    long n = 3, values[3] = { 1, 2, 3 }, total, ret;
+    long long count;
+    long *pv = values, *pt = &total;
+    long long *pc = &count;
+    void *sum_args[] = { &h, &n, &pv, &pt, &pc, &ret };
+    fuzz_request(&sum_proc, sum_args, 2000);
+    long x = 1;
+    char name[] = "abcdef";
+    struct rec r = { 1, &x, name }, *pr = &r;
+    void *fill_args[] = { &pr };
+    fuzz_request(&fill_proc, fill_args, 2000);
+    long fn = 4, buf[4], *pb = buf;
+    void *fetch_args[] = { &fn, &pb };
+    fuzz_request(&fetch_proc, fetch_args, 500);
+    long a = 7, *pa = &a, *pa2 = &a;
+    void *alias_args[] = { &pa, &pa2 };
+    fuzz_request(&alias_proc, alias_args, 1000);
+    short k = 1;
+    union choice u = { .l = 5 }, *pu = &u;
+    void *pick_args[] = { &k, &pu };
+    fuzz_request(&pick_proc, pick_args, 1000);
+}
+
+TEST(hostile_replies_leave_the_caller_consistent)
+{
+    /* [in,out] data is rewritten in place: a corrupt reply may leave it changed, but never
+     * dangling, overrun or leaking */
+    unsigned char good[128];
+    size_t len = ndr_unhex("02000000 00000200 04000200 09000000 03000000 00000000 03000000 787900", good, sizeof good);
+    for (int round = 0; round < 3000; round++) {
+        long x = 1;
+        char name[] = "abcdef";
+        struct rec r = { 1, &x, name }, *pr = &r;
+        void *args[] = { &pr };
+        asidl_ndr_call c;
+        asidl_ndr_call_init(&c, ASIDL_NDR_CLIENT);
+        asidl_ndr_buffer req;
+        asidl_ndr_buffer_init(&req);
+        CHECK_OK(asidl_ndr_client_marshal(&c, &fill_proc, args, &req));     /* records the buffer sizes */
+        unsigned char reply[128];
+        memcpy(reply, good, len);
+        size_t rl = round < (int)len ? (size_t)round : len;
+        if (round >= (int)len)
+            for (int f = 0; f < 1 + round % 3; f++)
+                reply[ndr_rand() % len] = (unsigned char)ndr_rand();
+        long st = asidl_ndr_client_unmarshal(&c, &fill_proc, args, reply, rl, ASIDL_NDR_DREP_LITTLE_ENDIAN);
+        if (st == RPC_S_OK) {
+            if (r.p && r.p != &x)
+                MIDL_user_free(r.p);
+            if (r.name && r.name != name)
+                MIDL_user_free(r.name);
+        }
+        CHECK(strlen(name) < sizeof name);     /* never overrun */
+        CHECK_NO_LEAKS();
+        asidl_ndr_buffer_free(&req);
+        asidl_ndr_call_cleanup(&c);
+    }
+}
+
 TEST(frames_lay_out_every_parameter_aligned)
 {
     void *args[6];
@@ -575,6 +680,8 @@ int main(void)
     RUN(size_parameter_after_the_array_is_checked_when_it_arrives);
     RUN(switch_is_on_a_parameter);
     RUN(in_place_arrays_point_into_the_request_and_are_not_freed);
+    RUN(hostile_requests_are_refused_cleanly);
+    RUN(hostile_replies_leave_the_caller_consistent);
     RUN(frames_lay_out_every_parameter_aligned);
     RUN(procedure_descriptors_are_valid_and_misuse_is_caught);
     return test_exit();

@@ -129,7 +129,7 @@ TEST(procedure_rules)
         { "x", ASIDL_NDR_PARAM_IN, ASIDL_NDR_C_OF(long), sizeof(long), &asidl_ndr_t_long.hdr },
     };
     static const asidl_ndr_proc bad_ret = { ASIDL_NDR_MAGIC, 0, 2, ASIDL_NDR_PROC_HAS_RETURN, 0, 0, "f", ret_first, NULL, NULL, NULL };
-    static const asidl_ndr_proc bad_handle = { ASIDL_NDR_MAGIC, 0, 2, 0, ASIDL_NDR_HANDLE_EXPLICIT, 5, "g", ret_first + 1, NULL, NULL, NULL };
+    static const asidl_ndr_proc bad_handle = { ASIDL_NDR_MAGIC, 0, 1, 0, ASIDL_NDR_HANDLE_EXPLICIT, 5, "g", ret_first + 1, NULL, NULL, NULL };
     const char *why = NULL;
     CHECK_STATUS(asidl_ndr_validate_proc(&bad_ret, &why), RPC_S_INTERNAL_ERROR);
     CHECK(why != NULL);
