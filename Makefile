@@ -100,7 +100,7 @@ $(B)/obj/pic/runtime/%.o: runtime/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(RUNTIME_CFLAGS) -fPIC -fvisibility=hidden -DASIDL_BUILDING_SHARED -MMD -MP -c -o $@ $<
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/tests -name '*.d' 2>/dev/null)
 
 # ---- tests, demo -------------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) FMT(1, 2);
 const char *intern(const char *s);    /* equal strings give the same pointer */
 const char *intern_n(const char *s, size_t n);
+const char *intern_find(const char *s, size_t n);   /* the interned copy, or NULL if there is none */
 char *read_whole_file(const char *path, size_t *len);   /* NULL with errno set on failure */
 
 /* ===================================================================== diag.c */
@@ -229,6 +230,7 @@ struct Type {
             Type *async_iface;     /* [async_uuid]: the AsyncIFoo built by resolve.c */
             Type *sync_iface;      /* on AsyncIFoo: the interface it was made from */
             Type *params;          /* WinRT generic parameters (TY_PARAM chained through u.param.next) */
+            Decl *requires;        /* WinRT `requires A, B`: DECL_IFACE_REF list (added by front) */
         } iface;
         struct { Type *next; } param;
         struct { Type *generic; Type **args; int nargs; } generic;
@@ -302,6 +304,7 @@ typedef enum StmtKind {
 struct Stmt {
     StmtKind kind;
     Loc loc;
+    bool forward;          /* STMT_TYPE: a forward declaration (`interface I;`, `struct S;`), not the definition */
     Type *type;
     Decl *decls;
     const char *str;
@@ -331,7 +334,9 @@ struct Program {
     File *files;           /* every file, imports first */
 };
 
-/* Append helpers: keep builders O(1) per element by passing the list head's address. */
+/* Append helpers: append e (and whatever follows it) at the end of *list; NULL e is a no-op.
+ * They walk the list, which is fine for the short lists IDL has; the parser keeps a tail
+ * pointer for statement lists, the only long ones. */
 void expr_append(Expr **list, Expr *e);
 void attr_append(Attr **list, Attr *a);
 void decl_append(Decl **list, Decl *d);
@@ -339,14 +344,30 @@ void stmt_append(Stmt **list, Stmt *s);
 
 /* ---- symbol table (global, shared by all files of a run) ---- */
 
+/* WinRT: a type, tag or enumerator declared inside `namespace A.B { }` is registered under its
+ * qualified name "A.B.Name" (enumerators of such enums under "A.B.Enum.Value"); everything
+ * else under its plain name.  sym_type_in() looks a name as written up the way C++ would,
+ * innermost namespace first: "N" in namespace A.B tries "A.B.N", "A.N", then "N". */
 Type *sym_type(const char *name);                  /* typedef, interface, coclass, ... or NULL */
+Type *sym_type_in(Namespace *ns, const char *name);
+const char *sym_qualified_name(Namespace *ns, const char *name);   /* "A.B.name" or name */
+/* Tags share one namespace (as in C); sym_tag returns the entry only if it is of that kind
+ * (TY_UNION also matches TY_ENCUNION). */
 Type *sym_tag(TypeKind kind, const char *name);    /* struct / union / enum tag or NULL */
+Type *sym_tag_in(TypeKind kind, Namespace *ns, const char *name);
 Decl *sym_value(const char *name);                 /* const or enumerator or NULL */
 Namespace *sym_namespace(Namespace *parent, const char *name);   /* creates on first use */
-/* Registering returns the previous entry with that name (the caller reports redefinition). */
+/* Registering returns the previous entry with that name (the caller reports redefinition);
+ * the table then keeps the FIRST entry, so a checker can tell a redefinition from the
+ * original by comparing with what sym_* returns.  Registering NULL-named things is a no-op. */
 Type *sym_add_type(Type *t);
 Type *sym_add_tag(Type *t);
 Decl *sym_add_value(Decl *d);
+
+/* ===================================================================== ast_dump.c */
+
+/* Writes f's AST as indented text, one node per line (debugging, parser tests). */
+void ast_dump(FILE *out, File *f);
 
 /* ===================================================================== runtime_types.c */
 
@@ -405,6 +426,213 @@ const char **preprocess_dependencies(int *n);
  * File even after errors (with what could be recovered) or NULL if it could not be read. */
 File *parse_file(Program *prog, const char *path, const char *name, bool is_acf, bool imported);
 
+/*
+ * What the parser builds, beyond the node comments above:
+ *  - Lists come in source order.  A declaration statement with declarators gives STMT_DECL;
+ *    one that defines or forward-declares a struct/union/enum tag also gives a STMT_TYPE
+ *    before it (`struct S { ... };` alone is just the STMT_TYPE).  Types defined inside a
+ *    typedef are reached through the alias only.
+ *  - A type name the parser already knows becomes a pointer to that Type (TY_ALIAS, the
+ *    interface, ...); an unknown one a TY_NAMED node whose name is as written (maybe dotted)
+ *    and whose ns is the namespace the reference appears in.  Inside a WinRT generic, its
+ *    parameters are TY_PARAM nodes.
+ *  - Qualifiers: `const T *p` puts Q_CONST on the pointer's ref_quals, `T *const p` on the
+ *    Decl's quals; array elements and function results carry theirs in elem_quals/ret_quals.
+ *  - Every declarator of a typedef or field gets its own copy of the attribute list (acf.c
+ *    may add to one).  A typedef's attributes are both Decl.attrs and the TY_ALIAS's attrs.
+ *  - An empty union arm (`[case(3)] ;` or `case 3: ;`) is a DECL_FIELD without a name and of
+ *    type TY_VOID.  Encapsulated union arms carry [case(...)] / [default] attributes made from
+ *    their labels, exactly like non-encapsulated ones.
+ *  - `(void)` parameter lists are empty (params NULL, varargs false).
+ *  - Methods, fields, enumerators and parameters have Decl.owner set to the enclosing
+ *    interface, struct/union, enum or module (parameters: that of their function).
+ *  - Attribute arguments: A_UUID gives one EXPR_UUID (bare or quoted), A_VER one EXPR_VERSION,
+ *    A_TYPE one EXPR_TYPE, A_STR one EXPR_STRING per string (adjacent literals joined), A_ANY
+ *    EXPR_NAME (dotted names), EXPR_VERSION (1.0), EXPR_INT, EXPR_STRING, or EXPR_TYPE with
+ *    str set for a "type name" pair (implicit_handle(handle_t h)).
+ *  - cpp_quote and #pragma midl_echo give STMT_CPP_QUOTE; other #pragma lines STMT_PRAGMA
+ *    (e.g. "winrt ns_prefix", "pack(push,1)"); midl_pragma warning(...) STMT_MIDL_PRAGMA with
+ *    str "warning(...)" as written.
+ *  - WinRT: `interface I<T>` has TY_PARAM parameters in u.iface.params; `requires A, B` is
+ *    u.iface.requires (DECL_IFACE_REF list); a delegate is TY_DELEGATE whose u.iface.body holds
+ *    one STMT_DECL of a DECL_FUNC named "Invoke"; `I<int>` is TY_PARAMETERIZED; `declare { }`
+ *    is STMT_DECLARE whose body holds a STMT_TYPE per instance.
+ *
+ * The ACF is a File with is_acf set, built from the same nodes with names left unresolved and
+ * nothing registered in the symbol table:
+ *  - `[attrs] interface Name { ... }`: STMT_TYPE of a TY_INTERFACE (name, attrs, body).
+ *  - `typedef [attrs] Name, Name2;` (inside or outside the interface): STMT_TYPEDEF whose
+ *    decls are DECL_TYPEDEF with name and attrs only (type NULL).
+ *  - `[attrs] Op([attrs] p, ...);`: STMT_DECL of a DECL_FUNC (name, attrs) whose type is a
+ *    TY_FUNCTION with ret NULL and DECL_PARAM entries that have only name and attrs.
+ *  - include "x.h"; gives STMT_INCLUDE, cpp_quote STMT_CPP_QUOTE.
+ */
+
+/* ---- parser internals: shared by grammar/idl.y, grammar/idl.l, ast.c and parse.c ---- */
+
+/* Bison's location: a span of the preprocessed input, mapped through the line markers. */
+typedef struct SrcSpan {
+    const char *file;
+    int first_line, first_column, last_line, last_column;
+} SrcSpan;
+
+Loc loc_of(SrcSpan s);     /* the span's start, with len = its width when it is on one line */
+
+/* One declarator's derivations, applied to the base type from the first to the last:
+ * `*a[3]` is POINTER then ARRAY (array of pointers). */
+typedef enum DerivKind { DERIV_POINTER, DERIV_ARRAY, DERIV_FUNCTION } DerivKind;
+
+typedef struct Deriv {
+    DerivKind kind;
+    Loc loc;
+    unsigned quals;          /* DERIV_POINTER: qualifiers of the pointer itself */
+    Expr *dim, *lower;       /* DERIV_ARRAY: NULL dim for [] and [*]; lower for [lo..hi] */
+    Decl *params;            /* DERIV_FUNCTION */
+    bool varargs;
+    const char *callconv;
+    struct Deriv *next;
+} Deriv;
+
+typedef struct Declarator {
+    const char *name;        /* NULL for abstract declarators */
+    Loc loc;                 /* of the name, else of the first token */
+    Deriv *derivs;
+    const char *callconv;    /* seen before a function derivation was (e.g. `(__stdcall *f)(...)`) */
+    Expr *bits;              /* bitfield width */
+    Expr *init;              /* `= value` */
+    struct Declarator *next;
+} Declarator;
+
+/* Declaration specifiers: storage, qualifiers and the base type of a declaration. */
+enum { SPEC_EXTERN = 0x10, SPEC_STATIC = 0x20, SPEC_INLINE = 0x40, SPEC_REGISTER = 0x80 };
+
+typedef struct DeclSpec {
+    Type *type;
+    unsigned quals;          /* Q_CONST | Q_VOLATILE | SPEC_* bits */
+    bool has_body;           /* the specifier defines or forward-declares a tag type */
+    Loc loc;
+} DeclSpec;
+
+typedef struct StmtList { Stmt *head, *tail; } StmtList;
+
+typedef struct ParseState {
+    Program *prog;
+    File *file;
+    bool is_acf;
+    void *scanner;            /* the flex scanner (yyscan_t) */
+    /* scanner position and mode (grammar/idl.l) */
+    const char *cur_file;     /* file named by the last line marker */
+    int line, col;
+    int start_token;          /* returned once before the input: selects IDL or ACF */
+    int prev_token;           /* last token returned, for '[' (attributes or array?) */
+    bool prev_ends_stmt;      /* that token closed an attribute list or a cpp_quote(...) */
+    bool cur_ends_stmt;       /* set by the scanner action for the token being scanned */
+    int attr_depth;           /* inside [ ]: nesting of ( and [ */
+    bool in_quote;            /* between cpp_quote and its closing ')' */
+    int quote_depth;
+    SrcSpan comment_start;    /* for "unterminated comment" */
+    int skip_depth;           /* inside __declspec( ) and the like, which are skipped */
+    int skip_return;          /* start condition to return to after the skip */
+    const char *last_text;    /* text of the last token, for syntax errors */
+    /* grammar context */
+    Namespace *ns;            /* current WinRT namespace, NULL at global scope */
+    Namespace *ns_stack[32];  /* the enclosing ones, restored when a namespace body ends */
+    int ns_depth;
+    Type *generic_params;     /* TY_PARAM chain in scope while parsing a WinRT generic */
+} ParseState;
+
+/* The constructors grammar actions call (ast.c; the production each builds is written above
+ * it there). */
+Type *ast_lookup_type(ParseState *ps, const char *name);   /* known type or generic parameter */
+Attr *attr_concat(Attr *a, Attr *b);
+Expr *ast_expr(ExprKind kind, Loc loc);
+Expr *ast_int(Loc loc, const char *text);
+Expr *ast_float(Loc loc, const char *text);
+Expr *ast_string(Loc loc, const char *raw);
+Expr *ast_wstring(Loc loc, const char *raw);
+Expr *ast_char(ParseState *ps, Loc loc, const char *text);
+Expr *ast_name(Loc loc, const char *name);
+Expr *ast_uuid(Loc loc, const char *text, bool quoted);
+Expr *ast_version(Loc loc, const char *text);
+Expr *ast_typed_name(ParseState *ps, Loc loc, Type *t, const char *name);
+Expr *ast_unary(Loc loc, ExprOp op, Expr *operand);
+Expr *ast_binary(Loc loc, ExprOp op, Expr *lhs, Expr *rhs);
+Expr *ast_cond(Loc loc, Expr *cond, Expr *lhs, Expr *rhs);
+Expr *ast_index(Loc loc, Expr *array, Expr *index);
+Expr *ast_member(Loc loc, ExprOp op, Expr *lhs, const char *name);
+Expr *ast_type_expr(ParseState *ps, Loc loc, DeclSpec *spec, Declarator *abs);
+Expr *ast_type_expr_of(Loc loc, Type *t);
+Expr *ast_cast(Loc loc, Expr *type, Expr *operand);
+Expr *ast_sizeof(Loc loc, Expr *type);
+const char *ast_dotted(const char *a, const char *b);
+const char *ast_concat(const char *a, const char *b);
+Attr *ast_attr(ParseState *ps, int kind, Loc loc, Expr *args);
+Attr *ast_attr_unknown(ParseState *ps, const char *name, Loc loc);
+Declarator *ast_dtor_name(const char *name, Loc loc);
+Declarator *ast_dtor_pointer(Declarator *d, unsigned quals, Loc loc);
+Declarator *ast_dtor_array(Declarator *d, Expr *lower, Expr *dim, Loc loc);
+Declarator *ast_dtor_function(Declarator *d, Decl *params, Loc loc);
+Declarator *ast_dtor_callconv(Declarator *d, const char *callconv);
+Declarator *ast_dtor_chain(Declarator *list, Declarator *d);
+Decl *ast_varargs(Decl *params, Loc loc);
+DeclSpec ast_spec(Type *t, Loc loc);
+DeclSpec ast_decl_spec(DeclSpec *spec, unsigned quals);
+Type *ast_type_ref(ParseState *ps, const char *name, Loc loc);
+Type *ast_signed(Type *t, int sign, ParseState *ps, Loc loc);
+Type *ast_wrap_type(TypeKind kind, Loc loc, Type *elem);
+Type *ast_safearray(ParseState *ps, Loc loc, DeclSpec *spec, Declarator *abs);
+Type *ast_generic_instance(ParseState *ps, Loc loc, Type *generic, Expr *args);
+DeclSpec ast_tag_spec(ParseState *ps, TypeKind kind, const char *name, Loc loc);
+DeclSpec ast_record(ParseState *ps, TypeKind kind, const char *name, Loc loc, Decl *fields);
+DeclSpec ast_encunion(ParseState *ps, const char *name, Loc loc, Decl *discrim, const char *arm_name, Decl *arms);
+Decl *ast_discriminant(ParseState *ps, DeclSpec *spec, const char *name, Loc loc);
+Attr *ast_case_label(Loc loc, Expr *value);
+Decl *ast_enc_arm(ParseState *ps, Attr *labels, Decl *arm);
+Decl *ast_fields(ParseState *ps, Attr *attrs, DeclSpec *spec, Declarator *dtors);
+Decl *ast_empty_arm(ParseState *ps, Attr *attrs, Loc loc);
+Decl *ast_enumerator(ParseState *ps, Attr *attrs, const char *name, Loc loc, Expr *value);
+Decl *ast_param(ParseState *ps, Attr *attrs, DeclSpec *spec, Declarator *d);
+Stmt *ast_declaration(ParseState *ps, Attr *attrs, DeclSpec *spec, Declarator *dtors);
+Decl *ast_member_decls(ParseState *ps, Attr *attrs, DeclSpec *spec, Declarator *dtors);
+Stmt *ast_typedef(ParseState *ps, Loc loc, Attr *attrs, DeclSpec *spec, Declarator *dtors);
+Type *ast_interface_head(ParseState *ps, TypeKind kind, Attr *attrs, const char *name, Loc loc, Type *generic_params);
+Type *ast_generic_param(Type *list, const char *name, Loc loc);
+Stmt *ast_interface_fwd(ParseState *ps, Type *t, Loc loc);
+Stmt *ast_interface_def(ParseState *ps, Type *t, Type *base, Decl *requires, Stmt *body);
+Decl *ast_iface_ref(Decl *list, Attr *attrs, Type *t, Loc loc);
+Decl *ast_disp_section(ParseState *ps, bool methods, Decl *members);
+Stmt *ast_dispinterface(ParseState *ps, Type *t, Decl *members, Type *iface);
+Stmt *ast_members_def(ParseState *ps, Type *t, Type *base, Decl *members);
+Stmt *ast_body_def(ParseState *ps, Type *t, Stmt *body);
+Type *ast_delegate_head(ParseState *ps, Attr *attrs, DeclSpec *ret, const char *name, Loc loc, Type *generic_params);
+Stmt *ast_delegate(ParseState *ps, Type *t, Decl *params);
+void ast_namespace_enter(ParseState *ps, const char *qname);
+Stmt *ast_namespace_leave(ParseState *ps, Loc loc, Stmt *body);
+Stmt *ast_declare(ParseState *ps, Loc loc, Stmt *items);
+Stmt *ast_type_stmt(Loc loc, Type *t);
+Stmt *ast_simple_stmt(StmtKind kind, Loc loc, const char *str);
+Stmt *ast_include(ParseState *ps, Loc loc, Expr *names);
+Stmt *ast_cpp_quote(ParseState *ps, Loc loc, const char *raw);
+Stmt *ast_pragma(ParseState *ps, Loc loc, const char *text);
+Stmt *ast_import(ParseState *ps, Loc loc, const char *raw);
+Stmt *ast_acf_interface(ParseState *ps, Attr *attrs, const char *name, Loc loc, Stmt *body);
+Decl *ast_acf_name(Decl *list, DeclKind kind, Attr *attrs, const char *name, Loc loc);
+Stmt *ast_acf_typedef(ParseState *ps, Loc loc, Attr *attrs, Decl *names);
+Stmt *ast_acf_operation(ParseState *ps, Attr *attrs, const char *name, Loc loc, Decl *params);
+
+/* The scanner (grammar/idl.l). */
+int scanner_open(ParseState *ps, const char *text, size_t len, const char *file);
+void scanner_close(ParseState *ps);
+/* Decodes C escapes of a literal's contents (cpp_quote, line markers). */
+char *unescape_c_string(const char *raw, size_t len);
+
+/* Parses the tokens of ps's scanner: the bison parser (grammar/idl.y). 0 if no syntax error. */
+int parse_tokens(ParseState *ps);
+
+/* parse.c: `import "name";` while parsing ps->file: parses the file once per run and
+ * returns it (NULL if it could not be found or read, after a diagnostic). */
+File *parse_import(ParseState *ps, const char *name, Loc loc);
+
 /* ===================================================================== acf.c */
 
 /* Copies attributes from the ACF onto the matching interface, operations, parameters and
@@ -414,10 +642,37 @@ void acf_apply(Program *prog);
 /* ===================================================================== resolve.c */
 
 /* Binds TY_NAMED references and EXPR_NAME references, numbers operations, evaluates constant
- * expressions, builds AsyncIFoo interfaces for [async_uuid]. */
+ * expressions, builds AsyncIFoo interfaces for [async_uuid].  What it leaves in the AST:
+ *  - no TY_NAMED node is reachable any more (unless an error was reported), and references to
+ *    forward-declared interfaces, structs, unions and enums point at the definition;
+ *  - EXPR_NAME.ref: the parameter, field, constant or enumerator named (attribute arguments,
+ *    constant values, array dimensions); EXPR_MEMBER.ref: the field of s.f / p->f;
+ *    [call_as(Local)]: the argument's ref is the local operation;
+ *  - Decl.ival / has_ival on every integer DECL_CONST and DECL_ENUMERATOR (implicit enumerator
+ *    values count on from the previous one);
+ *  - Decl.opnum on every operation of an interface: its procedure number, counting the
+ *    inherited ones first (IUnknown's three for object interfaces); a [call_as(Local)]
+ *    operation takes Local's number (it is Local's wire form);
+ *  - u.iface.async_iface on each valid [async_uuid] interface: AsyncIFoo, a TY_INTERFACE with
+ *    uuid = the async_uuid (other attributes copied), base IUnknown or the base's AsyncIBase,
+ *    and per method M (except call_as ones) Begin_M (the [in] and [in, out] parameters, as [in])
+ *    and Finish_M (the [out] and [in, out] parameters, as [out]), both returning M's type and
+ *    keeping M's attributes, owner = AsyncIFoo, opnums numbered like any interface.  It is in
+ *    the symbol table but in no statement list: a generator emits it after IFoo.  Its
+ *    u.iface.sync_iface points back. */
 void resolve_program(Program *prog);
 /* Evaluates an integer constant expression; false (and diag) if it is not one. */
 bool eval_int_expr(Expr *e, int64_t *out);
+
+/* Tables keyed by pointers (nodes, or interned names): open addressing, arena-allocated. */
+typedef struct PtrMap {
+    const void **keys;
+    void **vals;
+    size_t cap, len;
+} PtrMap;
+void *ptrmap_get(const PtrMap *m, const void *key);      /* NULL if absent */
+void ptrmap_put(PtrMap *m, const void *key, void *val);
+bool ptrmap_mark(PtrMap *m, const void *key);            /* adds key; true if it was new */
 
 /* ===================================================================== check.c */
 
@@ -429,10 +684,17 @@ typedef struct Emitter {
     FILE *out;
     int indent;
     bool at_line_start;
+    int newlines;           /* newlines ending the output so far: 2 means a blank line */
+    unsigned long lines;    /* lines written, so a caller can tell whether a step wrote any */
 } Emitter;
 
+void emit_init(Emitter *e, FILE *out);
 void emit(Emitter *e, const char *fmt, ...) FMT(2, 3);   /* indents at line starts */
 void emit_indent(Emitter *e, int delta);
+/* Text the user wrote (cpp_quote): on its own line(s), never indented. */
+void emit_verbatim(Emitter *e, const char *text);
+/* Ends the current line and leaves exactly one blank line, however often it is called. */
+void emit_blank_line(Emitter *e);
 
 /* ===================================================================== ctype.c */
 
@@ -442,9 +704,48 @@ char *c_decl(Type *t, unsigned quals, const char *name);
 char *c_type(Type *t, unsigned quals);              /* same without a name */
 char *c_expr(Expr *e);                              /* an expression as C source */
 
+/* C_DECL_FIELD: a struct member, whose conformant outermost dimension is written [1] as MIDL
+ * does (C++ has no flexible array members). */
+enum { C_DECL_FIELD = 1 };
+char *c_decl_flags(Type *t, unsigned quals, const char *name, int flags);
+/* The two halves of a declaration: the declarator ("*const p", "(*f)(long a)", "a[4]"; may be
+ * empty) and the specifier type it applies to (a base, named or aggregate type) with its
+ * qualifiers.  Generators that write an aggregate's body inline use these. */
+char *c_declarator(Type *t, unsigned quals, const char *name, int flags,
+                   Type **spec, unsigned *spec_quals);
+char *c_specifier(Type *spec, unsigned spec_quals);  /* "const struct _S", "unsigned long" */
+/* The C name of a named type: "struct _S", "IFoo", "hyper", "__x_ABI_CWindows_CFoundation_CUri". */
+const char *c_type_name(Type *t);
+/* The bare identifier of a named type (tag, typedef or interface name; WinRT names mangled as
+ * __x_ABI_C<namespace parts joined by _C>_C<name>): used to build IID_x, x_Vtbl, guards. */
+const char *c_plain_name(Type *t);
+
 /* ===================================================================== gen_header.c */
 
 void gen_header(Program *prog, FILE *out, const char *header_name);
+
+/* Shared with the stub generators, so that every generated file agrees with the header on
+ * names and prototypes. */
+bool iface_is_object(Type *iface);                  /* [object]/[odl]/derived/dispinterface/delegate */
+/* AsyncIFoo for an [async_uuid] interface: resolve.c's u.iface.async_iface when it built one,
+ * else derived here (same shape: Begin_M with the [in] and [in,out] parameters returning
+ * HRESULT, Finish_M with the [out] and [in,out] ones returning M's type).  NULL otherwise. */
+Type *iface_async_iface(Type *iface);
+/* Vtable name of a method: get_X / put_X / putref_X / add_X / remove_X for property and event
+ * methods, else its name. */
+const char *method_c_name(Decl *method);
+bool op_is_async(Type *iface, Decl *op);           /* [async] on an RPC (non-object) operation */
+/* [explicit_handle] (ACF) on the interface or operation and no binding handle as the first
+ * parameter: the C prototype gets "handle_t IDL_handle" first, as with MIDL. */
+bool op_needs_idl_handle(Type *iface, Decl *op);
+/* The C function type of an RPC operation as client stub and server manager both have it:
+ * [async] puts "PRPC_ASYNC_STATE <op>_AsyncHandle" first and returns void; IDL_handle as above. */
+Type *op_c_function(Type *iface, Decl *op);
+/* "calc_v1_0_c_ifspec" / "calc_v1_0_s_ifspec", or with -oldnames "calc_ClientIfHandle" /
+ * "calc_ServerIfHandle": the header declares exactly these, the stubs define them. */
+char *ifspec_name(Type *iface, bool server);
+/* "calc_v1_0_epv_t": the manager entry point vector type (-oldnames adds calc_SERVER_EPV). */
+char *epv_type_name(Type *iface);
 
 /* ===================================================================== gen_iid.c */
 

@@ -53,22 +53,34 @@ for idl in testdata/golden/*.idl; do
         base=$(basename "$expected" .expected)
         [ -e "$out/$base" ] || not_ok "golden $name: asidl no longer writes $base"
     done
-    # Every header must compile on its own, from C and from C++.
+done
+
+# Every header must compile on its own, from C and from C++.  This runs once all cases are
+# generated: a header that includes an imported file's header (import "x.idl" -> #include "x.h")
+# finds it in that case's output directory, and C headers a case imports beside its IDL.
+incdirs="-Itestdata/golden"
+for d in "$tmp"/*/; do incdirs="$incdirs -I$d"; done
+for idl in testdata/golden/*.idl; do
+    [ -e "$idl" ] || continue
+    name=$(basename "$idl" .idl)
+    out=$tmp/$name
     for h in "$out"/*.h; do
         [ -e "$h" ] || continue
         hb=$(basename "$h")
         for cc in $compilers; do
             cxx=g++; [ "$cc" = clang ] && cxx=clang++
+            # shellcheck disable=SC2086
             if printf '#include "%s"\nint main(void) { return 0; }\n' "$hb" |
-                $cc -std=c11 -Wall -Wextra -Werror -I"$out" -Iruntime/include -fsyntax-only -x c - > "$out.cc.log" 2>&1; then
+                $cc -std=c11 -Wall -Wextra -Werror -I"$out" $incdirs -Iruntime/include -fsyntax-only -x c - > "$out.cc.log" 2>&1; then
                 ok "golden $name: $hb compiles with $cc"
             else
                 not_ok "golden $name: $hb does not compile with $cc"
                 head -20 "$out.cc.log" | sed 's/^/#   /'
             fi
             if command -v $cxx >/dev/null 2>&1; then
+                # shellcheck disable=SC2086
                 if printf '#include "%s"\nint main() { return 0; }\n' "$hb" |
-                    $cxx -std=c++11 -Wall -Wextra -Werror -I"$out" -Iruntime/include -fsyntax-only -x c++ - > "$out.cc.log" 2>&1; then
+                    $cxx -std=c++11 -Wall -Wextra -Werror -I"$out" $incdirs -Iruntime/include -fsyntax-only -x c++ - > "$out.cc.log" 2>&1; then
                     ok "golden $name: $hb compiles with $cxx"
                 else
                     not_ok "golden $name: $hb does not compile with $cxx"

@@ -23,6 +23,7 @@ run_suite() {   # run_suite NAME COMMAND...
 }
 
 run_suite golden tests/golden.sh
+run_suite parse tests/parse.sh
 run_suite cli tests/cli.sh
 for t in "$B"/tests/*; do
     [ -x "$t" ] && [ -f "$t" ] && run_suite "$(basename "$t")" "$t"

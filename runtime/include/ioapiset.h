@@ -1,8 +1,8 @@
 /*
  * ioapiset.h: I/O completion ports.  asidl's ports carry packets posted by the program
  * (PostQueuedCompletionStatus) and by the RPC runtime (RpcNotificationTypeIoc completions);
- * there is no file I/O to associate, so CreateIoCompletionPort accepts only
- * INVALID_HANDLE_VALUE as FileHandle (a new port) — see docs/types.md.
+ * there are no files to associate with a port: CreateIoCompletionPort(INVALID_HANDLE_VALUE,
+ * NULL, 0, n) creates one.
  * Exported as asidl_<name>; the Windows names are macros.
  */
 #ifndef _IOAPISET_H_

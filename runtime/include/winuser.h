@@ -3,9 +3,9 @@
  *
  * asidl has no windows: an HWND names a message queue owned by the runtime, which is what
  * asynchronous RPC's RpcNotificationTypeHwnd posts to (message Msg, wParam 0, lParam the
- * RPC_ASYNC_STATE pointer).  PostMessage appends to the queue from any thread; GetMessage waits
- * for a message in the range [wMsgFilterMin, wMsgFilterMax] (0, 0: any) and returns FALSE for
- * WM_QUIT; PeekMessage does not wait.  hWnd NULL means every queue of the calling thread.
+ * RPC_ASYNC_STATE pointer).  PostMessage appends to a queue from any thread; GetMessage waits
+ * for a message matching hWnd and the range [wMsgFilterMin, wMsgFilterMax] (0, 0: any), as on
+ * Windows, and returns FALSE for WM_QUIT; PeekMessage does not wait.
  * Exported as asidl_<name>; the Windows names are macros.
  */
 #ifndef _WINUSER_

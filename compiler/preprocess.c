@@ -1,0 +1,487 @@
+/*
+ * preprocess.c: runs the C preprocessor on each IDL, ACF and imported file, finds files on the
+ * include path, and records every file read for make dependency output.
+ *
+ * Each file is preprocessed on its own, as MIDL does: macros defined in one IDL file do not
+ * leak into the files it imports.  The command line is
+ *
+ *   <cpp_cmd> -x c -undef -nostdinc -D__midl=801 -D__ASIDL__=1 -D_WIN32=1 [-D__WIDL__=1]
+ *             <-D/-U options in order> <-I dirs in order> <cpp_opt> FILE
+ *
+ *  -undef      the host's predefined macros (linux, unix, __GNUC__, __x86_64__, ...) must not
+ *              change what an interface means.
+ *  -nostdinc   Linux system headers are not IDL include directories; only -I directories and
+ *              asidl's own import directory (the last entry of opts.include_dirs) are searched.
+ *  __midl      MIDL's predefined macro (801 is MIDL 8.01).
+ *  _WIN32      both MIDL (through cl.exe) and widl predefine it, and real IDL files and the C
+ *              headers they import (mingw-w64's _mingw.h refuses to work without it) test it.
+ *  __WIDL__    defined unless -no_widl_compat: IDL written for widl, such as mingw-w64's, hides
+ *              C-only bodies and selects its WinRT pragmas behind #ifdef __WIDL__; asidl reads
+ *              that IDL the way widl does.  -no_widl_compat gives the MIDL view.
+ *
+ * Speed: starting cpp is the main cost of a run, as every import is a process of its own.  When
+ * a file is needed, its preprocessor starts at once and the imports its source names (found by
+ * reading the source, transitively) are queued in the order the parser will want them; as many
+ * run at a time as there are processors, plus one, alongside the parsing.  The parser then
+ * collects finished output.  Output and error streams go to anonymous memory files, so a child
+ * never blocks on a full pipe.
+ */
+#include "asidl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ---- dependencies ---- */
+
+static const char **deps;
+static int n_deps, cap_deps;
+
+static void add_dependency(const char *path)
+{
+    path = intern(path);
+    for (int i = 0; i < n_deps; i++)
+        if (deps[i] == path)
+            return;
+    if (n_deps == cap_deps) {
+        int cap = cap_deps ? cap_deps * 2 : 32;
+        deps = xrealloc_vec(deps, (size_t)n_deps, (size_t)cap, sizeof *deps);
+        cap_deps = cap;
+    }
+    deps[n_deps++] = path;
+}
+
+const char **preprocess_dependencies(int *n)
+{
+    *n = n_deps;
+    return deps;
+}
+
+/* Every file cpp read, from the line markers of its output: `# 12 "dir/x.h" 1`. */
+static void record_markers(const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        if (p[0] == '#' && p + 2 < eol && p[1] == ' ' && p[2] >= '0' && p[2] <= '9') {
+            const char *q = memchr(p, '"', (size_t)(eol - p));
+            if (q && q + 1 < eol && q[1] != '<') {
+                const char *r = q + 1;
+                while (r < eol && *r != '"')
+                    r += (*r == '\\' && r + 1 < eol) ? 2 : 1;
+                add_dependency(unescape_c_string(q + 1, (size_t)(r - q - 1)));
+            }
+        }
+        p = eol + 1;
+    }
+}
+
+/* ---- include path ---- */
+
+static bool is_readable_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0;
+}
+
+const char *find_include(const char *name, const char *from_file)
+{
+    if (name[0] == '/')
+        return is_readable_file(name) ? intern(name) : NULL;
+    if (from_file) {
+        const char *slash = strrchr(from_file, '/');
+        const char *candidate = slash
+            ? xasprintf("%.*s/%s", (int)(slash - from_file), from_file, name)
+            : name;
+        if (is_readable_file(candidate))
+            return intern(candidate);
+    }
+    for (int i = 0; i < opts.n_include_dirs; i++) {
+        const char *dir = opts.include_dirs[i];
+        size_t n = strlen(dir);
+        const char *candidate = xasprintf("%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name);
+        if (is_readable_file(candidate))
+            return intern(candidate);
+    }
+    return NULL;
+}
+
+/* ---- running cpp ---- */
+
+/* A preprocessor run: queued (pid 0, not done), running (pid > 0) or done (status kept until
+ * preprocess_file collects it). */
+typedef struct CppJob {
+    const char *path;
+    pid_t pid;
+    bool done;
+    bool planned;              /* its source was scanned for imports */
+    int status;
+    int out_fd, err_fd;
+    struct CppJob *next;
+} CppJob;
+
+static CppJob *jobs;           /* in the order they are expected to be needed */
+static int running_jobs, max_running;
+
+static void split_words(const char *s, const char ***argv, int *argc, int *cap)
+{
+    while (s && *s) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        const char *start = s;
+        while (*s && *s != ' ' && *s != '\t')
+            s++;
+        if (s == start)
+            break;
+        if (*argc + 1 >= *cap) {
+            *argv = xrealloc_vec(*argv, (size_t)*cap, (size_t)*cap * 2, sizeof **argv);
+            *cap *= 2;
+        }
+        (*argv)[(*argc)++] = xstrndup(start, (size_t)(s - start));
+    }
+}
+
+static const char **cpp_argv(const char *path)
+{
+    int argc = 0, cap = 32 + 2 * opts.n_include_dirs + opts.n_cpp_defs;
+    const char **argv = xmalloc((size_t)cap * sizeof *argv);
+    split_words(opts.cpp_cmd && *opts.cpp_cmd ? opts.cpp_cmd : "cpp", &argv, &argc, &cap);
+    const char *fixed[] = { "-x", "c", "-undef", "-nostdinc", "-D__midl=801", "-D__ASIDL__=1", "-D_WIN32=1" };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        argv[argc++] = fixed[i];
+    if (opts.widl_compat)
+        argv[argc++] = "-D__WIDL__=1";
+    for (int i = 0; i < opts.n_cpp_defs; i++)
+        argv[argc++] = opts.cpp_defs[i];
+    for (int i = 0; i < opts.n_include_dirs; i++)
+        argv[argc++] = xasprintf("-I%s", opts.include_dirs[i]);
+    split_words(opts.cpp_opt, &argv, &argc, &cap);
+    argv[argc++] = path;
+    argv[argc] = NULL;
+    return argv;
+}
+
+static int anonymous_file(void)
+{
+    int fd = memfd_create("asidl-cpp", MFD_CLOEXEC);
+    if (fd < 0) {
+        FILE *f = tmpfile();
+        if (!f)
+            diag_fatal("cannot create a temporary file for the preprocessor: %s", strerror(errno));
+        fd = dup(fileno(f));
+        fclose(f);
+        if (fd < 0)
+            diag_fatal("cannot create a temporary file for the preprocessor: %s", strerror(errno));
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    return fd;
+}
+
+static void start_job(CppJob *job)
+{
+    job->out_fd = anonymous_file();
+    job->err_fd = anonymous_file();
+    const char **argv = cpp_argv(job->path);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, job->out_fd, 1);
+    posix_spawn_file_actions_adddup2(&fa, job->err_fd, 2);
+    int err = posix_spawnp(&job->pid, argv[0], &fa, NULL, (char **)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (err)
+        diag_fatal("cannot run the preprocessor '%s': %s (see -cpp_cmd, or -no_cpp)", argv[0], strerror(err));
+    running_jobs++;
+}
+
+static CppJob *find_job(const char *path)
+{
+    for (CppJob *j = jobs; j; j = j->next)
+        if (j->path == path)
+            return j;
+    return NULL;
+}
+
+static CppJob *add_job(const char *path, bool first)
+{
+    CppJob *job = xmalloc(sizeof *job);
+    job->path = path;
+    job->out_fd = job->err_fd = -1;
+    CppJob **p = &jobs;
+    if (!first)
+        while (*p)
+            p = &(*p)->next;
+    job->next = *p;
+    *p = job;
+    return job;
+}
+
+static void forget_job(CppJob *job)
+{
+    for (CppJob **p = &jobs; *p; p = &(*p)->next) {
+        if (*p == job) {
+            *p = job->next;
+            return;
+        }
+    }
+}
+
+/* Starts queued jobs, in order, while fewer than max_running are running. */
+static void start_queued(void)
+{
+    for (CppJob *j = jobs; j && running_jobs < max_running; j = j->next)
+        if (!j->pid && !j->done)
+            start_job(j);
+}
+
+/* Waits until job has finished, reaping (and replacing) whichever jobs finish meanwhile, so
+ * the processors stay busy with the imports needed next. */
+static void wait_for(CppJob *job)
+{
+    if (!job->pid && !job->done)
+        start_job(job);
+    while (!job->done) {
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            diag_fatal("waiting for the preprocessor: %s", strerror(errno));
+        }
+        for (CppJob *j = jobs; j; j = j->next) {
+            if (j->pid == pid) {
+                j->pid = 0;
+                j->done = true;
+                j->status = status;
+                running_jobs--;
+                break;
+            }
+        }
+        start_queued();
+    }
+}
+
+/* At exit: stop the speculative runs nobody collected (our own children, by pid). */
+static void stop_jobs(void)
+{
+    for (CppJob *j = jobs; j; j = j->next) {
+        if (j->pid > 0) {
+            kill(j->pid, SIGTERM);
+            waitpid(j->pid, NULL, 0);
+            j->pid = 0;
+        }
+    }
+}
+
+static char *read_fd(int fd, size_t *len)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size < 0)
+        diag_fatal("cannot read the preprocessor's output: %s", strerror(errno));
+    size_t n = (size_t)st.st_size;
+    char *buf = xmalloc(n + 1);
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, buf + got, n - got, (off_t)got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            diag_fatal("cannot read the preprocessor's output: %s", r < 0 ? strerror(errno) : "short read");
+        got += (size_t)r;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Passes cpp's diagnostics on through diag.c, so they count, read like ours and come out in
+ * the same format: "file:line:col: error: message".  Context lines ("In file included from",
+ * source quotes, carets, "compilation terminated.") are dropped. */
+static int relay_diagnostics(const char *path, const char *text, size_t len)
+{
+    static const struct { const char *tag; int kind; } tags[] = {
+        { ": fatal error: ", 0 }, { ": error: ", 0 }, { ": warning: ", 1 }, { ": note: ", 2 },
+    };
+    int errors = 0;
+    bool shown = true;         /* whether the last error or warning was, for its notes */
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        char *line = xstrndup(p, (size_t)(eol - p));
+        p = eol + 1;
+        for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
+            char *tag = strstr(line, tags[i].tag);
+            if (!tag)
+                continue;
+            const char *msg = tag + strlen(tags[i].tag);
+            *tag = '\0';
+            /* line is now "file:line:col", "file:line" or a program name such as "cc1". */
+            Loc loc = { path, 0, 0, 0 };
+            char *c1 = strrchr(line, ':');
+            if (c1) {
+                *c1 = '\0';
+                char *c2 = strrchr(line, ':');
+                long a = strtol(c1 + 1, NULL, 10);
+                if (c2) {
+                    long b = strtol(c2 + 1, NULL, 10);
+                    *c2 = '\0';
+                    loc = (Loc){ intern(line), (int)b, (int)a, 0 };
+                } else {
+                    loc = (Loc){ intern(line), (int)a, 0, 0 };
+                }
+            } else if (strchr(line, '/') || strchr(line, '.')) {
+                loc = (Loc){ intern(line), 0, 0, 0 };
+            }
+            /* cpp's warnings (mostly macro redefinitions in system headers) are level 2. */
+            if (tags[i].kind == 0) {
+                diag_error(loc, "%s", msg);
+                errors++;
+                shown = true;
+            } else if (tags[i].kind == 1) {
+                diag_warning(loc, WARN_SEMANTIC, "%s", msg);
+                shown = opts.warning_level >= WARN_SEMANTIC;
+            } else if (shown) {
+                diag_note(loc, "%s", msg);
+            }
+            break;
+        }
+    }
+    return errors;
+}
+
+/* ---- planning: which files will be needed, in which order ---- */
+
+/* Calls fn for each name in the `import "a", "b";` statements that start a line of text. */
+static void scan_imports(const char *text, size_t len, const char *from, void (*fn)(const char *, int), int depth)
+{
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        const char *q = p;
+        while (q < eol && (*q == ' ' || *q == '\t'))
+            q++;
+        if (eol - q > 7 && strncmp(q, "import", 6) == 0 && (q[6] == ' ' || q[6] == '\t' || q[6] == '"')) {
+            for (q += 6; q < eol && *q != ';';) {
+                const char *open = memchr(q, '"', (size_t)(eol - q));
+                const char *close = open ? memchr(open + 1, '"', (size_t)(eol - open - 1)) : NULL;
+                if (!close)
+                    break;
+                const char *path = find_include(intern_n(open + 1, (size_t)(close - open - 1)), from);
+                if (path)
+                    fn(path, depth);
+                q = close + 1;
+            }
+        }
+        p = eol + 1;
+    }
+}
+
+/* Queues path's preprocessing, then (depth first, so in the order the parser will want them)
+ * the files its source text imports.  The source is read before preprocessing, so an import
+ * inside a false #if is preprocessed for nothing; that costs time, never correctness: only
+ * the outputs the parser asks for are ever used. */
+static void plan(const char *path, int depth)
+{
+    CppJob *job = find_job(path);
+    if (depth > 64 || (job && job->planned))
+        return;
+    if (!job)
+        job = add_job(path, false);
+    job->planned = true;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    char *buf = NULL;
+    size_t cap = 0, len = 0, got;
+    do {
+        if (len == cap) {
+            char *bigger = realloc(buf, cap = cap ? cap * 2 : 65536);
+            if (!bigger)
+                break;
+            buf = bigger;
+        }
+        got = fread(buf + len, 1, cap - len, f);
+        len += got;
+    } while (got > 0);
+    fclose(f);
+    if (buf)
+        scan_imports(buf, len, path, plan, depth + 1);
+    free(buf);
+}
+
+static void plan_imports(const char *path, int depth)
+{
+    (void)depth;
+    plan(path, 1);
+}
+
+char *preprocess_file(const char *path, size_t *out_len)
+{
+    path = intern(path);
+    if (!is_readable_file(path)) {
+        diag_error((Loc){ path, 0, 0, 0 }, "cannot read '%s': %s", path,
+                   access(path, F_OK) == 0 ? "not a readable file" : strerror(ENOENT));
+        return NULL;
+    }
+    if (opts.no_cpp) {
+        add_dependency(path);
+        char *text = read_whole_file(path, out_len);
+        if (!text)
+            diag_error((Loc){ path, 0, 0, 0 }, "cannot read '%s': %s", path, strerror(errno));
+        return text;
+    }
+    if (!max_running) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        max_running = (int)(cpus > 0 && cpus < 64 ? cpus : 1) + 1;
+        atexit(stop_jobs);
+    }
+    /* This file first, then (in the background) everything it will import. */
+    CppJob *job = find_job(path);
+    if (!job)
+        job = add_job(path, true);
+    if (!job->pid && !job->done)
+        start_job(job);
+    plan(path, 0);
+    start_queued();
+    wait_for(job);
+    forget_job(job);
+
+    size_t len, err_len;
+    char *text = read_fd(job->out_fd, &len);
+    char *err = read_fd(job->err_fd, &err_len);
+    close(job->out_fd);
+    close(job->err_fd);
+    record_markers(text, len);
+    int errors = relay_diagnostics(path, err, err_len);
+    int status = job->status;
+    if (status != 0) {
+        if (errors == 0) {
+            if (WIFSIGNALED(status))
+                diag_error((Loc){ path, 0, 0, 0 }, "the preprocessor was killed by signal %d", WTERMSIG(status));
+            else
+                diag_error((Loc){ path, 0, 0, 0 }, "the preprocessor failed (exit status %d)",
+                           WIFEXITED(status) ? WEXITSTATUS(status) : status);
+        }
+        return NULL;
+    }
+    /* What the preprocessed text really imports (a macro may have chosen), queued too. */
+    scan_imports(text, len, path, plan_imports, 0);
+    start_queued();
+    *out_len = len;
+    return text;
+}

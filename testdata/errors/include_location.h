@@ -1,0 +1,3 @@
+/* Included by include_location.idl. */
+    void fine(void);
+    void broken([in] long a b);
