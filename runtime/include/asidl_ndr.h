@@ -293,25 +293,25 @@ typedef struct asidl_ndr_context_wire {
  * reached through thunks the generator writes so that the object pointer can be void *.
  * flags: low 16 bits the marshalling context (MSHCTX_*), high 16 bits the data representation
  * of the buffer (0x10 little-endian, 0x00 big-endian). */
-typedef uint32_t (*asidl_ndr_user_size_fn)(uint32_t *flags, uint32_t start, void *obj);
+typedef uint32_t asidl_ndr_user_size_fn(uint32_t *flags, uint32_t start, void *obj);
+typedef unsigned char *asidl_ndr_user_marshal_fn(uint32_t *flags, unsigned char *buffer, void *obj);
+typedef unsigned char *asidl_ndr_user_unmarshal_fn(uint32_t *flags, unsigned char *buffer, void *obj);
+typedef void asidl_ndr_user_free_fn(uint32_t *flags, void *obj);
 /* MIDL's routines are not told where the buffer ends; asidl's are: given the flags pointer a
  * routine received, this returns the end of the input (_UserUnmarshal) or of the room granted
  * by _UserSize (_UserMarshal), NULL elsewhere.  A routine that checks its reads against it
  * cannot be made to overread by a hostile peer. */
 ASIDL_API const unsigned char *asidl_ndr_user_buffer_end(const uint32_t *flags);
-typedef unsigned char *(*asidl_ndr_user_marshal_fn)(uint32_t *flags, unsigned char *buffer, void *obj);
-typedef unsigned char *(*asidl_ndr_user_unmarshal_fn)(uint32_t *flags, unsigned char *buffer, void *obj);
-typedef void (*asidl_ndr_user_free_fn)(uint32_t *flags, void *obj);
 
 #define ASIDL_NDR_F_USER_POINTER 0x0001u /* the wire type has pointers: a 4-octet marker goes in
                                             place and the data follows the enclosing construct */
 
 typedef struct asidl_ndr_user_marshal {
     asidl_ndr_type hdr;         /* kind USER_MARSHAL, align = wire type's, mem_size = sizeof(presented) */
-    asidl_ndr_user_size_fn size;
-    asidl_ndr_user_marshal_fn marshal;
-    asidl_ndr_user_unmarshal_fn unmarshal;
-    asidl_ndr_user_free_fn free;
+    asidl_ndr_user_size_fn *size;
+    asidl_ndr_user_marshal_fn *marshal;
+    asidl_ndr_user_unmarshal_fn *unmarshal;
+    asidl_ndr_user_free_fn *free;
 } asidl_ndr_user_marshal;
 
 /* ---- transmit_as / represent_as ---- */
