@@ -421,7 +421,7 @@ struct asidl_ndr__queue_entry;
 struct asidl_ndr__undo;
 struct asidl_ndr__check;
 struct asidl_ndr__map_slot;
-struct ndr_fixup;
+struct asidl_ndr__fixup;
 typedef struct asidl_ndr__map {
     struct asidl_ndr__map_slot *slots;
     size_t cap, used;
@@ -461,7 +461,7 @@ typedef struct asidl_ndr_call {
         size_t undo_len, undo_cap;
         struct asidl_ndr__check *checks;
         size_t checks_len, checks_cap;
-        struct ndr_fixup *fixups;
+        struct asidl_ndr__fixup *fixups;
         size_t fixups_len, fixups_cap;
         asidl_ndr__map full_ptrs;   /* marshal: address -> id; unmarshal: id -> address */
         asidl_ndr__map capacities;  /* client [in,out] referents: address -> elements sent */

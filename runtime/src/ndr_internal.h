@@ -334,7 +334,7 @@ long ndr_drain_marshal(ndr_call *c, size_t mark);
 long ndr_drain_unmarshal(ndr_call *c, size_t mark);
 /* Resolves aliases of full pointers whose referent arrived after them. */
 long ndr_apply_fixups(ndr_call *c, size_t from);
-typedef struct ndr_fixup {
+typedef struct asidl_ndr__fixup {
     uint32_t id;
     void **slot;
 } ndr_fixup;
