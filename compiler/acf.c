@@ -33,7 +33,7 @@ static Type *find_interface(Stmt *list, const char *name)
             if (t)
                 return t;
         }
-        if (s->kind != STMT_TYPE || !s->type || !s->type->defined)
+        if (s->kind != STMT_TYPE || s->forward || !s->type || !s->type->defined)
             continue;
         Type *t = s->type;
         if ((t->kind == TY_INTERFACE || t->kind == TY_DISPINTERFACE) && t->name == name)

@@ -714,7 +714,9 @@ char *c_decl_flags(Type *t, unsigned quals, const char *name, int flags);
 char *c_declarator(Type *t, unsigned quals, const char *name, int flags,
                    Type **spec, unsigned *spec_quals);
 char *c_specifier(Type *spec, unsigned spec_quals);  /* "const struct _S", "unsigned long" */
-/* The C name of a named type: "struct _S", "IFoo", "hyper", "__x_ABI_CWindows_CFoundation_CUri". */
+/* The C name of a named type: "struct _S", "IFoo", "hyper", "__x_ABI_CWindows_CFoundation_CUri".
+ * A typedef with represent_as(L) or user_marshal(U) is spelled L / U: the type the application
+ * works with (c_plain_name gives the transmitted type's own name). */
 const char *c_type_name(Type *t);
 /* The bare identifier of a named type (tag, typedef or interface name; WinRT names mangled as
  * __x_ABI_C<namespace parts joined by _C>_C<name>): used to build IID_x, x_Vtbl, guards. */

@@ -1130,10 +1130,12 @@ static void check_interface(Type *t, bool in_library)
 /* ===================================================================== runtime types */
 
 /* An IDL typedef of a name the runtime headers already define must describe the same wire
- * type, or the generated code and the runtime would disagree about it. */
+ * type, or the generated code and the runtime would disagree about it.  It is checked in the
+ * run that generates code for it, the one whose main file holds it: an imported file's
+ * typedefs are its own compilation's business (and not the importer's to fix). */
 static void check_runtime_typedef(Decl *d)
 {
-    if (!d->name || !d->type || d->type->kind != TY_ALIAS)
+    if (!d->name || !d->type || d->type->kind != TY_ALIAS || !in_main_file(d->loc))
         return;
     const RuntimeType *rt = runtime_type_lookup(d->name);
     if (!rt || runtime_type_matches(rt, d->type->u.alias.target))
@@ -1156,15 +1158,12 @@ static void check_container(Type *t, bool in_library)
         break;
     case TY_COCLASS:
         check_attr_list(t->attrs, P_COCLASS);
-        check_attr_values(t->attrs, NULL, t->name);
         break;
     case TY_MODULE:
         check_attr_list(t->attrs, P_MODULE);
-        check_attr_values(t->attrs, NULL, t->name);
         break;
     case TY_LIBRARY:
         check_attr_list(t->attrs, P_LIBRARY);
-        check_attr_values(t->attrs, NULL, t->name);
         in_library = true;
         break;
     case TY_RUNTIMECLASS:
@@ -1176,6 +1175,10 @@ static void check_container(Type *t, bool in_library)
     default:
         break;
     }
+    /* [default, source] interface I; in a coclass: typelib matters, placed by the grammar */
+    for (Decl *m = t->u.iface.members; m; m = m->next)
+        for (Attr *a = m->attrs; a; a = a->next)
+            warn_unimplemented(a);
     check_stmts(t->u.iface.body, in_library);
 }
 
@@ -1185,7 +1188,7 @@ static void check_stmts(Stmt *list, bool in_library)
         switch (s->kind) {
         case STMT_TYPE: {
             Type *t = s->type;
-            if (!t || !t->defined)
+            if (!t || !t->defined || s->forward)
                 break;
             switch (t->kind) {
             case TY_STRUCT:

@@ -146,15 +146,20 @@ const char *c_type_name(Type *t)
             return c_type_name(def);
         return c_plain_name(t);
     }
-    case TY_PARAMETERIZED: {
-        Type *g = t->u.generic.generic;
-        char *s = xasprintf("__F%s_%d", g && g->name ? g->name : "generic", t->u.generic.nargs);
-        for (int i = 0; i < t->u.generic.nargs; i++)
-            s = xasprintf("%s_%s", s, generic_arg_name(t->u.generic.args[i]));
-        return s;
-    }
     case TY_POINTER: case TY_ARRAY: case TY_FUNCTION:
         return c_type(t, 0);
+    case TY_ALIAS: {
+        /* represent_as(L) / user_marshal(U) on a transmitted type: the application sees its
+         * own type L / U wherever the IDL uses the transmitted one */
+        for (Attr *a = t->attrs; a; a = a->next) {
+            if (a->kind != ATTR_REPRESENT_AS && a->kind != ATTR_USER_MARSHAL)
+                continue;
+            Expr *arg = attr_arg(a, 0);
+            if (arg && arg->kind == EXPR_TYPE && arg->type && arg->type != t)
+                return c_type(arg->type, arg->type_quals);
+        }
+        return c_plain_name(t);
+    }
     default:
         return c_plain_name(t);
     }
@@ -162,6 +167,14 @@ const char *c_type_name(Type *t)
 
 const char *c_plain_name(Type *t)
 {
+    if (t->kind == TY_PARAMETERIZED) {
+        /* widl's instance names: IVector<HSTRING> is __FIVector_1_HSTRING */
+        Type *g = t->u.generic.generic;
+        char *s = xasprintf("__F%s_%d", g && g->name ? g->name : "generic", t->u.generic.nargs);
+        for (int i = 0; i < t->u.generic.nargs; i++)
+            s = xasprintf("%s_%s", s, generic_arg_name(t->u.generic.args[i]));
+        return s;
+    }
     if (!t->name)
         return "anonymous";
     if (t->ns)

@@ -373,6 +373,7 @@ typedef struct Gen {
     TypeSet helper_seen;      /* types already searched for helper routines */
     TypeSet helper_types;     /* typedefs needing user routines, in first-use order */
     TypeSet call_as_ifaces;   /* object interfaces with [call_as] methods */
+    TypeSet included;         /* header names already #included (interned, kept as pointers) */
 } Gen;
 
 static bool same_file(const char *a, const char *b)
@@ -965,6 +966,12 @@ static void emit_runtimeclass(Gen *g, Type *t)
 
 /* ===================================================================== statements */
 
+/* A typedef's C name: WinRT types in a namespace get their mangled name. */
+static const char *typedef_name(Decl *d)
+{
+    return d->type && d->type->kind == TY_ALIAS && d->name ? c_plain_name(d->type) : d->name;
+}
+
 static void emit_typedef(Gen *g, Stmt *s)
 {
     Emitter *e = &g->e;
@@ -988,7 +995,7 @@ static void emit_typedef(Gen *g, Stmt *s)
         unsigned tq = d->type->kind == TY_ALIAS ? d->type->u.alias.target_quals : d->quals;
         Type *spec;
         unsigned sq;
-        char *list = c_declarator(target, tq, d->name, 0, &spec, &sq);
+        char *list = c_declarator(target, tq, typedef_name(d), 0, &spec, &sq);
         Decl *first = d;
         d->type->written = true;
         /* declarators sharing the specifier go into one typedef, as they were written */
@@ -999,12 +1006,18 @@ static void emit_typedef(Gen *g, Stmt *s)
             unsigned q2 = d->type->kind == TY_ALIAS ? d->type->u.alias.target_quals : d->quals;
             Type *spec2;
             unsigned sq2;
-            char *one = c_declarator(t2, q2, d->name, 0, &spec2, &sq2);
+            char *one = c_declarator(t2, q2, typedef_name(d), 0, &spec2, &sq2);
             if (spec2 != spec || sq2 != sq)
                 break;
             list = xasprintf("%s, %s", list, one);
             d->type->written = true;
         }
+        /* `typedef enum E E;` before enum E's definition: C (as GNU C) allows it, C++ does
+         * not, and needs no typedef to call the enum E */
+        bool c_only = spec->kind == TY_ENUM && !spec->written && in_main_file(g, spec) &&
+                      !needs_body(g, spec) && !runtime_defines(spec);
+        if (c_only)
+            emit(e, "#ifndef __cplusplus\n");
         emit(e, "typedef ");
         if (runtime_name && needs_body(g, spec)) {
             /* the runtime headers define the aggregate together with its typedef name */
@@ -1017,6 +1030,8 @@ static void emit_typedef(Gen *g, Stmt *s)
             emit_specifier(g, spec, sq, first->name);
         }
         emit(e, " %s;\n", list);
+        if (c_only)
+            emit(e, "#endif\n");
     }
 }
 
@@ -1080,6 +1095,9 @@ static void emit_type_stmt(Gen *g, Stmt *s)
     Type *t = s->type;
     if (!t || t->written)
         return;
+    if (s->forward && t->kind != TY_STRUCT && t->kind != TY_UNION && t->kind != TY_ENUM &&
+        t->kind != TY_ENCUNION)
+        return;   /* `interface I;`: the forward declarations at the top cover it */
     switch (t->kind) {
     case TY_STRUCT: case TY_UNION: case TY_ENCUNION: case TY_ENUM:
         if (needs_body(g, t)) {
@@ -1090,7 +1108,7 @@ static void emit_type_stmt(Gen *g, Stmt *s)
         }
         break;
     case TY_INTERFACE:
-        if (!t->defined || !defined_here(g, t) || t->u.iface.params)
+        if (!t->defined || t->u.iface.params)
             break;   /* a forward reference, or a WinRT generic: only its instances are types */
         if (iface_is_object(t))
             emit_object_interface(g, t);
@@ -1098,11 +1116,11 @@ static void emit_type_stmt(Gen *g, Stmt *s)
             emit_rpc_interface(g, t);
         break;
     case TY_DISPINTERFACE: case TY_DELEGATE:
-        if (t->defined && defined_here(g, t))
+        if (t->defined)
             emit_object_interface(g, t);
         break;
     case TY_COCLASS:
-        if (t->defined && defined_here(g, t))
+        if (t->defined)
             emit_coclass(g, t);
         break;
     case TY_LIBRARY:
@@ -1115,7 +1133,7 @@ static void emit_type_stmt(Gen *g, Stmt *s)
         emit_apicontract(g, t);
         break;
     case TY_RUNTIMECLASS:
-        if (t->defined && defined_here(g, t))
+        if (t->defined)
             emit_runtimeclass(g, t);
         break;
     default:
@@ -1123,9 +1141,18 @@ static void emit_type_stmt(Gen *g, Stmt *s)
     }
 }
 
-/* Statements of one group (#defines of constants, cpp_quote lines, pragmas) stay together;
- * anything else is set apart by blank lines. */
-typedef enum Group { G_NONE, G_SILENT, G_CONST, G_QUOTE, G_PRAGMA, G_OTHER } Group;
+/* Statements of one group (#defines of constants, cpp_quote lines, pragmas, the notes on
+ * typedefs the runtime headers define) stay together; anything else is set apart by blank
+ * lines. */
+typedef enum Group { G_NONE, G_SILENT, G_CONST, G_QUOTE, G_PRAGMA, G_RUNTIME, G_OTHER } Group;
+
+static bool all_runtime_defined(Decl *decls)
+{
+    for (Decl *d = decls; d; d = d->next)
+        if (!d->name || !runtime_type_lookup(d->name))
+            return false;
+    return decls != NULL;
+}
 
 static Group stmt_group(Stmt *s, bool declarations_only)
 {
@@ -1146,7 +1173,9 @@ static Group stmt_group(Stmt *s, bool declarations_only)
             return consts ? G_CONST : G_SILENT;
         return others ? G_OTHER : consts ? G_CONST : G_SILENT;
     }
-    case STMT_TYPE: case STMT_TYPEDEF:
+    case STMT_TYPEDEF:
+        return all_runtime_defined(s->decls) ? G_RUNTIME : G_OTHER;
+    case STMT_TYPE:
         return G_OTHER;
     default:
         return G_SILENT;
@@ -1210,18 +1239,22 @@ static void emit_body(Gen *g, Stmt *list, Type *scope, bool declarations_only)
 
 /* ===================================================================== file level */
 
-/* Returns how many #include lines it wrote. */
+/* Writes each header once; returns how many #include lines it wrote. */
 static int emit_includes(Gen *g, Stmt *list)
 {
     int n = 0;
     for (Stmt *s = list; s; s = s->next) {
         switch (s->kind) {
-        case STMT_IMPORT: case STMT_INCLUDE:
-            if (s->str) {
-                emit(&g->e, "#include \"%s\"\n", header_for(s->str));
-                n++;
-            }
+        case STMT_IMPORT: case STMT_INCLUDE: {
+            if (!s->str)
+                break;
+            const char *h = intern(header_for(s->str));
+            if (!typeset_add(&g->included, (Type *)(uintptr_t)h))
+                break;
+            emit(&g->e, "#include \"%s\"\n", h);
+            n++;
             break;
+        }
         case STMT_TYPE:
             if (s->type && (s->type->kind == TY_LIBRARY || s->type->kind == TY_MODULE ||
                             s->type->kind == TY_INTERFACE))
@@ -1252,6 +1285,11 @@ static void emit_forward_declaration(Gen *g, Type *t)
 
 static void forward_declare(Gen *g, Type *t)
 {
+    /* by name: each use of a WinRT generic instance is its own Type */
+    const char *name = intern(c_plain_name(t));
+    for (int i = 0; i < g->forwarded.n; i++)
+        if (intern(c_plain_name(g->forwarded.v[i])) == name)
+            return;
     typeset_add(&g->forwarded, t);
 }
 
@@ -1355,7 +1393,6 @@ void gen_header(Program *prog, FILE *out, const char *header_name)
             *p = '_';
 
     emit(e, "/* Generated by asidl %s from %s. Do not edit. */\n\n", ASIDL_VERSION, source);
-    emit(e, "#ifndef %s\n#define %s\n\n", guard, guard);
     emit(e, "#include \"rpc.h\"\n#include \"rpcndr.h\"\n\n");
     emit(e, "#if !defined(ASIDL_ABI_VERSION) || ASIDL_ABI_VERSION != %d\n", ASIDL_ABI_VERSION);
     emit(e, "#error \"%s was generated by asidl for runtime ABI %d; rpcndr.h is from another asidl\"\n",
@@ -1365,6 +1402,9 @@ void gen_header(Program *prog, FILE *out, const char *header_name)
     collect_forward_declarations(&g, prog->main->stmts);
     if (g.forwarded.n > 0)
         emit(e, "#ifndef COM_NO_WINDOWS_H\n#include \"windows.h\"\n#include \"ole2.h\"\n#endif\n\n");
+    /* The guard comes after ole2.h, as with MIDL: ole2.h includes the standard COM headers,
+     * and when this is one of them (unknwn.h) the nested inclusion must still define it. */
+    emit(e, "#ifndef %s\n#define %s\n\n", guard, guard);
     /* the ACF's include "x.h" brings the application's own types (represent_as, ...) */
     int includes = emit_includes(&g, prog->main->stmts);
     if (prog->acf)
@@ -1385,7 +1425,7 @@ void gen_header(Program *prog, FILE *out, const char *header_name)
     collect_file_helpers(&g, prog->main->stmts, NULL);
     if (g.helper_types.n || g.call_as_ifaces.n) {
         emit_blank_line(e);
-        emit(e, "/* Routines the application provides */\n\n");
+        emit(e, "/* Additional prototypes: routines the stubs call, which the application provides */\n\n");
         for (int i = 0; i < g.helper_types.n; i++)
             emit_helper_prototypes(&g, g.helper_types.v[i]);
         for (int i = 0; i < g.call_as_ifaces.n; i++)

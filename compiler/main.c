@@ -56,7 +56,9 @@ static const char usage_text[] =
     "  -MT TARGET                         use TARGET instead of the outputs (repeatable)\n"
     "  -MP                                add a phony target for each prerequisite\n"
     "\n"
-    "Accepted for MIDL compatibility, without effect: -ms_ext, -app_config, -env ENV, -Oi, -Oic,\n"
+    "  -app_config                        allow ACF handle attributes in the IDL\n"
+    "\n"
+    "Accepted for MIDL compatibility, without effect: -ms_ext, -env ENV, -Oi, -Oic,\n"
     "  -Oicf, -Oif, -Os, -robust, -no_robust, -char MODE, -error CHECKS, -target VER, -nologo,\n"
     "  -protocol P, -osf, -pack N, -Zp N, -mktyplib203, -lcid N, -no_format_opt, -tlb FILE,\n"
     "  -dlldata FILE, -prefix ..., -winrt, -ns_prefix, -m32, -m64, -confirm, -no_stamp\n"
@@ -93,7 +95,7 @@ static const char *const ignored_with_value[] = {
     "-dlldata", "-prefix", "-ns_prefix", "-robust_level", "-sal", "-header_ext", NULL,
 };
 static const char *const ignored_flags[] = {
-    "-ms_ext", "-app_config", "-Oi", "-Oic", "-Oicf", "-Oif", "-Os", "-robust", "-no_robust",
+    "-ms_ext", "-Oi", "-Oic", "-Oicf", "-Oif", "-Os", "-robust", "-no_robust",
     "-nologo", "-osf", "-mktyplib203", "-no_format_opt", "-winrt", "-m32", "-m64", "-confirm",
     "-no_stamp", "-c_ext", "-notlb", "-no_default_epv", "-newtlb", "-oldtlb", "-stub_only", NULL,
 };
@@ -182,6 +184,8 @@ static void parse_args(int argc, char **argv)
             opts.acf = NEXT();
         } else if (!strcmp(a, "-oldnames")) {
             opts.oldnames = true;
+        } else if (!strcmp(a, "-app_config")) {
+            opts.app_config = true;   /* handle attributes allowed in the IDL, as MIDL does */
         } else if (!strcmp(a, "-use_epv")) {
             opts.use_epv = true;
         } else if (!strcmp(a, "-no_cpp") || !strcmp(a, "-nocpp")) {

@@ -1037,7 +1037,10 @@ static void walk_stmts(Stmt *list)
     for (Stmt *s = list; s; s = s->next) {
         switch (s->kind) {
         case STMT_TYPE:
-            walk_type_stmt(&s->type);
+            /* a forward declaration is walked where it is defined, so that diagnostics come
+             * in source order */
+            if (!s->forward)
+                walk_type_stmt(&s->type);
             break;
         case STMT_TYPEDEF:
         case STMT_DECL:
@@ -1296,7 +1299,7 @@ static void for_each_iface(Stmt *list, void (*fn)(Type *, void *), void *ctx)
     for (Stmt *s = list; s; s = s->next) {
         if (s->kind == STMT_NAMESPACE)
             for_each_iface(s->body, fn, ctx);
-        if (s->kind != STMT_TYPE || !s->type || !s->type->defined)
+        if (s->kind != STMT_TYPE || s->forward || !s->type || !s->type->defined)
             continue;
         Type *t = s->type;
         if (t->kind == TY_INTERFACE || t->kind == TY_DISPINTERFACE || t->kind == TY_DELEGATE)

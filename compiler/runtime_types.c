@@ -25,6 +25,7 @@
 
 typedef enum ShapeKind {
     SH_OPAQUE,     /* C-only: no IDL declaration describes it */
+    SH_C_POINTER,  /* C-only pointer: any IDL pointer agrees with it */
     SH_VOID,
     SH_INT,        /* integer of `size` wire bytes, `sign` SIGNED or UNSIGNED */
     SH_INT3264,    /* pointer-sized integer (IDL __int3264) of that sign */
@@ -58,6 +59,7 @@ struct Field {
 };
 
 static const Shape opaque = { SH_OPAQUE, 0, 0, NULL, NULL, NULL, "C-only type" };
+static const Shape c_pointer = { SH_C_POINTER, 0, 0, NULL, NULL, NULL, "C-only pointer" };
 static const Shape void_type = { SH_VOID, 0, 0, NULL, NULL, NULL, "void" };
 
 static const Shape i8 = { SH_INT, 1, SIGNED, NULL, NULL, NULL, "int8" };
@@ -242,7 +244,7 @@ static Entry table[] = {
     /* minwindef.h */
     T("WPARAM", "minwindef.h", uptr), T("LPARAM", "minwindef.h", iptr), T("LRESULT", "minwindef.h", iptr),
     T("ATOM", "minwindef.h", u16), T("HGLOBAL", "minwindef.h", void_p), T("HLOCAL", "minwindef.h", void_p),
-    T("FARPROC", "minwindef.h", opaque),
+    T("FARPROC", "minwindef.h", c_pointer),
     T("_FILETIME", "minwindef.h", filetime), T("FILETIME", "minwindef.h", filetime),
     T("PFILETIME", "minwindef.h", filetime_p), T("LPFILETIME", "minwindef.h", filetime_p),
 
@@ -269,12 +271,12 @@ static Entry table[] = {
     T("PSECURITY_ATTRIBUTES", "minwinbase.h", security_attributes_p),
     T("LPSECURITY_ATTRIBUTES", "minwinbase.h", security_attributes_p),
     T("_OVERLAPPED", "minwinbase.h", opaque), T("OVERLAPPED", "minwinbase.h", opaque),
-    T("LPOVERLAPPED", "minwinbase.h", opaque),
+    T("LPOVERLAPPED", "minwinbase.h", c_pointer),
     T("_OVERLAPPED_ENTRY", "minwinbase.h", opaque), T("OVERLAPPED_ENTRY", "minwinbase.h", opaque),
-    T("LPOVERLAPPED_ENTRY", "minwinbase.h", opaque),
+    T("LPOVERLAPPED_ENTRY", "minwinbase.h", c_pointer),
 
     /* processthreadsapi.h */
-    T("PAPCFUNC", "processthreadsapi.h", opaque),
+    T("PAPCFUNC", "processthreadsapi.h", c_pointer),
 
     /* winuser.h */
     T("tagMSG", "winuser.h", msg), T("MSG", "winuser.h", msg), T("PMSG", "winuser.h", msg_p),
@@ -297,19 +299,19 @@ static Entry table[] = {
     T("_RPC_PROTSEQ_VECTORW", "rpcdce.h", opaque), T("RPC_PROTSEQ_VECTORW", "rpcdce.h", opaque),
     T("_RPC_STATS_VECTOR", "rpcdce.h", opaque), T("RPC_STATS_VECTOR", "rpcdce.h", opaque),
     T("_RPC_POLICY", "rpcdce.h", opaque), T("RPC_POLICY", "rpcdce.h", opaque),
-    T("PRPC_POLICY", "rpcdce.h", opaque),
+    T("PRPC_POLICY", "rpcdce.h", c_pointer),
     T("RPC_IF_CALLBACK_FN", "rpcdce.h", opaque), T("RPC_OBJECT_INQ_FN", "rpcdce.h", opaque),
     T("RPC_MGMT_AUTHORIZATION_FN", "rpcdce.h", opaque),
 
     /* rpcasync.h */
     T("_RPC_NOTIFICATION_TYPES", "rpcasync.h", opaque), T("RPC_NOTIFICATION_TYPES", "rpcasync.h", opaque),
     T("_RPC_ASYNC_EVENT", "rpcasync.h", opaque), T("RPC_ASYNC_EVENT", "rpcasync.h", opaque),
-    T("RPCNOTIFICATION_ROUTINE", "rpcasync.h", opaque), T("PFN_RPCNOTIFICATION_ROUTINE", "rpcasync.h", opaque),
+    T("RPCNOTIFICATION_ROUTINE", "rpcasync.h", opaque), T("PFN_RPCNOTIFICATION_ROUTINE", "rpcasync.h", c_pointer),
     T("_RPC_ASYNC_NOTIFICATION_INFO", "rpcasync.h", opaque),
     T("RPC_ASYNC_NOTIFICATION_INFO", "rpcasync.h", opaque),
-    T("PRPC_ASYNC_NOTIFICATION_INFO", "rpcasync.h", opaque),
+    T("PRPC_ASYNC_NOTIFICATION_INFO", "rpcasync.h", c_pointer),
     T("_RPC_ASYNC_STATE", "rpcasync.h", opaque), T("RPC_ASYNC_STATE", "rpcasync.h", opaque),
-    T("PRPC_ASYNC_STATE", "rpcasync.h", opaque),
+    T("PRPC_ASYNC_STATE", "rpcasync.h", c_pointer),
     T("tagRPC_NOTIFICATIONS", "rpcasync.h", opaque), T("RPC_NOTIFICATIONS", "rpcasync.h", opaque),
 
     /* rpcndr.h: small, hyper and MIDL_uhyper are macros there */
@@ -317,8 +319,8 @@ static Entry table[] = {
     T("boolean", "rpcndr.h", u8), T("hyper", "rpcndr.h", i64), T("MIDL_uhyper", "rpcndr.h", u64),
     T("NDR_CCONTEXT", "rpcndr.h", void_p),
     T("_NDR_SCONTEXT", "rpcndr.h", opaque), T("NDR_SCONTEXT", "rpcndr.h", opaque),
-    T("NDR_RUNDOWN", "rpcndr.h", opaque), T("NDR_NOTIFY_ROUTINE", "rpcndr.h", opaque),
-    T("NDR_NOTIFY2_ROUTINE", "rpcndr.h", opaque),
+    T("NDR_RUNDOWN", "rpcndr.h", c_pointer), T("NDR_NOTIFY_ROUTINE", "rpcndr.h", c_pointer),
+    T("NDR_NOTIFY2_ROUTINE", "rpcndr.h", c_pointer),
 
     /* asidl_oletypes.h */
     T("OLECHAR", "asidl_oletypes.h", wchar), T("LPOLESTR", "asidl_oletypes.h", wchar_p),
@@ -463,13 +465,22 @@ static bool shape_matches(const Shape *sh, Type *t)
     switch (sh->kind) {
     case SH_OPAQUE:
         return false;
+    case SH_C_POINTER:
+        /* A C-only pointer (to a function or a runtime structure) has no wire form to compare;
+         * an IDL that declares it as some pointer agrees with the runtime on its C size, which
+         * is all a non-remotable type has.  mmstream.idl says `typedef void *PAPCFUNC;`. */
+        return t->kind == TY_POINTER;
     case SH_VOID:
         return t->kind == TY_VOID;
     case SH_INT:
         return integer_wire(t, &size, &sign) && size == sh->size && sign == sh->sign;
     case SH_INT3264:
-        return is_base(t, B_INT3264) &&
-               (t->u.base.sign == SIGN_UNSIGNED ? UNSIGNED : SIGNED) == sh->sign;
+        /* NDR 2.0 sends __int3264 as 32 bits, so a 32-bit integer of the same sign is the same
+         * wire type: mingw-w64's basetsd.h, read without _WIN64 as widl reads it, declares
+         * LONG_PTR as long. */
+        if (is_base(t, B_INT3264))
+            return (t->u.base.sign == SIGN_UNSIGNED ? UNSIGNED : SIGNED) == sh->sign;
+        return integer_wire(t, &size, &sign) && size == 4 && sign == sh->sign;
     case SH_CHAR:
         return is_base(t, B_CHAR) && t->u.base.sign == SIGN_DEFAULT;
     case SH_WCHAR:

@@ -181,7 +181,12 @@ TEST(pointer_sized_integers_need_int3264)
     CHECK(matches("ULONG_PTR", base(B_INT3264, SIGN_UNSIGNED)));
     CHECK(matches("SIZE_T", alias("ULONG_PTR", base(B_INT3264, SIGN_UNSIGNED))));
     CHECK(!matches("ULONG_PTR", base(B_INT3264, SIGN_DEFAULT)));
-    CHECK(!matches("LONG_PTR", base(B_LONG, SIGN_DEFAULT)));
+    /* NDR 2.0 sends __int3264 as 32 bits: a 32-bit integer of the same sign is the same wire
+     * type (mingw-w64's basetsd.h without _WIN64 says long); a 64-bit one is not. */
+    CHECK(matches("LONG_PTR", base(B_LONG, SIGN_DEFAULT)));
+    CHECK(matches("ULONG_PTR", base(B_LONG, SIGN_UNSIGNED)));
+    CHECK(!matches("ULONG_PTR", base(B_LONG, SIGN_DEFAULT)));
+    CHECK(!matches("LONG_PTR", base(B_SHORT, SIGN_DEFAULT)));
     CHECK(!matches("LONG_PTR", base(B_HYPER, SIGN_DEFAULT)));
 }
 
@@ -308,7 +313,15 @@ TEST(c_only_runtime_types_match_no_idl_declaration)
     CHECK(!matches("RPC_ASYNC_STATE", s));
     CHECK(!matches("RPC_ASYNC_STATE", struct_of("_RPC_ASYNC_STATE", NULL)));
     CHECK(!matches("OVERLAPPED", pointer_to(void_t(), 0)));
-    CHECK(!matches("PFN_RPCNOTIFICATION_ROUTINE", pointer_to(void_t(), 0)));
+}
+
+TEST(c_only_pointers_match_any_idl_pointer)
+{
+    /* mmstream.idl: typedef void *PAPCFUNC; -- the C size agrees, and that is all such a type has. */
+    CHECK(matches("PAPCFUNC", pointer_to(void_t(), 0)));
+    CHECK(matches("PFN_RPCNOTIFICATION_ROUTINE", pointer_to(void_t(), 0)));
+    CHECK(!matches("PAPCFUNC", base(B_LONG, SIGN_DEFAULT)));
+    CHECK(!matches("PRPC_ASYNC_STATE", base(B_INT3264, SIGN_UNSIGNED)));
 }
 
 /* ------------------------------------------------------------------ the table against the headers */
@@ -576,6 +589,7 @@ int main(void)
     RUN(guid_matches_field_by_field_with_names);
     RUN(other_structs_match_by_fields);
     RUN(c_only_runtime_types_match_no_idl_declaration);
+    RUN(c_only_pointers_match_any_idl_pointer);
     RUN(table_lists_every_type_the_headers_define);
     RUN(every_listed_type_is_reachable_from_rpc_h_and_rpcndr_h);
     return test_exit();
