@@ -358,10 +358,11 @@ Type *sym_tag_in(TypeKind kind, Namespace *ns, const char *name);
 Decl *sym_value(const char *name);                 /* const or enumerator or NULL */
 Namespace *sym_namespace(Namespace *parent, const char *name);   /* creates on first use */
 /* Registering returns the previous entry with that name (the caller reports redefinition);
- * the table then keeps the FIRST entry, except that a typedef replaces an earlier typedef (a
- * file may shadow a typedef it imports; later references mean the new one, as in widl).
- * Registering NULL-named things is a no-op. */
+ * the table then keeps the FIRST entry.  Registering NULL-named things is a no-op.  The parser
+ * uses sym_replace_type when a file's typedef shadows a typedef it imported (later references
+ * mean the new one, as in MIDL and widl). */
 Type *sym_add_type(Type *t);
+void sym_replace_type(Type *t);                    /* t shadows the entry of the same name */
 Type *sym_add_tag(Type *t);
 Decl *sym_add_value(Decl *d);
 
@@ -746,10 +747,6 @@ void gen_header(Program *prog, FILE *out, const char *header_name);
 /* Shared with the stub generators, so that every generated file agrees with the header on
  * names and prototypes. */
 bool iface_is_object(Type *iface);                  /* [object]/[odl]/derived/dispinterface/delegate */
-/* AsyncIFoo for an [async_uuid] interface: resolve.c's u.iface.async_iface when it built one,
- * else derived here (same shape: Begin_M with the [in] and [in,out] parameters returning
- * HRESULT, Finish_M with the [out] and [in,out] ones returning M's type).  NULL otherwise. */
-Type *iface_async_iface(Type *iface);
 /* Vtable name of a method: get_X / put_X / putref_X / add_X / remove_X for property and event
  * methods, else its name. */
 const char *method_c_name(Decl *method);

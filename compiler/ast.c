@@ -398,18 +398,14 @@ static void *register_first(Map *m, const char *key, void *entry)
     return prev;
 }
 
-/* A typedef may shadow an earlier typedef of the same name (an IDL file redefining one it
- * imports, as mingw-w64's msctf.idl does with HKL): names read after it mean the new one, as
- * in widl.  Anything else keeps the first entry. */
 Type *sym_add_type(Type *t)
 {
-    if (!t->name)
-        return NULL;
-    const char *key = sym_qualified_name(t->ns, t->name);
-    Type *prev = map_get(&types, key);
-    if (!prev || (prev->kind == TY_ALIAS && t->kind == TY_ALIAS))
-        map_put(&types, key, t);
-    return prev;
+    return t->name ? register_first(&types, sym_qualified_name(t->ns, t->name), t) : NULL;
+}
+
+void sym_replace_type(Type *t)
+{
+    map_put(&types, sym_qualified_name(t->ns, t->name), t);
 }
 
 Type *sym_add_tag(Type *t)
@@ -1218,9 +1214,15 @@ Stmt *ast_typedef(ParseState *ps, Loc loc, Attr *attrs, DeclSpec *spec, Declarat
         alias->defined = true;
         alias->attrs = dt == dtors ? attrs : attr_copy(attrs);
         alias->u.alias.target = derive(spec->type, spec->quals, dt, &alias->u.alias.target_quals);
-        if (dt->name)
-            sym_add_type(alias);
-        else
+        if (dt->name) {
+            /* A file's own typedef shadows a typedef it imported, as in MIDL and widl
+             * (msctf.idl retypes wtypes.idl's HKL); within one file the first stays and
+             * resolve.c reports the second.  An interface or other definition is never
+             * shadowed by a typedef. */
+            Type *prev = sym_add_type(alias);
+            if (prev && prev->file != ps->file && prev->kind == TY_ALIAS)
+                sym_replace_type(alias);
+        } else
             diag_error(dt->loc, "typedef declares no name");
         Decl *d = decl_new(DECL_TYPEDEF, dt->loc, dt->name);
         d->type = alias;

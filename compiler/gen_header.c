@@ -2,10 +2,12 @@
  * gen_header.c: foo.h, the C declarations of the main IDL file.
  *
  * Layout of the generated header (MIDL's order):
- *   banner, include guard, rpc.h/rpcndr.h, the ABI check, windows.h/ole2.h for COM files,
+ *   banner, rpc.h/rpcndr.h, the ABI check, windows.h/ole2.h for COM files, the include guard,
  *   the headers of imported files, forward declarations of every COM interface and coclass,
  *   extern "C" { the main file's declarations in source order; the helper routines the user
  *   implements (rundown, bind/unbind, transmit_as, represent_as, user_marshal, call_as) }.
+ * AsyncIFoo twins of [async_uuid] interfaces are resolve.c's (u.iface.async_iface); they are
+ * written right after the interface they come from.
  * Only the main file is written: imported files have their own headers, included by name.
  */
 #include "asidl.h"
@@ -143,11 +145,6 @@ static bool param_is_in(Decl *p)
     return attr_has(p->attrs, ATTR_IN) || !attr_has(p->attrs, ATTR_OUT);
 }
 
-static bool param_is_out(Decl *p)
-{
-    return attr_has(p->attrs, ATTR_OUT);
-}
-
 /* ===================================================================== shared naming rules */
 
 bool iface_is_object(Type *t)
@@ -164,23 +161,17 @@ bool iface_is_object(Type *t)
     }
 }
 
-/* The base interface, looked up by name if resolve.c left it unbound; NULL for a root. */
+/* The base interface (bound by resolve.c); NULL for a root.  A dispinterface's vtable is
+ * IDispatch's, a delegate's IUnknown's. */
 static Type *base_iface(Type *t)
 {
     Type *b = NULL;
     if (t->kind == TY_INTERFACE || t->kind == TY_DISPINTERFACE || t->kind == TY_DELEGATE)
-        b = t->u.iface.base;
+        b = strip_alias(t->u.iface.base);
     if (!b && t->kind == TY_DISPINTERFACE)
         return sym_type("IDispatch");
     if (!b && t->kind == TY_DELEGATE)
         return sym_type("IUnknown");
-    b = strip_alias(b);
-    if (b && b->kind == TY_NAMED && b->name) {
-        Type *found = sym_type(b->name);   /* not bound yet by resolve.c: look it up */
-        b = found && found != b ? strip_alias(found) : b;
-    }
-    if (b && b->kind == TY_PARAMETERIZED)
-        return b;
     return b && (b->kind == TY_INTERFACE || b->kind == TY_DISPINTERFACE) ? b : NULL;
 }
 
@@ -205,83 +196,6 @@ const char *method_c_name(Decl *m)
         return xasprintf("%s%s", prefixes[i].prefix, m->name);
     }
     return m->name;
-}
-
-/* AsyncIFoo interfaces derived here, when resolve.c did not build them. */
-static TypeSet derived_async;
-
-static Type *derive_async_iface(Type *iface, Attr *async_uuid)
-{
-    for (int i = 0; i < derived_async.n; i++)
-        if (derived_async.v[i]->u.iface.sync_iface == iface)
-            return derived_async.v[i];
-
-    Type *a = type_new(TY_INTERFACE, iface->loc);
-    a->name = intern(xasprintf("Async%s", iface->name));
-    a->ns = iface->ns;
-    a->file = iface->file;
-    a->defined = true;
-    a->u.iface.sync_iface = iface;
-    Attr *object = xmalloc(sizeof *object), *uuid = xmalloc(sizeof *uuid);
-    object->kind = ATTR_OBJECT;
-    *uuid = *async_uuid;
-    uuid->kind = ATTR_UUID;
-    uuid->next = NULL;
-    attr_append(&a->attrs, object);
-    attr_append(&a->attrs, uuid);
-
-    /* AsyncIFoo derives from AsyncIBase when IBase has an async_uuid, else from IBase (IUnknown) */
-    Type *base = base_iface(iface);
-    Type *async_base = base ? iface_async_iface(base) : NULL;
-    a->u.iface.base = async_base ? async_base : base;
-
-    Type *hresult = named_type("HRESULT");
-    for (Stmt *s = iface->u.iface.body; s; s = s->next) {
-        if (s->kind != STMT_DECL)
-            continue;
-        for (Decl *m = s->decls; m; m = m->next) {
-            Type *fn = func_type(m);
-            if (m->kind != DECL_FUNC || !fn || attr_has(m->attrs, ATTR_CALL_AS))
-                continue;
-            Decl *in = NULL, *out = NULL;
-            for (Decl *p = fn->u.fn.params; p; p = p->next) {
-                Decl *copy = decl_new(p->kind, p->loc, p->name);
-                *copy = *p;
-                copy->next = NULL;
-                if (param_is_in(p)) {
-                    decl_append(&in, copy);
-                    copy = decl_new(p->kind, p->loc, p->name);
-                    *copy = *p;
-                    copy->next = NULL;
-                }
-                if (param_is_out(p))
-                    decl_append(&out, copy);
-            }
-            const char *name = method_c_name(m);
-            Decl *begin = decl_new(DECL_FUNC, m->loc, intern(xasprintf("Begin_%s", name)));
-            begin->type = function_like(NULL, hresult, in, NULL);
-            begin->owner = a;
-            Decl *finish = decl_new(DECL_FUNC, m->loc, intern(xasprintf("Finish_%s", name)));
-            finish->type = function_like(fn, fn->u.fn.ret, out, NULL);
-            finish->owner = a;
-            Stmt *st = stmt_new(STMT_DECL, m->loc);
-            decl_append(&st->decls, begin);
-            decl_append(&st->decls, finish);
-            stmt_append(&a->u.iface.body, st);
-        }
-    }
-    typeset_add(&derived_async, a);
-    return a;
-}
-
-Type *iface_async_iface(Type *iface)
-{
-    if (iface->kind != TY_INTERFACE)
-        return NULL;
-    if (iface->u.iface.async_iface)
-        return iface->u.iface.async_iface;
-    Attr *a = attr_find(iface->attrs, ATTR_ASYNC_UUID);
-    return a ? derive_async_iface(iface, a) : NULL;
 }
 
 bool op_is_async(Type *iface, Decl *op)
@@ -678,44 +592,64 @@ static void emit_cxx_class(Gen *g, Type *iface, Type *base, bool dispinterface)
     emit(e, "};\n");
 }
 
-static char *macro_params(Decl *params, bool with_names_only)
+/* "This,a,b": a COBJMACROS macro's parameters, which are also its call's arguments. */
+static char *macro_params(Decl *params)
 {
     char *s = xstrdup("This");
     int i = 0;
-    for (Decl *p = params; p; p = p->next, i++) {
-        const char *n = p->name ? p->name : xasprintf("arg%d", i);
-        s = xasprintf("%s,%s%s", s, with_names_only ? "" : " ", n);
-    }
+    for (Decl *p = params; p; p = p->next, i++)
+        s = xasprintf("%s,%s", s, p->name ? p->name : xasprintf("arg%d", i));
     return s;
 }
 
-static void emit_c_vtable(Gen *g, Type *iface, Type *vtable_of)
-{
-    Emitter *e = &g->e;
-    const char *name = c_plain_name(iface);
-    Type *chain[MAX_INHERITANCE];
-    int n = iface_chain(vtable_of, chain, MAX_INHERITANCE);
+/* The methods of a vtable in slot order: each interface of the chain, root first. */
+typedef struct VtblSlot {
+    Decl *method;
+    Type *declared_in;
+} VtblSlot;
 
-    emit(e, "typedef struct %sVtbl {\n", name);
-    emit_indent(e, 1);
-    emit(e, "BEGIN_INTERFACE\n");
+static int vtable_slots(Type *vtable_of, VtblSlot **out)
+{
+    Type *chain[MAX_INHERITANCE];
+    int n = iface_chain(vtable_of, chain, MAX_INHERITANCE), count = 0, cap = 0;
+    VtblSlot *slots = NULL;
     for (int i = 0; i < n; i++) {
         if (chain[i]->kind == TY_DISPINTERFACE)
-            continue;
-        bool header = false;
+            continue;   /* its methods are dispatched through IDispatch::Invoke */
         for (Stmt *s = chain[i]->u.iface.body; s; s = s->next) {
             if (s->kind != STMT_DECL)
                 continue;
             for (Decl *m = s->decls; m; m = m->next) {
                 if (!is_vtable_method(m))
                     continue;
-                if (!header)
-                    emit(e, "\n/* %s methods */\n", c_plain_name(chain[i]));
-                header = true;
-                emit(e, "%s;\n", c_decl(type_pointer(method_function(iface, m, true), 0), 0,
-                                        method_c_name(m)));
+                if (count == cap) {
+                    int bigger = cap ? cap * 2 : 16;
+                    slots = xrealloc_vec(slots, (size_t)cap, (size_t)bigger, sizeof *slots);
+                    cap = bigger;
+                }
+                slots[count++] = (VtblSlot){ m, chain[i] };
             }
         }
+    }
+    *out = slots;
+    return count;
+}
+
+static void emit_c_vtable(Gen *g, Type *iface, Type *vtable_of)
+{
+    Emitter *e = &g->e;
+    const char *name = c_plain_name(iface);
+    VtblSlot *slots;
+    int n = vtable_slots(vtable_of, &slots);
+
+    emit(e, "typedef struct %sVtbl {\n", name);
+    emit_indent(e, 1);
+    emit(e, "BEGIN_INTERFACE\n");
+    for (int i = 0; i < n; i++) {
+        if (i == 0 || slots[i].declared_in != slots[i - 1].declared_in)
+            emit(e, "\n/* %s methods */\n", c_plain_name(slots[i].declared_in));
+        emit(e, "%s;\n", c_decl(type_pointer(method_function(iface, slots[i].method, true), 0), 0,
+                                method_c_name(slots[i].method)));
     }
     emit(e, "\nEND_INTERFACE\n");
     emit_indent(e, -1);
@@ -724,20 +658,9 @@ static void emit_c_vtable(Gen *g, Type *iface, Type *vtable_of)
 
     emit(e, "#ifdef COBJMACROS\n");
     for (int i = 0; i < n; i++) {
-        if (chain[i]->kind == TY_DISPINTERFACE)
-            continue;
-        for (Stmt *s = chain[i]->u.iface.body; s; s = s->next) {
-            if (s->kind != STMT_DECL)
-                continue;
-            for (Decl *m = s->decls; m; m = m->next) {
-                if (!is_vtable_method(m))
-                    continue;
-                const char *mn = method_c_name(m);
-                Decl *params = func_type(m)->u.fn.params;
-                emit(e, "#define %s_%s(%s) ((This)->lpVtbl->%s(%s))\n", name, mn,
-                     macro_params(params, true), mn, macro_params(params, true));
-            }
-        }
+        const char *mn = method_c_name(slots[i].method);
+        char *params = macro_params(func_type(slots[i].method)->u.fn.params);
+        emit(e, "#define %s_%s(%s) ((This)->lpVtbl->%s(%s))\n", name, mn, params, mn, params);
     }
     emit(e, "#endif /* COBJMACROS */\n");
 }
@@ -808,7 +731,7 @@ static void emit_object_interface(Gen *g, Type *iface)
                 if (attr_has(m->attrs, ATTR_CALL_AS))
                     typeset_add(&g->call_as_ifaces, iface);
 
-    Type *async = iface_async_iface(iface);
+    Type *async = iface->kind == TY_INTERFACE ? iface->u.iface.async_iface : NULL;
     if (async && !async->written) {
         emit_blank_line(e);
         emit_object_interface(g, async);
@@ -1321,8 +1244,8 @@ static void collect_forward_declarations(Gen *g, Stmt *list)
             if (t->defined && !iface_is_object(t))
                 break;
             forward_declare(g, t);
-            if (t->defined && iface_async_iface(t))
-                forward_declare(g, iface_async_iface(t));
+            if (t->u.iface.async_iface)
+                forward_declare(g, t->u.iface.async_iface);
             /* WinRT instances used in method signatures need a C name too */
             for (Stmt *b = t->u.iface.body; b; b = b->next)
                 if (b->kind == STMT_DECL)

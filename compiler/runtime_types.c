@@ -322,12 +322,32 @@ static Entry table[] = {
     T("NDR_RUNDOWN", "rpcndr.h", c_pointer), T("NDR_NOTIFY_ROUTINE", "rpcndr.h", c_pointer),
     T("NDR_NOTIFY2_ROUTINE", "rpcndr.h", c_pointer),
 
+    /* asidl_except.h: the frame behind RpcTryExcept / RpcTryFinally */
+    T("asidl_exc_frame", "asidl_except.h", opaque),
+
     /* asidl_oletypes.h */
     T("OLECHAR", "asidl_oletypes.h", wchar), T("LPOLESTR", "asidl_oletypes.h", wchar_p),
     T("LPCOLESTR", "asidl_oletypes.h", wchar_p),
     /* wtypes.idl: typedef [wire_marshal(wireBSTR)] OLECHAR *BSTR */
     T("BSTR", "asidl_oletypes.h", wchar_p), T("LPBSTR", "asidl_oletypes.h", wchar_pp),
     T("VARIANT_BOOL", "asidl_oletypes.h", i16),
+
+    /* asidl_ndr.h: the NDR engine's descriptor format and state (C-only) */
+    T("asidl_ndr__map", "asidl_ndr.h", opaque), T("asidl_ndr_arm", "asidl_ndr.h", opaque),
+    T("asidl_ndr_array", "asidl_ndr.h", opaque), T("asidl_ndr_base", "asidl_ndr.h", opaque),
+    T("asidl_ndr_buffer", "asidl_ndr.h", opaque), T("asidl_ndr_call", "asidl_ndr.h", opaque),
+    T("asidl_ndr_context_handle", "asidl_ndr.h", opaque), T("asidl_ndr_context_wire", "asidl_ndr.h", opaque),
+    T("asidl_ndr_dim", "asidl_ndr.h", opaque), T("asidl_ndr_field", "asidl_ndr.h", opaque),
+    T("asidl_ndr_handle_kind", "asidl_ndr.h", opaque), T("asidl_ndr_hooks", "asidl_ndr.h", opaque),
+    T("asidl_ndr_kind", "asidl_ndr.h", opaque), T("asidl_ndr_op", "asidl_ndr.h", opaque),
+    T("asidl_ndr_opcode", "asidl_ndr.h", opaque), T("asidl_ndr_param", "asidl_ndr.h", opaque),
+    T("asidl_ndr_pointer", "asidl_ndr.h", opaque), T("asidl_ndr_proc", "asidl_ndr.h", opaque),
+    T("asidl_ndr_range", "asidl_ndr.h", opaque), T("asidl_ndr_side", "asidl_ndr.h", opaque),
+    T("asidl_ndr_struct", "asidl_ndr.h", opaque), T("asidl_ndr_transmit_as", "asidl_ndr.h", opaque),
+    T("asidl_ndr_type", "asidl_ndr.h", opaque), T("asidl_ndr_union", "asidl_ndr.h", opaque),
+    T("asidl_ndr_user_free_fn", "asidl_ndr.h", opaque), T("asidl_ndr_user_marshal", "asidl_ndr.h", opaque),
+    T("asidl_ndr_user_marshal_fn", "asidl_ndr.h", opaque), T("asidl_ndr_user_size_fn", "asidl_ndr.h", opaque),
+    T("asidl_ndr_user_unmarshal_fn", "asidl_ndr.h", opaque), T("asidl_ndr_wire", "asidl_ndr.h", opaque),
 };
 
 #undef T

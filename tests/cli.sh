@@ -41,4 +41,5 @@ check "-W0 silences warnings" sh -c "test -z \"\$('$asidl' -W0 -out '$tmp' warn.
 check "-WX turns warnings into errors (exit 1)" sh -c "'$asidl' -WX -out '$tmp' warn.idl 2>/dev/null; test \$? -eq 1"
 check "MIDL-only options are accepted" sh -c "mkdir -p '$tmp/i' && '$asidl' -Oicf -env win64 -ms_ext -app_config -robust -char unsigned -target NT60 -nologo -out '$tmp/i' calc.idl && test -s '$tmp/i/calc.h'"
 check "-oldnames declares the pre-version interface handle names" sh -c "mkdir -p '$tmp/j' && '$asidl' -oldnames -out '$tmp/j' calc.idl && grep -q 'calc_ClientIfHandle' '$tmp/j/calc.h'"
+check "a file's typedef shadows an imported one" "$asidl" --parse-only shadow.idl
 exit 0

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Real-world acceptance: asidl over mingw-w64's IDL files (testdata/corpus/README.md).
-#   accepted.txt, accepted-with-headers.txt   each must compile (exit 0)
+#   accepted.txt  each must compile (exit 0)
 #   rejected.txt  each must fail cleanly: exit 1 with a "file:line:col: error:" diagnostic
 # Exit statuses above 1 and deaths by signal are failures either way.  Without the corpus the
 # suite prints a single skipped result.
@@ -21,7 +21,15 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for list in accepted accepted-with-headers rejected; do
+# The reference lists were made with an include directory holding the .idl files alone:
+# widl 11.12 gives exactly 279/62 that way, while with mingw-w64-headers/include's generated .h
+# files beside them three "rejected" files (mpeg2structs, msxml2, msxml6) find the declarations
+# they lack and both compilers accept them.  Reproduce the reference setup.
+mkdir "$tmp/idl"
+cp "$corpus"/*.idl "$tmp/idl/"
+corpus=$tmp/idl
+
+for list in accepted rejected; do
     # Each file is compiled by a small shell xargs starts, given what it needs as arguments;
     # it leaves the exit status and messages in $tmp/LIST/FILE.status and .log.
     xargs -P "${JOBS:-2}" -I{} sh -c '
@@ -31,16 +39,14 @@ for list in accepted accepted-with-headers rejected; do
         < "$lists/$list.txt"
 done
 
-for list in accepted accepted-with-headers; do
-    for f in $(cat "$lists/$list.txt"); do
-        status=$(cat "$tmp/$list/$f.status" 2>/dev/null || echo missing)
-        if [ "$status" = 0 ]; then
-            echo "ok - corpus $list: $f"
-        else
-            echo "not ok - corpus $list: $f (exit status $status)"
-            head -5 "$tmp/$list/$f.log" | sed 's/^/#   /'
-        fi
-    done
+for f in $(cat "$lists/accepted.txt"); do
+    status=$(cat "$tmp/accepted/$f.status" 2>/dev/null || echo missing)
+    if [ "$status" = 0 ]; then
+        echo "ok - corpus accepted: $f"
+    else
+        echo "not ok - corpus accepted: $f (exit status $status)"
+        head -5 "$tmp/accepted/$f.log" | sed 's/^/#   /'
+    fi
 done
 for f in $(cat "$lists/rejected.txt"); do
     status=$(cat "$tmp/rejected/$f.status" 2>/dev/null || echo missing)

@@ -10,7 +10,7 @@
  * the plain name follows UNICODE.  Strings the runtime returns are freed with RpcStringFree.
  *
  * Not here: name-service (RpcNs*) functions, which asidl does not provide; authentication and
- * impersonation, and the RpcTryExcept family, which later versions add.
+ * impersonation, which later versions add. The RpcTryExcept family is in asidl_except.h.
  */
 #ifndef __RPCDCE_H__
 #define __RPCDCE_H__
@@ -329,6 +329,13 @@ RPCRTAPI int RPC_ENTRY UuidEqual(UUID *Uuid1, UUID *Uuid2, RPC_STATUS *Status);
 RPCRTAPI int RPC_ENTRY UuidIsNil(UUID *Uuid, RPC_STATUS *Status);
 RPCRTAPI unsigned short RPC_ENTRY UuidHash(UUID *Uuid, RPC_STATUS *Status);
 
+/* ---- status texts ---- */
+
+/* DceErrorInqText writes at most this many characters, the terminating NUL included. */
+#define DCE_C_ERROR_STRING_LEN 256
+RPCRTAPI RPC_STATUS RPC_ENTRY DceErrorInqTextA(RPC_STATUS RpcStatus, RPC_CSTR ErrorText);
+RPCRTAPI RPC_STATUS RPC_ENTRY DceErrorInqTextW(RPC_STATUS RpcStatus, RPC_WSTR ErrorText);
+
 /* ---- UNICODE selects the W forms ---- */
 
 #ifdef UNICODE
@@ -348,6 +355,7 @@ RPCRTAPI unsigned short RPC_ENTRY UuidHash(UUID *Uuid, RPC_STATUS *Status);
 #define RpcEpRegisterNoReplace RpcEpRegisterNoReplaceW
 #define UuidToString UuidToStringW
 #define UuidFromString UuidFromStringW
+#define DceErrorInqText DceErrorInqTextW
 #else
 #define RpcStringBindingCompose RpcStringBindingComposeA
 #define RpcStringBindingParse RpcStringBindingParseA
@@ -365,6 +373,7 @@ RPCRTAPI unsigned short RPC_ENTRY UuidHash(UUID *Uuid, RPC_STATUS *Status);
 #define RpcEpRegisterNoReplace RpcEpRegisterNoReplaceA
 #define UuidToString UuidToStringA
 #define UuidFromString UuidFromStringA
+#define DceErrorInqText DceErrorInqTextA
 #endif
 
 ASIDL_EXTERN_C_END

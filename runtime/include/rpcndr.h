@@ -28,6 +28,7 @@
 #include "rpc.h"
 #include "basetyps.h"
 #include "asidl_oletypes.h"
+#include "asidl_ndr.h"       /* the NDR descriptor format generated stubs are made of */
 
 ASIDL_EXTERN_C_BEGIN
 

@@ -1,0 +1,50 @@
+/*
+ * asidl_stub.h: the contract between generated stubs (foo_c.c, foo_s.c) and the runtime.
+ * Applications never call these directly; they call the stubs.
+ *
+ * An interface is described once per side by a `const asidl_interface`; its RPC_IF_HANDLE
+ * (foo_v1_0_c_ifspec / foo_v1_0_s_ifspec) is that object's address.  Procedures are the NDR
+ * engine's descriptors (asidl_ndr.h) indexed by opnum.  A stub builds the argument frame
+ * (args[i] is the address of parameter i, the return value's storage last) on its own stack and
+ * hands it to the runtime: synchronous calls are finished when the entry point returns;
+ * asynchronous ones copy what they need before returning.
+ */
+#ifndef ASIDL_STUB_H
+#define ASIDL_STUB_H
+
+#include "rpc.h"
+#include "rpcasync.h"
+#include "asidl_ndr.h"
+
+ASIDL_EXTERN_C_BEGIN
+
+#define ASIDL_INTERFACE_MAGIC 0x46494441u   /* "ADIF" */
+
+typedef struct asidl_interface {
+    uint32_t magic;                        /* ASIDL_INTERFACE_MAGIC */
+    uint32_t abi_version;                  /* ASIDL_ABI_VERSION of the generator */
+    GUID uuid;                             /* the interface UUID */
+    uint16_t major, minor;                 /* its version */
+    const asidl_ndr_proc *const *procs;    /* indexed by opnum */
+    uint32_t proc_count;
+    const void *default_epv;               /* server side: the manager routines in opnum order
+                                              (foo_v1_0_epv_t); NULL on the client side */
+    const char *const *endpoints;          /* [endpoint("ncacn_ip_tcp:[1234]", ...)], NULL-terminated;
+                                              NULL when the IDL names none */
+    RPC_BINDING_HANDLE *implicit_handle;   /* the [implicit_handle] variable, or NULL */
+} asidl_interface;
+
+/* Client stub of a synchronous procedure: binds, marshals args, sends, waits, unmarshals the
+ * reply into the caller's [out] memory and the return slot.  Failures raise an RPC exception
+ * (RpcRaiseException) unless the procedure has [comm_status]/[fault_status] parameters, which
+ * then receive the status. */
+ASIDL_API void asidl_client_call(const asidl_interface *itf, const asidl_ndr_proc *proc, void **args);
+
+/* Client stub of an [async] procedure: starts the call and returns; completion is notified
+ * through pAsync.  If starting fails it raises, and no notification is ever delivered. */
+ASIDL_API void asidl_client_call_async(const asidl_interface *itf, const asidl_ndr_proc *proc,
+                                       PRPC_ASYNC_STATE pAsync, void **args);
+
+ASIDL_EXTERN_C_END
+
+#endif /* ASIDL_STUB_H */

@@ -1,0 +1,166 @@
+/*
+ * ccall.c: one request from the client's side: started (the stub bytes are fragmented and
+ * queued at once, so the caller's buffer is free on return), then either waited for by its
+ * caller or completed by whichever thread reads its reply. Exactly one outcome wins: the
+ * reply, a fault, a broken connection, the timeout or an abortive cancel.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpcrt.h"
+
+void asidl__ccall_ref(asidl__ccall *call)
+{
+    __atomic_add_fetch(&call->refs, 1, __ATOMIC_RELAXED);
+}
+
+void asidl__ccall_release(asidl__ccall *call)
+{
+    if (__atomic_sub_fetch(&call->refs, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    asidl__reasm_free(&call->response);
+    asidl__cconn_release(call->conn);
+    free(call);
+}
+
+RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, uint16_t opnum,
+                              const asidl__uuid *object, const void *stub, size_t stub_len,
+                              uint32_t timeout_ms, bool noncausal, asidl__ccall_done_fn *done_fn,
+                              void *done_ctx, asidl__ccall **out)
+{
+    *out = NULL;
+    asidl__cconn *c;
+    uint16_t ctx_id;
+    RPC_STATUS st = asidl__assoc_connection(a, iface, !noncausal, timeout_ms ? (int)timeout_ms : -1,
+                                            &c, &ctx_id);
+    if (st != RPC_S_OK)
+        return st;
+    asidl__ccall *call = calloc(1, sizeof *call);
+    if (!call) {
+        asidl__cconn_release(c);
+        return RPC_S_OUT_OF_MEMORY;
+    }
+    call->refs = 1;
+    call->kind = ASIDL_CCALL_REQUEST;
+    call->conn = c;                       /* takes over the reference from the association */
+    call->context_id = ctx_id;
+    call->timeout_ms = timeout_ms;
+    call->done_fn = done_fn;
+    call->done_ctx = done_ctx;
+    asidl__reasm_init(&call->response, ASIDL_MAX_RESPONSE);
+
+    pthread_mutex_lock(&c->lock);
+    if (c->dead) {
+        pthread_mutex_unlock(&c->lock);
+        asidl__ccall_release(call);
+        return RPC_S_CALL_FAILED_DNE;
+    }
+    uint32_t call_id = asidl__cconn_add_call(c, call);
+    uint16_t frag = c->frag_size;
+    if (timeout_ms && !done_fn)             /* the timeout is for synchronous calls (Windows) */
+        call->deadline = asidl__now_ms() + timeout_ms;
+    pthread_mutex_unlock(&c->lock);
+    if (call_id == 0) {
+        asidl__cconn_complete(c, call, RPC_S_OUT_OF_MEMORY, 0);
+        asidl__ccall_release(call);
+        return RPC_S_OUT_OF_MEMORY;
+    }
+
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__frag_request(&b, call_id, ctx_id, opnum, object, stub, stub_len, frag, 0);
+    if (b.failed) {
+        asidl__buf_free(&b);
+        /* Not sent: complete it quietly (no done function runs for a call that failed to
+         * start), then give it up. */
+        call->done_fn = NULL;
+        pthread_mutex_lock(&c->lock);
+        if (done_fn)
+            c->n_async--;
+        pthread_mutex_unlock(&c->lock);
+        asidl__cconn_complete(c, call, RPC_S_OUT_OF_MEMORY, 0);
+        asidl__ccall_release(call);
+        return RPC_S_OUT_OF_MEMORY;
+    }
+    call->sent = true;
+    size_t len;
+    uint8_t *data = asidl__buf_take(&b, &len);
+    asidl__cconn_queue(c, data, len);
+    if (done_fn)
+        asidl__cconn_watch_async(c);
+    *out = call;
+    return RPC_S_OK;
+}
+
+RPC_STATUS asidl__ccall_wait(asidl__ccall *call)
+{
+    return asidl__cconn_wait(call->conn, call);
+}
+
+RPC_STATUS asidl__ccall_result(asidl__ccall *call, uint8_t **response, size_t *len)
+{
+    *response = NULL;
+    *len = 0;
+    pthread_mutex_lock(&call->conn->lock);
+    bool done = call->done;
+    RPC_STATUS st = call->status;
+    pthread_mutex_unlock(&call->conn->lock);
+    if (!done)
+        return RPC_S_ASYNC_CALL_PENDING;
+    if (st == RPC_S_OK)
+        *response = asidl__reasm_take(&call->response, len);
+    return st;
+}
+
+RPC_STATUS asidl__ccall_cancel(asidl__ccall *call, bool abortive)
+{
+    if (abortive) {
+        asidl__cconn_complete(call->conn, call, RPC_S_CALL_CANCELLED, ASIDL_PTYPE_ORPHANED);
+        return RPC_S_OK;
+    }
+    pthread_mutex_lock(&call->conn->lock);
+    bool done = call->done;
+    uint32_t id = call->call_id;
+    pthread_mutex_unlock(&call->conn->lock);
+    if (done)
+        return RPC_S_OK;
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__pdu_encode_header_only(&b, ASIDL_PTYPE_CO_CANCEL, ASIDL_PFC_FIRST_FRAG | ASIDL_PFC_LAST_FRAG, id);
+    if (b.failed) {
+        asidl__buf_free(&b);
+        return RPC_S_OUT_OF_MEMORY;
+    }
+    size_t len;
+    uint8_t *data = asidl__buf_take(&b, &len);
+    asidl__cconn_queue(call->conn, data, len);
+    return RPC_S_OK;
+}
+
+RPC_STATUS asidl__client_call(asidl__binding *b, const asidl__syntax_id *iface, uint16_t opnum,
+                              const void *stub, size_t stub_len, uint8_t **response, size_t *len)
+{
+    *response = NULL;
+    *len = 0;
+    asidl__assoc *a;
+    RPC_STATUS st = asidl__binding_assoc(b, &a);
+    if (st != RPC_S_OK)
+        return st;
+    pthread_mutex_lock(&b->lock);
+    asidl__uuid object = b->object;
+    uint32_t timeout = b->call_timeout_ms;
+    bool noncausal = b->noncausal;
+    pthread_mutex_unlock(&b->lock);
+    static const asidl__uuid nil;
+    bool has_object = memcmp(&object, &nil, sizeof nil) != 0;
+    asidl__ccall *call;
+    st = asidl__ccall_start(a, iface, opnum, has_object ? &object : NULL, stub, stub_len, timeout,
+                            noncausal, NULL, NULL, &call);
+    if (st == RPC_S_OK) {
+        asidl__ccall_wait(call);
+        st = asidl__ccall_result(call, response, len);
+        asidl__ccall_release(call);
+    }
+    asidl__assoc_release(a);
+    return st;
+}

@@ -1,0 +1,1015 @@
+/*
+ * cconn.c: the client side's associations and connections (docs/runtime-design.md, "Calls").
+ *
+ * An association is one server endpoint with its association group and its connections. A
+ * connection carries any number of outstanding calls, told apart by call_id in a hash table,
+ * and negotiates presentation contexts (bind, then alter_context) as interfaces are used.
+ *
+ * Reading follows the reading-token rule: a synchronous caller reads its own reply on its own
+ * thread when nobody else is reading (no hand-off to another thread); replies it meets for
+ * other calls are delivered to them. When only asynchronous calls are outstanding the
+ * connection is armed in the runtime's epoll set and whichever worker gets the event reads.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rpcrt.h"
+
+static void on_event(asidl__source *src, uint32_t events);
+
+/* ---- associations ---- */
+
+asidl__assoc *asidl__assoc_new(asidl__protseq p, const char *netaddr, const char *endpoint,
+                               int connect_timeout_ms)
+{
+    asidl__assoc *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->netaddr = strdup(netaddr ? netaddr : "");
+    a->endpoint = strdup(endpoint ? endpoint : "");
+    if (!a->netaddr || !a->endpoint) {
+        free(a->netaddr);
+        free(a->endpoint);
+        free(a);
+        return NULL;
+    }
+    pthread_mutex_init(&a->lock, NULL);
+    a->users = 1;
+    a->refs = 1;
+    a->protseq = p;
+    a->connect_timeout_ms = connect_timeout_ms;
+    a->max_conns = 16;
+    return a;
+}
+
+static void assoc_unref(asidl__assoc *a)
+{
+    pthread_mutex_lock(&a->lock);
+    bool last = --a->refs == 0;
+    pthread_mutex_unlock(&a->lock);
+    if (!last)
+        return;
+    pthread_mutex_destroy(&a->lock);
+    free(a->netaddr);
+    free(a->endpoint);
+    free(a);
+}
+
+void asidl__assoc_ref(asidl__assoc *a)
+{
+    pthread_mutex_lock(&a->lock);
+    a->users++;
+    a->refs++;
+    pthread_mutex_unlock(&a->lock);
+}
+
+unsigned asidl__assoc_connection_count(asidl__assoc *a)
+{
+    pthread_mutex_lock(&a->lock);
+    unsigned n = a->n_conns;
+    pthread_mutex_unlock(&a->lock);
+    return n;
+}
+
+/* ---- the call table ---- */
+
+static asidl__ccall *table_find(asidl__cconn *c, uint32_t id)
+{
+    if (!c->table_size)
+        return NULL;
+    for (asidl__ccall *call = c->table[id & (c->table_size - 1)]; call; call = call->hash_next)
+        if (call->call_id == id)
+            return call;
+    return NULL;
+}
+
+static bool table_grow(asidl__cconn *c)
+{
+    unsigned size = c->table_size ? c->table_size * 2 : 16;
+    asidl__ccall **t = calloc(size, sizeof *t);
+    if (!t)
+        return false;
+    for (unsigned i = 0; i < c->table_size; i++) {
+        for (asidl__ccall *call = c->table[i], *next; call; call = next) {
+            next = call->hash_next;
+            call->hash_next = t[call->call_id & (size - 1)];
+            t[call->call_id & (size - 1)] = call;
+        }
+    }
+    free(c->table);
+    c->table = t;
+    c->table_size = size;
+    return true;
+}
+
+uint32_t asidl__cconn_add_call(asidl__cconn *c, asidl__ccall *call)
+{
+    if (c->n_calls >= c->table_size * 2 && !table_grow(c) && !c->table_size)
+        return 0;
+    uint32_t id;
+    do {
+        id = c->next_call_id++;
+    } while (id == 0 || table_find(c, id));
+    call->call_id = id;
+    unsigned b = id & (c->table_size - 1);
+    call->hash_next = c->table[b];
+    c->table[b] = call;
+    call->in_table = true;
+    c->n_calls++;
+    if (call->done_fn)
+        c->n_async++;
+    asidl__ccall_ref(call);             /* the table's reference */
+    return id;
+}
+
+static void table_remove(asidl__cconn *c, asidl__ccall *call)
+{
+    for (asidl__ccall **p = &c->table[call->call_id & (c->table_size - 1)]; *p; p = &(*p)->hash_next) {
+        if (*p == call) {
+            *p = call->hash_next;
+            break;
+        }
+    }
+    call->hash_next = NULL;
+    call->in_table = false;
+    c->n_calls--;
+}
+
+/* ---- completion ---- */
+
+/* Called with c->lock held. The first outcome wins; later ones are ignored. Completed calls
+ * with a done function go on `finished`, to be run outside the lock. */
+static void complete_locked(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status,
+                            asidl__ccall **finished)
+{
+    if (call->done)
+        return;
+    call->done = true;
+    call->status = status;
+    if (call->in_table) {
+        table_remove(c, call);
+        if (call->done_fn) {
+            c->n_async--;
+            call->done_next = *finished;     /* the table's reference moves to the list */
+            *finished = call;
+        } else {
+            asidl__ccall_release(call);      /* the waiting owner still holds one */
+        }
+    }
+    pthread_cond_broadcast(&c->changed);
+}
+
+static void run_finished(asidl__ccall *list)
+{
+    /* The list was built newest first; complete in arrival order. */
+    asidl__ccall *ordered = NULL;
+    while (list) {
+        asidl__ccall *next = list->done_next;
+        list->done_next = ordered;
+        ordered = list;
+        list = next;
+    }
+    while (ordered) {
+        asidl__ccall *next = ordered->done_next;
+        ordered->done_fn(ordered, ordered->done_ctx);
+        asidl__ccall_release(ordered);
+        ordered = next;
+    }
+}
+
+/* The connection is unusable: every outstanding call fails (c->lock held). */
+static void fail_locked(asidl__cconn *c, RPC_STATUS status, asidl__ccall **finished)
+{
+    if (!c->dead) {
+        c->dead = true;
+        c->dead_status = status;
+        if (!c->torn_down && c->src.fd >= 0)
+            shutdown(c->src.fd, SHUT_RDWR);
+    }
+    for (unsigned i = 0; i < c->table_size; i++) {
+        while (c->table[i]) {
+            asidl__ccall *call = c->table[i];
+            /* A bind that could not complete means the server could not be reached. */
+            complete_locked(c, call, call->kind == ASIDL_CCALL_NEGOTIATE ? RPC_S_SERVER_UNAVAILABLE
+                                                                         : status, finished);
+        }
+    }
+    for (unsigned i = 0; i < c->n_ctx; i++) {
+        if (c->ctx[i].state == ASIDL_CCTX_NEGOTIATING) {
+            c->ctx[i].state = ASIDL_CCTX_REJECTED;
+            c->ctx[i].status = RPC_S_SERVER_UNAVAILABLE;
+        }
+    }
+}
+
+static void queue_header_locked(asidl__cconn *c, uint8_t ptype, uint32_t call_id,
+                                asidl__ccall **finished);
+
+void asidl__cconn_complete(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status, uint8_t orphan_ptype)
+{
+    asidl__ccall *finished = NULL;
+    pthread_mutex_lock(&c->lock);
+    bool was_done = call->done;
+    complete_locked(c, call, status, &finished);
+    if (!was_done && orphan_ptype)
+        queue_header_locked(c, orphan_ptype, call->call_id, &finished);
+    pthread_mutex_unlock(&c->lock);
+    run_finished(finished);
+}
+
+/* ---- connections ---- */
+
+static asidl__cconn *cconn_new(asidl__assoc *a, int fd)
+{
+    asidl__cconn *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    /* Client sockets stay in blocking mode: every operation that must not block passes
+     * MSG_DONTWAIT, and a synchronous caller waiting for its reply blocks in recv itself. */
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    c->src = (asidl__source){ on_event, fd };
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_cond_init(&c->changed, NULL);
+    c->refs = 1;
+    c->next_call_id = 1;
+    c->frag_size = ASIDL_FRAG_MIN;
+    c->assoc = a;
+    pthread_mutex_lock(&a->lock);
+    a->refs++;                         /* the connection's memory reference */
+    pthread_mutex_unlock(&a->lock);
+    return c;
+}
+
+void asidl__cconn_release(asidl__cconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    bool last = --c->refs == 0;
+    pthread_mutex_unlock(&c->lock);
+    if (!last)
+        return;
+    if (c->src.fd >= 0)
+        close(c->src.fd);
+    asidl__inbuf_free(&c->in);
+    asidl__sendq_clear(&c->out);
+    free(c->table);
+    free(c->ctx);
+    pthread_cond_destroy(&c->changed);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+/* Takes the socket out of the epoll set and closes it (c->lock held). Only safe when no
+ * epoll event can be on its way to a worker: the source is not armed, or this is the worker
+ * that received its event. */
+static void close_socket_locked(asidl__cconn *c)
+{
+    if (c->src.fd < 0)
+        return;
+    if (c->watched)
+        asidl__rt_unwatch(&c->src);
+    c->watched = false;
+    close(c->src.fd);
+    c->src.fd = -1;
+}
+
+/* Called by the holder of the reading token (or when nobody can hold it any more) with
+ * c->lock held; returns with it released. */
+static void teardown_locked(asidl__cconn *c)
+{
+    asidl__ccall *finished = NULL;
+    fail_locked(c, c->dead_status ? c->dead_status : RPC_S_CALL_FAILED, &finished);
+    c->torn_down = true;
+    /* An armed socket may have an event on its way to a worker that would then find it
+     * closed (or reused): shut it down instead, so that the event surely comes, and let the
+     * worker that gets it close the socket. */
+    if (c->armed)
+        shutdown(c->src.fd, SHUT_RDWR);
+    else
+        close_socket_locked(c);
+    asidl__sendq_clear(&c->out);
+    asidl__inbuf_free(&c->in);
+    asidl__assoc *a = c->assoc;
+    c->assoc = NULL;
+    pthread_cond_broadcast(&c->changed);
+    pthread_mutex_unlock(&c->lock);
+    run_finished(finished);
+    if (a) {
+        pthread_mutex_lock(&a->lock);
+        bool listed = false;
+        for (asidl__cconn **p = &a->conns; *p; p = &(*p)->next) {
+            if (*p == c) {
+                *p = c->next;
+                a->n_conns--;
+                listed = true;
+                break;
+            }
+        }
+        pthread_mutex_unlock(&a->lock);
+        if (listed)
+            asidl__cconn_release(c);       /* the association's list reference */
+        assoc_unref(a);
+    }
+}
+
+/* Arms the socket in the epoll set (c->lock held). An armed connection holds a reference,
+ * which the worker that receives the (one-shot) event takes over. */
+static void arm_locked(asidl__cconn *c)
+{
+    if (c->torn_down || c->dead)
+        return;
+    uint32_t mask = EPOLLIN | EPOLLRDHUP | (c->want_write ? EPOLLOUT : 0);
+    if (!c->watched) {
+        if (asidl__rt_watch(&c->src, mask) != 0)
+            return;
+        c->watched = true;
+        asidl__rt_need_io_thread();
+    } else if (asidl__rt_rearm(&c->src, mask) != 0) {
+        return;
+    }
+    if (!c->armed) {
+        c->armed = true;
+        c->refs++;
+    }
+}
+
+/* After the token is released or a waiter leaves (c->lock held; may release it by tearing
+ * down, which it reports by returning false). */
+static bool settle_locked(asidl__cconn *c)
+{
+    if (c->reading || c->torn_down)
+        return true;
+    if (c->dead) {
+        teardown_locked(c);
+        return false;
+    }
+    if (c->sync_waiters)
+        pthread_cond_broadcast(&c->changed);     /* one of them takes the token */
+    else if (c->n_async || c->want_write)
+        arm_locked(c);
+    return true;
+}
+
+static void release_token(asidl__cconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    c->reading = false;
+    if (settle_locked(c))
+        pthread_mutex_unlock(&c->lock);
+}
+
+void asidl__cconn_watch_async(asidl__cconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    if (settle_locked(c))
+        pthread_mutex_unlock(&c->lock);
+}
+
+/* ---- sending ---- */
+
+static void flush_locked(asidl__cconn *c, asidl__ccall **finished)
+{
+    int r = asidl__sendq_flush(&c->out, c->src.fd);
+    if (r < 0)
+        fail_locked(c, RPC_S_CALL_FAILED, finished);
+    c->want_write = r == 0;
+}
+
+static void queue_locked(asidl__cconn *c, uint8_t *data, size_t len, asidl__ccall **finished)
+{
+    if (c->dead || c->torn_down) {
+        free(data);
+        return;
+    }
+    asidl__trace_pdus("->", c->src.fd, data, len);
+    if (!asidl__sendq_push(&c->out, data, len)) {
+        fail_locked(c, RPC_S_OUT_OF_MEMORY, finished);
+        return;
+    }
+    if (c->want_write)
+        return;                     /* whoever waits for the socket to drain sends it in order */
+    flush_locked(c, finished);
+    if (c->want_write && !c->reading)
+        arm_locked(c);              /* an epoll worker sends the rest; a reader polls for it */
+}
+
+void asidl__cconn_queue(asidl__cconn *c, uint8_t *data, size_t len)
+{
+    asidl__ccall *finished = NULL;
+    pthread_mutex_lock(&c->lock);
+    queue_locked(c, data, len, &finished);
+    pthread_mutex_unlock(&c->lock);
+    run_finished(finished);
+}
+
+static void queue_header_locked(asidl__cconn *c, uint8_t ptype, uint32_t call_id,
+                                asidl__ccall **finished)
+{
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__pdu_encode_header_only(&b, ptype, ASIDL_PFC_FIRST_FRAG | ASIDL_PFC_LAST_FRAG, call_id);
+    if (b.failed) {
+        asidl__buf_free(&b);
+        return;
+    }
+    size_t len;
+    uint8_t *data = asidl__buf_take(&b, &len);
+    queue_locked(c, data, len, finished);
+}
+
+/* ---- receiving ---- */
+
+static RPC_STATUS nak_status(uint16_t reason)
+{
+    switch (reason) {
+    case ASIDL_NAK_TEMPORARY_CONGESTION:
+    case ASIDL_NAK_LOCAL_LIMIT_EXCEEDED:
+        return RPC_S_SERVER_TOO_BUSY;
+    case ASIDL_NAK_PROTOCOL_VERSION_NOT_SUPPORTED:
+        return RPC_S_PROTOCOL_ERROR;
+    case ASIDL_NAK_AUTH_TYPE_NOT_RECOGNIZED:
+        return RPC_S_UNKNOWN_AUTHN_SERVICE;
+    default:
+        return RPC_S_CALL_FAILED_DNE;
+    }
+}
+
+/* A bind_ack / alter_context_resp / bind_nak for `call` (c->lock held): decides its context. */
+static RPC_STATUS negotiated_locked(asidl__cconn *c, asidl__ccall *call, const asidl__pdu *pdu)
+{
+    asidl__cctx *ctx = &c->ctx[call->ctx_index];
+    RPC_STATUS st;
+    if (pdu->hdr.ptype == ASIDL_PTYPE_BIND_NAK) {
+        st = nak_status(pdu->u.bind_nak.reject_reason);
+    } else if (pdu->u.bind_ack.n_results < 1) {
+        st = RPC_S_PROTOCOL_ERROR;
+    } else {
+        if (pdu->hdr.ptype == ASIDL_PTYPE_BIND_ACK) {
+            uint16_t f = pdu->u.bind_ack.max_xmit_frag < pdu->u.bind_ack.max_recv_frag
+                             ? pdu->u.bind_ack.max_xmit_frag : pdu->u.bind_ack.max_recv_frag;
+            c->frag_size = f < 512 ? 512 : f;     /* never below what any server can take */
+            c->group = pdu->u.bind_ack.assoc_group_id;
+        }
+        asidl__pdu_result r;
+        asidl__pdu_bind_ack_result(pdu, 0, &r);   /* one context proposed per bind/alter */
+        if (r.result == ASIDL_CTX_ACCEPTANCE && asidl__syntax_equal(&r.transfer, &asidl__ndr20_syntax))
+            st = RPC_S_OK;
+        else if (r.result == ASIDL_CTX_ACCEPTANCE)
+            st = RPC_S_UNSUPPORTED_TRANS_SYN;
+        else if (r.result == ASIDL_CTX_PROVIDER_REJECTION &&
+                 r.reason == ASIDL_CTX_REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED)
+            st = RPC_S_UNKNOWN_IF;
+        else if (r.result == ASIDL_CTX_PROVIDER_REJECTION &&
+                 r.reason == ASIDL_CTX_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED)
+            st = RPC_S_UNSUPPORTED_TRANS_SYN;
+        else
+            st = RPC_S_CALL_FAILED_DNE;
+    }
+    ctx->state = st == RPC_S_OK ? ASIDL_CCTX_ACCEPTED : ASIDL_CCTX_REJECTED;
+    ctx->status = st;
+    return st;
+}
+
+static void refresh_deadline(asidl__ccall *call)
+{
+    if (call->timeout_ms)
+        call->deadline = asidl__now_ms() + call->timeout_ms;
+}
+
+static void process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__ccall **finished)
+{
+    asidl__trace_pdus("<-", c->src.fd, p, len);
+    asidl__pdu pdu;
+    asidl__pdu_status ds = asidl__pdu_decode(p, len, &pdu);
+    pthread_mutex_lock(&c->lock);
+    if (ds != ASIDL_PDU_OK) {
+        fail_locked(c, RPC_S_PROTOCOL_ERROR, finished);
+        pthread_mutex_unlock(&c->lock);
+        return;
+    }
+    asidl__ccall *call = table_find(c, pdu.hdr.call_id);
+    switch (pdu.hdr.ptype) {
+    case ASIDL_PTYPE_BIND_ACK:
+    case ASIDL_PTYPE_ALTER_CONTEXT_RESP:
+    case ASIDL_PTYPE_BIND_NAK: {
+        if (!call || call->kind != ASIDL_CCALL_NEGOTIATE) {
+            fail_locked(c, RPC_S_PROTOCOL_ERROR, finished);
+            break;
+        }
+        RPC_STATUS st = negotiated_locked(c, call, &pdu);
+        complete_locked(c, call, st, finished);
+        if (pdu.hdr.ptype == ASIDL_PTYPE_BIND_NAK)
+            fail_locked(c, st, finished);            /* the server closes after a nak */
+        break;
+    }
+    case ASIDL_PTYPE_RESPONSE: {
+        if (!call)
+            break;          /* the reply to a call given up on (timeout, abortive cancel) */
+        if (call->kind != ASIDL_CCALL_REQUEST) {
+            fail_locked(c, RPC_S_PROTOCOL_ERROR, finished);
+            break;
+        }
+        bool first = (pdu.hdr.pfc_flags & ASIDL_PFC_FIRST_FRAG) != 0;
+        if (first == call->response_started) {
+            complete_locked(c, call, RPC_S_PROTOCOL_ERROR, finished);
+            queue_header_locked(c, ASIDL_PTYPE_ORPHANED, call->call_id, finished);
+            break;
+        }
+        if (first && asidl__reasm_start(&call->response, pdu.u.response.alloc_hint) != ASIDL_REASM_OK) {
+            complete_locked(c, call, RPC_S_OUT_OF_RESOURCES, finished);
+            queue_header_locked(c, ASIDL_PTYPE_ORPHANED, call->call_id, finished);
+            break;
+        }
+        call->response_started = true;
+        if (asidl__reasm_append(&call->response, pdu.u.response.stub, pdu.u.response.stub_len) !=
+            ASIDL_REASM_OK) {
+            complete_locked(c, call, RPC_S_OUT_OF_RESOURCES, finished);
+            queue_header_locked(c, ASIDL_PTYPE_ORPHANED, call->call_id, finished);
+            break;
+        }
+        refresh_deadline(call);
+        if (pdu.hdr.pfc_flags & ASIDL_PFC_LAST_FRAG)
+            complete_locked(c, call, RPC_S_OK, finished);
+        break;
+    }
+    case ASIDL_PTYPE_FAULT: {
+        RPC_STATUS st = asidl__fault_to_status(pdu.u.response.status);
+        if (!call) {
+            if (pdu.hdr.call_id == 0)      /* a fault about the connection itself */
+                fail_locked(c, st, finished);
+            break;
+        }
+        call->did_not_execute = (pdu.hdr.pfc_flags & ASIDL_PFC_DID_NOT_EXECUTE) != 0;
+        if (call->kind == ASIDL_CCALL_NEGOTIATE) {
+            c->ctx[call->ctx_index].state = ASIDL_CCTX_REJECTED;
+            c->ctx[call->ctx_index].status = st;
+        }
+        complete_locked(c, call, st, finished);
+        break;
+    }
+    case ASIDL_PTYPE_SHUTDOWN:
+        c->server_shutdown = true;       /* finish what is outstanding, start nothing new */
+        break;
+    default:
+        fail_locked(c, RPC_S_PROTOCOL_ERROR, finished);
+        break;
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+static bool is_dead(asidl__cconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    bool d = c->dead;
+    pthread_mutex_unlock(&c->lock);
+    return d;
+}
+
+static void read_some(asidl__cconn *c, bool wait, asidl__ccall **finished);
+
+/* Reads what the socket has and delivers every whole PDU (reading token held). With `wait`
+ * the first read blocks until something arrives. */
+static void read_available(asidl__cconn *c, bool wait, asidl__ccall **finished)
+{
+    read_some(c, wait, finished);
+    if (!asidl__inbuf_settle(&c->in)) {
+        pthread_mutex_lock(&c->lock);
+        fail_locked(c, RPC_S_OUT_OF_MEMORY, finished);
+        pthread_mutex_unlock(&c->lock);
+    }
+}
+
+static void read_some(asidl__cconn *c, bool wait, asidl__ccall **finished)
+{
+    for (int round = 0; round < 16 && !is_dead(c); round++) {
+        int r = asidl__inbuf_fill(&c->in, c->src.fd, wait && round == 0);
+        if (r == ASIDL_FILL_AGAIN)
+            return;
+        if (r != ASIDL_FILL_DATA && r != ASIDL_FILL_MORE) {
+            pthread_mutex_lock(&c->lock);
+            fail_locked(c, RPC_S_CALL_FAILED, finished);    /* the server went away */
+            pthread_mutex_unlock(&c->lock);
+            return;
+        }
+        for (;;) {
+            const uint8_t *p;
+            size_t len;
+            asidl__pdu_status st = asidl__inbuf_peek(&c->in, &p, &len);
+            if (st == ASIDL_PDU_NEED_MORE)
+                break;
+            if (st != ASIDL_PDU_OK) {
+                pthread_mutex_lock(&c->lock);
+                fail_locked(c, RPC_S_PROTOCOL_ERROR, finished);
+                pthread_mutex_unlock(&c->lock);
+                return;
+            }
+            process_pdu(c, p, len, finished);
+            asidl__inbuf_consume(&c->in, len);
+            if (is_dead(c))
+                return;
+        }
+        if (r == ASIDL_FILL_DATA)
+            return;
+    }
+}
+
+/* ---- the reading token ---- */
+
+static void on_event(asidl__source *src, uint32_t events)
+{
+    asidl__cconn *c = (asidl__cconn *)src;
+    pthread_mutex_lock(&c->lock);
+    c->armed = false;                        /* this worker now holds the armed reference */
+    if (c->torn_down) {
+        close_socket_locked(c);              /* torn down while armed: finish the job */
+        pthread_mutex_unlock(&c->lock);
+        asidl__cconn_release(c);
+        return;
+    }
+    if (c->reading) {
+        pthread_mutex_unlock(&c->lock);      /* the token holder re-arms when it is done */
+        asidl__cconn_release(c);
+        return;
+    }
+    c->reading = true;
+    asidl__ccall *finished = NULL;
+    if (events & EPOLLOUT)
+        flush_locked(c, &finished);
+    pthread_mutex_unlock(&c->lock);
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+        read_available(c, false, &finished);
+    release_token(c);
+    run_finished(finished);
+    asidl__cconn_release(c);
+}
+
+/* The synchronous caller's loop while holding the token: reads and writes until its call is
+ * complete, the connection breaks, or the call's deadline passes (returns false then). */
+static bool pump(asidl__cconn *c, asidl__ccall *call)
+{
+    for (;;) {
+        pthread_mutex_lock(&c->lock);
+        bool done = call->done || c->dead;
+        bool out = c->out.head != NULL;
+        int64_t deadline = call->deadline;
+        pthread_mutex_unlock(&c->lock);
+        if (done)
+            return true;
+        if (!deadline && !out) {
+            /* Nothing to send and no deadline: block in recv itself, one system call per
+             * reply instead of poll + recv (client sockets stay in blocking mode). */
+            asidl__ccall *finished = NULL;
+            read_available(c, true, &finished);
+            run_finished(finished);
+            continue;
+        }
+        int wait = -1;
+        if (deadline) {
+            int64_t left = deadline - asidl__now_ms();
+            if (left <= 0)
+                return false;
+            wait = left > 1000000 ? 1000000 : (int)left;
+        }
+        struct pollfd pfd = { c->src.fd, (short)(POLLIN | (out ? POLLOUT : 0)), 0 };
+        int r = poll(&pfd, 1, wait);
+        if (r < 0 && errno != EINTR)
+            return true;
+        if (r <= 0)
+            continue;
+        asidl__ccall *finished = NULL;
+        if (pfd.revents & POLLOUT) {
+            pthread_mutex_lock(&c->lock);
+            flush_locked(c, &finished);
+            pthread_mutex_unlock(&c->lock);
+        }
+        if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+            read_available(c, false, &finished);
+        run_finished(finished);
+    }
+}
+
+RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call)
+{
+    asidl__ccall *finished = NULL;
+    pthread_mutex_lock(&c->lock);
+    c->sync_waiters++;
+    while (!call->done) {
+        bool timed_out = false;
+        if (!c->reading && !c->torn_down && !c->dead) {
+            c->reading = true;
+            pthread_mutex_unlock(&c->lock);
+            timed_out = !pump(c, call);
+            pthread_mutex_lock(&c->lock);
+            c->reading = false;
+        } else if (c->torn_down || (c->dead && !c->reading)) {
+            break;     /* fail_locked has completed the call, or is about to */
+        } else if (call->deadline) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            int64_t left = call->deadline - asidl__now_ms();
+            if (left <= 0) {
+                timed_out = true;
+            } else {
+                ts.tv_sec += left / 1000;
+                ts.tv_nsec += (left % 1000) * 1000000;
+                if (ts.tv_nsec >= 1000000000) {
+                    ts.tv_sec++;
+                    ts.tv_nsec -= 1000000000;
+                }
+                pthread_cond_timedwait(&c->changed, &c->lock, &ts);
+            }
+        } else {
+            pthread_cond_wait(&c->changed, &c->lock);
+        }
+        if (timed_out && !call->done && call->deadline && asidl__now_ms() >= call->deadline) {
+            /* No packet for the call within the timeout: given up, as Windows does, with
+             * RPC_S_CALL_CANCELLED; the server is told it was abandoned. */
+            complete_locked(c, call, RPC_S_CALL_CANCELLED, &finished);
+            queue_header_locked(c, ASIDL_PTYPE_ORPHANED, call->call_id, &finished);
+        }
+    }
+    if (!call->done)
+        complete_locked(c, call, c->dead_status ? c->dead_status : RPC_S_CALL_FAILED, &finished);
+    c->sync_waiters--;
+    RPC_STATUS st = call->status;
+    if (settle_locked(c))
+        pthread_mutex_unlock(&c->lock);
+    run_finished(finished);
+    return st;
+}
+
+/* ---- choosing a connection and negotiating contexts ---- */
+
+static int find_ctx(asidl__cconn *c, const asidl__syntax_id *iface)
+{
+    for (unsigned i = 0; i < c->n_ctx; i++)
+        if (asidl__syntax_equal(&c->ctx[i].iface, iface))
+            return (int)i;
+    return -1;
+}
+
+/* Makes sure the connection has a presentation context for the interface (bind on a new
+ * connection, alter_context on a used one), waiting for a negotiation already under way. */
+static RPC_STATUS ensure_context(asidl__cconn *c, const asidl__syntax_id *iface, uint32_t group,
+                                 int timeout_ms, uint16_t *ctx_id)
+{
+    pthread_mutex_lock(&c->lock);
+    for (;;) {
+        if (c->dead) {
+            RPC_STATUS st = c->dead_status ? c->dead_status : RPC_S_CALL_FAILED_DNE;
+            pthread_mutex_unlock(&c->lock);
+            return st;
+        }
+        int i = find_ctx(c, iface);
+        if (i >= 0 && c->ctx[i].state == ASIDL_CCTX_ACCEPTED) {
+            *ctx_id = c->ctx[i].id;
+            pthread_mutex_unlock(&c->lock);
+            return RPC_S_OK;
+        }
+        if (i >= 0 && c->ctx[i].state == ASIDL_CCTX_REJECTED) {
+            RPC_STATUS st = c->ctx[i].status;
+            pthread_mutex_unlock(&c->lock);
+            return st;
+        }
+        if (i >= 0) {                     /* someone else's negotiation: wait for it */
+            asidl__ccall *neg = c->ctx[i].negotiation;
+            asidl__ccall_ref(neg);
+            pthread_mutex_unlock(&c->lock);
+            asidl__cconn_wait(c, neg);
+            asidl__ccall_release(neg);
+            pthread_mutex_lock(&c->lock);
+            continue;
+        }
+        if (c->n_ctx >= 256) {
+            pthread_mutex_unlock(&c->lock);
+            return RPC_S_OUT_OF_RESOURCES;
+        }
+        if (c->n_ctx == c->cap_ctx) {
+            unsigned cap = c->cap_ctx ? c->cap_ctx * 2 : 4;
+            asidl__cctx *grown = realloc(c->ctx, cap * sizeof *grown);
+            if (!grown) {
+                pthread_mutex_unlock(&c->lock);
+                return RPC_S_OUT_OF_MEMORY;
+            }
+            c->ctx = grown;
+            c->cap_ctx = cap;
+        }
+        asidl__ccall *neg = calloc(1, sizeof *neg);
+        if (!neg) {
+            pthread_mutex_unlock(&c->lock);
+            return RPC_S_OUT_OF_MEMORY;
+        }
+        neg->refs = 1;
+        neg->kind = ASIDL_CCALL_NEGOTIATE;
+        neg->conn = c;
+        c->refs++;
+        neg->ctx_index = c->n_ctx;
+        if (timeout_ms > 0) {
+            neg->timeout_ms = (uint32_t)timeout_ms;
+            neg->deadline = asidl__now_ms() + timeout_ms;
+        }
+        asidl__cctx *ctx = &c->ctx[c->n_ctx];
+        ctx->iface = *iface;
+        ctx->id = (uint16_t)c->n_ctx;
+        ctx->state = ASIDL_CCTX_NEGOTIATING;
+        ctx->status = RPC_S_OK;
+        ctx->negotiation = neg;
+        c->n_ctx++;
+        uint32_t call_id = asidl__cconn_add_call(c, neg);
+        bool bind = !c->bind_sent;
+        c->bind_sent = true;
+        asidl__ctx_elem elem = { ctx->id, *iface, 1, &asidl__ndr20_syntax };
+        pthread_mutex_unlock(&c->lock);
+
+        asidl__buf b;
+        asidl__buf_init(&b);
+        asidl__pdu_encode_bind(&b, bind ? ASIDL_PTYPE_BIND : ASIDL_PTYPE_ALTER_CONTEXT,
+                               ASIDL_PFC_FIRST_FRAG | ASIDL_PFC_LAST_FRAG | ASIDL_PFC_CONC_MPX,
+                               call_id, ASIDL_FRAG_MAX, ASIDL_FRAG_MAX, group, &elem, 1);
+        if (b.failed) {
+            asidl__buf_free(&b);
+            asidl__cconn_complete(c, neg, RPC_S_OUT_OF_MEMORY, 0);
+        } else {
+            size_t len;
+            uint8_t *data = asidl__buf_take(&b, &len);
+            asidl__cconn_queue(c, data, len);
+        }
+        asidl__cconn_wait(c, neg);
+        pthread_mutex_lock(&c->lock);
+        if (c->ctx[neg->ctx_index].state == ASIDL_CCTX_NEGOTIATING) {
+            c->ctx[neg->ctx_index].state = ASIDL_CCTX_REJECTED;      /* timed out */
+            c->ctx[neg->ctx_index].status = neg->status;
+        }
+        c->ctx[neg->ctx_index].negotiation = NULL;
+        pthread_mutex_unlock(&c->lock);
+        asidl__ccall_release(neg);
+        pthread_mutex_lock(&c->lock);
+    }
+}
+
+/* An idle connection nobody watches may have been closed by the server meanwhile. */
+static bool still_open(asidl__cconn *c)
+{
+    char byte;
+    ssize_t r = recv(c->src.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return r > 0 || (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+}
+
+static void discard(asidl__cconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    asidl__ccall *finished = NULL;
+    fail_locked(c, RPC_S_CALL_FAILED, &finished);
+    if (!c->reading && !c->torn_down)
+        teardown_locked(c);
+    else
+        pthread_mutex_unlock(&c->lock);
+    run_finished(finished);
+}
+
+/* Where this thread's last call on an association went. While that connection has calls
+ * outstanding, the thread's next call goes there too, so the server receives (and dispatches)
+ * one thread's calls in the order they were made: causal ordering. The pointers are only
+ * compared with listed connections, never followed. */
+static _Thread_local struct {
+    const asidl__assoc *assoc;
+    const asidl__cconn *conn;
+} recent;
+
+RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal,
+                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id)
+{
+    for (int attempt = 0; attempt < 8; attempt++) {
+        asidl__cconn *pick = NULL, *idle_other = NULL, *loaded = NULL;
+        unsigned least = ~0u;
+        bool pick_idle = false;
+        pthread_mutex_lock(&a->lock);
+        for (asidl__cconn *c = a->conns; c; c = c->next) {
+            pthread_mutex_lock(&c->lock);
+            bool usable = !c->dead && !c->torn_down && !c->server_shutdown;
+            int i = find_ctx(c, iface);
+            bool has = i >= 0 && c->ctx[i].state == ASIDL_CCTX_ACCEPTED;
+            bool idle = c->n_calls == 0 && !c->reading;
+            unsigned load = c->n_calls + (c->reading ? 1 : 0);
+            pthread_mutex_unlock(&c->lock);
+            if (!usable)
+                continue;
+            if (causal && recent.assoc == a && recent.conn == c && load > 0) {
+                pick = c;                  /* the thread has calls outstanding there */
+                break;
+            }
+            if (has && idle && !pick)
+                pick = c;
+            if (idle && !idle_other)
+                idle_other = c;
+            if (load < least || (load == least && has)) {
+                least = load;
+                loaded = c;
+            }
+        }
+        /* An idle connection with the context; else an idle one to alter; else a new one
+         * while under the limit; else the least loaded (its calls are pipelined). */
+        if (!pick)
+            pick = idle_other;
+        pick_idle = pick != NULL;
+        bool make_new = !pick && (a->n_conns < a->max_conns || !loaded);
+        if (!pick && !make_new)
+            pick = loaded;
+        uint32_t group = a->group;
+        if (pick) {
+            pthread_mutex_lock(&pick->lock);
+            pick->refs++;
+            pthread_mutex_unlock(&pick->lock);
+        }
+        pthread_mutex_unlock(&a->lock);
+
+        if (pick) {
+            if (pick_idle && !still_open(pick)) {
+                discard(pick);
+                asidl__cconn_release(pick);
+                continue;
+            }
+            RPC_STATUS st = ensure_context(pick, iface, group, timeout_ms, ctx_id);
+            if (st == RPC_S_OK) {
+                recent.assoc = a;
+                recent.conn = pick;
+                *out = pick;
+                return RPC_S_OK;
+            }
+            bool dead = is_dead(pick);
+            asidl__cconn_release(pick);
+            if (!dead)
+                return st;           /* the server refused the interface */
+            continue;                /* the connection broke: try another */
+        }
+
+        int fd;
+        RPC_STATUS st = asidl__transport_connect(a->protseq, a->netaddr, a->endpoint,
+                                                 a->connect_timeout_ms, &fd);
+        if (st != RPC_S_OK)
+            return st;
+        asidl__cconn *c = cconn_new(a, fd);
+        if (!c) {
+            close(fd);
+            return RPC_S_OUT_OF_MEMORY;
+        }
+        st = ensure_context(c, iface, group, timeout_ms, ctx_id);
+        bool usable = !is_dead(c);
+        if (usable) {
+            pthread_mutex_lock(&a->lock);
+            if (a->group == 0)
+                a->group = c->group;
+            c->next = a->conns;
+            a->conns = c;
+            a->n_conns++;
+            pthread_mutex_unlock(&a->lock);
+            pthread_mutex_lock(&c->lock);
+            c->refs++;                  /* one for the association's list, one for the caller */
+            pthread_mutex_unlock(&c->lock);
+        } else {
+            discard(c);
+        }
+        if (st != RPC_S_OK) {
+            asidl__cconn_release(c);
+            return st;
+        }
+        recent.assoc = a;
+        recent.conn = c;
+        *out = c;
+        return RPC_S_OK;
+    }
+    return RPC_S_SERVER_UNAVAILABLE;
+}
+
+void asidl__assoc_release(asidl__assoc *a)
+{
+    pthread_mutex_lock(&a->lock);
+    bool last_user = --a->users == 0;
+    asidl__cconn *conns = NULL;
+    if (last_user) {
+        conns = a->conns;
+        a->conns = NULL;
+        a->n_conns = 0;
+    }
+    pthread_mutex_unlock(&a->lock);
+    while (conns) {
+        asidl__cconn *c = conns;
+        conns = c->next;
+        pthread_mutex_lock(&c->lock);
+        c->next = NULL;
+        c->assoc = NULL;
+        pthread_mutex_unlock(&c->lock);
+        discard(c);
+        asidl__cconn_release(c);        /* the list's reference */
+        assoc_unref(a);                 /* the connection's memory reference */
+    }
+    assoc_unref(a);
+}

@@ -1,0 +1,294 @@
+/*
+ * ndr_buffer.c: the engine's working storage.  Output buffers that grow, the input cursor's
+ * multi-byte reads, and the per-call tables a pass needs (deferred-referent queue, undo log,
+ * maps).  The tables are allocated lazily with malloc (they are the engine's, not the
+ * application's) and kept across passes, so a reused asidl_ndr_call stops allocating.
+ */
+#include <stdlib.h>
+
+#include "ndr_internal.h"
+
+/* ---- call state ---- */
+
+static size_t default_alloc_limit = (size_t)64 << 20;
+
+void asidl_ndr_set_default_alloc_limit(size_t bytes)
+{
+    default_alloc_limit = bytes;
+}
+
+void asidl_ndr_call_init(asidl_ndr_call *call, asidl_ndr_side side)
+{
+    memset(call, 0, sizeof *call);
+    call->side = side;
+    call->alloc_limit = default_alloc_limit;
+    call->user_marshal_context = 2;     /* MSHCTX_DIFFERENTMACHINE: data crosses the network */
+}
+
+void asidl_ndr_call_cleanup(asidl_ndr_call *call)
+{
+    free(call->p.queue);
+    free(call->p.undo);
+    free(call->p.checks);
+    free(call->p.fixups);
+    ndr_map_free(&call->p.full_ptrs);
+    ndr_map_free(&call->p.capacities);
+    memset(&call->p, 0, sizeof call->p);
+}
+
+void ndr_begin_pass(ndr_call *c, int mode)
+{
+    c->p.mode = (uint8_t)mode;
+    c->p.swap = 0;
+    c->p.reuse = 0;
+    c->p.record_caps = 0;
+    c->p.hoist_pending = 0;
+    c->p.proc = NULL;
+    c->p.frame = NULL;
+    c->p.param = 0;
+    c->p.ready_base = NULL;
+    c->p.ready_limit = 0;
+    c->p.size_pos = 0;
+    c->p.target_cap = SIZE_MAX;
+    c->p.next_id = NDR_FIRST_REFERENT_ID;
+    c->p.alloc_total = 0;
+    c->p.q_len = 0;
+    c->p.undo_len = 0;
+    c->p.checks_len = 0;
+    c->p.fixups_len = 0;
+    ndr_map_clear(&c->p.full_ptrs);
+}
+
+/* ---- growable arrays ---- */
+
+static long grow_array(void **items, size_t *cap, size_t need, size_t item_size)
+{
+    if (need <= *cap)
+        return RPC_S_OK;
+    size_t n = *cap ? *cap : 16;
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / item_size)
+            return RPC_X_NO_MEMORY;
+        n *= 2;
+    }
+    void *p = realloc(*items, n * item_size);
+    if (!p)
+        return RPC_X_NO_MEMORY;
+    *items = p;
+    *cap = n;
+    return RPC_S_OK;
+}
+
+long ndr_queue_grow(ndr_call *c)
+{
+    return grow_array((void **)&c->p.queue, &c->p.q_cap, c->p.q_len + 1, sizeof(ndr_queue_entry));
+}
+
+void ndr_queue_reverse(ndr_call *c, size_t from)
+{
+    ndr_queue_entry *q = c->p.queue;
+    size_t i = from, j = c->p.q_len;
+    while (j > i + 1) {
+        ndr_queue_entry t = q[i];
+        q[i++] = q[--j];
+        q[j] = t;
+    }
+}
+
+long ndr_undo_grow(ndr_call *c)
+{
+    return grow_array((void **)&c->p.undo, &c->p.undo_cap, c->p.undo_len + 1, sizeof(ndr_undo));
+}
+
+void ndr_undo_rollback(ndr_call *c, size_t to)
+{
+    while (c->p.undo_len > to) {
+        ndr_undo *u = &c->p.undo[--c->p.undo_len];
+        switch (u->kind) {
+        case NDR_UNDO_ALLOC:
+            if (u->slot)
+                *u->slot = NULL;
+            MIDL_user_free(u->mem);
+            break;
+        case NDR_UNDO_SLOT:
+            *u->slot = NULL;
+            break;
+        case NDR_UNDO_USER_FREE:
+            ndr_user_free_object(c, (const asidl_ndr_user_marshal *)u->type, u->mem);
+            break;
+        case NDR_UNDO_FREE_PRESENTED: {
+            const asidl_ndr_transmit_as *x = (const asidl_ndr_transmit_as *)u->type;
+            if (x->free_presented)
+                x->free_presented(u->mem);
+            break;
+        }
+        }
+    }
+}
+
+long ndr_fixup_push(ndr_call *c, uint32_t id, void **slot)
+{
+    long st = grow_array((void **)&c->p.fixups, &c->p.fixups_cap, c->p.fixups_len + 1, sizeof(ndr_fixup));
+    if (st)
+        return st;
+    c->p.fixups[c->p.fixups_len++] = (ndr_fixup){ id, slot };
+    return RPC_S_OK;
+}
+
+long ndr_check_push(ndr_call *c, const ndr_check_entry *e)
+{
+    long st = grow_array((void **)&c->p.checks, &c->p.checks_cap, c->p.checks_len + 1, sizeof *e);
+    if (st)
+        return st;
+    c->p.checks[c->p.checks_len++] = *e;
+    return RPC_S_OK;
+}
+
+/* ---- allocation of unmarshalled data ---- */
+
+long ndr_alloc(ndr_call *c, size_t n, bool zero, void **slot, void **out)
+{
+    if (n == 0)
+        n = 1;      /* a zero-element conformant array still gets a distinct non-NULL block */
+    if (n > c->alloc_limit || c->p.alloc_total > c->alloc_limit - n)
+        return RPC_X_NO_MEMORY;
+    void *p = MIDL_user_allocate(n);
+    if (!p)
+        return RPC_X_NO_MEMORY;
+    long st = ndr_undo_push(c, NDR_UNDO_ALLOC, p, slot, NULL);
+    if (st) {
+        MIDL_user_free(p);
+        return st;
+    }
+    c->p.alloc_total += n;
+    if (zero)
+        memset(p, 0, n);
+    if (slot)
+        *slot = p;
+    *out = p;
+    return RPC_S_OK;
+}
+
+/* ---- output ---- */
+
+static int realloc_grow(asidl_ndr_buffer *b, size_t min_cap)
+{
+    size_t n = b->cap ? b->cap : 256;
+    while (n < min_cap) {
+        if (n > SIZE_MAX / 2)
+            return -1;
+        n *= 2;
+    }
+    unsigned char *p = realloc(b->data, n);
+    if (!p)
+        return -1;
+    b->data = p;
+    b->cap = n;
+    return 0;
+}
+
+void asidl_ndr_buffer_init(asidl_ndr_buffer *buf)
+{
+    memset(buf, 0, sizeof *buf);
+    buf->grow = realloc_grow;
+}
+
+void asidl_ndr_buffer_init_fixed(asidl_ndr_buffer *buf, void *storage, size_t cap)
+{
+    memset(buf, 0, sizeof *buf);
+    buf->data = storage;
+    buf->cap = cap;
+}
+
+void asidl_ndr_buffer_free(asidl_ndr_buffer *buf)
+{
+    if (buf->grow == realloc_grow)
+        free(buf->data);
+    buf->data = NULL;
+    buf->len = buf->cap = 0;
+}
+
+long ndr_out_grow(ndr_call *c, size_t n)
+{
+    asidl_ndr_buffer *b = c->p.out;
+    if (n > SIZE_MAX - b->len || !b->grow || b->grow(b, b->len + n) != 0 || b->cap - b->len < n)
+        return RPC_X_NO_MEMORY;
+    return RPC_S_OK;
+}
+
+/* ---- maps: open addressing, linear probing, keys never 0 ---- */
+
+static size_t map_hash(uint64_t key, size_t cap)
+{
+    key ^= key >> 33;
+    key *= 0xff51afd7ed558ccdull;
+    key ^= key >> 33;
+    return (size_t)key & (cap - 1);
+}
+
+static long map_resize(asidl_ndr__map *m, size_t cap)
+{
+    ndr_map_slot *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return RPC_X_NO_MEMORY;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slots[i].key)
+            continue;
+        size_t h = map_hash(m->slots[i].key, cap);
+        while (slots[h].key)
+            h = (h + 1) & (cap - 1);
+        slots[h] = m->slots[i];
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+    return RPC_S_OK;
+}
+
+long ndr_map_put(asidl_ndr__map *m, uint64_t key, uint64_t value)
+{
+    if ((m->used + 1) * 4 > m->cap * 3) {
+        if (m->cap > SIZE_MAX / 2 / sizeof(ndr_map_slot))
+            return RPC_X_NO_MEMORY;
+        long st = map_resize(m, m->cap ? m->cap * 2 : 64);
+        if (st)
+            return st;
+    }
+    size_t h = map_hash(key, m->cap);
+    while (m->slots[h].key && m->slots[h].key != key)
+        h = (h + 1) & (m->cap - 1);
+    if (!m->slots[h].key)
+        m->used++;
+    m->slots[h].key = key;
+    m->slots[h].value = value;
+    return RPC_S_OK;
+}
+
+bool ndr_map_get(const asidl_ndr__map *m, uint64_t key, uint64_t *value)
+{
+    if (!m->cap)
+        return false;
+    size_t h = map_hash(key, m->cap);
+    while (m->slots[h].key) {
+        if (m->slots[h].key == key) {
+            *value = m->slots[h].value;
+            return true;
+        }
+        h = (h + 1) & (m->cap - 1);
+    }
+    return false;
+}
+
+void ndr_map_clear(asidl_ndr__map *m)
+{
+    if (m->used)
+        memset(m->slots, 0, m->cap * sizeof *m->slots);
+    m->used = 0;
+}
+
+void ndr_map_free(asidl_ndr__map *m)
+{
+    free(m->slots);
+    m->slots = NULL;
+    m->cap = m->used = 0;
+}

@@ -1,0 +1,223 @@
+/*
+ * ndr_free.c: releasing what unmarshalled values reference, with MIDL_user_free.
+ *
+ * The walk keeps its pending work on a heap stack, not the C stack, so a million-node list
+ * frees like any other value.  It first finds every block, then frees them all: sizes of
+ * referents (size_is(n), size_is(*pn)) are read from other referents and parameters, which
+ * must still be there.  Full pointers are freed once however many times they are
+ * referenced; [ignore] pointers are not followed.
+ */
+#include <stdlib.h>
+
+#include "ndr_internal.h"
+
+typedef struct work {
+    const asidl_ndr_pointer *ptr;   /* the pointer whose referent this is */
+    unsigned char *mem;
+    const unsigned char *base;
+} work;
+
+typedef struct free_walk {
+    work *stack;                    /* referents to scan */
+    size_t len, cap;
+    void **blocks;                  /* referents found, freed at the end */
+    size_t n_blocks, blocks_cap;
+    asidl_ndr__map seen;            /* full-pointer referents already scheduled */
+    const asidl_ndr_proc *proc;
+    void **frame;
+    const unsigned char *keep, *keep_end;  /* the request buffer: in-place arrays are not freed */
+    bool failed;                    /* out of memory for bookkeeping: stop (leak, never double free) */
+} free_walk;
+
+static void add_block(free_walk *w, void *block)
+{
+    if (w->failed)
+        return;
+    if (w->n_blocks == w->blocks_cap) {
+        size_t n = w->blocks_cap ? w->blocks_cap * 2 : 64;
+        void **b = realloc(w->blocks, n * sizeof *b);
+        if (!b) {
+            w->failed = true;
+            return;
+        }
+        w->blocks = b;
+        w->blocks_cap = n;
+    }
+    w->blocks[w->n_blocks++] = block;
+}
+
+static void push(free_walk *w, work item)
+{
+    if (w->failed)
+        return;
+    if (w->len == w->cap) {
+        size_t n = w->cap ? w->cap * 2 : 64;
+        work *s = realloc(w->stack, n * sizeof *s);
+        if (!s) {
+            w->failed = true;
+            return;
+        }
+        w->stack = s;
+        w->cap = n;
+    }
+    w->stack[w->len++] = item;
+}
+
+static void schedule_referent(free_walk *w, const asidl_ndr_pointer *p, unsigned char *ref,
+                              const unsigned char *base)
+{
+    unsigned kind = p->hdr.flags & ASIDL_NDR_PTR_KIND_MASK;
+    if (!ref || kind == ASIDL_NDR_PTR_IGNORE)
+        return;
+    if (kind == ASIDL_NDR_PTR_FULL) {
+        uint64_t v;
+        if (ndr_map_get(&w->seen, (uint64_t)(uintptr_t)ref, &v))
+            return;
+        if (ndr_map_put(&w->seen, (uint64_t)(uintptr_t)ref, 1)) {
+            w->failed = true;
+            return;
+        }
+    }
+    const asidl_ndr_type *rt = p->referent;
+    if (!ndr_check_magic(rt) && !(rt->flags & ASIDL_NDR_F_COMPLEX) && rt->kind != ASIDL_NDR_POINTER) {
+        add_block(w, ref);      /* plain data: nothing inside to visit */
+        return;
+    }
+    push(w, (work){ p, ref, base });
+}
+
+static unsigned char *load_ptr(const unsigned char *slot)
+{
+    unsigned char *p;
+    memcpy(&p, slot, sizeof p);
+    return p;
+}
+
+/* Finds the pointers and application-owned objects inside one value. */
+static void scan(free_walk *w, const asidl_ndr_type *t, unsigned char *mem, const unsigned char *base)
+{
+    if (ndr_check_magic(t) || !(t->flags & ASIDL_NDR_F_COMPLEX))
+        return;
+    switch (t->kind) {
+    case ASIDL_NDR_STRUCT: {
+        const asidl_ndr_struct *s = (const asidl_ndr_struct *)t;
+        for (uint32_t i = 0; i < s->n_fields; i++)
+            scan(w, s->fields[i].type, mem + s->fields[i].offset, mem);
+        break;
+    }
+    case ASIDL_NDR_ARRAY: {
+        const asidl_ndr_array *a = (const asidl_ndr_array *)t;
+        ndr_bounds b;
+        if (ndr_array_bounds(NULL, w->proc, w->frame, a, mem, base, &b))
+            return;     /* sizes unknowable: nothing can be visited safely */
+        /* Only the transmitted box holds values (the rest is zeroed or the caller's). */
+        uint32_t nd = b.n_dims, idx[ASIDL_NDR_MAX_DIMS];
+        if (b.sent == 0)
+            return;
+        for (uint32_t i = 0; i < nd; i++)
+            idx[i] = b.offset[i];
+        for (;;) {
+            size_t linear = 0;
+            for (uint32_t i = 0; i < nd; i++)
+                linear = linear * b.max[i] + idx[i];
+            scan(w, a->elem, mem + linear * a->elem->mem_size, base);
+            int d = (int)nd - 1;
+            for (; d >= 0; d--) {
+                if (++idx[d] < b.offset[d] + b.count[d])
+                    break;
+                idx[d] = b.offset[d];
+            }
+            if (d < 0)
+                break;
+        }
+        break;
+    }
+    case ASIDL_NDR_POINTER:
+        schedule_referent(w, (const asidl_ndr_pointer *)t, load_ptr(mem), base);
+        break;
+    case ASIDL_NDR_UNION: {
+        const asidl_ndr_union *u = (const asidl_ndr_union *)t;
+        int64_t d;
+        const asidl_ndr_type *arm;
+        if (ndr_union_discriminant(NULL, w->proc, w->frame, u, mem, base, &d) || ndr_union_arm(u, d, &arm) || !arm)
+            return;
+        if (u->hdr.flags & ASIDL_NDR_F_ENCAPSULATED)
+            scan(w, arm, mem + u->arm_offset, mem);
+        else
+            scan(w, arm, mem, base);
+        break;
+    }
+    case ASIDL_NDR_USER_MARSHAL:
+        ndr_user_free_object(NULL, (const asidl_ndr_user_marshal *)t, mem);
+        break;
+    case ASIDL_NDR_TRANSMIT_AS: {
+        const asidl_ndr_transmit_as *x = (const asidl_ndr_transmit_as *)t;
+        if (x->free_presented)
+            x->free_presented(mem);
+        break;
+    }
+    }
+}
+
+static void seed(free_walk *w, const asidl_ndr_type *t, void *mem)
+{
+    if (!mem || ndr_check_magic(t))
+        return;
+    if (t->kind == ASIDL_NDR_POINTER)
+        schedule_referent(w, (const asidl_ndr_pointer *)t, load_ptr(mem), NULL);
+    else
+        scan(w, t, mem, NULL);
+}
+
+static void run(free_walk *w)
+{
+    while (w->len && !w->failed) {
+        work item = w->stack[--w->len];
+        add_block(w, item.mem);
+        const asidl_ndr_type *rt = item.ptr->referent;
+        if (ndr_check_magic(rt))
+            continue;
+        if (rt->kind == ASIDL_NDR_POINTER)
+            schedule_referent(w, (const asidl_ndr_pointer *)rt, load_ptr(item.mem), item.base);
+        else
+            scan(w, rt, item.mem, item.base);
+    }
+    /* Out of bookkeeping memory: leak rather than risk freeing something still referenced. */
+    if (!w->failed) {
+        for (size_t i = 0; i < w->n_blocks; i++) {
+            const unsigned char *b = w->blocks[i];
+            if (!(b >= w->keep && b < w->keep_end))
+                MIDL_user_free(w->blocks[i]);
+        }
+    }
+    free(w->stack);
+    free(w->blocks);
+    ndr_map_free(&w->seen);
+}
+
+void ndr_free_value(const asidl_ndr_type *t, void *mem, const asidl_ndr_proc *proc, void **frame)
+{
+    free_walk w = { .proc = proc, .frame = frame };
+    seed(&w, t, mem);
+    run(&w);
+}
+
+void asidl_ndr_free(const asidl_ndr_type *type, void *mem)
+{
+    ndr_free_value(type, mem, NULL, NULL);
+}
+
+/* All parameters in one walk, so that a full pointer shared by two of them is freed once. */
+void asidl_ndr_server_free(const asidl_ndr_proc *proc, void **args, const void *request, size_t request_len)
+{
+    if (!proc || proc->magic != ASIDL_NDR_MAGIC || !args)
+        return;
+    free_walk w = { .proc = proc, .frame = args, .keep = request,
+                    .keep_end = request ? (const unsigned char *)request + request_len : NULL };
+    for (uint32_t i = 0; i < proc->n_params; i++) {
+        const asidl_ndr_param *p = &proc->params[i];
+        if (!(p->flags & ASIDL_NDR_PARAM_NOWIRE) && p->type)
+            seed(&w, p->type, args[i]);
+    }
+    run(&w);
+}

@@ -1,0 +1,378 @@
+/*
+ * ndr_internal.h: what the NDR engine's files share.  One concept per file:
+ *
+ *   ndr_buffer.c      output buffers, input cursor, the call's scratch tables (queue, undo log,
+ *                     maps), allocation with the per-call cap
+ *   ndr_primitives.c  base types: conversion between C and wire sizes, byte order, ranges
+ *   ndr_expr.c        correlation expressions and the checks deferred until operands arrive
+ *   ndr_structs.c     structures, conformant structures (hoisted conformance)
+ *   ndr_arrays.c      fixed, conformant, varying and multi-dimensional arrays
+ *   ndr_strings.c     [string] arrays: char and UTF-32 wchar_t <-> UTF-16
+ *   ndr_pointers.c    pointer rules: top-level in place, embedded deferred, full-pointer aliasing
+ *   ndr_unions.c      non-encapsulated and encapsulated unions
+ *   ndr_context.c     context handles' wire form
+ *   ndr_usertypes.c   user_marshal / wire_marshal, transmit_as / represent_as
+ *   ndr_free.c        releasing unmarshalled data
+ *   ndr_engine.c      the dispatch on type kind, one-value entry points
+ *   ndr_proc.c        procedure-level entry points (client and server)
+ *   ndr_validate.c    descriptor consistency checks
+ *
+ * Conventions: every function returns a status (0 = RPC_S_OK) and leaves the call unusable for
+ * the current pass on failure; the public entry points roll back.  `mem` is the C object,
+ * `base` the structure whose fields correlation expressions read (NULL outside structures).
+ * Walks recurse over descriptor structure only; anything whose depth depends on the data
+ * (chains of pointers) goes through the call's queue, so hostile input cannot exhaust the stack.
+ */
+#ifndef ASIDL_NDR_INTERNAL_H
+#define ASIDL_NDR_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "rpc.h"
+#include "rpcndr.h"
+#include "asidl_ndr.h"
+
+typedef asidl_ndr_call ndr_call;
+
+enum { NDR_MODE_SIZE = 1, NDR_MODE_MARSHAL, NDR_MODE_UNMARSHAL };
+
+/* First referent ID of a pass and the step between IDs, as Windows and Samba number them. */
+#define NDR_FIRST_REFERENT_ID 0x00020000u
+#define NDR_REFERENT_ID_STEP 4u
+/* Marker a user_marshal type with pointers leaves in place of its data ("User"). */
+#define NDR_USER_MARSHAL_MARKER 0x72657355u
+
+static inline bool ndr_sizing(const ndr_call *c) { return c->p.mode == NDR_MODE_SIZE; }
+
+/* ===================================================================== ndr_buffer.c */
+
+/* Output: reserve n bytes at the current position; *dst is NULL while sizing. */
+long ndr_out_grow(ndr_call *c, size_t n);
+static inline size_t ndr_out_pos(const ndr_call *c)
+{
+    return ndr_sizing(c) ? c->p.size_pos : c->p.out->len;
+}
+static inline long ndr_out_space(ndr_call *c, size_t n, unsigned char **dst)
+{
+    if (ndr_sizing(c)) {
+        if (n > SIZE_MAX - c->p.size_pos)
+            return RPC_X_NO_MEMORY;
+        c->p.size_pos += n;
+        *dst = NULL;
+        return RPC_S_OK;
+    }
+    asidl_ndr_buffer *b = c->p.out;
+    if (b->cap - b->len < n) {
+        long st = ndr_out_grow(c, n);
+        if (st)
+            return st;
+    }
+    *dst = b->data + b->len;
+    b->len += n;
+    return RPC_S_OK;
+}
+/* Pads with zero octets to a multiple of a (1, 2, 4 or 8). */
+static inline long ndr_out_align(ndr_call *c, unsigned a)
+{
+    size_t pad = (size_t)(-ndr_out_pos(c)) & (a - 1);
+    if (!pad)
+        return RPC_S_OK;
+    unsigned char *dst;
+    long st = ndr_out_space(c, pad, &dst);
+    if (!st && dst)
+        memset(dst, 0, pad);
+    return st;
+}
+
+/* Input: everything is checked against the end of the buffer before it is read. */
+static inline size_t ndr_in_left(const ndr_call *c) { return c->p.in_len - c->p.in_pos; }
+static inline long ndr_in_align(ndr_call *c, unsigned a)
+{
+    size_t pad = (size_t)(-c->p.in_pos) & (a - 1);
+    if (pad > ndr_in_left(c))
+        return RPC_X_BAD_STUB_DATA;
+    c->p.in_pos += pad;
+    return RPC_S_OK;
+}
+static inline long ndr_in_take(ndr_call *c, size_t n, const unsigned char **src)
+{
+    if (n > ndr_in_left(c))
+        return RPC_X_BAD_STUB_DATA;
+    *src = c->p.in + c->p.in_pos;
+    c->p.in_pos += n;
+    return RPC_S_OK;
+}
+static inline uint32_t ndr_get_u32(const ndr_call *c, const unsigned char *s)
+{
+    if (c->p.swap)
+        return (uint32_t)s[3] | (uint32_t)s[2] << 8 | (uint32_t)s[1] << 16 | (uint32_t)s[0] << 24;
+    return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
+}
+static inline uint16_t ndr_get_u16(const ndr_call *c, const unsigned char *s)
+{
+    if (c->p.swap)
+        return (uint16_t)(s[1] | s[0] << 8);
+    return (uint16_t)(s[0] | s[1] << 8);
+}
+static inline void ndr_put_u32(unsigned char *dst, uint32_t v)
+{
+    dst[0] = (unsigned char)v;
+    dst[1] = (unsigned char)(v >> 8);
+    dst[2] = (unsigned char)(v >> 16);
+    dst[3] = (unsigned char)(v >> 24);
+}
+/* A 4-octet count or referent ID, aligned to 4: the most frequent items of the wire. */
+static inline long ndr_out_u32(ndr_call *c, uint32_t v)
+{
+    unsigned char *dst;
+    long st = ndr_out_align(c, 4);
+    if (!st)
+        st = ndr_out_space(c, 4, &dst);
+    if (!st && dst)
+        ndr_put_u32(dst, v);
+    return st;
+}
+static inline long ndr_in_u32(ndr_call *c, uint32_t *v)
+{
+    const unsigned char *src;
+    long st = ndr_in_align(c, 4);
+    if (!st)
+        st = ndr_in_take(c, 4, &src);
+    if (!st)
+        *v = ndr_get_u32(c, src);
+    return st;
+}
+
+/* The queue of deferred referents (pointers embedded in constructs). */
+typedef struct asidl_ndr__queue_entry {
+    const asidl_ndr_type *type;     /* the pointer (or user_marshal) type */
+    unsigned char *slot;            /* unmarshal: where the pointer goes; marshal: its referent */
+    const unsigned char *base;      /* correlation base of the pointer's structure */
+    uint32_t id;                    /* unmarshal: the referent ID read in place */
+    uint8_t reuse;                  /* unmarshal: client [in,out] data, existing memory is reused */
+} ndr_queue_entry;
+long ndr_queue_grow(ndr_call *c);
+static inline long ndr_queue_push(ndr_call *c, const ndr_queue_entry *e)
+{
+    if (c->p.q_len == c->p.q_cap) {
+        long st = ndr_queue_grow(c);
+        if (st)
+            return st;
+    }
+    c->p.queue[c->p.q_len++] = *e;
+    return RPC_S_OK;
+}
+void ndr_queue_reverse(ndr_call *c, size_t from);
+
+/* Undo log: what a failed unmarshal must take back, newest first. */
+enum { NDR_UNDO_ALLOC = 1, NDR_UNDO_SLOT, NDR_UNDO_USER_FREE, NDR_UNDO_FREE_PRESENTED };
+typedef struct asidl_ndr__undo {
+    uint8_t kind;
+    void *mem;                      /* ALLOC: the block; USER/PRESENTED: the object */
+    void **slot;                    /* ALLOC, SLOT: the pointer to reset to NULL (may be NULL) */
+    const asidl_ndr_type *type;     /* USER_FREE, FREE_PRESENTED: the descriptor */
+} ndr_undo;
+long ndr_undo_grow(ndr_call *c);
+static inline long ndr_undo_push(ndr_call *c, uint8_t kind, void *mem, void **slot, const asidl_ndr_type *type)
+{
+    if (c->p.undo_len == c->p.undo_cap) {
+        long st = ndr_undo_grow(c);
+        if (st)
+            return st;
+    }
+    c->p.undo[c->p.undo_len++] = (ndr_undo){ kind, mem, slot, type };
+    return RPC_S_OK;
+}
+void ndr_undo_rollback(ndr_call *c, size_t to);
+
+/* Allocates n bytes for unmarshalled data (zeroed if asked), counts them against the call's
+ * cap, stores the block in *slot (if slot) and logs it for rollback. */
+long ndr_alloc(ndr_call *c, size_t n, bool zero, void **slot, void **out);
+
+/* An open-addressing map from 64-bit keys to 64-bit values (keys are never 0). */
+typedef struct asidl_ndr__map_slot {
+    uint64_t key, value;
+} ndr_map_slot;
+long ndr_map_put(asidl_ndr__map *m, uint64_t key, uint64_t value);
+bool ndr_map_get(const asidl_ndr__map *m, uint64_t key, uint64_t *value);
+void ndr_map_clear(asidl_ndr__map *m);
+void ndr_map_free(asidl_ndr__map *m);
+
+/* Starts a pass of the given mode over a fresh state (tables kept allocated). */
+void ndr_begin_pass(ndr_call *c, int mode);
+
+/* ===================================================================== ndr_primitives.c */
+
+unsigned ndr_wire_size(uint8_t wire);
+bool ndr_wire_signed(uint8_t wire);
+/* Reads / writes a C integer of `size` bytes (1, 2, 4, 8); signed or not. */
+int64_t ndr_load_int(const void *mem, unsigned size, bool is_signed);
+void ndr_store_int(void *mem, unsigned size, int64_t v);
+/* The value of an integer-like base object in memory (enums, chars, booleans included). */
+int64_t ndr_base_value(const asidl_ndr_base *b, const void *mem);
+long ndr_base_marshal(ndr_call *c, const asidl_ndr_base *b, const void *mem);
+long ndr_base_unmarshal(ndr_call *c, const asidl_ndr_base *b, void *mem);
+/* n consecutive elements (C stride b->hdr.mem_size): block copies when layouts match. */
+long ndr_base_marshal_n(ndr_call *c, const asidl_ndr_base *b, const void *mem, size_t n);
+long ndr_base_unmarshal_n(ndr_call *c, const asidl_ndr_base *b, void *mem, size_t n);
+/* Marshals an integer value as the given base type (discriminants). */
+long ndr_base_marshal_value(ndr_call *c, const asidl_ndr_base *b, int64_t v);
+long ndr_base_unmarshal_value(ndr_call *c, const asidl_ndr_base *b, int64_t *v);
+long ndr_range_check(const asidl_ndr_range *r, const void *mem);
+
+/* ===================================================================== ndr_expr.c */
+
+/* Evaluates a correlation expression.  While unmarshalling, operands not received yet make
+ * *ready false (the result is then meaningless); otherwise *ready is true. */
+long ndr_eval(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_op *e,
+              const unsigned char *base, int64_t *out, bool *ready);
+/* Unmarshal-time consistency check: eval(a) - eval(b) (b may be NULL) must equal `expected`;
+ * checked now if the operands are there, else when the pass ends. */
+long ndr_check(ndr_call *c, const asidl_ndr_op *a, const asidl_ndr_op *b, const unsigned char *base,
+               int64_t expected);
+typedef struct asidl_ndr__check {
+    const asidl_ndr_op *a, *b;
+    const unsigned char *base;
+    int64_t expected;
+    uint32_t param;                 /* parameter being unmarshalled when it was deferred */
+} ndr_check_entry;
+long ndr_check_push(ndr_call *c, const ndr_check_entry *e);
+long ndr_run_deferred_checks(ndr_call *c, size_t from);
+
+/* ===================================================================== ndr_engine.c */
+
+static inline long ndr_check_magic(const asidl_ndr_type *t)
+{
+    if (t && t->magic == ASIDL_NDR_MAGIC)
+        return RPC_S_OK;
+    if (t && (t->magic & 0xFFFFFF00u) == ASIDL_NDR_MAGIC_FAMILY)
+        return RPC_X_WRONG_STUB_VERSION;
+    return RPC_S_INTERNAL_ERROR;
+}
+/* Inline (flat) representation of a value; embedded pointers are queued. */
+long ndr_marshal_inline(ndr_call *c, const asidl_ndr_type *t, const unsigned char *mem,
+                        const unsigned char *base);
+long ndr_unmarshal_inline(ndr_call *c, const asidl_ndr_type *t, unsigned char *mem,
+                          const unsigned char *base);
+/* A whole construct with its deferred referents: the unit of deferral scope. */
+long ndr_marshal_root(ndr_call *c, const asidl_ndr_type *t, const unsigned char *mem,
+                      const unsigned char *base);
+long ndr_unmarshal_root(ndr_call *c, const asidl_ndr_type *t, unsigned char *mem,
+                        const unsigned char *base);
+/* Lower bound on the wire size of one value (to reject impossible counts early). */
+size_t ndr_min_wire_size(const asidl_ndr_type *t);
+/* If the type's memory layout equals its wire layout (so arrays of it are block copies),
+ * its wire stride; else 0. */
+size_t ndr_flat_stride(const asidl_ndr_type *t);
+
+/* Input for an unmarshal pass; drep is the PDU's drep[0]. */
+long ndr_set_input(ndr_call *c, const void *buf, size_t len, size_t pos, unsigned drep);
+/* Resolves full-pointer aliases and runs deferred checks at the end of an unmarshal pass. */
+long ndr_finish_unmarshal(ndr_call *c);
+
+/* ===================================================================== ndr_structs.c */
+
+long ndr_struct_marshal(ndr_call *c, const asidl_ndr_struct *s, const unsigned char *mem);
+long ndr_struct_unmarshal(ndr_call *c, const asidl_ndr_struct *s, unsigned char *mem);
+/* A conformant structure's trailing array, the structure that directly holds it, and the
+ * offset of that array from the outer structure's start. */
+const asidl_ndr_array *ndr_struct_tail(const asidl_ndr_struct *s, uint32_t *offset,
+                                       const asidl_ndr_struct **holder);
+
+/* ===================================================================== ndr_arrays.c */
+
+typedef struct ndr_bounds {
+    uint32_t n_dims;
+    uint32_t max[ASIDL_NDR_MAX_DIMS];       /* Z: elements in memory per dimension */
+    uint32_t offset[ASIDL_NDR_MAX_DIMS];    /* first transmitted, per dimension */
+    uint32_t count[ASIDL_NDR_MAX_DIMS];     /* transmitted, per dimension */
+    size_t total;                           /* elements in memory */
+    size_t sent;                            /* elements transmitted */
+} ndr_bounds;
+
+/* Bounds of an array in memory (conformance and variance from its expressions). */
+long ndr_array_bounds(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_array *a,
+                      const unsigned char *mem, const unsigned char *base, ndr_bounds *b);
+long ndr_array_marshal(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem,
+                       const unsigned char *base);
+long ndr_array_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *mem,
+                         const unsigned char *base);
+/* Memory a conformant referent needs, read from the conformance ahead in the input (which
+ * is not consumed); for other types their mem_size. */
+long ndr_referent_mem_size(ndr_call *c, const asidl_ndr_type *t, size_t *bytes, size_t *elements);
+/* Conformance written/read at the start of a conformant structure. */
+long ndr_write_conformance(ndr_call *c, const ndr_bounds *b);
+long ndr_read_conformance(ndr_call *c, const asidl_ndr_array *a, ndr_bounds *b);
+
+/* ===================================================================== ndr_strings.c */
+
+long ndr_string_marshal(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem,
+                        const unsigned char *base);
+long ndr_string_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *mem,
+                          const unsigned char *base);
+/* Elements (terminator included) the string in memory needs on the wire; limit is the most
+ * C elements that may be read (SIZE_MAX: unbounded). */
+long ndr_string_wire_count(const asidl_ndr_base *elem, const unsigned char *mem, size_t limit,
+                           size_t *count);
+
+/* ===================================================================== ndr_pointers.c */
+
+long ndr_pointer_marshal_embedded(ndr_call *c, const asidl_ndr_pointer *p, const unsigned char *slot,
+                                  const unsigned char *base);
+long ndr_pointer_unmarshal_embedded(ndr_call *c, const asidl_ndr_pointer *p, unsigned char *slot,
+                                    const unsigned char *base);
+long ndr_pointer_marshal_top(ndr_call *c, const asidl_ndr_pointer *p, const unsigned char *slot,
+                             const unsigned char *base);
+/* caller_memory: the client's top-level [ref] referent is the caller's storage. */
+long ndr_pointer_unmarshal_top(ndr_call *c, const asidl_ndr_pointer *p, unsigned char *slot,
+                               const unsigned char *base, bool caller_memory);
+/* Processes queued referents above mark, newest construct first (depth-first order). */
+long ndr_drain_marshal(ndr_call *c, size_t mark);
+long ndr_drain_unmarshal(ndr_call *c, size_t mark);
+/* Resolves aliases of full pointers whose referent arrived after them. */
+long ndr_apply_fixups(ndr_call *c, size_t from);
+typedef struct asidl_ndr__fixup {
+    uint32_t id;
+    void **slot;
+} ndr_fixup;
+long ndr_fixup_push(ndr_call *c, uint32_t id, void **slot);
+
+/* ===================================================================== ndr_unions.c */
+
+long ndr_union_marshal(ndr_call *c, const asidl_ndr_union *u, const unsigned char *mem,
+                       const unsigned char *base);
+long ndr_union_unmarshal(ndr_call *c, const asidl_ndr_union *u, unsigned char *mem,
+                         const unsigned char *base);
+/* The arm for a discriminant: *arm may be NULL for an empty arm; RPC_X_INVALID_TAG if none. */
+long ndr_union_arm(const asidl_ndr_union *u, int64_t discriminant, const asidl_ndr_type **arm);
+/* Discriminant of a union in memory (encapsulated: its own; otherwise switch_is). */
+long ndr_union_discriminant(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_union *u,
+                            const unsigned char *mem, const unsigned char *base, int64_t *d);
+
+/* ===================================================================== ndr_context.c */
+
+long ndr_context_marshal(ndr_call *c, const asidl_ndr_context_handle *h, const unsigned char *mem);
+long ndr_context_unmarshal(ndr_call *c, const asidl_ndr_context_handle *h, unsigned char *mem);
+
+/* ===================================================================== ndr_usertypes.c */
+
+long ndr_user_marshal(ndr_call *c, const asidl_ndr_user_marshal *u, const unsigned char *mem);
+long ndr_user_unmarshal(ndr_call *c, const asidl_ndr_user_marshal *u, unsigned char *mem);
+/* The deferred half of a user_marshal type with pointers. */
+long ndr_user_marshal_data(ndr_call *c, const asidl_ndr_user_marshal *u, const unsigned char *mem);
+long ndr_user_unmarshal_data(ndr_call *c, const asidl_ndr_user_marshal *u, unsigned char *mem);
+long ndr_xmit_marshal(ndr_call *c, const asidl_ndr_transmit_as *x, const unsigned char *mem);
+long ndr_xmit_unmarshal(ndr_call *c, const asidl_ndr_transmit_as *x, unsigned char *mem);
+uint32_t ndr_user_flags(const ndr_call *c);
+/* Calls a user_marshal type's _UserFree routine (c may be NULL outside a pass). */
+void ndr_user_free_object(const ndr_call *c, const asidl_ndr_user_marshal *u, void *mem);
+
+/* ===================================================================== ndr_free.c */
+
+/* Frees what a value references; proc/frame give parameters to correlation expressions. */
+void ndr_free_value(const asidl_ndr_type *t, void *mem, const asidl_ndr_proc *proc, void **frame);
+
+#endif

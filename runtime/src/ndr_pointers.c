@@ -1,0 +1,459 @@
+/*
+ * ndr_pointers.c: the pointer rules of NDR 2.0.
+ *
+ *   - A top-level [ref] pointer has no wire form; its referent follows in place.  Top-level
+ *     [unique]/[ptr] pointers are a referent ID (0 for NULL) followed at once by the referent.
+ *   - A pointer embedded in a structure, array or union is a 4-octet referent ID in place
+ *     ([ref] ones too, never 0); the referent is deferred until the construct is complete.
+ *   - [ptr] (full) pointers keep aliasing: the same address gets the same ID and its data goes
+ *     once, with the first occurrence.  Referent IDs count from 0x20000 in steps of 4.
+ *   - A pointer to a pointer puts the inner pointer's ID right where the referent goes.
+ *
+ * Unmarshalling mirrors this, allocating each referent with MIDL_user_allocate (the client
+ * writes [out] data into the caller's storage for top-level [ref] parameters, and into existing
+ * memory for [in,out] data when it fits, as MIDL does).
+ */
+#include "ndr_internal.h"
+
+#define FULL_PTR_PENDING UINT64_MAX     /* unmarshal: ID seen, referent not received yet */
+
+static unsigned ptr_kind(const asidl_ndr_pointer *p)
+{
+    return p->hdr.flags & ASIDL_NDR_PTR_KIND_MASK;
+}
+
+static const void *load_ptr(const unsigned char *slot)
+{
+    const void *p;
+    memcpy(&p, slot, sizeof p);
+    return p;
+}
+
+/* ===================================================================== marshalling */
+
+static uint32_t next_id(ndr_call *c)
+{
+    uint32_t id = c->p.next_id;
+    c->p.next_id += NDR_REFERENT_ID_STEP;
+    return id;
+}
+
+/* Writes a pointer's representation (where it has one) and says whether its referent must
+ * follow: not for NULL, and not for a full pointer whose referent was already sent. */
+static long write_pointer(ndr_call *c, const asidl_ndr_pointer *p, const void *ref, bool embedded,
+                          bool *need)
+{
+    *need = false;
+    switch (ptr_kind(p)) {
+    case ASIDL_NDR_PTR_REF:
+        if (!ref)
+            return RPC_X_NULL_REF_POINTER;
+        *need = true;
+        return embedded ? ndr_out_u32(c, next_id(c)) : RPC_S_OK;
+    case ASIDL_NDR_PTR_UNIQUE:
+        *need = ref != NULL;
+        return ndr_out_u32(c, ref ? next_id(c) : 0);
+    case ASIDL_NDR_PTR_FULL: {
+        if (!ref)
+            return ndr_out_u32(c, 0);
+        uint64_t id;
+        if (ndr_map_get(&c->p.full_ptrs, (uint64_t)(uintptr_t)ref, &id))
+            return ndr_out_u32(c, (uint32_t)id);
+        id = next_id(c);
+        long st = ndr_map_put(&c->p.full_ptrs, (uint64_t)(uintptr_t)ref, id);
+        if (st)
+            return st;
+        *need = true;
+        return ndr_out_u32(c, (uint32_t)id);
+    }
+    case ASIDL_NDR_PTR_IGNORE:
+        return ndr_out_u32(c, 0);
+    }
+    return RPC_S_INTERNAL_ERROR;
+}
+
+/* Elements a conformant referent holds (for [in,out] reuse on the client). */
+static long record_capacity(ndr_call *c, const asidl_ndr_type *t, const unsigned char *ref,
+                            const unsigned char *base)
+{
+    const asidl_ndr_array *a = NULL;
+    const unsigned char *arr_mem = ref, *arr_base = base;
+    if (t->kind == ASIDL_NDR_ARRAY && (t->flags & ASIDL_NDR_F_CONFORMANT)) {
+        a = (const asidl_ndr_array *)t;
+    } else if (t->kind == ASIDL_NDR_STRUCT && (t->flags & ASIDL_NDR_F_CONFORMANT)) {
+        uint32_t off;
+        const asidl_ndr_struct *holder;
+        a = ndr_struct_tail((const asidl_ndr_struct *)t, &off, &holder);
+        if (!a)
+            return RPC_S_INTERNAL_ERROR;
+        arr_mem = ref + off;
+        arr_base = arr_mem - holder->fields[holder->n_fields - 1].offset;
+    }
+    if (!a)
+        return RPC_S_OK;
+    ndr_bounds b;
+    long st = ndr_array_bounds(c, c->p.proc, c->p.frame, a, arr_mem, arr_base, &b);
+    if (st)
+        return st;
+    size_t cap = b.total;
+    if (a->hdr.flags & ASIDL_NDR_F_STRING) {
+        /* In C elements: a wide string needs fewer code points than code units. */
+        const asidl_ndr_base *e = (const asidl_ndr_base *)a->elem;
+        if (!a->dims[0].count && !a->dims[0].size_is && !a->dims[0].max_is) {
+            size_t n = 0, es = e->hdr.mem_size;
+            while (!(ndr_load_int(arr_mem + n * es, (unsigned)es, false) == 0))
+                n++;
+            cap = n + 1;
+        }
+    }
+    return ndr_map_put(&c->p.capacities, (uint64_t)(uintptr_t)ref, cap);
+}
+
+/* Marshals the referent of p (whose own representation is written): follows pointer chains,
+ * then writes the construct; its embedded pointers join the queue. */
+static long marshal_pointee(ndr_call *c, const asidl_ndr_pointer *p, const unsigned char *ref,
+                            const unsigned char *base)
+{
+    for (int depth = 0;; depth++) {
+        const asidl_ndr_type *t = p->referent;
+        long st = ndr_check_magic(t);
+        if (st)
+            return st;
+        if (depth > 64)
+            return RPC_S_INTERNAL_ERROR;    /* descriptors cannot nest pointers this deep */
+        if (c->p.record_caps && (st = record_capacity(c, t, ref, base)))
+            return st;
+        if (t->kind != ASIDL_NDR_POINTER)
+            return ndr_marshal_inline(c, t, ref, base);
+        const asidl_ndr_pointer *q = (const asidl_ndr_pointer *)t;
+        const unsigned char *inner = load_ptr(ref);
+        bool need;
+        if ((st = write_pointer(c, q, inner, false, &need)) || !need)
+            return st;
+        p = q;
+        ref = inner;
+    }
+}
+
+long ndr_pointer_marshal_embedded(ndr_call *c, const asidl_ndr_pointer *p, const unsigned char *slot,
+                                  const unsigned char *base)
+{
+    const unsigned char *ref = load_ptr(slot);
+    bool need;
+    long st = write_pointer(c, p, ref, true, &need);
+    if (st || !need)
+        return st;
+    ndr_queue_entry e = { &p->hdr, (unsigned char *)ref, base, 0, 0 };
+    return ndr_queue_push(c, &e);
+}
+
+long ndr_pointer_marshal_top(ndr_call *c, const asidl_ndr_pointer *p, const unsigned char *slot,
+                             const unsigned char *base)
+{
+    const unsigned char *ref = load_ptr(slot);
+    bool need;
+    long st = write_pointer(c, p, ref, false, &need);
+    if (st || !need)
+        return st;
+    return marshal_pointee(c, p, ref, base);
+}
+
+long ndr_drain_marshal(ndr_call *c, size_t mark)
+{
+    ndr_queue_reverse(c, mark);
+    while (c->p.q_len > mark) {
+        ndr_queue_entry e = c->p.queue[--c->p.q_len];
+        size_t before = c->p.q_len;
+        long st;
+        if (e.type->kind == ASIDL_NDR_USER_MARSHAL)
+            st = ndr_user_marshal_data(c, (const asidl_ndr_user_marshal *)e.type, e.slot);
+        else
+            st = marshal_pointee(c, (const asidl_ndr_pointer *)e.type, e.slot, e.base);
+        if (st)
+            return st;
+        ndr_queue_reverse(c, before);
+    }
+    return RPC_S_OK;
+}
+
+/* ===================================================================== unmarshalling */
+
+/* Reads a pointer's ID (where it has one).  *need: the referent follows.  For a full pointer
+ * seen before, the slot is set (or a fixup recorded) here and nothing follows. */
+static long read_pointer(ndr_call *c, const asidl_ndr_pointer *p, void **slot, bool embedded,
+                         uint32_t *id, bool *need)
+{
+    *need = false;
+    *id = 0;
+    unsigned kind = ptr_kind(p);
+    if (kind == ASIDL_NDR_PTR_REF && !embedded) {
+        *need = true;
+        return RPC_S_OK;
+    }
+    long st = ndr_in_u32(c, id);
+    if (st)
+        return st;
+    switch (kind) {
+    case ASIDL_NDR_PTR_REF:
+        if (*id == 0)
+            return RPC_X_BAD_STUB_DATA;     /* a reference pointer is never NULL */
+        *need = true;
+        return RPC_S_OK;
+    case ASIDL_NDR_PTR_IGNORE:
+        *slot = NULL;
+        return RPC_S_OK;
+    case ASIDL_NDR_PTR_UNIQUE:
+        *need = *id != 0;
+        if (!*need)
+            *slot = NULL;
+        return RPC_S_OK;
+    case ASIDL_NDR_PTR_FULL: {
+        if (*id == 0) {
+            *slot = NULL;
+            return RPC_S_OK;
+        }
+        uint64_t addr;
+        if (ndr_map_get(&c->p.full_ptrs, *id, &addr)) {
+            if (addr == FULL_PTR_PENDING)
+                return ndr_fixup_push(c, *id, slot);
+            *slot = (void *)(uintptr_t)addr;
+            return ndr_undo_push(c, NDR_UNDO_SLOT, NULL, slot, NULL);
+        }
+        *need = true;
+        return ndr_map_put(&c->p.full_ptrs, *id, FULL_PTR_PENDING);
+    }
+    }
+    return RPC_S_INTERNAL_ERROR;
+}
+
+/* A server's [in]-only array of plain data whose wire form is its C form can stay in the
+ * request buffer (call->in_place): *mem is then where its elements are. */
+static bool in_place_possible(ndr_call *c, const asidl_ndr_type *t, size_t elements, unsigned char **mem)
+{
+    if (!c->in_place || c->side != ASIDL_NDR_SERVER || c->p.swap || t->kind != ASIDL_NDR_ARRAY ||
+        !c->p.proc || c->p.param >= c->p.proc->n_params ||
+        (c->p.proc->params[c->p.param].flags & (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_OUT)) != ASIDL_NDR_PARAM_IN)
+        return false;
+    const asidl_ndr_array *a = (const asidl_ndr_array *)t;
+    if ((t->flags & (ASIDL_NDR_F_VARYING | ASIDL_NDR_F_STRING)) || ndr_flat_stride(a->elem) != a->elem->mem_size)
+        return false;
+    /* where the elements start: after the counts, at the element's alignment */
+    size_t pos = c->p.in_pos;
+    if (t->flags & ASIDL_NDR_F_CONFORMANT)
+        pos = ((pos + 3) & ~(size_t)3) + 4 * (size_t)a->n_dims;
+    pos = (pos + a->elem->align - 1) & ~(size_t)(a->elem->align - 1);
+    const unsigned char *at = c->p.in + pos;
+    if (elements == 0 || pos > c->p.in_len || elements > (c->p.in_len - pos) / a->elem->mem_size ||
+        ((uintptr_t)at & (a->elem->align - 1)))
+        return false;
+    *mem = (unsigned char *)(uintptr_t)at;
+    return true;
+}
+
+/* Where the referent of p goes: the memory the caller gave (given), existing client memory
+ * that can hold it (reuse), or a new block stored in *slot. */
+static long referent_memory(ndr_call *c, const asidl_ndr_type *t, void **slot, bool reuse,
+                            unsigned char *given, size_t given_cap, unsigned char **mem)
+{
+    size_t bytes, elements;
+    long st = ndr_referent_mem_size(c, t, &bytes, &elements);
+    if (st)
+        return st;
+    if (!elements && t->kind == ASIDL_NDR_ARRAY && !(t->flags & ASIDL_NDR_F_CONFORMANT))
+        elements = bytes / ((const asidl_ndr_array *)t)->elem->mem_size;
+    bool conformant = (t->flags & ASIDL_NDR_F_CONFORMANT) != 0 &&
+                      (t->kind == ASIDL_NDR_ARRAY || t->kind == ASIDL_NDR_STRUCT);
+    if (given) {
+        if (conformant && elements > given_cap)
+            return RPC_X_INVALID_BOUND;
+        *mem = given;
+        c->p.target_cap = conformant ? given_cap : SIZE_MAX;
+        return RPC_S_OK;
+    }
+    if (in_place_possible(c, t, elements, mem)) {
+        *slot = *mem;       /* the elements stay where they are in the request */
+        return RPC_S_OK;
+    }
+    if (reuse && *slot) {
+        uint64_t cap;
+        if (!conformant) {
+            *mem = *slot;
+            return RPC_S_OK;
+        }
+        if (ndr_map_get(&c->p.capacities, (uint64_t)(uintptr_t)*slot, &cap) && elements <= cap) {
+            *mem = *slot;
+            c->p.target_cap = (size_t)cap;
+            return RPC_S_OK;
+        }
+        /* The client's block is too small (or of unknown size): a new one replaces it and
+         * the old one stays the application's, as with a pointer changed by the server. */
+    }
+    /* Not zeroed: every pointer in it is written before anything reads it (a failed pass is
+     * taken back through the undo log, never walked), and walks visit only what was received. */
+    void *p;
+    st = ndr_alloc(c, bytes, false, slot, &p);
+    *mem = p;
+    return st;
+}
+
+static long unmarshal_pointee(ndr_call *c, const asidl_ndr_pointer *p, void **slot, const unsigned char *base,
+                              uint32_t id, bool reuse, unsigned char *given, size_t given_cap)
+{
+    for (int depth = 0;; depth++) {
+        const asidl_ndr_type *t = p->referent;
+        long st = ndr_check_magic(t);
+        if (st)
+            return st;
+        if (depth > 64)
+            return RPC_S_INTERNAL_ERROR;
+        unsigned char *mem;
+        if ((st = referent_memory(c, t, slot, reuse, given, given_cap, &mem)))
+            return st;
+        given = NULL;
+        if (ptr_kind(p) == ASIDL_NDR_PTR_FULL && id &&
+            (st = ndr_map_put(&c->p.full_ptrs, id, (uint64_t)(uintptr_t)mem)))
+            return st;
+        if (t->kind != ASIDL_NDR_POINTER) {
+            st = ndr_unmarshal_inline(c, t, mem, base);
+            c->p.target_cap = SIZE_MAX;
+            return st;
+        }
+        /* A pointer to a pointer: the inner pointer's ID is here. */
+        const asidl_ndr_pointer *q = (const asidl_ndr_pointer *)t;
+        void **inner = (void **)(void *)mem;
+        bool need;
+        if (!reuse)
+            *inner = NULL;
+        if ((st = read_pointer(c, q, inner, false, &id, &need)) || !need)
+            return st;
+        p = q;
+        slot = inner;
+    }
+}
+
+long ndr_pointer_unmarshal_embedded(ndr_call *c, const asidl_ndr_pointer *p, unsigned char *slot,
+                                    const unsigned char *base)
+{
+    uint32_t id;
+    bool need;
+    void **s = (void **)(void *)slot;
+    long st = read_pointer(c, p, s, true, &id, &need);
+    if (st || !need)
+        return st;
+    ndr_queue_entry e = { &p->hdr, slot, base, id, c->p.reuse };
+    return ndr_queue_push(c, &e);
+}
+
+/* The caller's storage for a top-level referent and how many elements it holds. */
+static long caller_capacity(ndr_call *c, const asidl_ndr_type *t, const unsigned char *mem,
+                            const unsigned char *base, size_t *cap)
+{
+    uint64_t recorded;
+    *cap = SIZE_MAX;
+    if (!(t->flags & ASIDL_NDR_F_CONFORMANT) || (t->kind != ASIDL_NDR_ARRAY && t->kind != ASIDL_NDR_STRUCT))
+        return RPC_S_OK;
+    if (ndr_map_get(&c->p.capacities, (uint64_t)(uintptr_t)mem, &recorded)) {
+        *cap = (size_t)recorded;
+        return RPC_S_OK;
+    }
+    /* [out]-only: the declared size, from [in] parameters the caller set. */
+    if (t->kind != ASIDL_NDR_ARRAY)
+        return RPC_X_INVALID_BOUND;
+    const asidl_ndr_array *a = (const asidl_ndr_array *)t;
+    size_t total = 1;
+    for (uint32_t i = 0; i < a->n_dims; i++) {
+        const asidl_ndr_dim *d = &a->dims[i];
+        int64_t v, lower = 0;
+        bool ready;
+        long st;
+        if (d->count) {
+            v = d->count;
+        } else if (d->size_is || d->max_is) {
+            if (d->min_is && (st = ndr_eval(c, c->p.proc, c->p.frame, d->min_is, base, &lower, &ready)))
+                return st;
+            st = ndr_eval(c, c->p.proc, c->p.frame, d->size_is ? d->size_is : d->max_is, base, &v, &ready);
+            if (st)
+                return st;
+            if (!ready)
+                return RPC_X_INVALID_BOUND;
+            if (!d->size_is && (__builtin_sub_overflow(v, lower, &v) || __builtin_add_overflow(v, 1, &v)))
+                return RPC_X_INVALID_BOUND;
+        } else {
+            return RPC_X_INVALID_BOUND;     /* an [out] string of unstated size */
+        }
+        if (v < 0 || __builtin_mul_overflow(total, (size_t)v, &total))
+            return RPC_X_INVALID_BOUND;
+    }
+    *cap = total;
+    return RPC_S_OK;
+}
+
+long ndr_pointer_unmarshal_top(ndr_call *c, const asidl_ndr_pointer *p, unsigned char *slot,
+                               const unsigned char *base, bool caller_memory)
+{
+    void **s = (void **)(void *)slot;
+    uint32_t id;
+    bool need;
+    long st;
+    if (!caller_memory) {
+        /* Server parameters and return values: everything is new memory. */
+        if ((st = read_pointer(c, p, s, false, &id, &need)) || !need)
+            return st;
+        return unmarshal_pointee(c, p, s, base, id, false, NULL, 0);
+    }
+    /* Client: the parameter's value is the caller's pointer, which the call cannot change. */
+    unsigned char *given = *s;
+    void *scratch = given;
+    if (ptr_kind(p) == ASIDL_NDR_PTR_REF) {
+        if (!given)
+            return RPC_X_NULL_REF_POINTER;
+        need = true;
+        id = 0;
+    } else {
+        if ((st = read_pointer(c, p, &scratch, false, &id, &need)))
+            return st;
+        if (!need)
+            return RPC_S_OK;    /* NULL from the server: the caller's pointer stays as it was */
+        if (!given)
+            return RPC_X_BAD_STUB_DATA;     /* cannot hand back memory through a by-value pointer */
+    }
+    size_t cap;
+    if ((st = caller_capacity(c, p->referent, given, base, &cap)))
+        return st;
+    return unmarshal_pointee(c, p, &scratch, base, id, c->p.reuse, given, cap);
+}
+
+long ndr_drain_unmarshal(ndr_call *c, size_t mark)
+{
+    ndr_queue_reverse(c, mark);
+    while (c->p.q_len > mark) {
+        ndr_queue_entry e = c->p.queue[--c->p.q_len];
+        size_t before = c->p.q_len;
+        long st;
+        if (e.type->kind == ASIDL_NDR_USER_MARSHAL)
+            st = ndr_user_unmarshal_data(c, (const asidl_ndr_user_marshal *)e.type, e.slot);
+        else
+            st = unmarshal_pointee(c, (const asidl_ndr_pointer *)e.type, (void **)(void *)e.slot, e.base,
+                                   e.id, e.reuse, NULL, 0);
+        if (st)
+            return st;
+        ndr_queue_reverse(c, before);
+    }
+    return RPC_S_OK;
+}
+
+long ndr_apply_fixups(ndr_call *c, size_t from)
+{
+    for (size_t i = from; i < c->p.fixups_len; i++) {
+        uint64_t addr;
+        ndr_fixup *f = &c->p.fixups[i];
+        if (!ndr_map_get(&c->p.full_ptrs, f->id, &addr) || addr == FULL_PTR_PENDING)
+            return RPC_X_BAD_STUB_DATA;
+        *f->slot = (void *)(uintptr_t)addr;
+        long st = ndr_undo_push(c, NDR_UNDO_SLOT, NULL, f->slot, NULL);
+        if (st)
+            return st;
+    }
+    c->p.fixups_len = from;
+    return RPC_S_OK;
+}

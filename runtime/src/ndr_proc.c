@@ -1,0 +1,291 @@
+/*
+ * ndr_proc.c: procedure-level marshalling, the interface the client stubs and the server
+ * dispatcher use.  A call's arguments are an argument frame: args[i] is the address of
+ * parameter i's value (and of the return value's storage, last), the form libffi takes, so the
+ * server dispatcher can call the manager routine straight from the frame, and an asynchronous
+ * call can keep the frame and marshal its [out] parameters whenever it completes.
+ *
+ * Each top-level parameter is its own deferral scope: its referents all come before the next
+ * parameter.  Referent IDs and full-pointer aliasing span the whole request or reply.
+ */
+#include "ndr_internal.h"
+
+static bool on_wire(const asidl_ndr_param *p)
+{
+    return !(p->flags & ASIDL_NDR_PARAM_NOWIRE) && p->type;
+}
+
+static long check_proc(const asidl_ndr_proc *proc, void **args)
+{
+    if (!proc || !args)
+        return RPC_S_INVALID_ARG;
+    if (proc->magic != ASIDL_NDR_MAGIC)
+        return (proc->magic & 0xFFFFFF00u) == ASIDL_NDR_MAGIC_FAMILY ? RPC_X_WRONG_STUB_VERSION
+                                                                      : RPC_S_INTERNAL_ERROR;
+    return RPC_S_OK;
+}
+
+/* ---- frames ---- */
+
+static size_t slot_align(const asidl_ndr_param *p)
+{
+    if (p->ctype == ASIDL_NDR_C_AGGREGATE)
+        return _Alignof(max_align_t);
+    size_t a = 1;
+    while (a < p->mem_size && a < 8)
+        a *= 2;
+    return a;
+}
+
+size_t asidl_ndr_frame_size(const asidl_ndr_proc *proc)
+{
+    size_t size = 0;
+    for (uint32_t i = 0; i < proc->n_params; i++) {
+        const asidl_ndr_param *p = &proc->params[i];
+        size_t a = slot_align(p);
+        size = (size + a - 1) & ~(a - 1);
+        size += p->mem_size ? p->mem_size : 1;
+    }
+    return size ? size : 1;
+}
+
+void asidl_ndr_frame_init(const asidl_ndr_proc *proc, void *block, void **args)
+{
+    size_t size = 0;
+    memset(block, 0, asidl_ndr_frame_size(proc));
+    for (uint32_t i = 0; i < proc->n_params; i++) {
+        const asidl_ndr_param *p = &proc->params[i];
+        size_t a = slot_align(p);
+        size = (size + a - 1) & ~(a - 1);
+        args[i] = (unsigned char *)block + size;
+        size += p->mem_size ? p->mem_size : 1;
+    }
+}
+
+/* ---- marshalling one direction ---- */
+
+/* Marshals (or sizes) the parameters whose flags include `which`. */
+static long marshal_params(ndr_call *c, const asidl_ndr_proc *proc, void **args, unsigned which)
+{
+    c->p.proc = proc;
+    c->p.frame = args;
+    for (uint32_t i = 0; i < proc->n_params; i++) {
+        const asidl_ndr_param *p = &proc->params[i];
+        if (!(p->flags & which) || !on_wire(p))
+            continue;
+        if (which == ASIDL_NDR_PARAM_IN && (p->flags & ASIDL_NDR_PARAM_RETURN))
+            continue;
+        c->p.param = i;
+        /* The client remembers how big its [in,out] buffers are, to refill them safely. */
+        c->p.record_caps = c->p.mode == NDR_MODE_MARSHAL && c->side == ASIDL_NDR_CLIENT &&
+                           (p->flags & ASIDL_NDR_PARAM_OUT);
+        long st = ndr_marshal_root(c, p->type, args[i], NULL);
+        if (st)
+            return st;
+    }
+    c->p.record_caps = 0;
+    return RPC_S_OK;
+}
+
+static long size_pass(ndr_call *c, const asidl_ndr_proc *proc, void **args, unsigned which, size_t *size)
+{
+    long st = check_proc(proc, args);
+    if (st)
+        return st;
+    ndr_begin_pass(c, NDR_MODE_SIZE);
+    st = marshal_params(c, proc, args, which);
+    if (!st)
+        *size = c->p.size_pos;
+    return st;
+}
+
+static long marshal_pass(ndr_call *c, const asidl_ndr_proc *proc, void **args, unsigned which,
+                         asidl_ndr_buffer *out)
+{
+    long st = check_proc(proc, args);
+    if (st)
+        return st;
+    ndr_begin_pass(c, NDR_MODE_MARSHAL);
+    c->p.out = out;
+    size_t len = out->len;
+    st = marshal_params(c, proc, args, which);
+    if (st)
+        out->len = len;
+    return st;
+}
+
+long asidl_ndr_client_size(asidl_ndr_call *call, const asidl_ndr_proc *proc, void **args, size_t *size)
+{
+    return size_pass(call, proc, args, ASIDL_NDR_PARAM_IN, size);
+}
+
+long asidl_ndr_client_marshal(asidl_ndr_call *call, const asidl_ndr_proc *proc, void **args,
+                              asidl_ndr_buffer *out)
+{
+    ndr_map_clear(&call->p.capacities);
+    return marshal_pass(call, proc, args, ASIDL_NDR_PARAM_IN, out);
+}
+
+long asidl_ndr_server_size(asidl_ndr_call *call, const asidl_ndr_proc *proc, void **args, size_t *size)
+{
+    return size_pass(call, proc, args, ASIDL_NDR_PARAM_OUT, size);
+}
+
+long asidl_ndr_server_marshal(asidl_ndr_call *call, const asidl_ndr_proc *proc, void **args,
+                              asidl_ndr_buffer *out)
+{
+    return marshal_pass(call, proc, args, ASIDL_NDR_PARAM_OUT, out);
+}
+
+/* ---- client: the reply ---- */
+
+/* After a failed reply: what the caller's [out]-only storage holds is not to be trusted, so
+ * fixed-size referents and the return value are zeroed (pointers the call allocated were
+ * already reset to NULL and freed). */
+static void clear_out_params(const asidl_ndr_proc *proc, void **args)
+{
+    for (uint32_t i = 0; i < proc->n_params; i++) {
+        const asidl_ndr_param *p = &proc->params[i];
+        if (!on_wire(p) || !(p->flags & ASIDL_NDR_PARAM_OUT) || (p->flags & ASIDL_NDR_PARAM_IN))
+            continue;
+        const asidl_ndr_type *t = p->type;
+        if (p->flags & ASIDL_NDR_PARAM_RETURN) {
+            memset(args[i], 0, p->mem_size);
+        } else if (t->kind == ASIDL_NDR_POINTER) {
+            const asidl_ndr_type *r = ((const asidl_ndr_pointer *)t)->referent;
+            void *target;
+            memcpy(&target, args[i], sizeof target);
+            if (target && !(r->flags & ASIDL_NDR_F_CONFORMANT) && r->mem_size)
+                memset(target, 0, r->mem_size);
+        }
+    }
+}
+
+long asidl_ndr_client_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc, void **args,
+                                const void *buf, size_t len, unsigned drep)
+{
+    ndr_call *c = call;
+    long st = check_proc(proc, args);
+    if (st)
+        return st;
+    ndr_begin_pass(c, NDR_MODE_UNMARSHAL);
+    c->p.proc = proc;
+    c->p.frame = args;
+    st = ndr_set_input(c, buf, len, 0, drep);
+    for (uint32_t i = 0; i < proc->n_params && !st; i++) {
+        const asidl_ndr_param *p = &proc->params[i];
+        if (!(p->flags & ASIDL_NDR_PARAM_OUT) || !on_wire(p))
+            continue;
+        c->p.param = i;
+        c->p.reuse = (p->flags & ASIDL_NDR_PARAM_IN) != 0;
+        size_t mark = c->p.q_len;
+        if (p->type->kind == ASIDL_NDR_POINTER && !(p->flags & ASIDL_NDR_PARAM_RETURN)) {
+            st = ndr_check_magic(p->type);
+            if (!st)
+                st = ndr_pointer_unmarshal_top(c, (const asidl_ndr_pointer *)p->type, args[i], NULL, true);
+            if (!st)
+                st = ndr_drain_unmarshal(c, mark);
+        } else {
+            st = ndr_unmarshal_root(c, p->type, args[i], NULL);
+        }
+    }
+    c->p.reuse = 0;
+    if (!st) {
+        c->p.param = proc->n_params;
+        st = ndr_finish_unmarshal(c);
+    }
+    if (st) {
+        ndr_undo_rollback(c, 0);
+        clear_out_params(proc, args);
+        return st;
+    }
+    c->p.undo_len = 0;
+    return RPC_S_OK;
+}
+
+/* ---- server: the request ---- */
+
+/* Elements the server allocates for an [out]-only conformant array, from [in] parameters. */
+static long declared_elements(ndr_call *c, const asidl_ndr_array *a, size_t *n)
+{
+    *n = 1;
+    for (uint32_t i = 0; i < a->n_dims; i++) {
+        const asidl_ndr_dim *d = &a->dims[i];
+        int64_t v, lower = 0;
+        bool ready;
+        long st;
+        if (d->count) {
+            v = d->count;
+        } else if (d->size_is || d->max_is) {
+            if (d->min_is && (st = ndr_eval(c, c->p.proc, c->p.frame, d->min_is, NULL, &lower, &ready)))
+                return st;
+            if ((st = ndr_eval(c, c->p.proc, c->p.frame, d->size_is ? d->size_is : d->max_is, NULL, &v, &ready)))
+                return st;
+            if (!d->size_is && (__builtin_sub_overflow(v, lower, &v) || __builtin_add_overflow(v, 1, &v)))
+                return RPC_X_INVALID_BOUND;
+        } else {
+            return RPC_X_INVALID_BOUND;     /* an [out] string needs a stated size */
+        }
+        if (v < 0 || v > UINT32_MAX || __builtin_mul_overflow(*n, (size_t)v, n))
+            return RPC_X_INVALID_BOUND;
+    }
+    return RPC_S_OK;
+}
+
+/* [out]-only pointer parameters get zeroed storage for the manager to fill. */
+static long allocate_out_param(ndr_call *c, const asidl_ndr_param *p, void *slot)
+{
+    if (p->type->kind != ASIDL_NDR_POINTER)
+        return RPC_S_OK;            /* the frame slot itself is the storage */
+    const asidl_ndr_type *r = ((const asidl_ndr_pointer *)p->type)->referent;
+    long st = ndr_check_magic(r);
+    if (st)
+        return st;
+    size_t bytes = r->mem_size;
+    if (r->flags & ASIDL_NDR_F_CONFORMANT) {
+        if (r->kind != ASIDL_NDR_ARRAY)
+            return RPC_X_INVALID_BOUND;
+        size_t n;
+        if ((st = declared_elements(c, (const asidl_ndr_array *)r, &n)))
+            return st;
+        if (__builtin_mul_overflow(n, (size_t)((const asidl_ndr_array *)r)->elem->mem_size, &bytes))
+            return RPC_X_INVALID_BOUND;
+    }
+    void *mem;
+    return ndr_alloc(c, bytes, true, (void **)slot, &mem);
+}
+
+long asidl_ndr_server_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc, void **args,
+                                const void *buf, size_t len, unsigned drep)
+{
+    ndr_call *c = call;
+    long st = check_proc(proc, args);
+    if (st)
+        return st;
+    ndr_begin_pass(c, NDR_MODE_UNMARSHAL);
+    c->p.proc = proc;
+    c->p.frame = args;
+    st = ndr_set_input(c, buf, len, 0, drep);
+    for (uint32_t i = 0; i < proc->n_params && !st; i++) {
+        const asidl_ndr_param *p = &proc->params[i];
+        if (!(p->flags & ASIDL_NDR_PARAM_IN) || (p->flags & ASIDL_NDR_PARAM_RETURN) || !on_wire(p))
+            continue;
+        c->p.param = i;
+        st = ndr_unmarshal_root(c, p->type, args[i], NULL);
+    }
+    c->p.param = proc->n_params;        /* every [in] parameter is there now */
+    for (uint32_t i = 0; i < proc->n_params && !st; i++) {
+        const asidl_ndr_param *p = &proc->params[i];
+        if ((p->flags & (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_OUT | ASIDL_NDR_PARAM_RETURN)) ==
+                ASIDL_NDR_PARAM_OUT && on_wire(p))
+            st = allocate_out_param(c, p, args[i]);
+    }
+    if (!st)
+        st = ndr_finish_unmarshal(c);
+    if (st) {
+        ndr_undo_rollback(c, 0);
+        return st;
+    }
+    c->p.undo_len = 0;
+    return RPC_S_OK;
+}

@@ -1,0 +1,932 @@
+/*
+ * rpcrt.h: the runtime's internal header for the protocol engine, sectioned by the file that
+ * implements each part (see docs/runtime-design.md for how the parts fit together).
+ *
+ * Every non-static symbol here is prefixed asidl__ and stays out of the shared library's
+ * export list. Ownership rule, stated once: a function that takes a pointer to a buffer only
+ * borrows it for the duration of the call unless its comment says it keeps or consumes it.
+ */
+#ifndef ASIDL_RPCRT_H
+#define ASIDL_RPCRT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <sys/types.h>
+
+#include <rpc.h>
+
+/* A UUID in memory: Microsoft's GUID (Data1..Data3 in host byte order). */
+typedef GUID asidl__uuid;
+
+/* An interface or transfer syntax: UUID + version (major in the low 16 bits, minor in the high). */
+typedef struct asidl__syntax_id {
+    asidl__uuid uuid;
+    uint32_t version;
+} asidl__syntax_id;
+
+#define ASIDL_SYNTAX_VERSION(major, minor) ((uint32_t)(major) | ((uint32_t)(minor) << 16))
+#define ASIDL_SYNTAX_MAJOR(v) ((uint16_t)((v) & 0xFFFFu))
+#define ASIDL_SYNTAX_MINOR(v) ((uint16_t)((v) >> 16))
+
+extern const asidl__syntax_id asidl__ndr20_syntax;   /* 8a885d04-1ceb-11c9-9fe8-08002b104860 v2.0 */
+extern const asidl__syntax_id asidl__ndr64_syntax;   /* 71710533-beba-4937-8319-b5dbef9ccc36 v1.0 */
+
+bool asidl__uuid_equal(const asidl__uuid *a, const asidl__uuid *b);
+bool asidl__syntax_equal(const asidl__syntax_id *a, const asidl__syntax_id *b);
+
+/* ================================================================================ uuid.c */
+
+/* Parses the 36-character text form (no braces); false if it is anything else. */
+bool asidl__uuid_from_text(const char *text, asidl__uuid *out);
+
+/* ================================================================================ wstr.c */
+
+/* RPC_WSTR on Linux is wchar_t * holding UTF-32; RPC_CSTR holds UTF-8. The W functions
+ * convert to UTF-8, call the A function, and convert its results back. */
+typedef enum asidl__wconv {
+    ASIDL_WCONV_OK = 0,
+    ASIDL_WCONV_NO_MEMORY,
+    ASIDL_WCONV_INVALID,        /* not a Unicode scalar value / malformed UTF-8 */
+} asidl__wconv;
+
+/* NULL in gives NULL out and OK. The result is malloc'd. */
+asidl__wconv asidl__wcs_to_utf8(const wchar_t *w, char **out);
+asidl__wconv asidl__utf8_to_wcs(const char *s, wchar_t **out);
+
+/* ============================================================================= strbind.c */
+
+/* A string binding split into its parts, unescaped; each part is malloc'd and "" when absent. */
+typedef struct asidl__strbind {
+    char *object;
+    char *protseq;
+    char *netaddr;
+    char *endpoint;
+    char *options;       /* "key=value,key=value" */
+} asidl__strbind;
+
+RPC_STATUS asidl__strbind_parse(const char *text, asidl__strbind *out);
+void asidl__strbind_free(asidl__strbind *sb);
+/* NULL or "" parts are left out; returns NULL only when out of memory. */
+char *asidl__strbind_compose(const char *object, const char *protseq, const char *netaddr,
+                             const char *endpoint, const char *options);
+
+/* ============================================================ sock.c, rtdir.c, transport_*.c */
+
+/* Protocol sequences asidl implements. */
+typedef enum asidl__protseq {
+    ASIDL_PROTSEQ_NONE = 0,
+    ASIDL_PROTSEQ_TCP,          /* ncacn_ip_tcp: IPv4 and IPv6 */
+    ASIDL_PROTSEQ_LRPC,         /* ncalrpc: a unix-domain socket in the runtime directory */
+} asidl__protseq;
+
+/* RPC_S_OK; RPC_S_PROTSEQ_NOT_SUPPORTED for a Microsoft protocol sequence asidl does not
+ * implement (ncacn_np, ncadg_ip_udp, ncacn_http, ...); RPC_S_INVALID_RPC_PROTSEQ otherwise. */
+RPC_STATUS asidl__protseq_lookup(const char *name, asidl__protseq *out);
+const char *asidl__protseq_name(asidl__protseq p);
+/* Syntax of an endpoint (a decimal port; an ncalrpc name) and of a network address, as
+ * RpcBindingFromStringBinding checks them. "" (no endpoint) is valid for both. */
+RPC_STATUS asidl__endpoint_check(asidl__protseq p, const char *endpoint);
+RPC_STATUS asidl__netaddr_check(asidl__protseq p, const char *netaddr);
+
+/* Non-blocking, close-on-exec socket I/O that never raises SIGPIPE. Return what send/recv
+ * return; EINTR is retried. */
+ssize_t asidl__sock_send(int fd, const void *p, size_t n);
+ssize_t asidl__sock_recv(int fd, void *p, size_t n);
+bool asidl__sock_set_nonblocking(int fd);
+/* Waits for `events` (POLLIN/POLLOUT) on fd for at most timeout_ms (< 0: forever). Returns
+ * > 0 when ready, 0 on timeout, < 0 on error. */
+int asidl__sock_wait(int fd, short events, int timeout_ms);
+/* Milliseconds on the monotonic clock. */
+int64_t asidl__now_ms(void);
+
+/* The ncalrpc socket directory: ASIDL_RUNTIME_DIR if set; else the first of /run/asidl,
+ * $XDG_RUNTIME_DIR/asidl, /tmp/asidl-$UID that is (or can be made) a directory this user may
+ * create sockets in. Servers create their sockets there; clients look for an endpoint in the
+ * same places, in the same order (without needing write access). */
+RPC_STATUS asidl__rtdir_for_server(char *out, size_t out_size);
+/* Fills `path` with the socket path of `endpoint` for a client: the first directory of the
+ * search that holds it, or the server's choice when none does. */
+RPC_STATUS asidl__rtdir_socket_path(const char *endpoint, char *path, size_t path_size, bool for_server);
+
+/* Client side: a connected, non-blocking socket, or RPC_S_SERVER_UNAVAILABLE (nobody there,
+ * unknown host, timeout), RPC_S_INVALID_ENDPOINT_FORMAT, RPC_S_OUT_OF_RESOURCES. */
+RPC_STATUS asidl__transport_connect(asidl__protseq p, const char *netaddr, const char *endpoint,
+                                    int timeout_ms, int *fd_out);
+
+/* Server side: listening, non-blocking sockets for one endpoint. NULL or "" endpoint means a
+ * dynamic one (an ephemeral port; a generated ncalrpc name). host NULL means every interface
+ * (IPv6 and IPv4 on one dual-stack socket where the system allows, as Windows listens). */
+typedef struct asidl__listener_fds {
+    int fd[2];
+    int count;
+    char endpoint[128];         /* the actual endpoint: the port number or the ncalrpc name */
+    char path[108];             /* ncalrpc: the socket file, removed when closed */
+} asidl__listener_fds;
+
+RPC_STATUS asidl__transport_listen(asidl__protseq p, const char *host, const char *endpoint,
+                                   int backlog, asidl__listener_fds *out);
+void asidl__transport_unlisten(asidl__listener_fds *l);
+/* Accepts one connection: a non-blocking socket, or -1 (errno set; EAGAIN when none). */
+int asidl__transport_accept(int listen_fd);
+
+/* Per-protocol halves, used by the functions above. */
+RPC_STATUS asidl__tcp_connect(const char *host, const char *port, int timeout_ms, int *fd_out);
+RPC_STATUS asidl__tcp_listen(const char *host, const char *port, int backlog, asidl__listener_fds *out);
+RPC_STATUS asidl__lrpc_connect(const char *endpoint, int timeout_ms, int *fd_out);
+RPC_STATUS asidl__lrpc_listen(const char *endpoint, int backlog, asidl__listener_fds *out);
+RPC_STATUS asidl__lrpc_endpoint_check(const char *endpoint);
+
+/* ================================================================================= buf.c */
+
+/* A growable byte buffer. Appends never fail visibly: an allocation failure sets `failed`,
+ * later appends do nothing, and the owner checks `failed` once at the end. */
+typedef struct asidl__buf {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+    bool failed;
+} asidl__buf;
+
+void asidl__buf_init(asidl__buf *b);
+void asidl__buf_free(asidl__buf *b);
+bool asidl__buf_reserve(asidl__buf *b, size_t extra);
+void asidl__buf_put(asidl__buf *b, const void *p, size_t n);
+void asidl__buf_put_zeros(asidl__buf *b, size_t n);
+void asidl__buf_put_u8(asidl__buf *b, uint8_t v);
+void asidl__buf_put_u16le(asidl__buf *b, uint16_t v);
+void asidl__buf_put_u32le(asidl__buf *b, uint32_t v);
+void asidl__buf_put_uuid(asidl__buf *b, const asidl__uuid *u);   /* NDR, little-endian */
+void asidl__buf_patch_u16le(asidl__buf *b, size_t at, uint16_t v);
+/* Hands the bytes to the caller (who frees them with free()) and leaves `b` empty. */
+uint8_t *asidl__buf_take(asidl__buf *b, size_t *len);
+
+/* ================================================================================= pdu.c */
+
+enum {
+    ASIDL_PTYPE_REQUEST = 0,
+    ASIDL_PTYPE_PING = 1,
+    ASIDL_PTYPE_RESPONSE = 2,
+    ASIDL_PTYPE_FAULT = 3,
+    ASIDL_PTYPE_WORKING = 4,
+    ASIDL_PTYPE_NOCALL = 5,
+    ASIDL_PTYPE_REJECT = 6,
+    ASIDL_PTYPE_ACK = 7,
+    ASIDL_PTYPE_CL_CANCEL = 8,
+    ASIDL_PTYPE_FACK = 9,
+    ASIDL_PTYPE_CANCEL_ACK = 10,
+    ASIDL_PTYPE_BIND = 11,
+    ASIDL_PTYPE_BIND_ACK = 12,
+    ASIDL_PTYPE_BIND_NAK = 13,
+    ASIDL_PTYPE_ALTER_CONTEXT = 14,
+    ASIDL_PTYPE_ALTER_CONTEXT_RESP = 15,
+    ASIDL_PTYPE_AUTH3 = 16,
+    ASIDL_PTYPE_SHUTDOWN = 17,
+    ASIDL_PTYPE_CO_CANCEL = 18,
+    ASIDL_PTYPE_ORPHANED = 19,
+    ASIDL_PTYPE_RTS = 20,
+};
+
+enum {
+    ASIDL_PFC_FIRST_FRAG = 0x01,
+    ASIDL_PFC_LAST_FRAG = 0x02,
+    ASIDL_PFC_PENDING_CANCEL = 0x04,   /* on bind PDUs: SUPPORT_HEADER_SIGN */
+    ASIDL_PFC_SUPPORT_HEADER_SIGN = 0x04,
+    ASIDL_PFC_RESERVED_1 = 0x08,
+    ASIDL_PFC_CONC_MPX = 0x10,
+    ASIDL_PFC_DID_NOT_EXECUTE = 0x20,
+    ASIDL_PFC_MAYBE = 0x40,
+    ASIDL_PFC_OBJECT_UUID = 0x80,
+};
+
+/* bind_ack / alter_context_resp result and reason for each presentation context. */
+enum {
+    ASIDL_CTX_ACCEPTANCE = 0,
+    ASIDL_CTX_USER_REJECTION = 1,
+    ASIDL_CTX_PROVIDER_REJECTION = 2,
+    ASIDL_CTX_NEGOTIATE_ACK = 3,
+};
+enum {
+    ASIDL_CTX_REASON_NOT_SPECIFIED = 0,
+    ASIDL_CTX_REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED = 1,
+    ASIDL_CTX_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED = 2,
+    ASIDL_CTX_REASON_LOCAL_LIMIT_EXCEEDED = 3,
+};
+
+/* bind_nak provider_reject_reason */
+enum {
+    ASIDL_NAK_NOT_SPECIFIED = 0,
+    ASIDL_NAK_TEMPORARY_CONGESTION = 1,
+    ASIDL_NAK_LOCAL_LIMIT_EXCEEDED = 2,
+    ASIDL_NAK_PROTOCOL_VERSION_NOT_SUPPORTED = 4,
+    ASIDL_NAK_AUTH_TYPE_NOT_RECOGNIZED = 8,
+};
+
+/* Bind-time feature negotiation ([MS-RPCE] 3.3.1.5.3): a presentation context whose first
+ * transfer syntax is 6cb71c2c-9812-4540-<64-bit feature mask> is answered with NEGOTIATE_ACK. */
+enum {
+    ASIDL_BTFN_SECURITY_CONTEXT_MULTIPLEXING = 0x01,
+    ASIDL_BTFN_KEEP_CONNECTION_ON_ORPHAN = 0x02,
+};
+bool asidl__btfn_features(const asidl__syntax_id *transfer, uint64_t *features);
+
+/* NCA fault status values on the wire (C706 appendix E, [MS-RPCE] 2.2.2.11). */
+enum {
+    ASIDL_NCA_S_FAULT_INT_DIV_BY_ZERO = 0x1C000001,
+    ASIDL_NCA_S_FAULT_ADDR_ERROR = 0x1C000002,
+    ASIDL_NCA_S_FAULT_FP_DIV_ZERO = 0x1C000003,
+    ASIDL_NCA_S_FAULT_FP_UNDERFLOW = 0x1C000004,
+    ASIDL_NCA_S_FAULT_FP_OVERFLOW = 0x1C000005,
+    ASIDL_NCA_S_FAULT_INVALID_TAG = 0x1C000006,
+    ASIDL_NCA_S_FAULT_INVALID_BOUND = 0x1C000007,
+    ASIDL_NCA_S_RPC_VERSION_MISMATCH = 0x1C000008,
+    ASIDL_NCA_S_UNSPEC_REJECT = 0x1C000009,
+    ASIDL_NCA_S_BAD_ACTID = 0x1C00000A,
+    ASIDL_NCA_S_WHO_ARE_YOU_FAILED = 0x1C00000B,
+    ASIDL_NCA_S_MANAGER_NOT_ENTERED = 0x1C00000C,
+    ASIDL_NCA_S_FAULT_CANCEL = 0x1C00000D,
+    ASIDL_NCA_S_FAULT_ILL_INST = 0x1C00000E,
+    ASIDL_NCA_S_FAULT_FP_ERROR = 0x1C00000F,
+    ASIDL_NCA_S_FAULT_INT_OVERFLOW = 0x1C000010,
+    ASIDL_NCA_S_FAULT_UNSPEC = 0x1C000012,
+    ASIDL_NCA_S_FAULT_REMOTE_COMM_FAILURE = 0x1C000013,
+    ASIDL_NCA_S_FAULT_PIPE_EMPTY = 0x1C000014,
+    ASIDL_NCA_S_FAULT_PIPE_CLOSED = 0x1C000015,
+    ASIDL_NCA_S_FAULT_PIPE_ORDER = 0x1C000016,
+    ASIDL_NCA_S_FAULT_PIPE_DISCIPLINE = 0x1C000017,
+    ASIDL_NCA_S_FAULT_PIPE_COMM_ERROR = 0x1C000018,
+    ASIDL_NCA_S_FAULT_PIPE_MEMORY = 0x1C000019,
+    ASIDL_NCA_S_FAULT_CONTEXT_MISMATCH = 0x1C00001A,
+    ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY = 0x1C00001B,
+    ASIDL_NCA_S_INVALID_PRES_CONTEXT_ID = 0x1C00001C,
+    ASIDL_NCA_S_UNSUPPORTED_AUTHN_LEVEL = 0x1C00001D,
+    ASIDL_NCA_S_INVALID_CHECKSUM = 0x1C00001F,
+    ASIDL_NCA_S_INVALID_CRC = 0x1C000020,
+    ASIDL_NCA_S_FAULT_USER_DEFINED = 0x1C000021,
+    ASIDL_NCA_S_FAULT_TX_OPEN_FAILED = 0x1C000022,
+    ASIDL_NCA_S_FAULT_CODESET_CONV_ERROR = 0x1C000023,
+    ASIDL_NCA_S_FAULT_OBJECT_NOT_FOUND = 0x1C000024,
+    ASIDL_NCA_S_FAULT_NO_CLIENT_STUB = 0x1C000025,
+    ASIDL_NCA_S_COMM_FAILURE = 0x1C010001,
+    ASIDL_NCA_S_OP_RNG_ERROR = 0x1C010002,
+    ASIDL_NCA_S_UNK_IF = 0x1C010003,
+    ASIDL_NCA_S_WRONG_BOOT_TIME = 0x1C010006,
+    ASIDL_NCA_S_YOU_CRASHED = 0x1C010009,
+    ASIDL_NCA_S_PROTO_ERROR = 0x1C01000B,
+    ASIDL_NCA_S_OUT_ARGS_TOO_BIG = 0x1C010013,
+    ASIDL_NCA_S_SERVER_TOO_BUSY = 0x1C010014,
+    ASIDL_NCA_S_FAULT_STRING_TOO_LONG = 0x1C010015,
+    ASIDL_NCA_S_UNSUPPORTED_TYPE = 0x1C010017,
+    ASIDL_FAULT_ACCESS_DENIED = 5,
+};
+
+#define ASIDL_PDU_HEADER_LEN 16
+#define ASIDL_PDU_REQUEST_LEN 24          /* request header without object UUID */
+#define ASIDL_PDU_REQUEST_OBJECT_LEN 40   /* ... with one */
+#define ASIDL_PDU_RESPONSE_LEN 24
+#define ASIDL_PDU_FAULT_LEN 32
+#define ASIDL_PDU_SEC_TRAILER_LEN 8
+#define ASIDL_PDU_MAX_FRAG 65535u
+
+/* The fragment size Windows negotiates at most on TCP, and the least it accepts. */
+#define ASIDL_FRAG_MAX 5840u
+#define ASIDL_FRAG_MIN 2048u
+
+/* Why decoding stopped. ASIDL_PDU_NEED_MORE is not an error for a byte stream: the fragment is
+ * simply not complete yet. Everything else means the bytes are not a valid PDU. */
+typedef enum asidl__pdu_status {
+    ASIDL_PDU_OK = 0,
+    ASIDL_PDU_NEED_MORE,         /* fewer bytes than the header / frag_length announce */
+    ASIDL_PDU_BAD_VERSION,       /* rpc_vers != 5 or rpc_vers_minor > 1 */
+    ASIDL_PDU_BAD_FRAG_LENGTH,   /* frag_length < 16 or too small for the PDU type's body */
+    ASIDL_PDU_BAD_AUTH_LENGTH,   /* the auth trailer does not fit in the fragment */
+    ASIDL_PDU_BAD_PTYPE,         /* unknown, connectionless-only or RTS packet type */
+    ASIDL_PDU_BAD_BODY,          /* a count or length in the body points past the fragment */
+} asidl__pdu_status;
+
+const char *asidl__pdu_status_text(asidl__pdu_status s);
+const char *asidl__ptype_name(unsigned ptype);
+
+typedef struct asidl__pdu_header {
+    uint8_t rpc_vers;
+    uint8_t rpc_vers_minor;
+    uint8_t ptype;
+    uint8_t pfc_flags;
+    uint8_t drep[4];
+    uint16_t frag_length;
+    uint16_t auth_length;
+    uint32_t call_id;
+} asidl__pdu_header;
+
+/* The security trailer of a PDU that carries auth_length > 0 (decoded so that a server without
+ * authentication can answer such a PDU precisely). */
+typedef struct asidl__pdu_auth {
+    bool present;
+    uint8_t auth_type;
+    uint8_t auth_level;
+    uint8_t pad_length;
+    uint32_t context_id;
+    const uint8_t *value;        /* auth_length bytes */
+    size_t value_len;
+} asidl__pdu_auth;
+
+/* One presentation context element of a bind / alter_context, decoded on demand from the
+ * validated list (asidl__pdu_bind_context). */
+typedef struct asidl__pdu_ctx {
+    uint16_t context_id;
+    uint8_t n_transfer;
+    asidl__syntax_id abstract;
+    const uint8_t *transfer_raw;  /* n_transfer * 20 bytes, read with asidl__pdu_ctx_transfer */
+    bool little_endian;
+} asidl__pdu_ctx;
+
+typedef struct asidl__pdu_result {
+    uint16_t result;
+    uint16_t reason;
+    asidl__syntax_id transfer;
+} asidl__pdu_result;
+
+/* A decoded PDU. Pointers point into the fragment bytes given to asidl__pdu_decode, which must
+ * outlive the decoded form. */
+typedef struct asidl__pdu {
+    asidl__pdu_header hdr;
+    bool little_endian;
+    asidl__pdu_auth auth;
+    union {
+        struct {                 /* bind, alter_context */
+            uint16_t max_xmit_frag;
+            uint16_t max_recv_frag;
+            uint32_t assoc_group_id;
+            uint8_t n_context;
+            const uint8_t *contexts;   /* validated list, see asidl__pdu_bind_context */
+        } bind;
+        struct {                 /* bind_ack, alter_context_resp */
+            uint16_t max_xmit_frag;
+            uint16_t max_recv_frag;
+            uint32_t assoc_group_id;
+            const char *secondary_address;   /* NUL-terminated inside the PDU, or "" */
+            uint8_t n_results;
+            const uint8_t *results;    /* see asidl__pdu_bind_ack_result */
+        } bind_ack;
+        struct {
+            uint16_t reject_reason;
+            uint8_t n_versions;
+            const uint8_t *versions;   /* n_versions pairs (major, minor) */
+        } bind_nak;
+        struct {
+            uint32_t alloc_hint;
+            uint16_t context_id;
+            uint16_t opnum;
+            bool has_object;
+            asidl__uuid object;
+            const uint8_t *stub;
+            size_t stub_len;
+        } request;
+        struct {                 /* response, fault */
+            uint32_t alloc_hint;
+            uint16_t context_id;
+            uint8_t cancel_count;
+            uint8_t fault_flags;       /* fault only */
+            uint32_t status;           /* fault only */
+            const uint8_t *stub;
+            size_t stub_len;
+        } response;
+    } u;
+} asidl__pdu;
+
+/* Looks at the start of a byte stream: if a whole fragment is there, sets *frag_len and returns
+ * OK; NEED_MORE if not yet; an error if the header already shows the bytes are not DCE/RPC. */
+asidl__pdu_status asidl__pdu_frame(const uint8_t *data, size_t avail, size_t *frag_len);
+
+/* Decodes and validates one whole fragment (len == its frag_length) of any connection-oriented
+ * type, in either data representation. Never reads outside [data, data + len). */
+asidl__pdu_status asidl__pdu_decode(const uint8_t *data, size_t len, asidl__pdu *out);
+
+void asidl__pdu_bind_context(const asidl__pdu *pdu, unsigned index, asidl__pdu_ctx *out);
+void asidl__pdu_ctx_transfer(const asidl__pdu_ctx *ctx, unsigned index, asidl__syntax_id *out);
+void asidl__pdu_bind_ack_result(const asidl__pdu *pdu, unsigned index, asidl__pdu_result *out);
+
+/* Encoders. All write little-endian, ASCII, IEEE (drep 10 00 00 00) and append to `b`. */
+typedef struct asidl__ctx_elem {
+    uint16_t context_id;
+    asidl__syntax_id abstract;
+    uint8_t n_transfer;
+    const asidl__syntax_id *transfer;
+} asidl__ctx_elem;
+
+/* ptype is BIND or ALTER_CONTEXT. */
+void asidl__pdu_encode_bind(asidl__buf *b, uint8_t ptype, uint8_t pfc_flags, uint32_t call_id,
+                            uint16_t max_xmit_frag, uint16_t max_recv_frag, uint32_t assoc_group_id,
+                            const asidl__ctx_elem *ctx, unsigned n_ctx);
+/* ptype is BIND_ACK or ALTER_CONTEXT_RESP; secondary_address NULL or "" means length 0. */
+void asidl__pdu_encode_bind_ack(asidl__buf *b, uint8_t ptype, uint8_t pfc_flags, uint32_t call_id,
+                                uint16_t max_xmit_frag, uint16_t max_recv_frag,
+                                uint32_t assoc_group_id, const char *secondary_address,
+                                const asidl__pdu_result *results, unsigned n_results);
+void asidl__pdu_encode_bind_nak(asidl__buf *b, uint32_t call_id, uint16_t reject_reason);
+/* One request fragment; `object` may be NULL. */
+void asidl__pdu_encode_request(asidl__buf *b, uint8_t pfc_flags, uint32_t call_id,
+                               uint32_t alloc_hint, uint16_t context_id, uint16_t opnum,
+                               const asidl__uuid *object, const void *stub, size_t stub_len);
+void asidl__pdu_encode_response(asidl__buf *b, uint8_t pfc_flags, uint32_t call_id,
+                                uint32_t alloc_hint, uint16_t context_id, uint8_t cancel_count,
+                                const void *stub, size_t stub_len);
+void asidl__pdu_encode_fault(asidl__buf *b, uint8_t pfc_flags, uint32_t call_id,
+                             uint16_t context_id, uint8_t cancel_count, uint32_t status);
+/* shutdown, co_cancel, orphaned: the header alone. */
+void asidl__pdu_encode_header_only(asidl__buf *b, uint8_t ptype, uint8_t pfc_flags, uint32_t call_id);
+
+/* The fragment size both sides use after a bind proposing (max_xmit, max_recv), capped by the
+ * server's own limit (ASIDL_FRAG_MAX by default): min of the two, at least 2048, at most the
+ * cap, rounded down to a multiple of 8 (Windows' rule). */
+uint16_t asidl__negotiate_frag(uint16_t max_xmit, uint16_t max_recv, uint16_t cap);
+
+/* ================================================================================ frag.c */
+
+/* Appends the fragments of a request carrying `stub_len` bytes, each at most `max_frag` bytes
+ * long (alloc_hint = the stub bytes remaining from that fragment on). extra_flags is or-ed into
+ * every fragment (CONC_MPX, MAYBE, PENDING_CANCEL on the first only, ...). */
+void asidl__frag_request(asidl__buf *b, uint32_t call_id, uint16_t context_id, uint16_t opnum,
+                         const asidl__uuid *object, const void *stub, size_t stub_len,
+                         uint16_t max_frag, uint8_t extra_flags);
+void asidl__frag_response(asidl__buf *b, uint32_t call_id, uint16_t context_id,
+                          uint8_t cancel_count, const void *stub, size_t stub_len,
+                          uint16_t max_frag);
+
+/* Reassembly of the stub data of one call, refusing to grow past `limit` bytes. */
+typedef struct asidl__reasm {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+    size_t limit;
+} asidl__reasm;
+
+typedef enum asidl__reasm_status {
+    ASIDL_REASM_OK = 0,
+    ASIDL_REASM_TOO_BIG,       /* the total (or the announced alloc_hint) exceeds the limit */
+    ASIDL_REASM_NO_MEMORY,
+} asidl__reasm_status;
+
+void asidl__reasm_init(asidl__reasm *r, size_t limit);
+/* First fragment: alloc_hint only sizes the allocation, bounded by the limit. */
+asidl__reasm_status asidl__reasm_start(asidl__reasm *r, uint32_t alloc_hint);
+asidl__reasm_status asidl__reasm_append(asidl__reasm *r, const uint8_t *p, size_t n);
+/* Hands the bytes to the caller (free() them); the reassembler is empty afterwards. */
+uint8_t *asidl__reasm_take(asidl__reasm *r, size_t *len);
+void asidl__reasm_free(asidl__reasm *r);
+
+/* ============================================================================= runtime.c */
+
+/* Something the event loop watches: the first member of every watched object, so that the
+ * epoll event's pointer leads back to it. on_event runs on the worker that got the event. */
+typedef struct asidl__source asidl__source;
+typedef void asidl__source_fn(asidl__source *src, uint32_t events);
+struct asidl__source {
+    asidl__source_fn *on_event;
+    int fd;
+};
+
+bool asidl__rt_init(void);
+/* Registration is always one-shot: after an event the source is disarmed until re-armed. */
+int asidl__rt_watch(asidl__source *s, uint32_t events);
+int asidl__rt_rearm(asidl__source *s, uint32_t events);
+void asidl__rt_unwatch(asidl__source *s);
+/* Runs fn(arg) on a worker thread; false when out of memory. */
+bool asidl__rt_post(void (*fn)(void *), void *arg);
+RPC_STATUS asidl__rt_start_workers(unsigned n);
+/* Makes sure some thread waits on the epoll set (a client-only process's I/O thread). */
+void asidl__rt_need_io_thread(void);
+unsigned asidl__rt_worker_count(void);
+bool asidl__rt_is_worker(void);
+/* Stops and joins the workers and closes the loop's descriptors (tests end with it, so that
+ * leak checkers see nothing left). Nothing may be watched any more. */
+void asidl__rt_shutdown(void);
+
+/* =============================================================================== timer.c */
+
+typedef struct asidl__timer asidl__timer;
+struct asidl__timer {
+    int64_t due;                /* asidl__now_ms() time */
+    size_t slot;                /* position in the heap; SIZE_MAX when not pending */
+    void (*fn)(asidl__timer *);
+};
+
+void asidl__timer_init(asidl__timer *t, void (*fn)(asidl__timer *));
+/* Schedules (or reschedules) t; false when out of memory. */
+bool asidl__timer_start(asidl__timer *t, int64_t due_ms);
+/* True when t was pending and now will not run; false when it has run or is running. */
+bool asidl__timer_cancel(asidl__timer *t);
+int asidl__timer_open(void);
+void asidl__timer_close(void);
+void asidl__timer_expire(void);
+
+/* =============================================================================== trace.c */
+
+/* ASIDL_TRACE set (and not "0"): one line per PDU to stderr. dir is "->" or "<-". */
+bool asidl__trace_enabled(void);
+void asidl__trace_pdus(const char *dir, int fd, const uint8_t *p, size_t len);
+
+/* ============================================================================== stream.c */
+
+/* Bytes received but not yet consumed as whole PDUs. While its reader processes them they
+ * may live in the reading thread's scratch buffer (borrowed); asidl__inbuf_settle moves a
+ * leftover partial PDU into the connection's own memory before the reader lets go. */
+typedef struct asidl__inbuf {
+    uint8_t *data;
+    size_t len;
+    bool borrowed;
+    uint8_t *own;
+    size_t own_cap;
+} asidl__inbuf;
+
+enum {
+    ASIDL_FILL_MORE = 2,        /* read as much as there was room for: more may be waiting */
+    ASIDL_FILL_DATA = 1,        /* read less than the room: the socket is (almost surely) drained */
+    ASIDL_FILL_EOF = 0,
+    ASIDL_FILL_ERROR = -1,
+    ASIDL_FILL_AGAIN = -2,
+};
+/* One recv into the buffer; `wait` blocks until data (the socket must be in blocking mode). */
+int asidl__inbuf_fill(asidl__inbuf *b, int fd, bool wait);
+/* The whole PDU at the front, if there is one (see asidl__pdu_frame). */
+asidl__pdu_status asidl__inbuf_peek(const asidl__inbuf *b, const uint8_t **pdu, size_t *len);
+void asidl__inbuf_consume(asidl__inbuf *b, size_t n);
+/* Must be called before the reading token is released; false when out of memory (the
+ * pending bytes are lost: the caller fails the connection). */
+bool asidl__inbuf_settle(asidl__inbuf *b);
+void asidl__inbuf_free(asidl__inbuf *b);
+
+/* Complete PDU sequences waiting to be written, in order. */
+typedef struct asidl__outbuf asidl__outbuf;
+typedef struct asidl__sendq {
+    asidl__outbuf *head, *tail;
+    size_t bytes;
+} asidl__sendq;
+
+/* Takes ownership of `data` (malloc'd), freeing it if the queue cannot grow. */
+bool asidl__sendq_push(asidl__sendq *q, uint8_t *data, size_t len);
+/* Writes as much as the socket takes: 1 all written, 0 the socket is full, -1 error. */
+int asidl__sendq_flush(asidl__sendq *q, int fd);
+void asidl__sendq_clear(asidl__sendq *q);
+
+/* ============================================================= server.c, sconn.c, scall.c */
+
+typedef struct asidl__server asidl__server;
+typedef struct asidl__sconn asidl__sconn;
+typedef struct asidl__scall asidl__scall;
+
+/* Called for each complete request on a registered interface, on a worker thread. It owns
+ * the call: it must end it exactly once with asidl__scall_reply or asidl__scall_fault, now or
+ * later from any thread. */
+typedef void asidl__dispatch_fn(asidl__scall *call, void *ctx);
+
+typedef struct asidl__server_limits {
+    size_t max_request;          /* reassembled request stub bytes (4 MiB, as Samba) */
+    unsigned max_connections;    /* more are accepted and closed at once */
+    unsigned max_pending_calls;  /* dispatched, not yet replied; more get server_too_busy */
+    unsigned max_executing;      /* dispatch callbacks running at once (0: no limit) */
+    int read_timeout_ms;         /* a partial PDU older than this closes the connection */
+    uint16_t max_frag;           /* the largest fragment size negotiated */
+    unsigned max_contexts;       /* presentation contexts per connection */
+} asidl__server_limits;
+
+void asidl__server_limits_default(asidl__server_limits *l);
+asidl__server *asidl__server_new(const asidl__server_limits *limits);
+/* Stops listening, disconnects every client (their pending calls then fail when replied),
+ * waits for running dispatch callbacks, and frees the server once its last call is gone. */
+void asidl__server_free(asidl__server *s);
+/* n_procs: opnums 0..n_procs-1 exist; others are answered nca_s_op_rng_error. */
+RPC_STATUS asidl__server_register(asidl__server *s, const asidl__syntax_id *iface, unsigned n_procs,
+                                  asidl__dispatch_fn *fn, void *ctx);
+RPC_STATUS asidl__server_unregister(asidl__server *s, const asidl__syntax_id *iface);
+/* Listens on one endpoint (NULL: dynamic) and writes the actual endpoint to `actual`. */
+RPC_STATUS asidl__server_listen(asidl__server *s, asidl__protseq p, const char *host,
+                                const char *endpoint, char *actual, size_t actual_size);
+/* Starts the worker threads that serve the server's connections. */
+RPC_STATUS asidl__server_start(asidl__server *s, unsigned threads);
+unsigned asidl__server_connection_count(asidl__server *s);
+
+/* Events reported to a call's notification hook (issue 5 delivers them to applications). */
+enum { ASIDL_SCALL_CANCELLED = 1, ASIDL_SCALL_DISCONNECTED = 2 };
+
+struct asidl__scall {
+    asidl__sconn *conn;
+    asidl__scall *prev, *next;        /* the connection's calls in progress */
+    uint32_t call_id;
+    uint16_t context_id;
+    uint16_t opnum;
+    bool has_object;
+    asidl__uuid object;
+    uint8_t drep[4];                  /* the client's data representation */
+    uint8_t *stub;                    /* the reassembled request stub data (owned) */
+    size_t stub_len;
+    const asidl__syntax_id *iface;
+    const struct asidl__siface *siface;
+    /* Guarded by the connection's lock: */
+    unsigned cancel_count;
+    bool orphaned;
+    bool disconnected;
+    void (*notify)(asidl__scall *call, int event, void *ctx);
+    void *notify_ctx;
+    void *user;                       /* the dispatcher's state (argument frame, async handle) */
+    asidl__scall *run_next;           /* the server's queue of calls waiting to execute */
+};
+
+/* Sends the response (fragmented as negotiated) and frees the call. RPC_S_OK, also when the
+ * client orphaned the call (nothing is sent); RPC_S_CALL_FAILED when the client is gone. */
+RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_len);
+/* Ends the call with a fault carrying `status` (an NCA code or an application exception). */
+RPC_STATUS asidl__scall_fault(asidl__scall *call, uint32_t status, bool did_not_execute);
+/* RPC_S_OK if the client cancelled the call, RPC_S_CALL_IN_PROGRESS if not. */
+RPC_STATUS asidl__scall_test_cancel(asidl__scall *call);
+/* Registers the hook for cancel / disconnect; an event that already happened is reported at once. */
+void asidl__scall_set_notify(asidl__scall *call, void (*fn)(asidl__scall *, int, void *), void *ctx);
+
+/* The server's internals, shared by server.c, sconn.c and scall.c. */
+
+typedef struct asidl__siface {
+    struct asidl__siface *next;
+    asidl__syntax_id id;
+    unsigned n_procs;
+    asidl__dispatch_fn *fn;
+    void *ctx;
+    bool active;                      /* false once unregistered: kept for existing contexts */
+} asidl__siface;
+
+typedef struct asidl__slistener {
+    asidl__source src;
+    asidl__server *srv;
+    struct asidl__slistener *next;
+    asidl__protseq protseq;
+    char endpoint[128];
+    char path[108];                   /* ncalrpc socket file to remove */
+    bool busy;                        /* a worker is accepting on it */
+    bool armed;                       /* armed in the epoll set: an event may be on its way */
+    bool closed;
+} asidl__slistener;
+
+typedef struct asidl__sgroup {
+    struct asidl__sgroup *next;
+    uint32_t id;
+    unsigned conns;
+} asidl__sgroup;
+
+struct asidl__server {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;           /* connections, listeners or executing calls went down */
+    int refs;                         /* the owner's, and one per connection */
+    asidl__server_limits limits;
+    bool stopping;
+    asidl__siface *ifaces;
+    asidl__slistener *listeners;
+    asidl__sconn *conns;
+    unsigned n_conns;
+    unsigned pending_calls;
+    unsigned executing;
+    asidl__scall *run_head, *run_tail;
+    asidl__sgroup *groups;
+    uint32_t next_group;
+};
+
+typedef struct asidl__sctx {
+    uint16_t id;
+    const asidl__siface *iface;
+} asidl__sctx;
+
+struct asidl__sconn {
+    asidl__source src;
+    asidl__server *srv;
+    asidl__sconn *prev, *next;        /* the server's connections */
+    pthread_mutex_t lock;
+    int refs;
+    bool in_handler;                  /* the reading token: only the epoll worker holding it reads */
+    uint32_t missed;                  /* events delivered while another worker held the token */
+    bool want_write;
+    bool closing;                     /* send what is queued (a fault, a nak), then close */
+    bool dead;                        /* no more I/O: the handler tears it down */
+    bool torn_down;
+    asidl__inbuf in;
+    asidl__sendq out;
+    char secondary_address[128];
+    /* Negotiated on bind / alter_context: */
+    bool bound;
+    bool conc_mpx;
+    uint16_t frag_size;
+    uint32_t group;
+    asidl__sctx *ctx;
+    unsigned n_ctx, cap_ctx;
+    /* The one request being reassembled (Windows reassembles one at a time per connection): */
+    struct {
+        bool active;
+        uint32_t call_id;
+        uint16_t context_id, opnum;
+        bool has_object;
+        asidl__uuid object;
+        uint8_t drep[4];
+        const asidl__siface *iface;
+        asidl__reasm data;
+        unsigned cancel_count;
+        bool orphaned;
+    } incoming;
+    asidl__scall *calls;              /* dispatched, not yet replied */
+    unsigned n_calls;
+    asidl__timer timer;
+    bool timer_armed;
+    int64_t partial_since;
+};
+
+/* sconn.c */
+asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_address);
+void asidl__sconn_release(asidl__sconn *c);
+/* Queues bytes (owned) for sending; the caller holds c->lock. */
+void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len);
+/* Stops the connection from any thread: the worker that next handles it tears it down. */
+void asidl__sconn_kill(asidl__sconn *c);
+
+/* server.c */
+const asidl__siface *asidl__server_find_iface(asidl__server *s, const asidl__syntax_id *id);
+/* Runs the dispatch of ready calls, honouring the executing limit. */
+void asidl__server_dispatch(asidl__server *s, asidl__scall *first);
+bool asidl__server_post(asidl__scall *call);
+bool asidl__server_group_join(asidl__server *s, uint32_t requested, uint32_t *id);
+void asidl__server_group_leave(asidl__server *s, uint32_t id);
+void asidl__server_conn_gone(asidl__server *s, asidl__sconn *c);
+void asidl__server_release(asidl__server *s);
+
+/* scall.c */
+asidl__scall *asidl__scall_new(asidl__sconn *c);
+void asidl__scall_free(asidl__scall *call);
+
+/* =============================================================================== fault.c */
+
+/* A fault PDU's status as the RPC status the caller sees, and back. */
+RPC_STATUS asidl__fault_to_status(uint32_t wire);
+uint32_t asidl__status_to_fault(RPC_STATUS status);
+
+/* ============================================================= binding.c, cconn.c, ccall.c */
+
+typedef struct asidl__assoc asidl__assoc;
+typedef struct asidl__cconn asidl__cconn;
+typedef struct asidl__ccall asidl__ccall;
+
+#define ASIDL_BINDING_MAGIC 0x444e4942u   /* "BIND" */
+
+/* A client binding handle (RPC_BINDING_HANDLE points to one). */
+typedef struct asidl__binding {
+    uint32_t magic;
+    pthread_mutex_t lock;
+    asidl__protseq protseq;
+    char *netaddr;
+    char *endpoint;
+    char *options;
+    asidl__uuid object;
+    uint32_t call_timeout_ms;          /* RPC_C_OPT_CALL_TIMEOUT; 0: none */
+    bool noncausal;                    /* RPC_C_OPT_BINDING_NONCAUSAL */
+    bool dont_linger;                  /* RPC_C_OPT_DONT_LINGER */
+    unsigned com_timeout;              /* RpcMgmtSetComTimeout, 0..10 */
+    asidl__assoc *assoc;               /* made by the first call; shared with copies */
+} asidl__binding;
+
+/* The binding behind a handle, or NULL if it is not one. */
+asidl__binding *asidl__binding_from(RPC_BINDING_HANDLE h);
+/* The binding's association (created on first use), with a reference for the caller. */
+RPC_STATUS asidl__binding_assoc(asidl__binding *b, asidl__assoc **out);
+/* How long a connect may take, from the binding's communication timeout. */
+int asidl__binding_connect_timeout_ms(const asidl__binding *b);
+
+/* An association: one server address + endpoint, the association group the server gave, and
+ * the connections to it. */
+struct asidl__assoc {
+    pthread_mutex_t lock;
+    int users;                          /* binding handles (and calls in progress) using it */
+    int refs;                           /* users, plus one per connection: the memory */
+    asidl__protseq protseq;
+    char *netaddr;
+    char *endpoint;
+    uint32_t group;
+    int connect_timeout_ms;
+    asidl__cconn *conns;
+    unsigned n_conns;
+    unsigned max_conns;
+};
+
+asidl__assoc *asidl__assoc_new(asidl__protseq p, const char *netaddr, const char *endpoint,
+                               int connect_timeout_ms);
+void asidl__assoc_ref(asidl__assoc *a);
+/* The last user closes the connections; calls still on them fail. */
+void asidl__assoc_release(asidl__assoc *a);
+/* A connection that has the interface's presentation context negotiated (binding or altering
+ * it as needed), with a reference for the caller; *ctx_id is the context to use. `causal`:
+ * while this thread has calls outstanding on a connection of the association, use that one. */
+RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal,
+                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id);
+unsigned asidl__assoc_connection_count(asidl__assoc *a);
+
+typedef struct asidl__cctx {
+    asidl__syntax_id iface;
+    uint16_t id;
+    int state;                          /* ASIDL_CCTX_* */
+    RPC_STATUS status;                  /* why it was rejected */
+    asidl__ccall *negotiation;          /* the bind / alter_context deciding it */
+} asidl__cctx;
+
+enum { ASIDL_CCTX_NEGOTIATING, ASIDL_CCTX_ACCEPTED, ASIDL_CCTX_REJECTED };
+
+struct asidl__cconn {
+    asidl__source src;
+    asidl__assoc *assoc;                /* NULL once the association has let go */
+    asidl__cconn *next;                 /* the association's connections */
+    pthread_mutex_t lock;
+    pthread_cond_t changed;             /* the reading token was released or a call completed */
+    int refs;
+    bool reading;                       /* the reading token (docs/runtime-design.md) */
+    bool watched;                       /* registered in the epoll set */
+    bool armed;                         /* armed there: an event (and a reference) is due */
+    bool want_write;
+    bool dead;
+    bool torn_down;
+    bool server_shutdown;               /* the server asked for no new calls (shutdown PDU) */
+    bool bind_sent;
+    RPC_STATUS dead_status;
+    uint16_t frag_size;
+    uint32_t group;                     /* the association group of the bind_ack */
+    asidl__inbuf in;
+    asidl__sendq out;
+    asidl__cctx *ctx;
+    unsigned n_ctx, cap_ctx;
+    asidl__ccall **table;               /* outstanding calls by call_id (chained hash) */
+    unsigned table_size, n_calls;
+    unsigned n_async;                   /* outstanding calls nobody waits for synchronously */
+    unsigned sync_waiters;
+    uint32_t next_call_id;
+};
+
+void asidl__cconn_release(asidl__cconn *c);
+
+/* Called once, on the thread that completes the call (its own caller, or whichever thread
+ * read the reply), outside every lock. */
+typedef void asidl__ccall_done_fn(asidl__ccall *call, void *ctx);
+
+enum { ASIDL_CCALL_REQUEST, ASIDL_CCALL_NEGOTIATE };
+
+struct asidl__ccall {
+    asidl__cconn *conn;
+    asidl__ccall *hash_next;
+    int refs;
+    int kind;
+    uint32_t call_id;
+    uint16_t context_id;
+    unsigned ctx_index;                 /* NEGOTIATE: the context it decides */
+    bool in_table;
+    bool done;
+    bool sent;                          /* the request was queued: failures are not DNE */
+    RPC_STATUS status;
+    bool did_not_execute;
+    asidl__reasm response;
+    bool response_started;
+    uint32_t timeout_ms;
+    int64_t deadline;                   /* reset by every packet of the call; 0: none */
+    asidl__ccall_done_fn *done_fn;
+    void *done_ctx;
+    asidl__ccall *done_next;            /* completed, waiting for done_fn to run */
+};
+
+/* Starts a request: negotiates the interface on one of the association's connections,
+ * fragments and queues the stub bytes (copied: the caller's buffer is free on return). With
+ * done_fn the call completes asynchronously; without, finish it with asidl__ccall_wait.
+ * On failure nothing was sent and done_fn will never run. */
+RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, uint16_t opnum,
+                              const asidl__uuid *object, const void *stub, size_t stub_len,
+                              uint32_t timeout_ms, bool noncausal, asidl__ccall_done_fn *done_fn,
+                              void *done_ctx, asidl__ccall **out);
+/* Waits for the call, reading the connection itself when nobody else does. */
+RPC_STATUS asidl__ccall_wait(asidl__ccall *call);
+/* The outcome of a completed call; the response bytes (malloc'd, may be NULL when empty) go
+ * to the caller. */
+RPC_STATUS asidl__ccall_result(asidl__ccall *call, uint8_t **response, size_t *len);
+/* abortive: completes the call now with RPC_S_CALL_CANCELLED and tells the server it was
+ * abandoned (orphaned); otherwise sends co_cancel and the call goes on. */
+RPC_STATUS asidl__ccall_cancel(asidl__ccall *call, bool abortive);
+void asidl__ccall_release(asidl__ccall *call);
+
+/* The synchronous round trip: one call, its response bytes or its failure. */
+RPC_STATUS asidl__client_call(asidl__binding *b, const asidl__syntax_id *iface, uint16_t opnum,
+                              const void *stub, size_t stub_len, uint8_t **response, size_t *len);
+
+/* cconn.c internals used by ccall.c */
+/* Puts the call in the connection's table (c->lock held) and returns its call_id. */
+uint32_t asidl__cconn_add_call(asidl__cconn *c, asidl__ccall *call);
+/* Queues PDUs (owned) for sending and sends what the socket takes now. */
+void asidl__cconn_queue(asidl__cconn *c, uint8_t *data, size_t len);
+/* Waits for the call to complete, reading the connection when nobody else is. */
+RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call);
+/* Completes the call with `status` unless it already completed (the first outcome wins). */
+void asidl__cconn_complete(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status, uint8_t orphan_ptype);
+/* Makes sure someone reads the connection for its asynchronous calls. */
+void asidl__cconn_watch_async(asidl__cconn *c);
+void asidl__ccall_ref(asidl__ccall *call);
+/* The response size a client accepts (a hostile server cannot exhaust it). */
+#define ASIDL_MAX_RESPONSE (64u * 1024u * 1024u)
+
+#endif /* ASIDL_RPCRT_H */

@@ -1,0 +1,271 @@
+/*
+ * runtime.c: the process's one event loop (docs/runtime-design.md, "Threads").
+ *
+ * One epoll set holds every socket that needs watching, each registered one-shot so that an
+ * event goes to exactly one thread, which owns the source until it re-arms it. Worker threads
+ * all wait in epoll_wait on the same set (leader/follower without a hand-off: the kernel picks
+ * the next leader). Besides sockets the set holds an eventfd for the task queue and the
+ * timerfd of timer.c.
+ *
+ * Threads are started on demand: a server asks for its workers when it listens; a client that
+ * leaves a connection to be watched asks for one I/O thread. A purely synchronous client has
+ * none.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "rpcrt.h"
+
+typedef struct task {
+    struct task *next;
+    void (*fn)(void *);
+    void *arg;
+} task;
+
+typedef struct worker {
+    struct worker *next;
+    pthread_t thread;
+} worker;
+
+static struct {
+    pthread_mutex_t lock;
+    bool ready;
+    int epfd;
+    asidl__source tasks_source;    /* the eventfd: readable while tasks are queued */
+    asidl__source timer_source;    /* timer.c's timerfd */
+    task *head, *tail;
+    unsigned stopping;             /* workers asked to exit and not yet gone */
+    worker *workers;
+    unsigned n_workers;
+} rt = { .lock = PTHREAD_MUTEX_INITIALIZER, .epfd = -1 };
+
+static void on_tasks(asidl__source *src, uint32_t events);
+static void on_timer(asidl__source *src, uint32_t events);
+
+bool asidl__rt_init(void)
+{
+    pthread_mutex_lock(&rt.lock);
+    if (rt.ready) {
+        pthread_mutex_unlock(&rt.lock);
+        return true;
+    }
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    int tfd = asidl__timer_open();
+    bool ok = epfd >= 0 && efd >= 0 && tfd >= 0;
+    if (ok) {
+        rt.epfd = epfd;
+        rt.tasks_source = (asidl__source){ on_tasks, efd };
+        rt.timer_source = (asidl__source){ on_timer, tfd };
+        ok = asidl__rt_watch(&rt.tasks_source, EPOLLIN) == 0 &&
+             asidl__rt_watch(&rt.timer_source, EPOLLIN) == 0;
+    }
+    if (!ok) {
+        if (epfd >= 0)
+            close(epfd);
+        if (efd >= 0)
+            close(efd);
+        asidl__timer_close();
+        rt.epfd = -1;
+    }
+    rt.ready = ok;
+    pthread_mutex_unlock(&rt.lock);
+    return ok;
+}
+
+int asidl__rt_watch(asidl__source *s, uint32_t events)
+{
+    struct epoll_event ev = { .events = events | EPOLLONESHOT, .data.ptr = s };
+    return epoll_ctl(rt.epfd, EPOLL_CTL_ADD, s->fd, &ev);
+}
+
+int asidl__rt_rearm(asidl__source *s, uint32_t events)
+{
+    struct epoll_event ev = { .events = events | EPOLLONESHOT, .data.ptr = s };
+    return epoll_ctl(rt.epfd, EPOLL_CTL_MOD, s->fd, &ev);
+}
+
+void asidl__rt_unwatch(asidl__source *s)
+{
+    epoll_ctl(rt.epfd, EPOLL_CTL_DEL, s->fd, NULL);
+}
+
+/* ---- the task queue ---- */
+
+static void signal_tasks(void)
+{
+    uint64_t one = 1;
+    ssize_t r = write(rt.tasks_source.fd, &one, sizeof one);
+    (void)r;      /* a full counter is still readable, which is all that matters */
+}
+
+bool asidl__rt_post(void (*fn)(void *), void *arg)
+{
+    task *t = malloc(sizeof *t);
+    if (!t)
+        return false;
+    t->next = NULL;
+    t->fn = fn;
+    t->arg = arg;
+    pthread_mutex_lock(&rt.lock);
+    if (rt.tail)
+        rt.tail->next = t;
+    else
+        rt.head = t;
+    rt.tail = t;
+    signal_tasks();
+    pthread_mutex_unlock(&rt.lock);
+    return true;
+}
+
+/* A worker takes one task and re-arms the eventfd while more remain, so each queued task wakes
+ * one worker. A NULL function is the request to exit. */
+static bool run_one_task(void)
+{
+    pthread_mutex_lock(&rt.lock);
+    task *t = rt.head;
+    if (t) {
+        rt.head = t->next;
+        if (!rt.head)
+            rt.tail = NULL;
+    }
+    if (!rt.head) {
+        uint64_t v;
+        ssize_t r = read(rt.tasks_source.fd, &v, sizeof v);
+        (void)r;
+    }
+    asidl__rt_rearm(&rt.tasks_source, EPOLLIN);
+    pthread_mutex_unlock(&rt.lock);
+    if (!t)
+        return true;
+    void (*fn)(void *) = t->fn;
+    void *arg = t->arg;
+    free(t);
+    if (!fn)
+        return false;
+    fn(arg);
+    return true;
+}
+
+static void on_tasks(asidl__source *src, uint32_t events)
+{
+    (void)src;
+    (void)events;
+}
+
+static void on_timer(asidl__source *src, uint32_t events)
+{
+    (void)events;
+    asidl__timer_expire();
+    asidl__rt_rearm(src, EPOLLIN);
+}
+
+/* ---- workers ---- */
+
+static void *worker_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        struct epoll_event ev;
+        int n = epoll_wait(rt.epfd, &ev, 1, -1);
+        if (n <= 0)
+            continue;
+        asidl__source *src = ev.data.ptr;
+        if (src == &rt.tasks_source) {
+            if (!run_one_task())
+                break;
+            continue;
+        }
+        src->on_event(src, ev.events);
+    }
+    return NULL;
+}
+
+RPC_STATUS asidl__rt_start_workers(unsigned n)
+{
+    if (!asidl__rt_init())
+        return RPC_S_OUT_OF_RESOURCES;
+    pthread_mutex_lock(&rt.lock);
+    RPC_STATUS st = RPC_S_OK;
+    while (rt.n_workers < n) {
+        worker *w = malloc(sizeof *w);
+        if (!w || pthread_create(&w->thread, NULL, worker_main, NULL) != 0) {
+            free(w);
+            st = RPC_S_OUT_OF_THREADS;
+            break;
+        }
+        w->next = rt.workers;
+        rt.workers = w;
+        rt.n_workers++;
+    }
+    pthread_mutex_unlock(&rt.lock);
+    return st;
+}
+
+void asidl__rt_need_io_thread(void)
+{
+    pthread_mutex_lock(&rt.lock);
+    bool none = rt.n_workers == 0;
+    pthread_mutex_unlock(&rt.lock);
+    if (none)
+        asidl__rt_start_workers(1);
+}
+
+unsigned asidl__rt_worker_count(void)
+{
+    pthread_mutex_lock(&rt.lock);
+    unsigned n = rt.n_workers;
+    pthread_mutex_unlock(&rt.lock);
+    return n;
+}
+
+bool asidl__rt_is_worker(void)
+{
+    pthread_t self = pthread_self();
+    pthread_mutex_lock(&rt.lock);
+    bool found = false;
+    for (worker *w = rt.workers; w && !found; w = w->next)
+        found = pthread_equal(w->thread, self);
+    pthread_mutex_unlock(&rt.lock);
+    return found;
+}
+
+void asidl__rt_shutdown(void)
+{
+    pthread_mutex_lock(&rt.lock);
+    if (!rt.ready) {
+        pthread_mutex_unlock(&rt.lock);
+        return;
+    }
+    worker *workers = rt.workers;
+    unsigned n = rt.n_workers;
+    rt.workers = NULL;
+    rt.n_workers = 0;
+    pthread_mutex_unlock(&rt.lock);
+    for (unsigned i = 0; i < n; i++)
+        asidl__rt_post(NULL, NULL);
+    while (workers) {
+        worker *w = workers;
+        workers = w->next;
+        pthread_join(w->thread, NULL);
+        free(w);
+    }
+    pthread_mutex_lock(&rt.lock);
+    while (rt.head) {
+        task *t = rt.head;
+        rt.head = t->next;
+        free(t);
+    }
+    rt.tail = NULL;
+    close(rt.tasks_source.fd);
+    asidl__timer_close();
+    close(rt.epfd);
+    rt.epfd = -1;
+    rt.ready = false;
+    pthread_mutex_unlock(&rt.lock);
+}

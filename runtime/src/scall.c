@@ -1,0 +1,141 @@
+/*
+ * scall.c: one received call on the server side, from the moment its last request fragment
+ * arrived until the dispatcher ends it with a response or a fault, on any thread, at any time
+ * (docs/runtime-design.md, "Server call"). The call holds a reference to its connection, so a
+ * reply after the client left finds the connection torn down, sends nothing, and frees
+ * everything.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpcrt.h"
+
+asidl__scall *asidl__scall_new(asidl__sconn *c)
+{
+    asidl__scall *call = calloc(1, sizeof *call);
+    if (!call)
+        return NULL;
+    pthread_mutex_lock(&c->lock);
+    c->refs++;
+    pthread_mutex_unlock(&c->lock);
+    call->conn = c;
+    return call;
+}
+
+void asidl__scall_free(asidl__scall *call)
+{
+    asidl__sconn *c = call->conn;
+    asidl__server *s = c->srv;
+    free(call->stub);
+    free(call);
+    pthread_mutex_lock(&s->lock);
+    s->pending_calls--;
+    pthread_mutex_unlock(&s->lock);
+    asidl__sconn_release(c);
+}
+
+/* Takes the call off its connection's list; returns whether anything may still be sent. */
+static bool detach(asidl__scall *call, unsigned *cancel_count, uint16_t *frag)
+{
+    asidl__sconn *c = call->conn;
+    bool alive = !c->torn_down && !c->dead && !call->disconnected;
+    if (!call->disconnected) {
+        if (call->prev)
+            call->prev->next = call->next;
+        else if (c->calls == call)
+            c->calls = call->next;
+        if (call->next)
+            call->next->prev = call->prev;
+        call->prev = call->next = NULL;
+        c->n_calls--;
+    }
+    *cancel_count = call->cancel_count;
+    *frag = c->frag_size;
+    return alive;
+}
+
+static RPC_STATUS finish(asidl__scall *call, asidl__buf *b, bool alive, bool orphaned)
+{
+    asidl__sconn *c = call->conn;
+    RPC_STATUS st = alive ? RPC_S_OK : RPC_S_CALL_FAILED;
+    if (alive && !orphaned && b->len) {
+        size_t len;
+        uint8_t *data = asidl__buf_take(b, &len);
+        pthread_mutex_lock(&c->lock);
+        asidl__sconn_send_locked(c, data, len);
+        pthread_mutex_unlock(&c->lock);
+    }
+    asidl__buf_free(b);
+    asidl__scall_free(call);
+    return st;
+}
+
+RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_len)
+{
+    if (!call)
+        return RPC_S_INVALID_ARG;
+    asidl__sconn *c = call->conn;
+    unsigned cancels;
+    uint16_t frag;
+    pthread_mutex_lock(&c->lock);
+    bool alive = detach(call, &cancels, &frag);
+    bool orphaned = call->orphaned;
+    pthread_mutex_unlock(&c->lock);
+
+    asidl__buf b;
+    asidl__buf_init(&b);
+    if (alive && !orphaned) {
+        asidl__frag_response(&b, call->call_id, call->context_id,
+                             (uint8_t)(cancels > 255 ? 255 : cancels), stub, stub_len, frag);
+        if (b.failed) {
+            asidl__buf_free(&b);
+            asidl__buf_init(&b);
+            asidl__pdu_encode_fault(&b, 0, call->call_id, call->context_id, 0,
+                                    ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY);
+        }
+    }
+    return finish(call, &b, alive, orphaned);
+}
+
+RPC_STATUS asidl__scall_fault(asidl__scall *call, uint32_t status, bool did_not_execute)
+{
+    if (!call)
+        return RPC_S_INVALID_ARG;
+    asidl__sconn *c = call->conn;
+    unsigned cancels;
+    uint16_t frag;
+    pthread_mutex_lock(&c->lock);
+    bool alive = detach(call, &cancels, &frag);
+    bool orphaned = call->orphaned;
+    pthread_mutex_unlock(&c->lock);
+
+    asidl__buf b;
+    asidl__buf_init(&b);
+    if (alive && !orphaned)
+        asidl__pdu_encode_fault(&b, did_not_execute ? ASIDL_PFC_DID_NOT_EXECUTE : 0, call->call_id,
+                                call->context_id, (uint8_t)(cancels > 255 ? 255 : cancels), status);
+    return finish(call, &b, alive, orphaned);
+}
+
+RPC_STATUS asidl__scall_test_cancel(asidl__scall *call)
+{
+    if (!call)
+        return RPC_S_INVALID_BINDING;
+    pthread_mutex_lock(&call->conn->lock);
+    bool cancelled = call->cancel_count > 0;
+    pthread_mutex_unlock(&call->conn->lock);
+    return cancelled ? RPC_S_OK : RPC_S_CALL_IN_PROGRESS;
+}
+
+/* The hook runs with the connection locked: it may record or signal, not end the call. */
+void asidl__scall_set_notify(asidl__scall *call, void (*fn)(asidl__scall *, int, void *), void *ctx)
+{
+    pthread_mutex_lock(&call->conn->lock);
+    call->notify = fn;
+    call->notify_ctx = ctx;
+    if (fn && call->cancel_count > 0)
+        fn(call, ASIDL_SCALL_CANCELLED, ctx);
+    if (fn && call->disconnected)
+        fn(call, ASIDL_SCALL_DISCONNECTED, ctx);
+    pthread_mutex_unlock(&call->conn->lock);
+}

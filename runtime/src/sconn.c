@@ -1,0 +1,773 @@
+/*
+ * sconn.c: one accepted connection on the server side: reading PDUs with the connection's
+ * reading token, answering bind / alter_context, reassembling requests into calls, cancels,
+ * and every protocol violation, as Windows answers them (docs/runtime-design.md has the table;
+ * Samba's raw protocol tests record Windows' behaviour).
+ *
+ * Only the epoll worker that got the connection's (one-shot) event reads it; it re-arms the
+ * connection before running the dispatch callbacks of the calls it completed, so the next
+ * request can be read by another worker meanwhile. Replies are queued from any thread.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "rpcrt.h"
+
+static void on_event(asidl__source *src, uint32_t events);
+static void on_timer(asidl__timer *t);
+
+asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_address)
+{
+    asidl__sconn *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->src = (asidl__source){ on_event, fd };
+    c->srv = s;
+    pthread_mutex_init(&c->lock, NULL);
+    c->refs = 1;                      /* the epoll registration's */
+    snprintf(c->secondary_address, sizeof c->secondary_address, "%s", secondary_address);
+    asidl__timer_init(&c->timer, on_timer);
+
+    pthread_mutex_lock(&s->lock);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->lock);
+        pthread_mutex_destroy(&c->lock);
+        free(c);
+        return NULL;
+    }
+    s->refs++;
+    s->n_conns++;
+    c->next = s->conns;
+    if (s->conns)
+        s->conns->prev = c;
+    s->conns = c;
+    pthread_mutex_unlock(&s->lock);
+
+    if (asidl__rt_watch(&c->src, EPOLLIN | EPOLLRDHUP) != 0) {
+        asidl__server_conn_gone(s, c);
+        asidl__server_release(s);
+        pthread_mutex_destroy(&c->lock);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void asidl__sconn_release(asidl__sconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    bool last = --c->refs == 0;
+    pthread_mutex_unlock(&c->lock);
+    if (!last)
+        return;
+    asidl__server *s = c->srv;
+    free(c->ctx);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+    asidl__server_release(s);
+}
+
+void asidl__sconn_kill(asidl__sconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    c->dead = true;
+    if (!c->torn_down)
+        shutdown(c->src.fd, SHUT_RDWR);    /* wakes the worker that will tear it down */
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* ---- sending ---- */
+
+void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len)
+{
+    if (c->dead || c->torn_down) {
+        free(data);
+        return;
+    }
+    asidl__trace_pdus("->", c->src.fd, data, len);
+    if (!asidl__sendq_push(&c->out, data, len)) {
+        c->dead = true;
+        shutdown(c->src.fd, SHUT_RDWR);
+        return;
+    }
+    if (c->want_write)
+        return;                       /* the worker waiting for EPOLLOUT sends it in order */
+    int r = asidl__sendq_flush(&c->out, c->src.fd);
+    if (r < 0) {
+        c->dead = true;
+        shutdown(c->src.fd, SHUT_RDWR);
+    } else if (r == 0) {
+        /* The socket is full: the rest goes when it drains, from an epoll worker, so no thread
+         * blocks here on behalf of a slow client. */
+        c->want_write = true;
+        if (!c->in_handler)
+            asidl__rt_rearm(&c->src, EPOLLRDHUP | EPOLLOUT | (c->closing ? 0 : EPOLLIN));
+    } else if (c->closing && !c->in_handler) {
+        shutdown(c->src.fd, SHUT_RDWR);   /* the answer is out; the worker closes */
+    }
+}
+
+static void send_buf(asidl__sconn *c, asidl__buf *b)
+{
+    if (b->failed) {
+        asidl__buf_free(b);
+        return;
+    }
+    size_t len;
+    uint8_t *data = asidl__buf_take(b, &len);
+    pthread_mutex_lock(&c->lock);
+    asidl__sconn_send_locked(c, data, len);
+    pthread_mutex_unlock(&c->lock);
+}
+
+static void send_fault(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint32_t status,
+                       bool did_not_execute)
+{
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__pdu_encode_fault(&b, did_not_execute ? ASIDL_PFC_DID_NOT_EXECUTE : 0, call_id, ctx_id, 0,
+                            status);
+    send_buf(c, &b);
+}
+
+/* Answers with a fault, then closes the connection once it is sent. */
+static void fault_and_close(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint32_t status,
+                            bool did_not_execute)
+{
+    send_fault(c, call_id, ctx_id, status, did_not_execute);
+    pthread_mutex_lock(&c->lock);
+    c->closing = true;
+    pthread_mutex_unlock(&c->lock);
+}
+
+static void nak_and_close(asidl__sconn *c, uint32_t call_id, uint16_t reason)
+{
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__pdu_encode_bind_nak(&b, call_id, reason);
+    send_buf(c, &b);
+    pthread_mutex_lock(&c->lock);
+    c->closing = true;
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* ---- bind and alter_context ---- */
+
+typedef enum { NEGOTIATED, REFUSE_NAK_0, REFUSE_NAK_4, REFUSE_PROTOCOL } negotiation;
+
+static asidl__sctx *find_ctx(asidl__sconn *c, uint16_t id)
+{
+    for (unsigned i = 0; i < c->n_ctx; i++)
+        if (c->ctx[i].id == id)
+            return &c->ctx[i];
+    return NULL;
+}
+
+static bool offers(const asidl__pdu_ctx *ctx, const asidl__syntax_id *wanted)
+{
+    for (unsigned t = 0; t < ctx->n_transfer; t++) {
+        asidl__syntax_id ts;
+        asidl__pdu_ctx_transfer(ctx, t, &ts);
+        if (asidl__syntax_equal(&ts, wanted))
+            return true;
+    }
+    return false;
+}
+
+/* Fills one result per presentation context. Windows accepts at most one new context per bind
+ * or alter_context; the others get provider rejection (reason 1 for an unknown interface,
+ * 2 otherwise), and the feature negotiation context gets negotiate_ack. */
+static negotiation negotiate(asidl__sconn *c, const asidl__pdu *pdu, asidl__pdu_result *res)
+{
+    bool is_bind = pdu->hdr.ptype == ASIDL_PTYPE_BIND;
+    unsigned n = pdu->u.bind.n_context;
+    if (n == 0)
+        return is_bind ? REFUSE_NAK_4 : REFUSE_PROTOCOL;
+    bool accepted_new = false, have_features = false;
+    for (unsigned i = 0; i < n; i++) {
+        asidl__pdu_ctx ctx;
+        asidl__pdu_bind_context(pdu, i, &ctx);
+        if (ctx.n_transfer == 0)
+            return is_bind ? REFUSE_NAK_0 : REFUSE_PROTOCOL;
+        memset(&res[i], 0, sizeof res[i]);
+        res[i].result = ASIDL_CTX_PROVIDER_REJECTION;
+        res[i].reason = ASIDL_CTX_REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED;
+
+        asidl__syntax_id first;
+        uint64_t features;
+        asidl__pdu_ctx_transfer(&ctx, 0, &first);
+        if (is_bind && asidl__btfn_features(&first, &features)) {
+            if (have_features)
+                return REFUSE_NAK_0;          /* only one feature negotiation per bind */
+            have_features = true;
+            res[i].result = ASIDL_CTX_NEGOTIATE_ACK;
+            /* asidl keeps a connection after orphaned; it has no security multiplexing yet. */
+            res[i].reason = (uint16_t)(features & ASIDL_BTFN_KEEP_CONNECTION_ON_ORPHAN);
+            continue;
+        }
+
+        asidl__sctx *existing = find_ctx(c, ctx.context_id);
+        if (existing) {
+            /* A context id is bound to one interface for the life of the connection. */
+            if (!asidl__uuid_equal(&existing->iface->id.uuid, &ctx.abstract.uuid) ||
+                ASIDL_SYNTAX_MAJOR(existing->iface->id.version) != ASIDL_SYNTAX_MAJOR(ctx.abstract.version))
+                return is_bind ? REFUSE_NAK_0 : REFUSE_PROTOCOL;
+            if (offers(&ctx, &asidl__ndr20_syntax)) {
+                res[i].result = ASIDL_CTX_ACCEPTANCE;
+                res[i].reason = 0;
+                res[i].transfer = asidl__ndr20_syntax;
+            } else {
+                res[i].reason = ASIDL_CTX_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED;
+            }
+            continue;
+        }
+
+        const asidl__siface *iface = asidl__server_find_iface(c->srv, &ctx.abstract);
+        if (!iface)
+            continue;
+        res[i].reason = ASIDL_CTX_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED;
+        if (accepted_new || !offers(&ctx, &asidl__ndr20_syntax))
+            continue;
+        if (c->n_ctx >= c->srv->limits.max_contexts) {
+            res[i].reason = ASIDL_CTX_REASON_LOCAL_LIMIT_EXCEEDED;
+            continue;
+        }
+        if (c->n_ctx == c->cap_ctx) {
+            unsigned cap = c->cap_ctx ? c->cap_ctx * 2 : 4;
+            asidl__sctx *grown = realloc(c->ctx, cap * sizeof *grown);
+            if (!grown) {
+                res[i].reason = ASIDL_CTX_REASON_LOCAL_LIMIT_EXCEEDED;
+                continue;
+            }
+            c->ctx = grown;
+            c->cap_ctx = cap;
+        }
+        c->ctx[c->n_ctx++] = (asidl__sctx){ ctx.context_id, iface };
+        res[i].result = ASIDL_CTX_ACCEPTANCE;
+        res[i].reason = 0;
+        res[i].transfer = asidl__ndr20_syntax;
+        accepted_new = true;
+    }
+    return NEGOTIATED;
+}
+
+static void handle_bind(asidl__sconn *c, const asidl__pdu *pdu)
+{
+    uint32_t call_id = pdu->hdr.call_id;
+    if (pdu->auth.present) {
+        nak_and_close(c, call_id, ASIDL_NAK_AUTH_TYPE_NOT_RECOGNIZED);   /* no authentication yet */
+        return;
+    }
+    if (!asidl__server_group_join(c->srv, pdu->u.bind.assoc_group_id, &c->group)) {
+        nak_and_close(c, call_id, ASIDL_NAK_NOT_SPECIFIED);
+        return;
+    }
+    c->bound = true;
+    asidl__pdu_result res[256];
+    negotiation n = negotiate(c, pdu, res);
+    if (n != NEGOTIATED) {
+        nak_and_close(c, call_id, n == REFUSE_NAK_4 ? ASIDL_NAK_PROTOCOL_VERSION_NOT_SUPPORTED
+                                                    : ASIDL_NAK_NOT_SPECIFIED);
+        return;
+    }
+    c->frag_size = asidl__negotiate_frag(pdu->u.bind.max_xmit_frag, pdu->u.bind.max_recv_frag,
+                                    c->srv->limits.max_frag);
+    c->conc_mpx = (pdu->hdr.pfc_flags & ASIDL_PFC_CONC_MPX) != 0;
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__pdu_encode_bind_ack(&b, ASIDL_PTYPE_BIND_ACK,
+                               ASIDL_PFC_FIRST_FRAG | ASIDL_PFC_LAST_FRAG |
+                               (c->conc_mpx ? ASIDL_PFC_CONC_MPX : 0),
+                               call_id, c->frag_size, c->frag_size, c->group, c->secondary_address, res,
+                               pdu->u.bind.n_context);
+    send_buf(c, &b);
+}
+
+static void handle_alter(asidl__sconn *c, const asidl__pdu *pdu)
+{
+    uint32_t call_id = pdu->hdr.call_id;
+    if (pdu->auth.present) {
+        fault_and_close(c, call_id, 0, ASIDL_FAULT_ACCESS_DENIED, true);
+        return;
+    }
+    asidl__pdu_result res[256];
+    if (negotiate(c, pdu, res) != NEGOTIATED) {
+        fault_and_close(c, call_id, 0, ASIDL_NCA_S_PROTO_ERROR, true);
+        return;
+    }
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__pdu_encode_bind_ack(&b, ASIDL_PTYPE_ALTER_CONTEXT_RESP,
+                               ASIDL_PFC_FIRST_FRAG | ASIDL_PFC_LAST_FRAG |
+                               (c->conc_mpx ? ASIDL_PFC_CONC_MPX : 0),
+                               call_id, c->frag_size, c->frag_size, c->group, NULL, res, pdu->u.bind.n_context);
+    send_buf(c, &b);
+}
+
+/* ---- requests ---- */
+
+/* Makes a complete request a call and puts it on the ready list; `stub` is owned. */
+static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16_t opnum,
+                      const asidl__uuid *object, const uint8_t drep[4], const asidl__siface *iface,
+                      uint8_t *stub, size_t stub_len, unsigned cancel_count,
+                      asidl__scall ***ready_tail)
+{
+    if (opnum >= iface->n_procs) {
+        free(stub);
+        send_fault(c, call_id, ctx_id, ASIDL_NCA_S_OP_RNG_ERROR, true);
+        return;
+    }
+    asidl__server *s = c->srv;
+    pthread_mutex_lock(&s->lock);
+    bool busy = s->pending_calls >= s->limits.max_pending_calls;
+    if (!busy)
+        s->pending_calls++;
+    pthread_mutex_unlock(&s->lock);
+    asidl__scall *call = busy ? NULL : asidl__scall_new(c);
+    if (!call) {
+        if (!busy) {
+            pthread_mutex_lock(&s->lock);
+            s->pending_calls--;
+            pthread_mutex_unlock(&s->lock);
+        }
+        free(stub);
+        send_fault(c, call_id, ctx_id, ASIDL_NCA_S_SERVER_TOO_BUSY, true);
+        return;
+    }
+    call->call_id = call_id;
+    call->context_id = ctx_id;
+    call->opnum = opnum;
+    call->has_object = object != NULL;
+    if (object)
+        call->object = *object;
+    memcpy(call->drep, drep, 4);
+    call->stub = stub;
+    call->stub_len = stub_len;
+    call->iface = &iface->id;
+    call->siface = iface;
+    call->cancel_count = cancel_count;
+
+    pthread_mutex_lock(&c->lock);
+    call->next = c->calls;
+    if (c->calls)
+        c->calls->prev = call;
+    c->calls = call;
+    c->n_calls++;
+    pthread_mutex_unlock(&c->lock);
+
+    **ready_tail = call;
+    *ready_tail = &call->run_next;
+}
+
+static uint8_t *copy_bytes(const uint8_t *p, size_t n)
+{
+    if (n == 0)
+        return NULL;
+    uint8_t *q = malloc(n);
+    if (q)
+        memcpy(q, p, n);
+    return q;
+}
+
+static void reset_reassembly(asidl__sconn *c)
+{
+    asidl__reasm_free(&c->incoming.data);
+    c->incoming.active = false;
+    c->incoming.orphaned = false;
+    c->incoming.cancel_count = 0;
+}
+
+static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall ***ready_tail)
+{
+    const asidl__pdu_header *h = &pdu->hdr;
+    uint16_t ctx_id = pdu->u.request.context_id;
+    size_t max = c->srv->limits.max_request;
+
+    if (pdu->auth.present) {
+        fault_and_close(c, h->call_id, ctx_id, ASIDL_FAULT_ACCESS_DENIED, false);
+        return;
+    }
+    if (h->frag_length > c->frag_size) {
+        fault_and_close(c, h->call_id, ctx_id, ASIDL_NCA_S_PROTO_ERROR, false);
+        return;
+    }
+
+    if (h->pfc_flags & ASIDL_PFC_FIRST_FRAG) {
+        if (c->incoming.active) {
+            /* A new call while another is still arriving: the fault goes on the older one. */
+            fault_and_close(c, c->incoming.call_id, c->incoming.context_id, ASIDL_NCA_S_PROTO_ERROR, false);
+            return;
+        }
+        if (h->pfc_flags & ASIDL_PFC_PENDING_CANCEL) {
+            fault_and_close(c, h->call_id, ctx_id, RPC_S_NO_CALL_ACTIVE, true);
+            return;
+        }
+        asidl__sctx *ctx = find_ctx(c, ctx_id);
+        if (!ctx || !ctx->iface->active) {
+            send_fault(c, h->call_id, ctx_id, ASIDL_NCA_S_UNK_IF, true);   /* connection stays */
+            return;
+        }
+        const asidl__uuid *object = pdu->u.request.has_object ? &pdu->u.request.object : NULL;
+        if (h->pfc_flags & ASIDL_PFC_LAST_FRAG) {
+            uint8_t *stub = copy_bytes(pdu->u.request.stub, pdu->u.request.stub_len);
+            if (!stub && pdu->u.request.stub_len) {
+                send_fault(c, h->call_id, ctx_id, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY, true);
+                return;
+            }
+            make_call(c, h->call_id, ctx_id, pdu->u.request.opnum, object, h->drep, ctx->iface, stub,
+                      pdu->u.request.stub_len, 0, ready_tail);
+            return;
+        }
+        if (pdu->u.request.alloc_hint > max) {
+            fault_and_close(c, h->call_id, ctx_id, ASIDL_FAULT_ACCESS_DENIED, false);
+            return;
+        }
+        c->incoming.active = true;
+        c->incoming.call_id = h->call_id;
+        c->incoming.context_id = ctx_id;
+        c->incoming.opnum = pdu->u.request.opnum;
+        c->incoming.has_object = object != NULL;
+        if (object)
+            c->incoming.object = *object;
+        memcpy(c->incoming.drep, h->drep, 4);
+        c->incoming.iface = ctx->iface;
+        asidl__reasm_init(&c->incoming.data, max);
+        if (asidl__reasm_start(&c->incoming.data, pdu->u.request.alloc_hint) != ASIDL_REASM_OK ||
+            asidl__reasm_append(&c->incoming.data, pdu->u.request.stub, pdu->u.request.stub_len) !=
+                ASIDL_REASM_OK) {
+            reset_reassembly(c);
+            fault_and_close(c, h->call_id, ctx_id, ASIDL_FAULT_ACCESS_DENIED, false);
+        }
+        return;
+    }
+
+    /* A later fragment: it must continue the call being reassembled, in the same byte order. */
+    if (!c->incoming.active || c->incoming.call_id != h->call_id) {
+        if (c->incoming.active)
+            fault_and_close(c, c->incoming.call_id, c->incoming.context_id, ASIDL_NCA_S_PROTO_ERROR, false);
+        else
+            fault_and_close(c, h->call_id, ctx_id, ASIDL_NCA_S_PROTO_ERROR, false);
+        return;
+    }
+    if (memcmp(c->incoming.drep, h->drep, 4) != 0) {
+        fault_and_close(c, c->incoming.call_id, c->incoming.context_id, ASIDL_NCA_S_PROTO_ERROR, true);
+        reset_reassembly(c);
+        return;
+    }
+    size_t have = c->incoming.data.len;
+    if (pdu->u.request.alloc_hint > max - have ||
+        asidl__reasm_append(&c->incoming.data, pdu->u.request.stub, pdu->u.request.stub_len) != ASIDL_REASM_OK) {
+        fault_and_close(c, c->incoming.call_id, c->incoming.context_id, ASIDL_FAULT_ACCESS_DENIED, false);
+        reset_reassembly(c);
+        return;
+    }
+    if (!(h->pfc_flags & ASIDL_PFC_LAST_FRAG))
+        return;
+    size_t len;
+    uint8_t *stub = asidl__reasm_take(&c->incoming.data, &len);
+    bool orphaned = c->incoming.orphaned;
+    unsigned cancels = c->incoming.cancel_count;
+    uint32_t call_id = c->incoming.call_id;
+    uint16_t frag_ctx = c->incoming.context_id, opnum = c->incoming.opnum;
+    asidl__uuid object = c->incoming.object;
+    bool has_object = c->incoming.has_object;
+    uint8_t drep[4];
+    memcpy(drep, c->incoming.drep, 4);
+    const asidl__siface *iface = c->incoming.iface;
+    reset_reassembly(c);
+    if (orphaned) {             /* abandoned by the client before it was complete */
+        free(stub);
+        return;
+    }
+    make_call(c, call_id, frag_ctx, opnum, has_object ? &object : NULL, drep, iface, stub, len, cancels,
+              ready_tail);
+}
+
+/* co_cancel and orphaned: never answered; for an unknown call they are ignored (Windows). */
+static void handle_cancel(asidl__sconn *c, const asidl__pdu *pdu, bool orphaned)
+{
+    uint32_t id = pdu->hdr.call_id;
+    pthread_mutex_lock(&c->lock);
+    if (c->incoming.active && c->incoming.call_id == id) {
+        if (orphaned)
+            c->incoming.orphaned = true;
+        else
+            c->incoming.cancel_count++;
+    } else {
+        for (asidl__scall *call = c->calls; call; call = call->next) {
+            if (call->call_id != id)
+                continue;
+            if (orphaned) {
+                call->orphaned = true;
+            } else {
+                call->cancel_count++;
+                if (call->notify)
+                    call->notify(call, ASIDL_SCALL_CANCELLED, call->notify_ctx);
+            }
+            break;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+static void handle_pdu(asidl__sconn *c, const uint8_t *p, size_t len, asidl__scall ***ready_tail)
+{
+    asidl__trace_pdus("<-", c->src.fd, p, len);
+    asidl__pdu pdu;
+    asidl__pdu_status st = asidl__pdu_decode(p, len, &pdu);
+    if (!c->bound) {
+        /* The first PDU must be a bind (Windows naks anything else with reason 4). */
+        if (st != ASIDL_PDU_OK && st != ASIDL_PDU_BAD_PTYPE) {
+            pthread_mutex_lock(&c->lock);
+            c->dead = true;
+            pthread_mutex_unlock(&c->lock);
+        } else if (st != ASIDL_PDU_OK || pdu.hdr.ptype != ASIDL_PTYPE_BIND) {
+            nak_and_close(c, pdu.hdr.call_id, ASIDL_NAK_PROTOCOL_VERSION_NOT_SUPPORTED);
+        } else {
+            handle_bind(c, &pdu);
+        }
+        return;
+    }
+    if (st != ASIDL_PDU_OK) {
+        fault_and_close(c, pdu.hdr.call_id, 0, ASIDL_NCA_S_PROTO_ERROR, true);
+        return;
+    }
+    switch (pdu.hdr.ptype) {
+    case ASIDL_PTYPE_REQUEST:
+        handle_request(c, &pdu, ready_tail);
+        break;
+    case ASIDL_PTYPE_ALTER_CONTEXT:
+        handle_alter(c, &pdu);
+        break;
+    case ASIDL_PTYPE_CO_CANCEL:
+        handle_cancel(c, &pdu, false);
+        break;
+    case ASIDL_PTYPE_ORPHANED:
+        handle_cancel(c, &pdu, true);
+        break;
+    case ASIDL_PTYPE_BIND:                       /* one bind per connection */
+        nak_and_close(c, pdu.hdr.call_id, ASIDL_NAK_NOT_SPECIFIED);
+        break;
+    default:                                     /* auth3 (no authentication started), or a
+                                                    type only a server sends */
+        fault_and_close(c, pdu.hdr.call_id, 0, ASIDL_NCA_S_PROTO_ERROR, true);
+        break;
+    }
+}
+
+/* Bytes that are not a DCE/RPC stream at all. */
+static void handle_garbage(asidl__sconn *c, asidl__pdu_status st)
+{
+    const uint8_t *p = c->in.data;
+    if (st == ASIDL_PDU_BAD_VERSION && c->in.len >= 16 && p[0] == 5 && !c->bound) {
+        asidl__pdu_header h;
+        bool le = (p[4] & 0xF0) == 0x10;
+        h.call_id = le ? (uint32_t)p[12] | (uint32_t)p[13] << 8 | (uint32_t)p[14] << 16 | (uint32_t)p[15] << 24
+                       : (uint32_t)p[15] | (uint32_t)p[14] << 8 | (uint32_t)p[13] << 16 | (uint32_t)p[12] << 24;
+        nak_and_close(c, h.call_id, ASIDL_NAK_PROTOCOL_VERSION_NOT_SUPPORTED);
+        return;
+    }
+    pthread_mutex_lock(&c->lock);
+    c->dead = true;
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* ---- the handler ---- */
+
+static void watch_partial(asidl__sconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    if (c->in.len > 0 && !c->dead && !c->closing) {
+        int64_t now = asidl__now_ms();
+        if (!c->partial_since)
+            c->partial_since = now;
+        if (!c->timer_armed && c->srv->limits.read_timeout_ms > 0) {
+            c->timer_armed = true;
+            c->refs++;
+            if (!asidl__timer_start(&c->timer, c->partial_since + c->srv->limits.read_timeout_ms)) {
+                c->timer_armed = false;
+                c->refs--;
+            }
+        }
+    } else {
+        c->partial_since = 0;
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* dead and closing are also set by other threads (a failed send, the server stopping). */
+static bool stopped(asidl__sconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    bool s = c->dead || c->closing;
+    pthread_mutex_unlock(&c->lock);
+    return s;
+}
+
+static void read_more(asidl__sconn *c, asidl__scall ***ready_tail)
+{
+    /* A bounded number of reads per event, so one flooding client cannot starve the others
+     * (the connection stays readable and is handled again after re-arming). */
+    for (int round = 0; round < 16; round++) {
+        if (stopped(c))
+            break;
+        int r = asidl__inbuf_fill(&c->in, c->src.fd, false);
+        if (r == ASIDL_FILL_AGAIN)
+            break;
+        if (r != ASIDL_FILL_DATA && r != ASIDL_FILL_MORE) {
+            pthread_mutex_lock(&c->lock);
+            c->dead = true;              /* the client went away (or the socket failed) */
+            pthread_mutex_unlock(&c->lock);
+            break;
+        }
+        for (;;) {
+            const uint8_t *p;
+            size_t len;
+            asidl__pdu_status st = asidl__inbuf_peek(&c->in, &p, &len);
+            if (st == ASIDL_PDU_NEED_MORE)
+                break;
+            if (st != ASIDL_PDU_OK) {
+                handle_garbage(c, st);
+                break;
+            }
+            handle_pdu(c, p, len, ready_tail);
+            asidl__inbuf_consume(&c->in, len);
+            if (stopped(c))
+                break;
+        }
+        if (r == ASIDL_FILL_DATA)
+            break;         /* drained; if more arrives the re-armed connection fires again */
+    }
+    if (!asidl__inbuf_settle(&c->in)) {
+        pthread_mutex_lock(&c->lock);
+        c->dead = true;
+        pthread_mutex_unlock(&c->lock);
+    }
+    watch_partial(c);
+}
+
+static void write_more(asidl__sconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    if (!c->dead && !c->torn_down) {
+        int r = asidl__sendq_flush(&c->out, c->src.fd);
+        if (r < 0)
+            c->dead = true;
+        c->want_write = r == 0;
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* Called by the token holder with c->lock held; returns with it released. */
+static void teardown_locked(asidl__sconn *c)
+{
+    c->torn_down = true;
+    c->dead = true;
+    c->in_handler = false;
+    asidl__rt_unwatch(&c->src);
+    close(c->src.fd);
+    asidl__sendq_clear(&c->out);
+    asidl__inbuf_free(&c->in);
+    reset_reassembly(c);
+    for (asidl__scall *call = c->calls, *next; call; call = next) {
+        next = call->next;
+        call->prev = call->next = NULL;
+        call->disconnected = true;
+        if (call->notify)
+            call->notify(call, ASIDL_SCALL_DISCONNECTED, call->notify_ctx);
+    }
+    c->calls = NULL;
+    c->n_calls = 0;
+    if (c->timer_armed && asidl__timer_cancel(&c->timer)) {
+        c->timer_armed = false;
+        c->refs--;                      /* the handler's own reference keeps c alive */
+    }
+    bool grouped = c->bound;
+    pthread_mutex_unlock(&c->lock);
+    if (grouped)
+        asidl__server_group_leave(c->srv, c->group);
+    asidl__server_conn_gone(c->srv, c);
+    asidl__sconn_release(c);            /* the registration's reference */
+}
+
+static void on_event(asidl__source *src, uint32_t events)
+{
+    asidl__sconn *c = (asidl__sconn *)src;
+    pthread_mutex_lock(&c->lock);
+    if (c->in_handler || c->torn_down) {
+        c->missed |= events;
+        pthread_mutex_unlock(&c->lock);
+        return;
+    }
+    c->in_handler = true;
+    c->refs++;
+    pthread_mutex_unlock(&c->lock);
+
+    asidl__scall *ready = NULL, **ready_tail = &ready;
+    for (;;) {
+        if (events & EPOLLOUT)
+            write_more(c);
+        if (events & (EPOLLHUP | EPOLLERR)) {
+            pthread_mutex_lock(&c->lock);
+            if (c->closing)
+                c->dead = true;          /* the client left before the answer was sent */
+            pthread_mutex_unlock(&c->lock);
+        }
+        if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+            read_more(c, &ready_tail);
+        pthread_mutex_lock(&c->lock);
+        events = c->missed;
+        c->missed = 0;
+        if (!events)
+            break;
+        pthread_mutex_unlock(&c->lock);
+    }
+    if (c->dead || (c->closing && !c->out.head)) {
+        teardown_locked(c);
+    } else {
+        c->in_handler = false;
+        asidl__rt_rearm(&c->src, EPOLLRDHUP | (c->closing ? 0 : EPOLLIN) | (c->want_write ? EPOLLOUT : 0));
+        pthread_mutex_unlock(&c->lock);
+    }
+
+    /* The connection is armed again: run what arrived, the first call on this thread, the
+     * others on whichever workers are free. */
+    if (ready) {
+        for (asidl__scall *call = ready->run_next, *next; call; call = next) {
+            next = call->run_next;
+            call->run_next = NULL;
+            if (!asidl__server_post(call))
+                asidl__server_dispatch(c->srv, call);
+        }
+        ready->run_next = NULL;
+        asidl__server_dispatch(c->srv, ready);
+    }
+    asidl__sconn_release(c);
+}
+
+/* A partial PDU older than the read timeout: the sender is too slow (or never finishes). */
+static void on_timer(asidl__timer *t)
+{
+    asidl__sconn *c = (asidl__sconn *)((char *)t - offsetof(asidl__sconn, timer));
+    pthread_mutex_lock(&c->lock);
+    c->timer_armed = false;
+    if (!c->torn_down && c->partial_since) {
+        int64_t due = c->partial_since + c->srv->limits.read_timeout_ms;
+        if (asidl__now_ms() >= due) {
+            c->dead = true;
+            shutdown(c->src.fd, SHUT_RDWR);
+        } else if (asidl__timer_start(&c->timer, due)) {
+            c->timer_armed = true;
+            pthread_mutex_unlock(&c->lock);
+            return;                    /* the reference goes on with the timer */
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    asidl__sconn_release(c);
+}

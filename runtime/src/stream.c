@@ -1,0 +1,219 @@
+/*
+ * stream.c: a connection's two byte queues. Input accumulates until whole PDUs can be taken
+ * off the front; output is a list of complete PDU sequences written in order, so the fragments
+ * of one call never interleave with another's.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <string.h>
+
+#include "rpcrt.h"
+
+/* Bytes asked of the socket per read: a few maximum-size fragments. */
+#define READ_CHUNK (64u * 1024u)
+
+/* Reads go into a per-thread scratch buffer and PDUs are processed from there: a connection
+ * owns memory only while it holds a partial PDU (asidl__inbuf_settle), so neither a busy nor
+ * an idle connection costs an allocation per request or a large buffer of its own. */
+static _Thread_local uint8_t *scratch;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+/* The key's destructor frees a thread's scratch buffer when the thread ends. */
+static void make_key(void)
+{
+    pthread_key_create(&scratch_key, free);
+}
+
+static uint8_t *thread_scratch(void)
+{
+    if (!scratch) {
+        pthread_once(&scratch_once, make_key);
+        scratch = malloc(READ_CHUNK);
+        if (scratch)
+            pthread_setspecific(scratch_key, scratch);
+    }
+    return scratch;
+}
+
+static bool own_at_least(asidl__inbuf *b, size_t want)
+{
+    if (b->own_cap >= want)
+        return true;
+    uint8_t *p = realloc(b->own, want);
+    if (!p)
+        return false;
+    b->own = p;
+    b->own_cap = want;
+    return true;
+}
+
+int asidl__inbuf_fill(asidl__inbuf *b, int fd, bool wait)
+{
+    uint8_t *dst;
+    size_t room;
+    if (b->len == 0) {
+        if (!thread_scratch()) {
+            errno = ENOMEM;
+            return ASIDL_FILL_ERROR;
+        }
+        b->data = scratch;
+        b->borrowed = true;
+        dst = scratch;
+        room = READ_CHUNK;
+    } else {
+        /* A partial PDU is pending: read the rest of it (and what follows) after it. */
+        if (b->borrowed && b->data + b->len > scratch + READ_CHUNK - 16)
+            asidl__inbuf_settle(b);
+        if (!b->borrowed) {
+            size_t need = b->len + READ_CHUNK / 4;
+            if (!own_at_least(b, need)) {
+                errno = ENOMEM;
+                return ASIDL_FILL_ERROR;
+            }
+            b->data = b->own;
+            dst = b->own + b->len;
+            room = b->own_cap - b->len;
+        } else {
+            dst = b->data + b->len;
+            room = (size_t)(scratch + READ_CHUNK - dst);
+        }
+    }
+    ssize_t r;
+    if (wait) {
+        do
+            r = recv(fd, dst, room, 0);
+        while (r < 0 && errno == EINTR);
+    } else {
+        r = asidl__sock_recv(fd, dst, room);
+    }
+    if (r > 0) {
+        b->len += (size_t)r;
+        /* A read that did not fill the room has (almost always) drained the socket: the
+         * caller need not spend a system call to hear EAGAIN. */
+        return (size_t)r == room ? ASIDL_FILL_MORE : ASIDL_FILL_DATA;
+    }
+    if (b->len == 0)
+        b->data = NULL;
+    if (r == 0)
+        return ASIDL_FILL_EOF;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? ASIDL_FILL_AGAIN : ASIDL_FILL_ERROR;
+}
+
+asidl__pdu_status asidl__inbuf_peek(const asidl__inbuf *b, const uint8_t **pdu, size_t *len)
+{
+    asidl__pdu_status st = asidl__pdu_frame(b->data, b->len, len);
+    if (st == ASIDL_PDU_OK)
+        *pdu = b->data;
+    return st;
+}
+
+void asidl__inbuf_consume(asidl__inbuf *b, size_t n)
+{
+    if (n >= b->len) {
+        b->len = 0;
+        b->data = b->borrowed ? NULL : b->own;
+        return;
+    }
+    if (b->borrowed) {
+        b->data += n;
+    } else {
+        memmove(b->own, b->own + n, b->len - n);
+        b->data = b->own;
+    }
+    b->len -= n;
+}
+
+bool asidl__inbuf_settle(asidl__inbuf *b)
+{
+    if (!b->borrowed)
+        return true;
+    b->borrowed = false;
+    if (b->len == 0) {
+        b->data = b->own;
+        /* An idle connection keeps no large buffer. */
+        if (b->own_cap > 2 * ASIDL_PDU_MAX_FRAG) {
+            free(b->own);
+            b->own = NULL;
+            b->own_cap = 0;
+            b->data = NULL;
+        }
+        return true;
+    }
+    uint8_t *from = b->data;
+    if (!own_at_least(b, b->len + READ_CHUNK / 4)) {
+        b->len = 0;
+        b->data = NULL;
+        return false;
+    }
+    memmove(b->own, from, b->len);
+    b->data = b->own;
+    return true;
+}
+
+void asidl__inbuf_free(asidl__inbuf *b)
+{
+    free(b->own);
+    memset(b, 0, sizeof *b);
+}
+
+struct asidl__outbuf {
+    asidl__outbuf *next;
+    uint8_t *data;
+    size_t len;
+    size_t sent;
+};
+
+bool asidl__sendq_push(asidl__sendq *q, uint8_t *data, size_t len)
+{
+    asidl__outbuf *o = malloc(sizeof *o);
+    if (!o) {
+        free(data);
+        return false;
+    }
+    o->next = NULL;
+    o->data = data;
+    o->len = len;
+    o->sent = 0;
+    if (q->tail)
+        q->tail->next = o;
+    else
+        q->head = o;
+    q->tail = o;
+    q->bytes += len;
+    return true;
+}
+
+int asidl__sendq_flush(asidl__sendq *q, int fd)
+{
+    while (q->head) {
+        asidl__outbuf *o = q->head;
+        while (o->sent < o->len) {
+            ssize_t r = asidl__sock_send(fd, o->data + o->sent, o->len - o->sent);
+            if (r < 0)
+                return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+            o->sent += (size_t)r;
+            q->bytes -= (size_t)r;
+        }
+        q->head = o->next;
+        if (!q->head)
+            q->tail = NULL;
+        free(o->data);
+        free(o);
+    }
+    return 1;
+}
+
+void asidl__sendq_clear(asidl__sendq *q)
+{
+    while (q->head) {
+        asidl__outbuf *o = q->head;
+        q->head = o->next;
+        free(o->data);
+        free(o);
+    }
+    q->tail = NULL;
+    q->bytes = 0;
+}
