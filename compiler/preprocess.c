@@ -135,6 +135,8 @@ typedef struct CppJob {
 
 static CppJob *jobs;           /* in the order they are expected to be needed */
 static int running_jobs, max_running;
+static int unread_jobs;        /* started and not yet collected: each holds two open files */
+enum { MAX_UNREAD = 32 };
 
 static void split_words(const char *s, const char ***argv, int *argc, int *cap)
 {
@@ -256,6 +258,7 @@ static void start_job(CppJob *job)
     if (err)
         diag_fatal("cannot run the preprocessor '%s': %s (see -cpp_cmd, or -no_cpp)", argv[0], strerror(err));
     running_jobs++;
+    unread_jobs++;
 }
 
 static CppJob *find_job(const char *path)
@@ -290,10 +293,11 @@ static void forget_job(CppJob *job)
     }
 }
 
-/* Starts queued jobs, in order, while fewer than max_running are running. */
+/* Starts queued jobs, in order, while fewer than max_running are running (and a bounded
+ * number of finished ones wait to be read, so a huge import tree cannot exhaust files). */
 static void start_queued(void)
 {
-    for (CppJob *j = jobs; j && running_jobs < max_running; j = j->next)
+    for (CppJob *j = jobs; j && running_jobs < max_running && unread_jobs < MAX_UNREAD; j = j->next)
         if (!j->pid && !j->done)
             start_job(j);
 }
@@ -604,6 +608,7 @@ char *preprocess_file(const char *path, size_t *out_len)
     char *err = read_fd(job->err_fd, &err_len);
     close(job->out_fd);
     close(job->err_fd);
+    unread_jobs--;
     record_markers(text, len);
     int errors = relay_diagnostics(path, err, err_len);
     int status = job->status;
