@@ -399,6 +399,7 @@ struct Options {
     const char *cpp_cmd;               /* default "cpp" */
     const char *cpp_opt;               /* extra options, split on spaces */
     bool no_cpp;
+    bool no_cache;                     /* -no_cache: do not use the preprocessor cache */
     bool widl_compat;                  /* define __WIDL__ (default on; -no_widl_compat) */
     bool oldnames, use_epv, ms_ext, app_config;
     int warning_level;                 /* -W0..-W4, default 1 */
@@ -420,6 +421,23 @@ char *preprocess_file(const char *path, size_t *out_len);
 const char *find_include(const char *name, const char *from_file);
 /* Every file read while compiling (IDL, ACF, imports, headers cpp included), for -M output. */
 const char **preprocess_dependencies(int *n);
+
+/* ===================================================================== ppcache.c */
+
+/* The persistent cache of preprocessor output (docs/compiler.md, "The preprocessor cache"). */
+typedef struct PpCacheKey PpCacheKey;
+/* Whether the cache is on: not -no_cache, not ASIDL_CACHE=0, and its directory usable. */
+bool ppcache_enabled(void);
+/* The key of running the command argv (its input the last word) on a file of text src; NULL
+ * when such a run cannot be cached.  argv must stay valid while the key is used. */
+PpCacheKey *ppcache_key(const char *const *argv, const char *src, size_t src_len);
+/* A stored run's output (followed by two NULs) and messages, if valid; arena memory. */
+bool ppcache_lookup(const PpCacheKey *key, char **out, size_t *out_len, char **msgs, size_t *msgs_len);
+/* Stores a successful run's output and messages, unless something makes it uncacheable. */
+void ppcache_store(const PpCacheKey *key, const char *out, size_t out_len, const char *msgs, size_t msgs_len);
+/* Small facts kept between runs, such as where the preprocessor proper is: NULL if unknown. */
+const char *ppcache_recall(const char *what);
+void ppcache_remember(const char *what, const char *value);
 
 /* ===================================================================== grammar/ (idl.y, idl.l) */
 

@@ -39,6 +39,7 @@ static const char usage_text[] =
     "  -I DIR, -D NAME[=VAL], -U NAME     passed to the C preprocessor, in order\n"
     "  -acf FILE                          the ACF (default: foo.acf beside foo.idl, or on -I)\n"
     "  -no_cpp                            do not run the preprocessor\n"
+    "  -no_cache                          do not use the preprocessor output cache (see asidl(1))\n"
     "  -cpp_cmd CMD                       preprocessor command (default: cpp)\n"
     "  -cpp_opt \"OPTS\"                    extra preprocessor options\n"
     "  -no_def_idir                       do not search asidl's own import directory\n"
@@ -191,6 +192,8 @@ static void parse_args(int argc, char **argv)
             opts.use_epv = true;
         } else if (!strcmp(a, "-no_cpp") || !strcmp(a, "-nocpp")) {
             opts.no_cpp = true;
+        } else if (!strcmp(a, "-no_cache")) {
+            opts.no_cache = true;
         } else if (!strcmp(a, "-cpp_cmd")) {
             opts.cpp_cmd = NEXT();
         } else if (!strcmp(a, "-cpp_opt")) {

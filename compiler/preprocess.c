@@ -128,6 +128,11 @@ typedef struct CppJob {
     bool planned;              /* its source was scanned for imports */
     char *raw;                 /* needs no preprocessing: its source text (see needs_cpp) */
     size_t raw_len;
+    const char **argv;         /* the preprocessor's command line */
+    PpCacheKey *cache_key;     /* where its output is cached (NULL: it is not) */
+    bool cached;               /* done: the output came from the cache */
+    char *out, *msgs;          /* the cached output and messages */
+    size_t out_len, msgs_len;
     int status;
     int out_fd, err_fd;
     struct CppJob *next;
@@ -181,13 +186,9 @@ static bool default_cpp(void)
  * default command asidl asks cpp once where cc1 is and starts cc1 directly, a process fewer
  * per file (a quarter of the preprocessing time) with the same output.  Anything unexpected,
  * such as a cpp that is not GCC's, keeps the plain driver; -cpp_cmd /usr/bin/cpp does too. */
-static const char *gcc_cc1(void)
+static const char *probe_cc1(void)
 {
-    static bool probed;
-    static const char *cc1;
-    if (probed)
-        return cc1;
-    probed = true;
+    const char *cc1 = NULL;
     int out = anonymous_file();
     const char *argv[] = { "cpp", "-print-prog-name=cc1", NULL };
     posix_spawn_file_actions_t fa;
@@ -210,6 +211,51 @@ static const char *gcc_cc1(void)
     path[strcspn(path, "\n")] = '\0';
     if (path[0] == '/' && access(path, X_OK) == 0)
         cc1 = xstrdup(path);
+    return cc1;
+}
+
+/* The cpp that posix_spawnp would run (the first executable "cpp" on PATH) and its identity:
+ * the answer to "where is cc1" holds as long as this does. */
+static const char *cpp_identity(void)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return NULL;
+    for (const char *p = path;; p++) {
+        const char *colon = strchr(p, ':');
+        size_t n = colon ? (size_t)(colon - p) : strlen(p);
+        const char *candidate = n ? xasprintf("%.*s/cpp", (int)n, p) : "cpp";
+        struct stat st;
+        if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0) {
+            const char *exec_prefix = getenv("GCC_EXEC_PREFIX"), *compiler_path = getenv("COMPILER_PATH");
+            return xasprintf("cc1 of %s: %lld %lld.%09ld %lld.%09ld %llu %llu [%s] [%s]", candidate,
+                             (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                             (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+                             (unsigned long long)st.st_ino, (unsigned long long)st.st_dev,
+                             exec_prefix ? exec_prefix : "", compiler_path ? compiler_path : "");
+        }
+        if (!colon)
+            return NULL;
+        p = colon;
+    }
+}
+
+/* Where cc1 is: asked of cpp once, and remembered in the cache while that cpp stays the same,
+ * so that a run whose outputs all come from the cache starts no process at all. */
+static const char *gcc_cc1(void)
+{
+    static bool probed;
+    static const char *cc1;
+    if (probed)
+        return cc1;
+    probed = true;
+    const char *identity = ppcache_enabled() ? cpp_identity() : NULL;
+    const char *known = identity ? ppcache_recall(identity) : NULL;
+    if (known && known[0] == '/' && access(known, X_OK) == 0)
+        return cc1 = known;
+    cc1 = probe_cc1();
+    if (identity && cc1)
+        ppcache_remember(identity, cc1);
     return cc1;
 }
 
@@ -247,7 +293,7 @@ static void start_job(CppJob *job)
 {
     job->out_fd = anonymous_file();
     job->err_fd = anonymous_file();
-    const char **argv = cpp_argv(job->path);
+    const char **argv = job->argv ? job->argv : cpp_argv(job->path);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -347,7 +393,7 @@ static char *read_fd(int fd, size_t *len)
     if (fstat(fd, &st) != 0 || st.st_size < 0)
         diag_fatal("cannot read the preprocessor's output: %s", strerror(errno));
     size_t n = (size_t)st.st_size;
-    char *buf = xmalloc(n + 1);
+    char *buf = xmalloc(n + 2);   /* zeroed: the text ends in two NULs (see preprocess_file) */
     size_t got = 0;
     while (got < n) {
         ssize_t r = pread(fd, buf + got, n - got, (off_t)got);
@@ -357,7 +403,6 @@ static char *read_fd(int fd, size_t *len)
             diag_fatal("cannot read the preprocessor's output: %s", r < 0 ? strerror(errno) : "short read");
         got += (size_t)r;
     }
-    buf[n] = '\0';
     *len = n;
     return buf;
 }
@@ -551,10 +596,18 @@ static void plan(const char *path, int depth)
     fclose(f);
     if (!buf)
         return;
-    if (!needs_cpp(buf, len) && !job->pid) {
-        job->raw = xstrndup(buf, len);
-        job->raw_len = len;
-        job->done = true;
+    if (!job->pid && !job->done) {
+        if (!needs_cpp(buf, len)) {
+            job->raw = xmalloc(len + 2);
+            memcpy(job->raw, buf, len);
+            job->raw_len = len;
+            job->done = true;
+        } else {
+            job->argv = cpp_argv(path);
+            job->cache_key = ppcache_key(job->argv, buf, len);
+            if (ppcache_lookup(job->cache_key, &job->out, &job->out_len, &job->msgs, &job->msgs_len))
+                job->cached = job->done = true;
+        }
     }
     scan_imports(buf, len, path, plan, depth + 1);
     free(buf);
@@ -604,11 +657,21 @@ char *preprocess_file(const char *path, size_t *out_len)
     forget_job(job);
 
     size_t len, err_len;
-    char *text = read_fd(job->out_fd, &len);
-    char *err = read_fd(job->err_fd, &err_len);
-    close(job->out_fd);
-    close(job->err_fd);
-    unread_jobs--;
+    char *text, *err;
+    if (job->cached) {
+        text = job->out;
+        len = job->out_len;
+        err = job->msgs;
+        err_len = job->msgs_len;
+    } else {
+        text = read_fd(job->out_fd, &len);
+        err = read_fd(job->err_fd, &err_len);
+        close(job->out_fd);
+        close(job->err_fd);
+        unread_jobs--;
+        if (job->status == 0)
+            ppcache_store(job->cache_key, text, len, err, err_len);
+    }
     record_markers(text, len);
     int errors = relay_diagnostics(path, err, err_len);
     int status = job->status;
