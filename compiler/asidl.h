@@ -44,7 +44,15 @@ char *xasprintf(const char *fmt, ...) FMT(1, 2);
 const char *intern(const char *s);    /* equal strings give the same pointer */
 const char *intern_n(const char *s, size_t n);
 const char *intern_find(const char *s, size_t n);   /* the interned copy, or NULL if there is none */
-char *read_whole_file(const char *path, size_t *len);   /* NULL with errno set on failure */
+/* A map from a pair of pointers (a non-NULL) to a pointer, in arena memory; NULL if absent. */
+typedef struct PairMap {
+    struct PairSlot *slots;
+    size_t cap, count;
+} PairMap;
+void *pairmap_get(const PairMap *m, const void *a, const void *b);
+void pairmap_put(PairMap *m, const void *a, const void *b, void *val);
+/* Arena memory, followed by two NULs; NULL with errno set on failure. */
+char *read_whole_file(const char *path, size_t *len);
 
 /* ===================================================================== diag.c */
 
@@ -157,7 +165,7 @@ struct Attr {
 
 const char *attr_name(AttrKind k);
 AttrArgs attr_args(AttrKind k);
-AttrKind attr_lookup(const char *name);          /* ATTR_UNKNOWN_ if not an attribute */
+AttrKind attr_lookup(const char *name);          /* name interned; ATTR_UNKNOWN_ if not an attribute */
 Attr *attr_find(Attr *list, AttrKind k);         /* first match or NULL */
 bool attr_has(Attr *list, AttrKind k);
 Expr *attr_arg(Attr *a, int i);                  /* i-th argument or NULL */
@@ -415,7 +423,8 @@ extern Options opts;
 /* ===================================================================== preprocess.c */
 
 /* Runs the C preprocessor (or not, with -no_cpp) on a file found on the include path and returns
- * its output; line markers stay in it for the scanner.  Records every file cpp read (for -M). */
+ * its output, followed by two NULs (what the scanner needs to scan it in place); line markers
+ * stay in it for the scanner.  Records every file cpp read (for -M). */
 char *preprocess_file(const char *path, size_t *out_len);
 /* Finds name on the include path (the importing file's directory first); NULL if absent. */
 const char *find_include(const char *name, const char *from_file);
@@ -580,7 +589,7 @@ typedef struct ParseState {
 
 /* The constructors grammar actions call (ast.c; the production each builds is written above
  * it there). */
-Type *ast_lookup_type(ParseState *ps, const char *name);   /* known type or generic parameter */
+Type *ast_lookup_type(ParseState *ps, const char *name);   /* known type or generic parameter; name interned */
 Attr *attr_concat(Attr *a, Attr *b);
 Expr *ast_expr(ExprKind kind, Loc loc);
 Expr *ast_int(Loc loc, const char *text);
@@ -656,8 +665,9 @@ Decl *ast_acf_name(DeclKind kind, Attr *attrs, const char *name, Loc loc);
 Stmt *ast_acf_typedef(ParseState *ps, Loc loc, Attr *attrs, Decl *names);
 Stmt *ast_acf_operation(ParseState *ps, Attr *attrs, const char *name, Loc loc, Decl *params);
 
-/* The scanner (grammar/idl.l). */
-int scanner_open(ParseState *ps, const char *text, size_t len, const char *file);
+/* The scanner (grammar/idl.l).  It scans text in place: text[len] and text[len + 1] must be
+ * NUL (preprocess_file's results are), and the text must stay until scanner_close. */
+int scanner_open(ParseState *ps, char *text, size_t len, const char *file);
 void scanner_close(ParseState *ps);
 /* Decodes C escapes of a literal's contents (cpp_quote, line markers). */
 char *unescape_c_string(const char *raw, size_t len);

@@ -87,7 +87,7 @@ AttrKind attr_lookup(const char *name)
     if (!attr_names.cap)
         for (int k = 1; k < ATTR_COUNT_; k++)
             map_put(&attr_names, intern(attr_table[k].name), (void *)(intptr_t)k);
-    return (AttrKind)(intptr_t)map_get(&attr_names, intern(name));
+    return (AttrKind)(intptr_t)map_get(&attr_names, name);
 }
 
 Attr *attr_find(Attr *list, AttrKind k)
@@ -309,17 +309,33 @@ DEFINE_LIST(DtorList, Declarator, dtor_list, dtor_list_add)
 
 static Map types, tags, values, namespaces;
 
-/* The interned "A.B.name" for name in namespace ns, or NULL if nothing was ever called that
- * (then no table can hold it, and nothing needs to be allocated to find out). */
+/* Every key the symbol tables hold, by its namespace and last name: "A.B.name" under ("A.B",
+ * "name").  Looking a plain name up in a namespace, and in each enclosing one, is then a probe
+ * per level instead of building and hashing "A.B.name". */
+static PairMap qualified_keys;
+
+static void add_qualified_key(const char *key)
+{
+    const char *dot = strrchr(key, '.');
+    if (dot)
+        pairmap_put(&qualified_keys, intern_n(key, (size_t)(dot - key)), intern(dot + 1), (void *)key);
+}
+
+/* The interned "A.B.name" for name (interned) in namespace ns, or NULL if no table holds it.
+ * A dotted name (a relative reference such as Foundation.Uri) is rare: it is spelled out. */
 static const char *qualified_find(Namespace *ns, const char *name)
 {
     if (!ns)
         return name;
-    char buf[512];
-    int n = snprintf(buf, sizeof buf, "%s.%s", ns->full, name);
-    if (n < 0 || (size_t)n >= sizeof buf)
-        return intern(xasprintf("%s.%s", ns->full, name));
-    return intern_find(buf, (size_t)n);
+    if (!strchr(name, '.'))
+        return pairmap_get(&qualified_keys, ns->full, name);
+    size_t a = strlen(ns->full), b = strlen(name);
+    char small[512];
+    char *buf = a + b + 1 <= sizeof small ? small : xmalloc(a + b + 1);
+    memcpy(buf, ns->full, a);
+    buf[a] = '.';
+    memcpy(buf + a + 1, name, b);
+    return intern_find(buf, a + b + 1);
 }
 
 const char *sym_qualified_name(Namespace *ns, const char *name)
@@ -332,17 +348,20 @@ Type *sym_type(const char *name)
     return name ? map_get(&types, intern(name)) : NULL;
 }
 
-Type *sym_type_in(Namespace *ns, const char *name)
+/* sym_type_in for an interned name. */
+static Type *find_type_in(Namespace *ns, const char *name)
 {
-    if (!name)
-        return NULL;
-    name = intern(name);
     for (; ns; ns = ns->parent) {
         Type *t = map_get(&types, qualified_find(ns, name));
         if (t)
             return t;
     }
     return map_get(&types, name);
+}
+
+Type *sym_type_in(Namespace *ns, const char *name)
+{
+    return name ? find_type_in(ns, intern(name)) : NULL;
 }
 
 static bool tag_kind_matches(const Type *t, TypeKind kind)
@@ -390,11 +409,17 @@ Namespace *sym_namespace(Namespace *parent, const char *name)
     return ns;
 }
 
+static void put_symbol(Map *m, const char *key, void *entry)
+{
+    map_put(m, key, entry);
+    add_qualified_key(key);
+}
+
 static void *register_first(Map *m, const char *key, void *entry)
 {
     void *prev = map_get(m, key);
     if (!prev)
-        map_put(m, key, entry);
+        put_symbol(m, key, entry);
     return prev;
 }
 
@@ -405,7 +430,7 @@ Type *sym_add_type(Type *t)
 
 void sym_replace_type(Type *t)
 {
-    map_put(&types, sym_qualified_name(t->ns, t->name), t);
+    put_symbol(&types, sym_qualified_name(t->ns, t->name), t);
 }
 
 Type *sym_add_tag(Type *t)
@@ -430,7 +455,7 @@ Type *ast_lookup_type(ParseState *ps, const char *name)
     for (Type *p = ps->generic_params; p; p = p->u.param.next)
         if (p->name == name)
             return p;
-    return sym_type_in(ps->ns, name);
+    return find_type_in(ps->ns, name);
 }
 
 static Attr *attr_copy(Attr *list)

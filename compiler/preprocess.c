@@ -95,10 +95,11 @@ static bool is_readable_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0;
 }
 
-const char *find_include(const char *name, const char *from_file)
+/* name, found from from_file's directory or on the include path, or NULL. */
+static const char *search_include(const char *name, const char *from_file)
 {
     if (name[0] == '/')
-        return is_readable_file(name) ? intern(name) : NULL;
+        return is_readable_file(name) ? name : NULL;
     if (from_file) {
         const char *slash = strrchr(from_file, '/');
         const char *candidate = slash
@@ -115,6 +116,22 @@ const char *find_include(const char *name, const char *from_file)
             return intern(candidate);
     }
     return NULL;
+}
+
+/* Each import is looked for twice (when planning and when parsing) and many files import the
+ * same names: answers are remembered for the run, by name and importing file. */
+const char *find_include(const char *name, const char *from_file)
+{
+    static PairMap found;
+    static const char not_found[] = "";
+    name = intern(name);
+    from_file = from_file ? intern(from_file) : NULL;
+    const char *path = pairmap_get(&found, name, from_file);
+    if (!path) {
+        path = search_include(name, from_file);
+        pairmap_put(&found, name, from_file, (void *)(path ? path : not_found));
+    }
+    return path == not_found ? NULL : path;
 }
 
 /* ---- running cpp ---- */
@@ -566,6 +583,33 @@ static bool needs_cpp(const char *text, size_t len)
     return false;
 }
 
+/* A source file's text followed by two NULs, in malloc memory; NULL if it cannot be read
+ * (the preprocessor, run on it, then says why). */
+static char *read_source(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    char *buf = NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+        (buf = malloc((size_t)st.st_size + 2))) {
+        size_t n = (size_t)st.st_size, got = 0;
+        while (got < n) {
+            ssize_t r = read(fd, buf + got, n - got);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                break;
+            got += (size_t)r;
+        }
+        buf[got] = buf[got + 1] = '\0';
+        *len = got;
+    }
+    close(fd);
+    return buf;
+}
+
 /* Queues path's preprocessing, then (depth first, so in the order the parser will want them)
  * the files its source text imports.  The source is read before preprocessing, so an import
  * inside a false #if is preprocessed for nothing; that costs time, never correctness: only
@@ -578,30 +622,16 @@ static void plan(const char *path, int depth)
     if (!job)
         job = add_job(path, false);
     job->planned = true;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return;
-    char *buf = NULL;
-    size_t cap = 0, len = 0, got;
-    do {
-        if (len == cap) {
-            char *bigger = realloc(buf, cap = cap ? cap * 2 : 65536);
-            if (!bigger)
-                break;
-            buf = bigger;
-        }
-        got = fread(buf + len, 1, cap - len, f);
-        len += got;
-    } while (got > 0);
-    fclose(f);
+    size_t len;
+    char *buf = read_source(path, &len);
     if (!buf)
         return;
+    bool keep = false;
     if (!job->pid && !job->done) {
         if (!needs_cpp(buf, len)) {
-            job->raw = xmalloc(len + 2);
-            memcpy(job->raw, buf, len);
+            job->raw = buf;    /* kept for the parser, like the arena, until exit */
             job->raw_len = len;
-            job->done = true;
+            job->done = keep = true;
         } else {
             job->argv = cpp_argv(path);
             job->cache_key = ppcache_key(job->argv, buf, len);
@@ -610,7 +640,8 @@ static void plan(const char *path, int depth)
         }
     }
     scan_imports(buf, len, path, plan, depth + 1);
-    free(buf);
+    if (!keep)
+        free(buf);
 }
 
 static void plan_imports(const char *path, int depth)

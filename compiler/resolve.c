@@ -743,9 +743,33 @@ static void define_value(Decl *d)
     note_previous(prev->loc, prev->kind == DECL_ENUMERATOR ? "enumerator" : "constant", d->name);
 }
 
+/* The earlier declaration in list called d's name, if any. */
+static Decl *earlier_same_name(Decl *list, Decl *d)
+{
+    for (Decl *e = list; e != d; e = e->next)
+        if (e->name == d->name)
+            return e;
+    return NULL;
+}
+
 /* Fields of one struct, parameters of one operation: names must differ. */
 static void check_unique_names(Decl *list, const char *what)
 {
+    /* Most lists (parameters, fields) are short: comparing each pair costs less than a map,
+     * which would take arena memory for every function of every imported file. */
+    int n = 0;
+    for (Decl *d = list; d && n <= 16; d = d->next)
+        n++;
+    if (n <= 16) {
+        for (Decl *d = list; d; d = d->next) {
+            Decl *prev = d->name ? earlier_same_name(list, d) : NULL;
+            if (prev) {
+                diag_error(d->loc, "redefinition of %s '%s'", what, d->name);
+                note_previous(prev->loc, what, d->name);
+            }
+        }
+        return;
+    }
     PtrMap seen = { 0 };
     for (Decl *d = list; d; d = d->next) {
         if (!d->name)

@@ -99,73 +99,138 @@ char *xasprintf(const char *fmt, ...)
     return p;
 }
 
-/* ---- interning: open addressing on an FNV-1a hash, doubled at half load ---- */
+/* ---- interning: open addressing, doubled at half load ----
+ *
+ * Every identifier the scanner sees is interned, so this is on the hottest path: each slot keeps
+ * the string's hash and length, and a probe compares bytes only when both match. */
 
-static const char **intern_slots;
+typedef struct InternSlot {
+    const char *s;             /* NULL: empty */
+    uint32_t hash, len;
+} InternSlot;
+
+static InternSlot *intern_slots;
 static size_t intern_cap, intern_count;
 
+/* Eight bytes at a time: a multiply mixes each word in, a final avalanche spreads it. */
 static uint32_t hash_bytes(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
     }
-    return h;
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, s, n);
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    }
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
+    return (uint32_t)h;
 }
 
 static void intern_grow(void)
 {
     size_t cap = intern_cap ? intern_cap * 2 : 4096;
-    const char **slots = calloc(cap, sizeof *slots);
+    InternSlot *slots = calloc(cap, sizeof *slots);
     if (!slots)
         diag_fatal("out of memory (intern table of %zu entries)", cap);
     for (size_t i = 0; i < intern_cap; i++) {
-        const char *s = intern_slots[i];
-        if (!s)
+        if (!intern_slots[i].s)
             continue;
-        size_t j = hash_bytes(s, strlen(s)) & (cap - 1);
-        while (slots[j])
+        size_t j = intern_slots[i].hash & (cap - 1);
+        while (slots[j].s)
             j = (j + 1) & (cap - 1);
-        slots[j] = s;
+        slots[j] = intern_slots[i];
     }
     free(intern_slots);
     intern_slots = slots;
     intern_cap = cap;
 }
 
+/* The slot holding s, or the empty slot where it would go. */
+static InternSlot *intern_slot(const char *s, size_t n, uint32_t h)
+{
+    size_t j = h & (intern_cap - 1);
+    for (;; j = (j + 1) & (intern_cap - 1)) {
+        InternSlot *slot = &intern_slots[j];
+        if (!slot->s || (slot->hash == h && slot->len == n && memcmp(slot->s, s, n) == 0))
+            return slot;
+    }
+}
+
 const char *intern_n(const char *s, size_t n)
 {
+    if (n > UINT32_MAX)
+        diag_fatal("a name of %zu bytes is too long", n);
     if ((intern_count + 1) * 2 > intern_cap)
         intern_grow();
-    size_t j = hash_bytes(s, n) & (intern_cap - 1);
-    for (; intern_slots[j]; j = (j + 1) & (intern_cap - 1)) {
-        const char *t = intern_slots[j];
-        if (strncmp(t, s, n) == 0 && t[n] == '\0')
-            return t;
+    uint32_t h = hash_bytes(s, n);
+    InternSlot *slot = intern_slot(s, n, h);
+    if (!slot->s) {
+        *slot = (InternSlot){ xstrndup(s, n), h, (uint32_t)n };
+        intern_count++;
     }
-    const char *copy = xstrndup(s, n);
-    intern_slots[j] = copy;
-    intern_count++;
-    return copy;
+    return slot->s;
 }
 
 const char *intern_find(const char *s, size_t n)
 {
-    if (!intern_cap)
+    if (!intern_cap || n > UINT32_MAX)
         return NULL;
-    size_t j = hash_bytes(s, n) & (intern_cap - 1);
-    for (; intern_slots[j]; j = (j + 1) & (intern_cap - 1)) {
-        const char *t = intern_slots[j];
-        if (strncmp(t, s, n) == 0 && t[n] == '\0')
-            return t;
-    }
-    return NULL;
+    return intern_slot(s, n, hash_bytes(s, n))->s;
 }
 
 const char *intern(const char *s)
 {
     return intern_n(s, strlen(s));
+}
+
+/* ---- maps keyed by a pair of pointers (interned names, nodes) ---- */
+
+struct PairSlot {
+    const void *a, *b;         /* a NULL: empty */
+    void *val;
+};
+
+static size_t pair_slot(const void *a, const void *b, size_t cap)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)a * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)(uintptr_t)b * 0xc2b2ae3d27d4eb4full);
+    return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+void *pairmap_get(const PairMap *m, const void *a, const void *b)
+{
+    if (!m->cap || !a)
+        return NULL;
+    for (size_t j = pair_slot(a, b, m->cap); m->slots[j].a; j = (j + 1) & (m->cap - 1))
+        if (m->slots[j].a == a && m->slots[j].b == b)
+            return m->slots[j].val;
+    return NULL;
+}
+
+void pairmap_put(PairMap *m, const void *a, const void *b, void *val)
+{
+    if (!a)
+        diag_internal("pairmap_put: NULL key");
+    if ((m->count + 1) * 2 > m->cap) {
+        PairMap bigger = { NULL, m->cap ? m->cap * 2 : 256, 0 };
+        bigger.slots = xmalloc(bigger.cap * sizeof *bigger.slots);
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->slots[i].a)
+                pairmap_put(&bigger, m->slots[i].a, m->slots[i].b, m->slots[i].val);
+        *m = bigger;
+    }
+    size_t j = pair_slot(a, b, m->cap);
+    while (m->slots[j].a && !(m->slots[j].a == a && m->slots[j].b == b))
+        j = (j + 1) & (m->cap - 1);
+    if (!m->slots[j].a)
+        m->count++;
+    m->slots[j] = (struct PairSlot){ a, b, val };
 }
 
 /* ---- files ---- */
@@ -204,8 +269,10 @@ char *read_whole_file(const char *path, size_t *len)
         errno = read_errno;
         return NULL;
     }
-    /* Copy into the arena so the text lives as long as the AST that points into it. */
-    char *text = xstrndup(buf, n);
+    /* Copy into the arena so the text lives as long as the AST that points into it; two NULs
+     * let the scanner scan it in place. */
+    char *text = xmalloc(n + 2);
+    memcpy(text, buf, n);
     free(buf);
     if (len)
         *len = n;
