@@ -48,10 +48,11 @@ static int n_deps, cap_deps;
 
 static void add_dependency(const char *path)
 {
+    static PairMap known;
     path = intern(path);
-    for (int i = 0; i < n_deps; i++)
-        if (deps[i] == path)
-            return;
+    if (pairmap_get(&known, path, NULL))
+        return;
+    pairmap_put(&known, path, NULL, (void *)path);
     if (n_deps == cap_deps) {
         int cap = cap_deps ? cap_deps * 2 : 32;
         deps = xrealloc_vec(deps, (size_t)n_deps, (size_t)cap, sizeof *deps);
@@ -66,7 +67,8 @@ const char **preprocess_dependencies(int *n)
     return deps;
 }
 
-/* Every file cpp read, from the line markers of its output: `# 12 "dir/x.h" 1`. */
+/* Every file cpp read, from the line markers of its output: `# 12 "dir/x.h" 1`.  Only lines
+ * starting with '#' are looked at; memchr finds the next one. */
 static void record_markers(const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
@@ -80,10 +82,16 @@ static void record_markers(const char *text, size_t len)
                 const char *r = q + 1;
                 while (r < eol && *r != '"')
                     r += (*r == '\\' && r + 1 < eol) ? 2 : 1;
-                add_dependency(unescape_c_string(q + 1, (size_t)(r - q - 1)));
+                size_t n = (size_t)(r - q - 1);
+                add_dependency(memchr(q + 1, '\\', n) ? unescape_c_string(q + 1, n) : intern_n(q + 1, n));
             }
         }
-        p = eol + 1;
+        if (eol == end)
+            break;
+        const char *next = memmem(eol, (size_t)(end - eol), "\n#", 2);
+        if (!next)
+            break;
+        p = next + 1;
     }
 }
 
@@ -483,19 +491,21 @@ static int relay_diagnostics(const char *path, const char *text, size_t len)
 
 /* ---- planning: which files will be needed, in which order ---- */
 
-/* Calls fn for each name in the `import "a", "b";` statements that start a line of text. */
+/* Calls fn for each name in the `import "a", "b";` statements that start a line of text.
+ * Lines are not walked one by one: memmem finds each "import", which is then checked to
+ * start its line (after blanks). */
 static void scan_imports(const char *text, size_t len, const char *from, void (*fn)(const char *, int), int depth)
 {
     const char *p = text, *end = text + len;
-    while (p < end) {
+    while ((p = memmem(p, (size_t)(end - p), "import", 6))) {
+        const char *line = p;
+        while (line > text && (line[-1] == ' ' || line[-1] == '\t'))
+            line--;
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         if (!eol)
             eol = end;
-        const char *q = p;
-        while (q < eol && (*q == ' ' || *q == '\t'))
-            q++;
-        if (eol - q > 7 && strncmp(q, "import", 6) == 0 && (q[6] == ' ' || q[6] == '\t' || q[6] == '"')) {
-            for (q += 6; q < eol && *q != ';';) {
+        if ((line == text || line[-1] == '\n') && eol - p > 7 && (p[6] == ' ' || p[6] == '\t' || p[6] == '"')) {
+            for (const char *q = p + 6; q < eol && *q != ';';) {
                 const char *open = memchr(q, '"', (size_t)(eol - q));
                 const char *close = open ? memchr(open + 1, '"', (size_t)(eol - open - 1)) : NULL;
                 if (!close)
@@ -505,8 +515,10 @@ static void scan_imports(const char *text, size_t len, const char *from, void (*
                     fn(path, depth);
                 q = close + 1;
             }
+            p = eol;
+        } else {
+            p += 6;
         }
-        p = eol + 1;
     }
 }
 
@@ -634,12 +646,20 @@ static void plan(const char *path, int depth)
             job->done = keep = true;
         } else {
             job->argv = cpp_argv(path);
-            job->cache_key = ppcache_key(job->argv, buf, len);
+            /* Cached only with GCC's preprocessor run directly: asidl then knows every
+             * directory it searches (-nostdinc, the -I list), so an entry can be validated. */
+            if (default_cpp() && gcc_cc1())
+                job->cache_key = ppcache_key(job->argv, buf, len);
             if (ppcache_lookup(job->cache_key, &job->out, &job->out_len, &job->msgs, &job->msgs_len))
                 job->cached = job->done = true;
         }
     }
-    scan_imports(buf, len, path, plan, depth + 1);
+    /* The imports the parser will ask for next: from the preprocessed text when it is known
+     * (then preprocess_file need not look again), else from the source. */
+    if (job->cached)
+        scan_imports(job->out, job->out_len, path, plan, depth + 1);
+    else
+        scan_imports(buf, len, path, plan, depth + 1);
     if (!keep)
         free(buf);
 }
@@ -716,8 +736,10 @@ char *preprocess_file(const char *path, size_t *out_len)
         }
         return NULL;
     }
-    /* What the preprocessed text really imports (a macro may have chosen), queued too. */
-    scan_imports(text, len, path, plan_imports, 0);
+    /* What the preprocessed text really imports (a macro may have chosen), queued too; the
+     * planner has already read cached and unpreprocessed text. */
+    if (!job->cached)
+        scan_imports(text, len, path, plan_imports, 0);
     start_queued();
     *out_len = len;
     return text;

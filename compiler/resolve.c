@@ -46,7 +46,7 @@ void ptrmap_put(PtrMap *m, const void *key, void *val)
 {
     if (2 * (m->len + 1) > m->cap) {
         PtrMap bigger = { 0 };
-        bigger.cap = m->cap ? 2 * m->cap : 64;
+        bigger.cap = m->cap ? 2 * m->cap : 8;   /* most maps are per scope and small */
         bigger.keys = xmalloc(bigger.cap * sizeof *bigger.keys);
         bigger.vals = xmalloc(bigger.cap * sizeof *bigger.vals);
         for (size_t i = 0; i < m->cap; i++)

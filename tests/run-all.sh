@@ -9,6 +9,10 @@ B=${B:-build}
 log=$B/test-results.txt
 mkdir -p "$B"
 : > "$log"
+# asidl's preprocessor cache: a fresh one inside the build directory, not the user's.
+ASIDL_CACHE_DIR=$(pwd)/$B/test-cache
+rm -rf "$ASIDL_CACHE_DIR"
+export ASIDL_CACHE_DIR
 
 run_suite() {   # run_suite NAME COMMAND...
     name=$1; shift
@@ -25,6 +29,7 @@ run_suite() {   # run_suite NAME COMMAND...
 run_suite golden tests/golden.sh
 run_suite parse tests/parse.sh
 run_suite cli tests/cli.sh
+run_suite cache tests/cache.sh
 run_suite install tests/install.sh
 for t in "$B"/tests/*; do
     [ -x "$t" ] && [ -f "$t" ] && run_suite "$(basename "$t")" "$t"
