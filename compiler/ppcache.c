@@ -342,6 +342,8 @@ static const char *entry_path(const char *name)
     return xasprintf("%s/%s", cache_dir, name);
 }
 
+static size_t size_limit(void);
+
 /* Reads the whole file into arena memory with two spare bytes at the end. */
 static char *read_entry_file(const char *path, size_t *len, struct stat *st)
 {
@@ -349,7 +351,8 @@ static char *read_entry_file(const char *path, size_t *len, struct stat *st)
     if (fd < 0)
         return NULL;
     char *buf = NULL;
-    if (fstat(fd, st) == 0 && S_ISREG(st->st_mode) && st->st_size > 0 && st->st_size < (1ll << 40)) {
+    /* No entry is larger than the cache may be: anything else is not one of ours. */
+    if (fstat(fd, st) == 0 && S_ISREG(st->st_mode) && st->st_size > 0 && (uint64_t)st->st_size <= size_limit()) {
         size_t n = (size_t)st->st_size, got = 0;
         buf = xmalloc(n + 2);
         while (got < n) {
@@ -705,19 +708,27 @@ static int older_first(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
+/* ASIDL_CACHE_SIZE: bytes, or with a K, M or G suffix; 256M if unset or not a size. */
 static size_t size_limit(void)
 {
+    static size_t limit;
+    if (limit)
+        return limit;
+    limit = (size_t)256 << 20;
     const char *s = getenv("ASIDL_CACHE_SIZE");
-    if (!s || !*s)
-        return (size_t)256 << 20;
+    if (!s || *s < '0' || *s > '9')
+        return limit;
     char *end;
     unsigned long long n = strtoull(s, &end, 10);
+    int shift = 0;
     switch (*end) {
-    case 'k': case 'K': n <<= 10; end++; break;
-    case 'm': case 'M': n <<= 20; end++; break;
-    case 'g': case 'G': n <<= 30; end++; break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
     }
-    return *end || n == 0 ? (size_t)256 << 20 : (size_t)n;
+    if (!*end && n > 0 && n <= (SIZE_MAX >> shift))
+        limit = (size_t)(n << shift);
+    return limit;
 }
 
 /* Sums the cache's size (once per run; later stores add to the sum) and, above the limit,

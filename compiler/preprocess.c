@@ -19,12 +19,14 @@
  *              C-only bodies and selects its WinRT pragmas behind #ifdef __WIDL__; asidl reads
  *              that IDL the way widl does.  -no_widl_compat gives the MIDL view.
  *
- * Speed: starting cpp is the main cost of a run, as every import is a process of its own.  When
- * a file is needed, its preprocessor starts at once and the imports its source names (found by
- * reading the source, transitively) are queued in the order the parser will want them; as many
- * run at a time as there are processors, plus one, alongside the parsing.  The parser then
- * collects finished output.  Output and error streams go to anonymous memory files, so a child
- * never blocks on a full pipe.
+ * Speed: starting cpp is the main cost of a run, as every import is a process of its own.  Its
+ * output is kept between runs (ppcache.c), so a file's cpp runs once until the file or anything
+ * it includes changes.  When a file is needed, its output is taken from the cache or its
+ * preprocessor starts at once, and the imports it names (found by reading its cached output or
+ * its source, transitively) are planned the same way, in the order the parser will want them;
+ * as many preprocessors run at a time as there are processors, plus one, alongside the parsing.
+ * The parser then collects finished output.  Output and error streams go to anonymous memory
+ * files, so a child never blocks on a full pipe.
  */
 #include "asidl.h"
 

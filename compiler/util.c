@@ -112,21 +112,25 @@ typedef struct InternSlot {
 static InternSlot *intern_slots;
 static size_t intern_cap, intern_count;
 
-/* Eight bytes at a time: a multiply mixes each word in, a final avalanche spreads it. */
-static uint32_t hash_bytes(const char *s, size_t n)
+/* Eight bytes at a time: a multiply mixes each word in, a final avalanche spreads it.  The
+ * last word overlaps the one before it rather than being assembled byte by byte. */
+static inline uint32_t hash_bytes(const char *s, size_t n)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-    for (; n >= 8; s += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+    if (n >= 8) {
+        const char *last = s + n - 8;
+        for (; s < last; s += 8) {
+            memcpy(&w, s, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdull;
+            h ^= h >> 32;
+        }
+        memcpy(&w, last, 8);
+    } else {
+        w = 0;
+        for (size_t i = 0; i < n; i++)
+            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
     }
-    if (n) {
-        uint64_t w = 0;
-        memcpy(&w, s, n);
-        h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-    }
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ull;
     h ^= h >> 32;
@@ -153,7 +157,7 @@ static void intern_grow(void)
 }
 
 /* The slot holding s, or the empty slot where it would go. */
-static InternSlot *intern_slot(const char *s, size_t n, uint32_t h)
+static inline InternSlot *intern_slot(const char *s, size_t n, uint32_t h)
 {
     size_t j = h & (intern_cap - 1);
     for (;; j = (j + 1) & (intern_cap - 1)) {
