@@ -184,6 +184,9 @@ static const char *const uncacheable_env[] = {
 
 static bool make_dirs(const char *dir)
 {
+    struct stat st;
+    if (stat(dir, &st) == 0)
+        return S_ISDIR(st.st_mode) && access(dir, R_OK | W_OK | X_OK) == 0;
     char *path = xstrdup(dir);
     for (char *p = path + 1;; p++) {
         if (*p == '/' || *p == '\0') {
@@ -196,7 +199,6 @@ static bool make_dirs(const char *dir)
                 break;
         }
     }
-    struct stat st;
     return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && access(dir, R_OK | W_OK | X_OK) == 0;
 }
 
@@ -262,28 +264,57 @@ static void add_identity(Buf *b, const struct stat *st)
     buf_add(b, id, sizeof id);
 }
 
+/* The part of every key that is the same for the whole run: the working directory and the
+ * environment variables cpp reads. */
+static const Buf *run_context(void)
+{
+    static Buf b;
+    if (!b.len) {
+        char cwd[4096];
+        buf_str(&b, getcwd(cwd, sizeof cwd) ? cwd : "");
+        for (size_t i = 0; i < sizeof keyed_env / sizeof keyed_env[0]; i++) {
+            const char *v = getenv(keyed_env[i]);
+            buf_str(&b, keyed_env[i]);
+            buf_u64(&b, v != NULL);
+            buf_str(&b, v ? v : "");
+        }
+    }
+    return &b;
+}
+
+/* The identity of the preprocessor program (its predefined macros come with it); false if it
+ * cannot be examined.  Every key of a run names the same program: looked at once. */
+static bool program_identity(const char *path, uint64_t id[IDENTITY_WORDS])
+{
+    static const char *known;
+    static uint64_t known_id[IDENTITY_WORDS];
+    if (!known || strcmp(known, path) != 0) {
+        struct stat st;
+        if (path[0] != '/' || stat(path, &st) != 0)
+            return false;
+        identity_of(&st, known_id);
+        known = xstrdup(path);
+    }
+    memcpy(id, known_id, sizeof known_id);
+    return true;
+}
+
 PpCacheKey *ppcache_key(const char *const *argv, const char *src, size_t src_len)
 {
-    if (!ppcache_enabled())
+    uint64_t program[IDENTITY_WORDS];
+    if (!ppcache_enabled() || !program_identity(argv[0], program))
         return NULL;
-    struct stat st;
-    if (argv[0][0] != '/' || stat(argv[0], &st) != 0)
-        return NULL;               /* the preprocessor's identity is part of the key */
     PpCacheKey *key = xmalloc(sizeof *key);
     clock_gettime(CLOCK_REALTIME_COARSE, &key->made);
     Buf b = { 0 };
     buf_add(&b, ENTRY_MAGIC, MAGIC_LEN);
     buf_str(&b, ASIDL_VERSION);
-    add_identity(&b, &st);
+    buf_add(&b, program, sizeof program);
     for (int i = 0; argv[i]; i++)
         buf_str(&b, argv[i]);
     buf_u64(&b, 0xffffffffffffffffull);   /* end of the command */
-    char cwd[4096];
-    buf_str(&b, getcwd(cwd, sizeof cwd) ? cwd : "");
-    for (size_t i = 0; i < sizeof keyed_env / sizeof keyed_env[0]; i++) {
-        const char *v = getenv(keyed_env[i]);
-        buf_str(&b, v ? xasprintf("%s=%s", keyed_env[i], v) : keyed_env[i]);
-    }
+    const Buf *context = run_context();
+    buf_add(&b, context->p, context->len);
     Hash128 content = hash128(src, src_len);
     buf_u64(&b, src_len);
     buf_u64(&b, content.a);

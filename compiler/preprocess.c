@@ -170,7 +170,22 @@ static int running_jobs, max_running;
 static int unread_jobs;        /* started and not yet collected: each holds two open files */
 enum { MAX_UNREAD = 32 };
 
-static void split_words(const char *s, const char ***argv, int *argc, int *cap)
+typedef struct Words {
+    const char **v;
+    int n, cap;
+} Words;
+
+static void add_word(Words *w, const char *word)
+{
+    if (w->n == w->cap) {
+        int cap = w->cap ? w->cap * 2 : 32;
+        w->v = xrealloc_vec(w->v, (size_t)w->n, (size_t)cap, sizeof *w->v);
+        w->cap = cap;
+    }
+    w->v[w->n++] = word;
+}
+
+static void split_words(const char *s, Words *w)
 {
     while (s && *s) {
         while (*s == ' ' || *s == '\t')
@@ -180,11 +195,7 @@ static void split_words(const char *s, const char ***argv, int *argc, int *cap)
             s++;
         if (s == start)
             break;
-        if (*argc + 1 >= *cap) {
-            *argv = xrealloc_vec(*argv, (size_t)*cap, (size_t)*cap * 2, sizeof **argv);
-            *cap *= 2;
-        }
-        (*argv)[(*argc)++] = xstrndup(start, (size_t)(s - start));
+        add_word(w, xstrndup(start, (size_t)(s - start)));
     }
 }
 
@@ -286,35 +297,40 @@ static const char *gcc_cc1(void)
     return cc1;
 }
 
+/* The preprocessor's command line for path: the same words for every file, then the file. */
 static const char **cpp_argv(const char *path)
 {
-    int argc = 0, cap = 32 + 2 * opts.n_include_dirs + opts.n_cpp_defs;
-    const char **argv = xmalloc((size_t)cap * sizeof *argv);
-    const char *cc1 = default_cpp() ? gcc_cc1() : NULL;
-    if (cc1) {
-        argv[argc++] = cc1;
-        argv[argc++] = "-E";
-        argv[argc++] = "-quiet";
-    } else {
-        split_words(opts.cpp_cmd && *opts.cpp_cmd ? opts.cpp_cmd : "cpp", &argv, &argc, &cap);
-        argv[argc++] = "-x";
-        argv[argc++] = "c";
+    static Words words;
+    if (!words.n) {
+        const char *cc1 = default_cpp() ? gcc_cc1() : NULL;
+        if (cc1) {
+            add_word(&words, cc1);
+            add_word(&words, "-E");
+            add_word(&words, "-quiet");
+        } else {
+            split_words(opts.cpp_cmd, &words);
+            if (!words.n)
+                add_word(&words, "cpp");
+            add_word(&words, "-x");
+            add_word(&words, "c");
+        }
+        const char *fixed[] = { "-undef", "-nostdinc", "-D__midl=801", "-D__ASIDL__=1", "-D_WIN32=1" };
+        for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+            add_word(&words, fixed[i]);
+        if (opts.widl_compat)
+            add_word(&words, "-D__WIDL__=1");
+        for (int i = 0; i < opts.n_cpp_defs; i++)
+            add_word(&words, opts.cpp_defs[i]);
+        for (int i = 0; i < opts.n_include_dirs; i++)
+            add_word(&words, xasprintf("-I%s", opts.include_dirs[i]));
+        split_words(opts.cpp_opt, &words);
     }
-    const char *fixed[] = { "-undef", "-nostdinc", "-D__midl=801", "-D__ASIDL__=1", "-D_WIN32=1" };
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        argv[argc++] = fixed[i];
-    if (opts.widl_compat)
-        argv[argc++] = "-D__WIDL__=1";
-    for (int i = 0; i < opts.n_cpp_defs; i++)
-        argv[argc++] = opts.cpp_defs[i];
-    for (int i = 0; i < opts.n_include_dirs; i++)
-        argv[argc++] = xasprintf("-I%s", opts.include_dirs[i]);
-    split_words(opts.cpp_opt, &argv, &argc, &cap);
-    argv[argc++] = path;
-    argv[argc] = NULL;
+    const char **argv = xmalloc((size_t)(words.n + 2) * sizeof *argv);
+    memcpy(argv, words.v, (size_t)words.n * sizeof *argv);
+    argv[words.n] = path;
+    argv[words.n + 1] = NULL;
     return argv;
 }
-
 
 static void start_job(CppJob *job)
 {
