@@ -122,6 +122,19 @@ for e in "$tmp"/cache/note-*; do printf 'garbage' > "$e"; done
 run "$tmp/c6"
 check "a damaged note (where cc1 is) is ignored" sh -c "cmp '$tmp/off/main.h' '$tmp/c6/main.h'"
 
+# ---- only GCC's preprocessor run directly is cached ----
+run "$tmp/k1" -cpp_cmd "$real_cpp"
+check "-cpp_cmd output is not cached (asidl does not know where it searches)" sh -c "! grep -q 'cache:' '$tmp/k1/trace' && cmp '$tmp/off/main.h' '$tmp/k1/main.h'"
+run "$tmp/k2" -cpp_opt "-DFOO=7"
+check "-cpp_opt output is not cached" sh -c "! grep -q 'cache:' '$tmp/k2/trace' && grep -q 'foo (7)' '$tmp/k2/main.h'"
+many="$real_cpp"
+i=0
+while [ $i -lt 40 ]; do many="$many -DPAD$i"; i=$((i + 1)); done
+run "$tmp/k3" -cpp_cmd "$many"
+check "a -cpp_cmd of many words works" cmp "$tmp/off/main.h" "$tmp/k3/main.h"
+CPATH=$tmp/inc2 run "$tmp/k4"
+check "nothing is cached while CPATH adds include directories" sh -c "! grep -q 'cache:' '$tmp/k4/trace'"
+
 # ---- where the cache is, and when it cannot be ----
 mkdir -p "$tmp/xdg" "$tmp/home"
 (unset ASIDL_CACHE_DIR; cd "$src" && XDG_CACHE_HOME=$tmp/xdg "$asidl" -I"$tmp/inc2" -out "$tmp/x1" main.idl)
