@@ -34,6 +34,7 @@ static const char usage_text[] =
     "  -oldnames                          also declare foo_ClientIfHandle / foo_ServerIfHandle\n"
     "  -use_epv                           the server stub calls through the manager EPV\n"
     "  -syntax_check, --parse-only        check the input, write nothing\n"
+    "  --dump-ast                         print the parsed syntax tree of every file and stop\n"
     "\n"
     "Input:\n"
     "  -I DIR, -D NAME[=VAL], -U NAME     passed to the C preprocessor, in order\n"
