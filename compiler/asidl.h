@@ -721,6 +721,7 @@ void emit_blank_line(Emitter *e);
 char *c_decl(Type *t, unsigned quals, const char *name);
 char *c_type(Type *t, unsigned quals);              /* same without a name */
 char *c_expr(Expr *e);                              /* an expression as C source */
+const char *expr_op_text(ExprOp op);                 /* "+", "<<", "->", ... */
 
 /* C_DECL_FIELD: a struct member, whose conformant outermost dimension is written [1] as MIDL
  * does (C++ has no flexible array members). */
