@@ -387,7 +387,7 @@ void gen_loopback_call_async(const asidl_interface *itf, const asidl_ndr_proc *p
 }
 
 /* Every procedure of an interface object passes the engine's descriptor checks. */
-static int gen_validate_interface(const asidl_interface *itf)
+static inline int gen_validate_interface(const asidl_interface *itf)
 {
     int n = 0;
     for (uint32_t i = 0; i < itf->proc_count; i++) {
@@ -404,7 +404,7 @@ static int gen_validate_interface(const asidl_interface *itf)
 }
 
 /* The descriptor of parameter `name` of a procedure, or NULL. */
-static const asidl_ndr_param *gen_param(const asidl_ndr_proc *proc, const char *name)
+static inline const asidl_ndr_param *gen_param(const asidl_ndr_proc *proc, const char *name)
 {
     for (uint32_t i = 0; i < proc->n_params; i++)
         if (!strcmp(proc->params[i].name, name))
@@ -412,7 +412,7 @@ static const asidl_ndr_param *gen_param(const asidl_ndr_proc *proc, const char *
     return NULL;
 }
 
-static const asidl_ndr_proc *gen_proc(const asidl_interface *itf, const char *name)
+static inline const asidl_ndr_proc *gen_proc(const asidl_interface *itf, const char *name)
 {
     for (uint32_t i = 0; i < itf->proc_count; i++)
         if (itf->procs[i] && !strcmp(itf->procs[i]->name, name))
