@@ -1009,7 +1009,7 @@ static Desc *pointer_level(StubTables *g, Type *t, Site *s, Walk *w)
     proto.body = lines_block(&l);
     proto.what = xasprintf("[%s] pointer to %s", pointer_kind_attr(kind), referent->what);
     proto.comment = xasprintf("%s: %s", s->what, proto.what);
-    Desc *d = desc_shared(g, &proto, s->hint);
+    Desc *d = desc_shared(g, &proto, level ? xasprintf("%s_level%d", s->hint, level) : s->hint);
     add_dep(d, referent);
     return d;
 }
@@ -1513,7 +1513,7 @@ static Desc *transmit_desc(StubTables *g, Type *alias, Site *s)
         diag_error(s->loc, "%s is transmitted as a conformant type, which asidl cannot allocate", s->what);
         return broken(g);
     }
-    d = desc_new(g, "asidl_ndr_transmit_as", name);
+    d = desc_new(g, "asidl_ndr_transmit_as", represent ? presented : name);
     ptrmap_put(&g->by_type, alias, d);
     d->kind = NK_XMIT;
     d->what = presented;
