@@ -119,6 +119,7 @@ GEN_TEST_SRC := $(sort $(wildcard tests/gen/test_gen_*.c))
 GEN_TEST_BIN := $(patsubst tests/gen/test_gen_%.c,$(B)/tests/test_gen_%,$(GEN_TEST_SRC))
 GEN_LOOPBACK := -Dasidl_client_call=gen_loopback_call -Dasidl_client_call_async=gen_loopback_call_async
 
+.SECONDARY: $(patsubst tests/gen/test_gen_%.c,$(B)/gentests/%/stamp,$(GEN_TEST_SRC))
 $(B)/gentests/%/stamp: tests/gen/%.idl $(wildcard tests/gen/*.acf tests/gen/*.opts tests/gen/*.h) $(ASIDL)
 	@mkdir -p $(@D)
 	$(ASIDL) $$(cat tests/gen/$*.opts 2>/dev/null) -out $(@D) tests/gen/$*.idl

@@ -123,6 +123,9 @@ done
 # runtime and a validator that walks their interface objects (routines the application would
 # write are stood in for by empty functions: nothing here calls them).
 lib=$top/${B:-build}/lib/libasidlrt.a
+# a runtime built with sanitizers needs them in the programs linked with it
+sanitize=""
+[ -f "$lib" ] && nm "$lib" 2>/dev/null | grep -q ' U __asan_' && sanitize="-fsanitize=address,undefined"
 for idl in testdata/golden/*.idl; do
     [ -e "$idl" ] || continue
     name=$(basename "$idl" .idl)
@@ -172,8 +175,8 @@ VALIDATOR
         printf '    return bad;\n}\n'
     } > "$v/main.c"
     # shellcheck disable=SC2086
-    if ! cc -std=c11 -I"$out" $incdirs -Iruntime/include -c -o "$v/main.o" "$v/main.c" > "$v.log" 2>&1 ||
-        ! cc -std=c11 -I"$out" $incdirs -Iruntime/include -c $stubs > "$v.log" 2>&1; then
+    if ! cc -std=c11 $sanitize -I"$out" $incdirs -Iruntime/include -c -o "$v/main.o" "$v/main.c" > "$v.log" 2>&1 ||
+        ! cc -std=c11 $sanitize -I"$out" $incdirs -Iruntime/include -c $stubs > "$v.log" 2>&1; then
         not_ok "golden $name: descriptor validator does not build"
         sed 's/^/#   /' "$v.log"
         continue
@@ -189,7 +192,7 @@ VALIDATOR
         sed 's/.*/void &(void); void &(void) {}/' > "$v/standins.c"
     # shellcheck disable=SC2086
     if cc -std=c11 -w -c -o "$v/standins.o" "$v/standins.c" > "$v.log" 2>&1 &&
-        cc -o "$v/validate" "$v"/*.o "$lib" -pthread -lffi > "$v.log" 2>&1; then
+        cc $sanitize -o "$v/validate" "$v"/*.o "$lib" -pthread -lffi > "$v.log" 2>&1; then
         if "$v/validate" > "$v.out" 2>&1; then
             ok "golden $name: every generated descriptor passes the engine's checks"
         else

@@ -314,7 +314,8 @@ static long gen_roundtrip(const asidl_interface *itf, const asidl_ndr_proc *proc
     }
     if (!st) {
         gen_last_request_len = request.len < sizeof gen_last_request ? request.len : sizeof gen_last_request;
-        memcpy(gen_last_request, request.data, gen_last_request_len);
+        if (gen_last_request_len)
+            memcpy(gen_last_request, request.data, gen_last_request_len);
         gen_check_truncations(sproc, request.data, request.len);
     }
     void *frame[64], *nowire[64];
@@ -343,7 +344,8 @@ static long gen_roundtrip(const asidl_interface *itf, const asidl_ndr_proc *proc
     }
     if (!st) {
         gen_last_reply_len = reply.len < sizeof gen_last_reply ? reply.len : sizeof gen_last_reply;
-        memcpy(gen_last_reply, reply.data, gen_last_reply_len);
+        if (gen_last_reply_len)
+            memcpy(gen_last_reply, reply.data, gen_last_reply_len);
         st = asidl_ndr_client_unmarshal(&client, proc, client_args, reply.data, reply.len, ASIDL_NDR_DREP_LITTLE_ENDIAN);
     }
     if (!st) {
