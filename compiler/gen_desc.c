@@ -176,6 +176,7 @@ struct StubTables {
     PtrMap by_type;         /* Type or Decl (+ variant) -> Desc (shared by identity) */
     PtrMap names;           /* interned names in use */
     PtrMap iface_of;        /* Type -> the interface whose body declares it (pointer_default) */
+    PtrMap typedef_name;    /* an anonymous struct, union or enum -> the first typedef naming it */
     PtrMap procs;           /* operation Decl -> Proc */
     Desc **roots;
     int n_roots, cap_roots;
@@ -321,6 +322,7 @@ typedef struct Walk {
 } Walk;
 
 static Desc *walk_type(StubTables *g, Type *t, Site *s, Walk *w);
+static const char *struct_hint(const char *cname);
 
 static Attr *alias_attr(const Walk *w, AttrKind k)
 {
@@ -334,7 +336,7 @@ static Attr *alias_attr(const Walk *w, AttrKind k)
 
 /* The C name of an object at this level: the outermost typedef crossed, the tag, or
  * __typeof__ of the member it is. */
-static const char *level_c_name(const Walk *w, Type *t)
+static const char *level_c_name(StubTables *g, const Walk *w, Type *t)
 {
     if (w->n_aliases > 0)
         return c_plain_name(w->aliases[0]);
@@ -342,6 +344,9 @@ static const char *level_c_name(const Walk *w, Type *t)
         return c_type_name(t);
     if (t->kind == TY_BASE)
         return c_type_name(t);
+    const char *named = ptrmap_get(&g->typedef_name, t);
+    if (named)
+        return named;
     if (w->lvalue)
         return xasprintf("__typeof__(%s)", w->lvalue);
     return NULL;
@@ -728,7 +733,7 @@ static Desc *base_desc(StubTables *g, Type *t, Site *s, Walk *w)
 static Desc *enum_desc(StubTables *g, Type *t, Site *s, Walk *w)
 {
     bool v1 = attr_has(t->attrs, ATTR_V1_ENUM) || alias_attr(w, ATTR_V1_ENUM);
-    const char *cname = level_c_name(w, t);
+    const char *cname = level_c_name(g, w, t);
     if (!cname) {
         diag_error(s->loc, "%s is an anonymous enum asidl cannot name in C; give it a tag or a typedef", s->what);
         return broken(g);
@@ -741,7 +746,7 @@ static Desc *enum_desc(StubTables *g, Type *t, Site *s, Walk *w)
     proto.body = lines_block(&l);
     proto.what = cname;
     proto.comment = xasprintf("%s%s", v1 ? "[v1_enum] " : "", cname);
-    return desc_shared(g, &proto, w->n_aliases ? c_plain_name(w->aliases[0]) : t->name ? t->name : s->hint);
+    return desc_shared(g, &proto, struct_hint(cname) ? struct_hint(cname) : s->hint);
 }
 
 static Desc *range_desc(StubTables *g, Desc *base, Attr *range, Site *s)
@@ -1064,7 +1069,7 @@ static Desc *struct_desc(StubTables *g, Type *t, Site *s, Walk *w)
     Desc *d = ptrmap_get(&g->by_type, t);
     if (d)
         return d;
-    const char *cname = level_c_name(w, t);
+    const char *cname = level_c_name(g, w, t);
     if (!cname) {
         diag_error(s->loc, "%s is an anonymous structure asidl cannot name in C; give it a tag or a typedef",
                    s->what);
@@ -1246,7 +1251,7 @@ static Desc *union_desc(StubTables *g, Type *u, Site *s, Walk *w)
         diag_error(s->loc, "%s is a union without a '[switch_is]' saying which arm it holds", s->what);
         return broken(g);
     }
-    const char *cname = level_c_name(w, u);
+    const char *cname = level_c_name(g, w, u);
     if (!cname) {
         diag_error(s->loc, "%s is an anonymous union asidl cannot name in C; give it a tag or a typedef", s->what);
         return broken(g);
@@ -1291,7 +1296,7 @@ static Desc *encunion_desc(StubTables *g, Type *u, Site *s, Walk *w)
     Desc *d = ptrmap_get(&g->by_type, u);
     if (d)
         return d;
-    const char *cname = level_c_name(w, u);
+    const char *cname = level_c_name(g, w, u);
     Decl *disc = u->u.rec.discrim;
     if (!cname || !disc) {
         diag_error(s->loc, "%s is an anonymous union asidl cannot name in C; give it a tag or a typedef", s->what);
@@ -1455,19 +1460,18 @@ static Desc *user_marshal_desc(StubTables *g, Type *alias, Site *s)
     d->size = xasprintf("sizeof(%s)", presented);
     const char *p = d->name;
     Str b = { 0 };
-    str_add(&b, "static uint32_t %s_size(uint32_t *flags, uint32_t start, void *object)\n{\n", p);
-    str_add(&b, "    unsigned long f = *flags;\n");
-    str_add(&b, "    unsigned long end = %s_UserSize(&f, start, (%s *)object);\n", stem, presented);
+    /* the routines get their flags inside an asidl_user_flags (asidl_stub.h): MIDL's are
+     * unsigned long, the engine's 32-bit, and the block lets a routine find its buffer's end */
+    const char *f = "    asidl_user_flags f = { *flags, ASIDL_USER_FLAGS_MAGIC, flags };\n";
+    str_add(&b, "static uint32_t %s_size(uint32_t *flags, uint32_t start, void *object)\n{\n%s", p, f);
+    str_add(&b, "    unsigned long end = %s_UserSize(&f.flags, start, (%s *)object);\n", stem, presented);
     str_add(&b, "    return end > UINT32_MAX ? UINT32_MAX : (uint32_t)end;\n}\n\n");
-    str_add(&b, "static unsigned char *%s_marshal(uint32_t *flags, unsigned char *buffer, void *object)\n{\n", p);
-    str_add(&b, "    unsigned long f = *flags;\n");
-    str_add(&b, "    return %s_UserMarshal(&f, buffer, (%s *)object);\n}\n\n", stem, presented);
-    str_add(&b, "static unsigned char *%s_unmarshal(uint32_t *flags, unsigned char *buffer, void *object)\n{\n", p);
-    str_add(&b, "    unsigned long f = *flags;\n");
-    str_add(&b, "    return %s_UserUnmarshal(&f, buffer, (%s *)object);\n}\n\n", stem, presented);
-    str_add(&b, "static void %s_free(uint32_t *flags, void *object)\n{\n", p);
-    str_add(&b, "    unsigned long f = *flags;\n");
-    str_add(&b, "    %s_UserFree(&f, (%s *)object);\n}", stem, presented);
+    str_add(&b, "static unsigned char *%s_marshal(uint32_t *flags, unsigned char *buffer, void *object)\n{\n%s", p, f);
+    str_add(&b, "    return %s_UserMarshal(&f.flags, buffer, (%s *)object);\n}\n\n", stem, presented);
+    str_add(&b, "static unsigned char *%s_unmarshal(uint32_t *flags, unsigned char *buffer, void *object)\n{\n%s", p, f);
+    str_add(&b, "    return %s_UserUnmarshal(&f.flags, buffer, (%s *)object);\n}\n\n", stem, presented);
+    str_add(&b, "static void %s_free(uint32_t *flags, void *object)\n{\n%s", p, f);
+    str_add(&b, "    %s_UserFree(&f.flags, (%s *)object);\n}", stem, presented);
     Desc *thunks = function_desc(g, xasprintf("%s_routines", p), str_take(&b),
                                  xasprintf("[%s] %s: MIDL's %s_User* routines", wire_marshal ? "wire_marshal" : "user_marshal",
                                            presented, stem));
@@ -1876,7 +1880,9 @@ static void build_proc(StubTables *g, Type *iface, Decl *op, int epv_slot)
             nowire = true;
         } else {
             Site s = { .attrs = d->attrs, .proc = p, .top = true, .hint = xasprintf("%s_%s", hint, name),
-                       .what = xasprintf("parameter '%s' of %s", name, op->name), .loc = d->loc };
+                       .what = d->name ? xasprintf("parameter '%s' of %s", name, op->name)
+                                       : xasprintf("unnamed parameter %d of %s", k + 1, op->name),
+                       .loc = d->loc };
             Walk w = { .iface = iface };
             pd = walk_type(g, d->type, &s, &w);
             if (is_array_type(d->type) && pd) {
@@ -2059,13 +2065,34 @@ static void map_owners(StubTables *g, Stmt *list, Type *iface)
     }
 }
 
+/* typedef struct { ... } name;  gives the anonymous struct the C name "name". */
+static void map_typedef_names(StubTables *g, Stmt *list)
+{
+    for (Stmt *s = list; s; s = s->next) {
+        if (s->kind == STMT_TYPE && s->type && s->type->kind == TY_INTERFACE && s->type->defined)
+            map_typedef_names(g, s->type->u.iface.body);
+        if (s->kind != STMT_TYPEDEF)
+            continue;
+        for (Decl *d = s->decls; d; d = d->next) {
+            Type *alias = d->type;
+            Type *target = alias && alias->kind == TY_ALIAS ? alias->u.alias.target : NULL;
+            if (target && !target->name && d->name && !ptrmap_get(&g->typedef_name, target) &&
+                (target->kind == TY_STRUCT || target->kind == TY_UNION || target->kind == TY_ENCUNION ||
+                 target->kind == TY_ENUM))
+                ptrmap_put(&g->typedef_name, target, (void *)c_plain_name(alias));
+        }
+    }
+}
+
 StubTables *stub_tables(Program *prog, StubSide side)
 {
     StubTables *g = xmalloc(sizeof *g);
     g->prog = prog;
     g->side = side;
-    for (File *f = prog->files; f; f = f->next)
+    for (File *f = prog->files; f; f = f->next) {
         map_owners(g, f->stmts, NULL);
+        map_typedef_names(g, f->stmts);
+    }
     int cap = 0;
     for (Stmt *s = prog->main->stmts; s; s = s->next) {
         if (s->kind != STMT_TYPE || s->forward || !stub_interface_wanted(s->type))

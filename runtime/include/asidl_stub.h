@@ -57,6 +57,26 @@ typedef struct asidl_interface {
  *    argument); the client's frame has NULL as the result's address (the result arrives through
  *    RpcAsyncCompleteCall). */
 
+/* MIDL declares the flags of the <type>_UserSize/_UserMarshal/_UserUnmarshal/_UserFree routines
+ * unsigned long (8 octets on LP64 Linux), the engine's are 32-bit: the generated thunks hand
+ * the routines the flags inside this block, so that a routine can still ask where its buffer
+ * ends, with the pointer it was given, and never read past it:
+ *
+ *     const unsigned char *end = asidl_user_buffer_end(pFlags);   (NULL outside a call)
+ */
+#define ASIDL_USER_FLAGS_MAGIC 0x55464c47u   /* "UFLG" */
+typedef struct asidl_user_flags {
+    unsigned long flags;            /* what the routine sees: MSHCTX_* low, data representation high */
+    uint32_t magic;                 /* ASIDL_USER_FLAGS_MAGIC */
+    const uint32_t *engine_flags;   /* the engine's, for asidl_ndr_user_buffer_end */
+} asidl_user_flags;
+
+static inline const unsigned char *asidl_user_buffer_end(const unsigned long *pFlags)
+{
+    const asidl_user_flags *f = (const asidl_user_flags *)(const void *)pFlags;
+    return pFlags && f->magic == ASIDL_USER_FLAGS_MAGIC ? asidl_ndr_user_buffer_end(f->engine_flags) : NULL;
+}
+
 /* Client stub of a synchronous procedure: binds, marshals args, sends, waits, unmarshals the
  * reply into the caller's [out] memory and the return slot.  Failures raise an RPC exception
  * (RpcRaiseException) unless the procedure has [comm_status]/[fault_status] parameters, which

@@ -14,8 +14,8 @@
  *           parameters, free the frame;
  *   client: unmarshal the reply into the caller's memory.
  *
- * On the way it feeds every truncation of the request to the server's unmarshaller (each must
- * fail cleanly and leave nothing allocated), checks the sizing pass against the marshalled
+ * On the way it feeds every truncation of the request, and seeded corruptions of it, to the
+ * server's unmarshaller (each must fail cleanly or succeed, and leave nothing allocated), checks the sizing pass against the marshalled
  * length, and keeps the last request and reply for tests that look at the octets.  Context
  * handles travel through hooks that carry the pointer value in the UUID.  Every failure is a
  * failed check of the test that made the call.
@@ -251,23 +251,41 @@ static void gen_nowire_storage(const asidl_ndr_proc *proc, void **frame, void **
     }
 }
 
+/* The server's unmarshaller over damaged input: it fails cleanly or succeeds, and what it
+ * allocated is freed either way (the counting allocator tells). */
+static void gen_unmarshal_damaged(const asidl_ndr_proc *sproc, const unsigned char *req, size_t len)
+{
+    asidl_ndr_call server;
+    asidl_ndr_call_init(&server, ASIDL_NDR_SERVER);
+    server.hooks = &gen_hooks;
+    void *frame[64];
+    void *block = calloc(1, asidl_ndr_frame_size(sproc));
+    asidl_ndr_frame_init(sproc, block, frame);
+    long st = asidl_ndr_server_unmarshal(&server, sproc, frame, req, len, ASIDL_NDR_DREP_LITTLE_ENDIAN);
+    if (st == RPC_S_OK)
+        asidl_ndr_server_free(sproc, frame, NULL, 0);   /* damage the engine cannot tell */
+    asidl_ndr_call_cleanup(&server);
+    free(block);
+}
+
+/* Every truncation of the request, and seeded random corruptions of it. */
 static void gen_check_truncations(const asidl_ndr_proc *sproc, const unsigned char *req, size_t len)
 {
     if (len > 2048)
         return;
     for (size_t cut = 0; cut < len; cut++) {
-        asidl_ndr_call server;
-        asidl_ndr_call_init(&server, ASIDL_NDR_SERVER);
-        server.hooks = &gen_hooks;
-        void *frame[64];
-        void *block = calloc(1, asidl_ndr_frame_size(sproc));
-        asidl_ndr_frame_init(sproc, block, frame);
-        long st = asidl_ndr_server_unmarshal(&server, sproc, frame, req, cut, ASIDL_NDR_DREP_LITTLE_ENDIAN);
-        if (st == RPC_S_OK)
-            asidl_ndr_server_free(sproc, frame, NULL, 0);   /* a prefix that happens to be whole */
-        asidl_ndr_call_cleanup(&server);
-        free(block);
+        gen_unmarshal_damaged(sproc, req, cut);
         gen_truncations_checked++;
+    }
+    unsigned char damaged[2048];
+    uint32_t seed = 0x9e3779b9u ^ (uint32_t)len;
+    for (int round = 0; len && round < 64; round++) {
+        memcpy(damaged, req, len);
+        for (int k = 0; k < 1 + round % 3; k++) {
+            seed = seed * 1103515245u + 12345u;
+            damaged[(seed >> 8) % len] ^= (unsigned char)(1u << ((seed >> 4) & 7));
+        }
+        gen_unmarshal_damaged(sproc, damaged, len);
     }
 }
 

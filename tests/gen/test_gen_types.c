@@ -634,6 +634,7 @@ unsigned long __RPC_USER text_handle_UserSize(unsigned long *flags, unsigned lon
 unsigned char *__RPC_USER text_handle_UserMarshal(unsigned long *flags, unsigned char *buf, text_handle *t)
 {
     CHECK((*flags & 0xffff) == 2 && (*flags >> 16) == 0x10);   /* different machine, little-endian */
+    CHECK(asidl_user_buffer_end(flags) == buf + 4 + strlen(*t));   /* the room UserSize asked for */
     uint32_t n = (uint32_t)strlen(*t);
     memcpy(buf, &n, 4);
     memcpy(buf + 4, *t, n);
@@ -641,10 +642,13 @@ unsigned char *__RPC_USER text_handle_UserMarshal(unsigned long *flags, unsigned
 }
 unsigned char *__RPC_USER text_handle_UserUnmarshal(unsigned long *flags, unsigned char *buf, text_handle *t)
 {
-    (void)flags;
+    /* hostile input: the buffer's end comes from asidl's addition to MIDL's interface */
+    const unsigned char *end = asidl_user_buffer_end(flags);
     uint32_t n;
+    if (!end || end - buf < 4)
+        return NULL;
     memcpy(&n, buf, 4);
-    if (n > 4096)
+    if (n > (size_t)(end - buf) - 4)
         return NULL;
     char *s = MIDL_user_allocate(n + 1);
     memcpy(s, buf + 4, n);
@@ -669,9 +673,11 @@ void __RPC_USER net_text_from_local(local_text *l, net_text **n)
 }
 void __RPC_USER net_text_to_local(net_text *n, local_text *l)
 {
-    l->text = MIDL_user_allocate(n->len + 1);
-    memcpy(l->text, n->chars, n->len);
-    l->text[n->len] = 0;
+    size_t len = n->chars ? n->len : 0;   /* the engine checked chars holds len; NULL holds none */
+    l->text = MIDL_user_allocate(len + 1);
+    if (len)
+        memcpy(l->text, n->chars, len);
+    l->text[len] = 0;
 }
 void __RPC_USER net_text_free_inst(net_text *n)
 {
@@ -698,7 +704,9 @@ unsigned char *__RPC_USER user_pair_UserMarshal(unsigned long *flags, unsigned c
 }
 unsigned char *__RPC_USER user_pair_UserUnmarshal(unsigned long *flags, unsigned char *buf, user_pair *p)
 {
-    (void)flags;
+    const unsigned char *end = asidl_user_buffer_end(flags);
+    if (!end || end - buf < 8)
+        return NULL;
     int32_t v[2];
     memcpy(v, buf, 8);
     p->first = v[0];
