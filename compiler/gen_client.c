@@ -100,8 +100,7 @@ void gen_client(Program *prog, FILE *out, const char *file_name)
     Emitter em;
     Emitter *e = &em;
     emit_init(e, out);
-    stub_emit_prologue(e, prog, "Client stubs: NDR descriptors, the client interface objects, a function per operation.");
-    emit(e, "#include <string.h>\n");
+    stub_emit_prologue(e, prog, STUB_CLIENT);
     Type **ifaces;
     int n = stub_interfaces(g, &ifaces);
 

@@ -169,7 +169,7 @@ void gen_server(Program *prog, FILE *out, const char *file_name)
     Emitter em;
     Emitter *e = &em;
     emit_init(e, out);
-    stub_emit_prologue(e, prog, "Server stubs: NDR descriptors, the default manager EPVs, the server interface objects.");
+    stub_emit_prologue(e, prog, STUB_SERVER);
     Type **ifaces;
     int n = stub_interfaces(g, &ifaces);
     emit_blank_line(e);

@@ -22,7 +22,8 @@ Options opts;
 static const char usage_text[] =
     "usage: asidl [options] file.idl\n"
     "\n"
-    "Output (default: foo.h, plus foo_i.c for object interfaces, in the current directory):\n"
+    "Output (default: foo.h, plus foo_c.c and foo_s.c for RPC interfaces and foo_i.c for object\n"
+    "interfaces, in the current directory):\n"
     "  -out DIR, -o DIR, --out-dir=DIR    write the outputs into DIR\n"
     "  -header FILE, -h FILE, --header[=FILE]   name of the header\n"
     "  -cstub FILE, --client[=FILE]       name of the client stub (foo_c.c)\n"
