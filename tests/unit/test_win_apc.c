@@ -311,7 +311,8 @@ TEST(an_apc_does_not_interrupt_a_non_alertable_wait)
         pause_ms(1);
     CHECK(wait_until_waiting(t.tid, ASIDL_WAIT_OBJECTS));
     CHECK(QueueUserAPC(record_apc, t.self_handle, 5) != 0);
-    pause_ms(40);
+    /* This thread's alertable sleep does not run another thread's APC. */
+    CHECK_EQ_INT(SleepEx(40, TRUE), 0);
     CHECK_EQ_INT(atomic_load(&t.stage), 1);         /* still waiting */
     CHECK_EQ_INT(atomic_load(&apc_runs_total), 0);
     SetEvent(t.event);

@@ -229,6 +229,31 @@ TEST(a_post_wakes_a_blocked_consumer)
     CloseHandle(port);
 }
 
+static void CALLBACK count_apc(ULONG_PTR data)
+{
+    atomic_fetch_add((atomic_int *)data, 1);
+}
+
+TEST(an_apc_does_not_interrupt_get_queued_completion_status)
+{
+    HANDLE port = new_port();
+    consumer c = { .port = port, .timeout = INFINITE };
+    atomic_int ran = 0;
+    pthread_t t = start_consumer(&c);
+    HANDLE h = OpenThread(THREAD_SET_CONTEXT, FALSE, c.tid);
+    CHECK(QueueUserAPC(count_apc, h, (ULONG_PTR)&ran) != 0);
+    pause_ms(30);
+    CHECK(!atomic_load(&c.done));
+    CHECK_EQ_INT(atomic_load(&ran), 0);
+    PostQueuedCompletionStatus(port, 0, 5, NULL);
+    pthread_join(t, NULL);
+    CHECK(c.ok);
+    CHECK_EQ_INT(c.key, 5);
+    CHECK_EQ_INT(atomic_load(&ran), 0);     /* discarded with the thread, never run */
+    CloseHandle(h);
+    CloseHandle(port);
+}
+
 TEST(waiting_consumers_are_served_last_in_first_out)
 {
     HANDLE port = new_port();
@@ -342,6 +367,7 @@ int main(void)
     RUN(closing_a_port_with_queued_packets_drops_them);
     RUN(get_ex_takes_batches);
     RUN(a_post_wakes_a_blocked_consumer);
+    RUN(an_apc_does_not_interrupt_get_queued_completion_status);
     RUN(waiting_consumers_are_served_last_in_first_out);
     RUN(closing_the_port_ends_waits_with_abandoned);
     RUN(each_packet_is_taken_exactly_once_by_many_consumers);

@@ -347,6 +347,54 @@ TEST(get_message_blocks_until_a_matching_post_arrives)
     asidl_DestroyMessageWindow(w);
 }
 
+static void CALLBACK count_apc(ULONG_PTR data)
+{
+    atomic_fetch_add((atomic_int *)data, 1);
+}
+
+typedef struct reader {
+    HWND window;
+    DWORD tid;
+    BOOL result;
+    MSG msg;
+    int apcs_after;
+    atomic_int ran;
+    atomic_int ready, done;
+} reader;
+
+static void *read_one(void *p)
+{
+    reader *r = p;
+    r->window = asidl_CreateMessageWindow();
+    r->tid = GetCurrentThreadId();
+    atomic_store(&r->ready, 1);
+    r->result = GetMessage(&r->msg, NULL, 0, 0);
+    r->apcs_after = atomic_load(&r->ran);
+    SleepEx(0, TRUE);           /* the APC runs here, not inside GetMessage */
+    atomic_store(&r->done, 1);
+    asidl_DestroyMessageWindow(r->window);
+    return NULL;
+}
+
+TEST(get_message_is_not_alertable)
+{
+    reader r = { 0 };
+    pthread_t t = start_thread(read_one, &r);
+    CHECK(wait_until_equal(&r.ready, 1));
+    CHECK(wait_until_waiting(r.tid, ASIDL_WAIT_MESSAGE));
+    HANDLE h = OpenThread(THREAD_SET_CONTEXT, FALSE, r.tid);
+    CHECK(QueueUserAPC(count_apc, h, (ULONG_PTR)&r.ran) != 0);
+    pause_ms(30);
+    CHECK(thread_is_waiting(r.tid, ASIDL_WAIT_MESSAGE));
+    CHECK(PostMessage(r.window, WM_USER + 9, 0, 0));
+    pthread_join(t, NULL);
+    CHECK_EQ_INT(r.result, TRUE);
+    CHECK_EQ_INT(r.msg.message, WM_USER + 9);
+    CHECK_EQ_INT(r.apcs_after, 0);
+    CHECK_EQ_INT(atomic_load(&r.ran), 1);
+    CloseHandle(h);
+}
+
 typedef struct blaster {
     HWND window;
     int count;
@@ -412,6 +460,7 @@ int main(void)
     RUN(reading_another_threads_window_is_refused);
     RUN(the_queue_has_a_quota);
     RUN(get_message_blocks_until_a_matching_post_arrives);
+    RUN(get_message_is_not_alertable);
     RUN(many_posters_lose_no_message);
     RUN(a_window_is_waitable_while_messages_are_queued);
     return test_exit();
