@@ -4,6 +4,9 @@
  * GetLastError per thread, closing an object while threads wait on it, thousands of handles,
  * concurrent creation and closing, and the internal delivery functions the RPC runtime uses.
  */
+#include <dlfcn.h>
+#include <stdlib.h>
+
 #include "win_test.h"
 
 /* Values no function may take for a handle. */
@@ -277,6 +280,63 @@ TEST(internal_delivery_leaves_last_error_alone)
     asidl_DestroyMessageWindow(w);
 }
 
+/* ------------------------------------------------------------------ the exported names */
+
+#define STR2(x) #x
+#define STR(x) STR2(x)
+/* The Windows name, and what the header turns it into. */
+#define WINDOWS_NAME(name) { #name, STR(name) }
+
+static const struct { const char *windows, *symbol; } windows_names[] = {
+    WINDOWS_NAME(CloseHandle), WINDOWS_NAME(GetLastError), WINDOWS_NAME(SetLastError),
+    WINDOWS_NAME(CreateEventA), WINDOWS_NAME(CreateEventW), WINDOWS_NAME(CreateEventExA),
+    WINDOWS_NAME(CreateEventExW), WINDOWS_NAME(SetEvent), WINDOWS_NAME(ResetEvent), WINDOWS_NAME(PulseEvent),
+    WINDOWS_NAME(WaitForSingleObject), WINDOWS_NAME(WaitForSingleObjectEx), WINDOWS_NAME(WaitForMultipleObjects),
+    WINDOWS_NAME(WaitForMultipleObjectsEx), WINDOWS_NAME(SleepEx), WINDOWS_NAME(Sleep),
+    WINDOWS_NAME(CreateIoCompletionPort), WINDOWS_NAME(PostQueuedCompletionStatus),
+    WINDOWS_NAME(GetQueuedCompletionStatus), WINDOWS_NAME(GetQueuedCompletionStatusEx),
+    WINDOWS_NAME(QueueUserAPC), WINDOWS_NAME(GetCurrentThreadId), WINDOWS_NAME(GetCurrentThread),
+    WINDOWS_NAME(OpenThread), WINDOWS_NAME(GetThreadId), WINDOWS_NAME(IsWindow), WINDOWS_NAME(PostQuitMessage),
+    WINDOWS_NAME(PostMessageA), WINDOWS_NAME(PostMessageW), WINDOWS_NAME(GetMessageA), WINDOWS_NAME(GetMessageW),
+    WINDOWS_NAME(PeekMessageA), WINDOWS_NAME(PeekMessageW),
+};
+
+static const char *const extension_names[] = {
+    "asidl_CreateMessageWindow", "asidl_DestroyMessageWindow", "asidl_GetWaitableFd",
+};
+
+TEST(the_shared_library_exports_every_function_under_its_asidl_name)
+{
+    char path[512];
+    const char *build = getenv("B");
+    snprintf(path, sizeof path, "%s/lib/libasidlrt.so", build && *build ? build : "build");
+    void *lib = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+    if (!lib) {
+        printf("#   cannot open %s: %s\n", path, dlerror());
+        CHECK(lib != NULL);
+        return;
+    }
+    for (size_t i = 0; i < sizeof windows_names / sizeof windows_names[0]; i++) {
+        const char *symbol = windows_names[i].symbol;
+        if (strncmp(symbol, "asidl_", 6) != 0 || strcmp(symbol + 6, windows_names[i].windows) != 0) {
+            printf("#   %s expands to %s\n", windows_names[i].windows, symbol);
+            CHECK(!"the Windows name is a macro for asidl_<name>");
+        }
+        if (!dlsym(lib, symbol)) {
+            printf("#   %s is not exported\n", symbol);
+            CHECK(!"exported");
+        }
+        /* The Windows name itself is not a symbol of the library. */
+        CHECK(dlsym(lib, windows_names[i].windows) == NULL);
+    }
+    for (size_t i = 0; i < sizeof extension_names / sizeof extension_names[0]; i++)
+        CHECK(dlsym(lib, extension_names[i]) != NULL);
+    /* Internals stay hidden. */
+    CHECK(dlsym(lib, "asidl__apc_queue") == NULL);
+    CHECK(dlsym(lib, "asidl__event_signal") == NULL);
+    dlclose(lib);
+}
+
 int main(void)
 {
     RUN(made_up_handles_fail_cleanly_everywhere);
@@ -289,5 +349,6 @@ int main(void)
     RUN(thousands_of_handles);
     RUN(concurrent_creation_and_closing);
     RUN(internal_delivery_leaves_last_error_alone);
+    RUN(the_shared_library_exports_every_function_under_its_asidl_name);
     return test_exit();
 }
