@@ -6,8 +6,9 @@
  * queues and the message queues are guarded by one mutex, the dispatcher lock, as in the NT
  * kernel: a wait for all of several objects acquires them atomically by construction, a
  * signal can hand an object straight to the waiter it releases, and there is no lock order to
- * get wrong.  Nothing blocks while holding it (the only system calls under it are non-blocking
- * eventfd reads and writes); waiting threads sleep on their own condition variable.  Functions
+ * get wrong.  Nothing blocks while holding it (the only system calls made under it are quick,
+ * non-blocking ones on the objects' descriptors: creating, flipping, closing them); waiting
+ * threads sleep on their own condition variable.  Functions
  * named *_locked expect the caller to hold it.
  *
  * The last section is the interface the asynchronous RPC runtime uses to deliver completions.
