@@ -19,6 +19,7 @@
 static _Thread_local asidl__thread *self;
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 static pthread_key_t exit_key;
+static bool exit_key_made;
 
 /* Live threads by id. */
 #define REGISTRY_BUCKETS 256
@@ -90,8 +91,7 @@ static void thread_exit(void *p)
 
 static void make_exit_key(void)
 {
-    if (pthread_key_create(&exit_key, thread_exit) != 0)
-        abort();                /* PTHREAD_KEYS_MAX reached at startup: nothing sensible to do */
+    exit_key_made = pthread_key_create(&exit_key, thread_exit) == 0;
 }
 
 asidl__thread *asidl__thread_current(void)
@@ -104,7 +104,8 @@ asidl__thread *asidl__thread_self(void)
     if (self)
         return self;
     pthread_once(&exit_key_once, make_exit_key);
-    asidl__thread *t = calloc(1, sizeof *t);
+    /* Without the key asidl would never learn that the thread exited: refuse, as for memory. */
+    asidl__thread *t = exit_key_made ? calloc(1, sizeof *t) : NULL;
     if (!t) {
         asidl__set_last_error(ERROR_NOT_ENOUGH_MEMORY);
         return NULL;
