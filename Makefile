@@ -83,7 +83,7 @@ $(LIBA): $(RUNTIME_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(LIBSO): $(RUNTIME_PIC)
+$(LIBSO): $(RUNTIME_PIC) $(wildcard runtime/src/libasidlrt.map)
 	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,libasidlrt.so.$(SOVERSION) $(if $(wildcard runtime/src/libasidlrt.map),-Wl$(,)--version-script=runtime/src/libasidlrt.map) \
 	    $(LDFLAGS) -o $@ $^ $(RUNTIME_LIBS)

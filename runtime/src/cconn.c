@@ -528,6 +528,8 @@ static void process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__cc
             queue_header_locked(c, ASIDL_PTYPE_ORPHANED, call->call_id, finished);
             break;
         }
+        if (first)
+            call->drep0 = pdu.hdr.drep[0];
         call->response_started = true;
         if (asidl__reasm_append(&call->response, pdu.u.response.stub, pdu.u.response.stub_len) !=
             ASIDL_REASM_OK) {
@@ -548,6 +550,7 @@ static void process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__cc
             break;
         }
         call->did_not_execute = (pdu.hdr.pfc_flags & ASIDL_PFC_DID_NOT_EXECUTE) != 0;
+        call->faulted = !call->done;
         if (call->kind == ASIDL_CCALL_NEGOTIATE) {
             c->ctx[call->ctx_index].state = ASIDL_CCTX_REJECTED;
             c->ctx[call->ctx_index].status = st;
