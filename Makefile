@@ -86,7 +86,7 @@ $(LIBA): $(RUNTIME_OBJ)
 $(LIBSO): $(RUNTIME_PIC) $(wildcard runtime/src/libasidlrt.map)
 	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,libasidlrt.so.$(SOVERSION) $(if $(wildcard runtime/src/libasidlrt.map),-Wl$(,)--version-script=runtime/src/libasidlrt.map) \
-	    $(LDFLAGS) -o $@ $^ $(RUNTIME_LIBS)
+	    $(LDFLAGS) -o $@ $(filter %.o,$^) $(RUNTIME_LIBS)
 	ln -sf libasidlrt.so.$(VERSION) $(B)/lib/libasidlrt.so.$(SOVERSION)
 	ln -sf libasidlrt.so.$(SOVERSION) $(B)/lib/libasidlrt.so
 

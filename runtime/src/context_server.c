@@ -333,7 +333,14 @@ static long server_to_wire(void *hook_ctx, const asidl_ndr_context_handle *desc,
     r->serialize = !(desc->hdr.flags & ASIDL_NDR_F_CTX_NOSERIALIZE);
     r->refs = 1;                               /* this call's */
     pthread_mutex_lock(&t.lock);
-    bool ok = insert_locked(r);
+    /* Checked under the table's lock: a group that ends after this finds the record in the
+     * table; one that has already ended (the client left during the call) would never run it
+     * down, so the record stays out of the table and runs down when the call ends. */
+    bool ok = true;
+    if (asidl__server_group_alive(d->scall->conn->srv, r->group))
+        ok = insert_locked(r);
+    else
+        r->rundown_due = true;
     pthread_mutex_unlock(&t.lock);
     if (!ok) {
         free(r);

@@ -199,16 +199,17 @@ RPC_STATUS asidl__dcall_complete(asidl__dcall *d)
     asidl_ndr_buffer_init(&out);
     RPC_STATUS st = asidl_ndr_server_marshal(&ndr, d->proc, d->args, &out);
     asidl_ndr_call_cleanup(&ndr);
-    /* Everything the frame holds goes before the client can see the answer. */
+    /* Everything the frame holds, and the context handles' new state, are settled before the
+     * client can see the answer. (A handle made for a client that leaves before the reply
+     * reaches it runs down with the client's association.) */
     asidl_ndr_server_free(d->proc, d->args, d->request, d->request_len);
+    asidl__sctx_finish(d, st == RPC_S_OK);
     RPC_STATUS sent;
     if (st == RPC_S_OK)
         sent = asidl__scall_reply(d->scall, out.data, out.len);
     else
         sent = fault(d->scall, st, false);
     asidl_ndr_buffer_free(&out);
-    /* Handles created for a client that never got the reply run down. */
-    asidl__sctx_finish(d, st == RPC_S_OK && sent == RPC_S_OK);
     free_dcall(d);
     return st != RPC_S_OK ? st : sent;
 }
@@ -216,8 +217,8 @@ RPC_STATUS asidl__dcall_complete(asidl__dcall *d)
 RPC_STATUS asidl__dcall_abort(asidl__dcall *d, RPC_STATUS code)
 {
     asidl_ndr_server_free(d->proc, d->args, d->request, d->request_len);
-    RPC_STATUS sent = fault(d->scall, code, false);
     asidl__sctx_finish(d, false);
+    RPC_STATUS sent = fault(d->scall, code, false);
     free_dcall(d);
     return sent;
 }

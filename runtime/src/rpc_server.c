@@ -125,7 +125,11 @@ static RPC_STATUS use_endpoint(const char *protseq, const char *endpoint)
     }
     e->protseq = p;
     e->dynamic = dynamic;
-    st = asidl__server_listen(s, p, NULL, dynamic ? NULL : endpoint, e->endpoint, sizeof e->endpoint);
+    /* Connections are answered from now on (a bind to an interface that is not served yet is
+     * rejected at once rather than left waiting for RpcServerListen). */
+    st = start_workers(1);
+    if (st == RPC_S_OK)
+        st = asidl__server_listen(s, p, NULL, dynamic ? NULL : endpoint, e->endpoint, sizeof e->endpoint);
     if (st != RPC_S_OK) {
         free(e);
     } else {

@@ -760,6 +760,8 @@ void asidl__server_dispatch(asidl__server *s, asidl__scall *first);
 bool asidl__server_post(asidl__scall *call);
 bool asidl__server_group_join(asidl__server *s, uint32_t requested, uint32_t *id);
 void asidl__server_group_leave(asidl__server *s, uint32_t id);
+/* Whether the association group still has a connection. */
+bool asidl__server_group_alive(asidl__server *s, uint32_t id);
 void asidl__server_conn_gone(asidl__server *s, asidl__sconn *c);
 void asidl__server_release(asidl__server *s);
 

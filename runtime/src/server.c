@@ -178,6 +178,16 @@ bool asidl__server_group_join(asidl__server *s, uint32_t requested, uint32_t *id
     return true;
 }
 
+bool asidl__server_group_alive(asidl__server *s, uint32_t id)
+{
+    pthread_mutex_lock(&s->lock);
+    asidl__sgroup *g = s->groups;
+    while (g && g->id != id)
+        g = g->next;
+    pthread_mutex_unlock(&s->lock);
+    return g != NULL;
+}
+
 void asidl__server_group_leave(asidl__server *s, uint32_t id)
 {
     bool ended = false;
