@@ -358,8 +358,9 @@ Type *sym_tag_in(TypeKind kind, Namespace *ns, const char *name);
 Decl *sym_value(const char *name);                 /* const or enumerator or NULL */
 Namespace *sym_namespace(Namespace *parent, const char *name);   /* creates on first use */
 /* Registering returns the previous entry with that name (the caller reports redefinition);
- * the table then keeps the FIRST entry, so a checker can tell a redefinition from the
- * original by comparing with what sym_* returns.  Registering NULL-named things is a no-op. */
+ * the table then keeps the FIRST entry.  Registering NULL-named things is a no-op.  The parser
+ * uses sym_replace_type when a file's typedef shadows a typedef it imported (later references
+ * mean the new one, as in MIDL and widl). */
 Type *sym_add_type(Type *t);
 void sym_replace_type(Type *t);                    /* t shadows the entry of the same name */
 Type *sym_add_tag(Type *t);
@@ -514,7 +515,24 @@ typedef struct DeclSpec {
     Loc loc;
 } DeclSpec;
 
+/* Lists under construction keep their tail, so the grammar builds long lists (an enum of
+ * thousands of members) in linear time.  list(x) starts one (x may be NULL); add appends x
+ * and whatever is chained after it. */
 typedef struct StmtList { Stmt *head, *tail; } StmtList;
+typedef struct DeclList { Decl *head, *tail; } DeclList;
+typedef struct ExprList { Expr *head, *tail; } ExprList;
+typedef struct AttrList { Attr *head, *tail; } AttrList;
+typedef struct DtorList { Declarator *head, *tail; } DtorList;
+StmtList stmt_list(Stmt *first);
+void stmt_list_add(StmtList *l, Stmt *s);
+DeclList decl_list(Decl *first);
+void decl_list_add(DeclList *l, Decl *d);
+ExprList expr_list(Expr *first);
+void expr_list_add(ExprList *l, Expr *e);
+AttrList attr_list(Attr *first);
+void attr_list_add(AttrList *l, Attr *a);
+DtorList dtor_list(Declarator *first);
+void dtor_list_add(DtorList *l, Declarator *d);
 
 typedef struct ParseState {
     Program *prog;
@@ -537,8 +555,8 @@ typedef struct ParseState {
     const char *last_text;    /* text of the last token, for syntax errors */
     /* grammar context */
     Namespace *ns;            /* current WinRT namespace, NULL at global scope */
-    Namespace *ns_stack[32];  /* the enclosing ones, restored when a namespace body ends */
-    int ns_depth;
+    Namespace **ns_stack;     /* the enclosing ones, restored when a namespace body ends */
+    int ns_depth, ns_cap;
     Type *generic_params;     /* TY_PARAM chain in scope while parsing a WinRT generic */
 } ParseState;
 
@@ -574,7 +592,6 @@ Declarator *ast_dtor_pointer(Declarator *d, unsigned quals, Loc loc);
 Declarator *ast_dtor_array(Declarator *d, Expr *lower, Expr *dim, Loc loc);
 Declarator *ast_dtor_function(Declarator *d, Decl *params, Loc loc);
 Declarator *ast_dtor_callconv(Declarator *d, const char *callconv);
-Declarator *ast_dtor_chain(Declarator *list, Declarator *d);
 Decl *ast_varargs(Decl *params, Loc loc);
 DeclSpec ast_spec(Type *t, Loc loc);
 DeclSpec ast_decl_spec(DeclSpec *spec, unsigned quals);
@@ -617,7 +634,7 @@ Stmt *ast_cpp_quote(ParseState *ps, Loc loc, const char *raw);
 Stmt *ast_pragma(ParseState *ps, Loc loc, const char *text);
 Stmt *ast_import(ParseState *ps, Loc loc, const char *raw);
 Stmt *ast_acf_interface(ParseState *ps, Attr *attrs, const char *name, Loc loc, Stmt *body);
-Decl *ast_acf_name(Decl *list, DeclKind kind, Attr *attrs, const char *name, Loc loc);
+Decl *ast_acf_name(DeclKind kind, Attr *attrs, const char *name, Loc loc);
 Stmt *ast_acf_typedef(ParseState *ps, Loc loc, Attr *attrs, Decl *names);
 Stmt *ast_acf_operation(ParseState *ps, Attr *attrs, const char *name, Loc loc, Decl *params);
 
@@ -704,6 +721,7 @@ void emit_blank_line(Emitter *e);
 char *c_decl(Type *t, unsigned quals, const char *name);
 char *c_type(Type *t, unsigned quals);              /* same without a name */
 char *c_expr(Expr *e);                              /* an expression as C source */
+const char *expr_op_text(ExprOp op);                 /* "+", "<<", "->", ... */
 
 /* C_DECL_FIELD: a struct member, whose conformant outermost dimension is written [1] as MIDL
  * does (C++ has no flexible array members). */

@@ -279,6 +279,32 @@ DEFINE_APPEND(attr_append, Attr)
 DEFINE_APPEND(decl_append, Decl)
 DEFINE_APPEND(stmt_append, Stmt)
 
+#define DEFINE_LIST(List, T, start, add)    \
+    List start(T *first)                    \
+    {                                       \
+        List l = { NULL, NULL };            \
+        add(&l, first);                     \
+        return l;                           \
+    }                                       \
+    void add(List *l, T *e)                 \
+    {                                       \
+        if (!e)                             \
+            return;                         \
+        if (l->tail)                        \
+            l->tail->next = e;              \
+        else                                \
+            l->head = e;                    \
+        l->tail = e;                        \
+        while (l->tail->next)               \
+            l->tail = l->tail->next;        \
+    }
+
+DEFINE_LIST(StmtList, Stmt, stmt_list, stmt_list_add)
+DEFINE_LIST(DeclList, Decl, decl_list, decl_list_add)
+DEFINE_LIST(ExprList, Expr, expr_list, expr_list_add)
+DEFINE_LIST(AttrList, Attr, attr_list, attr_list_add)
+DEFINE_LIST(DtorList, Declarator, dtor_list, dtor_list_add)
+
 /* ===================================================================== symbol table */
 
 static Map types, tags, values, namespaces;
@@ -863,16 +889,6 @@ Declarator *ast_dtor_callconv(Declarator *d, const char *callconv)
     return d;
 }
 
-/* declarators: declarators , declarator */
-Declarator *ast_dtor_chain(Declarator *list, Declarator *d)
-{
-    Declarator **p = &list;
-    while (*p)
-        p = &(*p)->next;
-    *p = d;
-    return list;
-}
-
 /* params: param_list , ... */
 Decl *ast_varargs(Decl *params, Loc loc)
 {
@@ -1055,20 +1071,26 @@ Decl *ast_enc_arm(ParseState *ps, Attr *labels, Decl *arm)
     (void)ps;
     if (!arm)
         return NULL;
-    Attr *merged = NULL, *case_attr = NULL;
+    AttrList merged = { NULL, NULL };
+    Attr *case_attr = NULL;
+    ExprList values = { NULL, NULL };
     for (Attr *a = labels, *next; a; a = next) {
         next = a->next;
         a->next = NULL;
-        if (a->kind == ATTR_CASE && case_attr) {
-            expr_append(&case_attr->args, a->args);
-            case_attr->nargs += a->nargs;
-            continue;
-        }
-        if (a->kind == ATTR_CASE)
+        if (a->kind == ATTR_CASE) {
+            expr_list_add(&values, a->args);
+            if (case_attr) {
+                case_attr->nargs += a->nargs;
+                continue;
+            }
             case_attr = a;
-        attr_append(&merged, a);
+        }
+        attr_list_add(&merged, a);
     }
-    arm->attrs = attr_concat(merged, arm->attrs);
+    if (case_attr)
+        case_attr->args = values.head;
+    attr_list_add(&merged, arm->attrs);
+    arm->attrs = merged.head;
     return arm;
 }
 
@@ -1087,15 +1109,15 @@ Decl *ast_fields(ParseState *ps, Attr *attrs, DeclSpec *spec, Declarator *dtors)
         return d;
     }
     (void)ps;
-    Decl *list = NULL;
+    DeclList list = { NULL, NULL };
     for (Declarator *dt = dtors; dt; dt = dt->next) {
         Decl *d = decl_new(DECL_FIELD, dt->loc, dt->name);
         d->type = derive(spec->type, spec->quals, dt, &d->quals);
         d->attrs = dt == dtors ? attrs : attr_copy(attrs);
         d->bits = dt->bits;
-        decl_append(&list, d);
+        decl_list_add(&list, d);
     }
-    return list;
+    return list.head;
 }
 
 /* field: attrs_opt ;   arm_body: attrs_opt ;   (an empty union arm) */
@@ -1132,7 +1154,7 @@ Decl *ast_param(ParseState *ps, Attr *attrs, DeclSpec *spec, Declarator *d)
  * and variables. */
 static Decl *make_decls(ParseState *ps, Attr *attrs, DeclSpec *spec, Declarator *dtors)
 {
-    Decl *list = NULL;
+    DeclList list = { NULL, NULL };
     for (Declarator *dt = dtors; dt; dt = dt->next) {
         unsigned quals;
         Type *t = derive(spec->type, spec->quals, dt, &quals);
@@ -1147,9 +1169,9 @@ static Decl *make_decls(ParseState *ps, Attr *attrs, DeclSpec *spec, Declarator 
         d->is_inline = (spec->quals & SPEC_INLINE) != 0;
         if (kind == DECL_CONST && d->name && !ps->is_acf)
             register_first(&values, sym_qualified_name(ps->ns, d->name), d);
-        decl_append(&list, d);
+        decl_list_add(&list, d);
     }
-    return list;
+    return list.head;
 }
 
 /* decl_stmt: attrs_opt decl_specs init_dtors ;  |  attrs_opt decl_specs ; */
@@ -1183,6 +1205,7 @@ Decl *ast_member_decls(ParseState *ps, Attr *attrs, DeclSpec *spec, Declarator *
 Stmt *ast_typedef(ParseState *ps, Loc loc, Attr *attrs, DeclSpec *spec, Declarator *dtors)
 {
     Stmt *s = stmt_new(STMT_TYPEDEF, loc);
+    DeclList decls = { NULL, NULL };
     for (Declarator *dt = dtors; dt; dt = dt->next) {
         Type *alias = type_new(TY_ALIAS, dt->loc);
         alias->name = dt->name;
@@ -1192,19 +1215,21 @@ Stmt *ast_typedef(ParseState *ps, Loc loc, Attr *attrs, DeclSpec *spec, Declarat
         alias->attrs = dt == dtors ? attrs : attr_copy(attrs);
         alias->u.alias.target = derive(spec->type, spec->quals, dt, &alias->u.alias.target_quals);
         if (dt->name) {
-            /* A file's own typedef shadows one it imported, as in MIDL and widl (msctf.idl
-             * retypes wtypes.idl's HKL); within one file the first stays and check.c reports
-             * the second. */
+            /* A file's own typedef shadows a typedef it imported, as in MIDL and widl
+             * (msctf.idl retypes wtypes.idl's HKL); within one file the first stays and
+             * resolve.c reports the second.  An interface or other definition is never
+             * shadowed by a typedef. */
             Type *prev = sym_add_type(alias);
-            if (prev && prev->file != ps->file)
+            if (prev && prev->file != ps->file && prev->kind == TY_ALIAS)
                 sym_replace_type(alias);
         } else
             diag_error(dt->loc, "typedef declares no name");
         Decl *d = decl_new(DECL_TYPEDEF, dt->loc, dt->name);
         d->type = alias;
         d->attrs = alias->attrs;
-        decl_append(&s->decls, d);
+        decl_list_add(&decls, d);
     }
+    s->decls = decls.head;
     return s;
 }
 
@@ -1321,6 +1346,8 @@ Decl *ast_disp_section(ParseState *ps, bool methods, Decl *members)
 Stmt *ast_dispinterface(ParseState *ps, Type *t, Decl *members, Type *iface)
 {
     (void)ps;
+    StmtList methods = { NULL, NULL };
+    DeclList props = { NULL, NULL };
     for (Decl *d = members, *next; d; d = next) {
         next = d->next;
         d->next = NULL;
@@ -1328,11 +1355,13 @@ Stmt *ast_dispinterface(ParseState *ps, Type *t, Decl *members, Type *iface)
         if (d->kind == DECL_FUNC) {
             Stmt *s = stmt_new(STMT_DECL, d->loc);
             s->decls = d;
-            stmt_append(&t->u.iface.body, s);
+            stmt_list_add(&methods, s);
         } else {
-            decl_append(&t->u.iface.props, d);
+            decl_list_add(&props, d);
         }
     }
+    t->u.iface.body = methods.head;
+    t->u.iface.props = props.head;
     set_owner(t->u.iface.body, t);
     if (iface)
         t->u.iface.members = ast_iface_ref(NULL, NULL, iface, iface->loc);
@@ -1399,8 +1428,10 @@ Stmt *ast_delegate(ParseState *ps, Type *t, Decl *params)
 /* ns_stmt: namespace qname {   -- entering */
 void ast_namespace_enter(ParseState *ps, const char *qname)
 {
-    if (ps->ns_depth >= (int)(sizeof ps->ns_stack / sizeof ps->ns_stack[0])) {
-        diag_fatal("namespaces nested more than %d deep", ps->ns_depth);
+    if (ps->ns_depth == ps->ns_cap) {
+        int cap = ps->ns_cap ? ps->ns_cap * 2 : 8;
+        ps->ns_stack = xrealloc_vec(ps->ns_stack, (size_t)ps->ns_cap, (size_t)cap, sizeof *ps->ns_stack);
+        ps->ns_cap = cap;
     }
     ps->ns_stack[ps->ns_depth++] = ps->ns;
     const char *p = qname;
@@ -1454,10 +1485,10 @@ Stmt *ast_include(ParseState *ps, Loc loc, Expr *names)
 {
     (void)ps;
     (void)loc;
-    Stmt *list = NULL;
+    StmtList list = { NULL, NULL };
     for (Expr *e = names; e; e = e->next)
-        stmt_append(&list, ast_simple_stmt(STMT_INCLUDE, e->loc, intern(unescape_c_string(e->str, strlen(e->str)))));
-    return list;
+        stmt_list_add(&list, ast_simple_stmt(STMT_INCLUDE, e->loc, intern(unescape_c_string(e->str, strlen(e->str)))));
+    return list.head;
 }
 
 /* stmt: cpp_quote ( "text" )   and  #pragma midl_echo("text") */
@@ -1497,12 +1528,11 @@ Stmt *ast_acf_interface(ParseState *ps, Attr *attrs, const char *name, Loc loc, 
 }
 
 /* acf_names: name | acf_names , name   acf_param: attrs_opt name */
-Decl *ast_acf_name(Decl *list, DeclKind kind, Attr *attrs, const char *name, Loc loc)
+Decl *ast_acf_name(DeclKind kind, Attr *attrs, const char *name, Loc loc)
 {
     Decl *d = decl_new(kind, loc, name);
     d->attrs = attrs;
-    decl_append(&list, d);
-    return list;
+    return d;
 }
 
 /* acf_typedef: typedef attrs_opt acf_names ; */

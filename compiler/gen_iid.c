@@ -1,7 +1,8 @@
 /*
- * foo_i.c: the GUID definitions that foo.h declares extern: IID_ for object interfaces (and
- * their AsyncIFoo twins), DIID_ for dispinterfaces, CLSID_ for coclasses, LIBID_ for libraries.
- * Only what the main file defines; imported files have their own _i.c.
+ * foo_i.c: the GUID definitions that foo.h declares extern: IID_ for object interfaces, WinRT
+ * interfaces and delegates (and AsyncIFoo twins), DIID_ for dispinterfaces, CLSID_ for
+ * coclasses, LIBID_ for libraries, named as the header names them (c_plain_name: WinRT names
+ * are mangled).  Only what the main file defines; imported files have their own _i.c.
  */
 #include "asidl.h"
 
@@ -22,25 +23,51 @@ static void write_guid(FILE *out, const char *type, const char *prefix, const ch
             u->d4[3], u->d4[4], u->d4[5], u->d4[6], u->d4[7]);
 }
 
+/* A forward declaration and the definition are two statements naming one type: each GUID is
+ * written once, at the type's first statement. */
+typedef struct Seen {
+    Type **v;
+    size_t n, cap;
+} Seen;
+
+static bool seen_before(Seen *seen, Type *t)
+{
+    for (size_t i = 0; i < seen->n; i++)
+        if (seen->v[i] == t)
+            return true;
+    if (seen->n == seen->cap) {
+        size_t cap = seen->cap ? seen->cap * 2 : 16;
+        seen->v = xrealloc_vec(seen->v, seen->cap, cap, sizeof *seen->v);
+        seen->cap = cap;
+    }
+    seen->v[seen->n++] = t;
+    return false;
+}
+
 /* Visits the definitions of a statement list in order, descending into libraries and
  * namespaces, and writes (or, with out == NULL, counts) one GUID for each. */
-static int walk(Stmt *stmts, FILE *out)
+static int walk(Stmt *stmts, FILE *out, Seen *seen)
 {
     int n = 0;
     for (Stmt *s = stmts; s; s = s->next) {
         if (s->kind == STMT_NAMESPACE) {
-            n += walk(s->body, out);
+            n += walk(s->body, out, seen);
             continue;
         }
         if (s->kind != STMT_TYPE || !s->type || !s->type->defined)
             continue;
         Type *t = s->type;
+        /* A generic WinRT interface has no IID of its own: each instance's is derived from it. */
+        if ((t->kind == TY_INTERFACE || t->kind == TY_DELEGATE) && t->u.iface.params)
+            continue;
+        if (seen_before(seen, t))
+            continue;
         const Uuid *u = uuid_of(t);
         const char *type = NULL, *prefix = NULL;
         switch (t->kind) {
         case TY_INTERFACE:
-            if (attr_has(t->attrs, ATTR_OBJECT) || attr_has(t->attrs, ATTR_ODL) ||
-                attr_has(t->attrs, ATTR_DUAL))
+        case TY_DELEGATE:
+            if (iface_is_object(t))
                 type = "IID", prefix = "IID_";
             break;
         case TY_DISPINTERFACE: type = "IID", prefix = "DIID_"; break;
@@ -50,7 +77,7 @@ static int walk(Stmt *stmts, FILE *out)
         }
         if (type && u) {
             if (out)
-                write_guid(out, type, prefix, t->name, u);
+                write_guid(out, type, prefix, c_plain_name(t), u);
             n++;
         }
         /* The async twin of an [async_uuid] interface has its own IID. */
@@ -60,19 +87,20 @@ static int walk(Stmt *stmts, FILE *out)
             Expr *e = a ? attr_arg(a, 0) : NULL;
             if (e && e->kind == EXPR_UUID) {
                 if (out)
-                    write_guid(out, "IID", "IID_", async->name, &e->uuid);
+                    write_guid(out, "IID", "IID_", c_plain_name(async), &e->uuid);
                 n++;
             }
         }
         if (t->kind == TY_LIBRARY)
-            n += walk(t->u.iface.body, out);
+            n += walk(t->u.iface.body, out, seen);
     }
     return n;
 }
 
 bool gen_iid_needed(Program *prog)
 {
-    return walk(prog->main->stmts, NULL) > 0;
+    Seen seen = {0};
+    return walk(prog->main->stmts, NULL, &seen) > 0;
 }
 
 void gen_iid(Program *prog, FILE *out, const char *file_name)
@@ -86,5 +114,6 @@ void gen_iid(Program *prog, FILE *out, const char *file_name)
      * the header's EXTERN_C declarations expect. */
     fprintf(out, "#ifdef __cplusplus\n#define ASIDL_GUID_DEF extern \"C\" const\n"
                  "#else\n#define ASIDL_GUID_DEF const\n#endif\n\n");
-    walk(prog->main->stmts, out);
+    Seen seen = {0};
+    walk(prog->main->stmts, out, &seen);
 }

@@ -34,6 +34,7 @@ static const char usage_text[] =
     "  -oldnames                          also declare foo_ClientIfHandle / foo_ServerIfHandle\n"
     "  -use_epv                           the server stub calls through the manager EPV\n"
     "  -syntax_check, --parse-only        check the input, write nothing\n"
+    "  --dump-ast                         print the parsed syntax tree of every file and stop\n"
     "\n"
     "Input:\n"
     "  -I DIR, -D NAME[=VAL], -U NAME     passed to the C preprocessor, in order\n"
@@ -111,6 +112,7 @@ static bool in_list(const char *const *list, const char *s)
 /* Output selection: a MIDL -client/-server none turns one off; the GNU --header/--client/...
  * switches, once any is given, select exactly the outputs named. */
 static bool selected_any;
+static bool dump_ast;          /* --dump-ast: write the parsed AST (ast_dump) and stop */
 static bool sel_header, sel_client, sel_server, sel_iid, sel_proxy;
 
 /* "--name=VALUE" or "--name VALUE" (the latter only when the option requires a value). */
@@ -198,6 +200,10 @@ static void parse_args(int argc, char **argv)
             no_def_idir = true;
         } else if (!strcmp(a, "-no_widl_compat")) {
             opts.widl_compat = false;
+        } else if (!strcmp(a, "--dump-ast")) {
+            dump_ast = true;
+            opts.gen_header = opts.gen_client = opts.gen_server = opts.gen_iid = opts.gen_proxy = false;
+            selected_any = true;
         } else if (!strcmp(a, "-syntax_check") || !strcmp(a, "--parse-only")) {
             opts.gen_header = opts.gen_client = opts.gen_server = opts.gen_iid = opts.gen_proxy = false;
             selected_any = true;
@@ -430,6 +436,13 @@ int main(int argc, char **argv)
     const char *acf = find_acf(input);
     if (acf)
         prog.acf = parse_file(&prog, acf, acf, true, false);
+    if (dump_ast) {
+        for (File *f = prog.files; f; f = f->next)
+            ast_dump(stdout, f);
+        if (prog.acf)
+            ast_dump(stdout, prog.acf);
+        return diag_error_count() ? 1 : 0;
+    }
     /* A syntax error leaves a partial AST; checking it would only add confusing errors. */
     if (diag_error_count())
         return 1;

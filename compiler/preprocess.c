@@ -126,6 +126,8 @@ typedef struct CppJob {
     pid_t pid;
     bool done;
     bool planned;              /* its source was scanned for imports */
+    char *raw;                 /* needs no preprocessing: its source text (see needs_cpp) */
+    size_t raw_len;
     int status;
     int out_fd, err_fd;
     struct CppJob *next;
@@ -133,6 +135,8 @@ typedef struct CppJob {
 
 static CppJob *jobs;           /* in the order they are expected to be needed */
 static int running_jobs, max_running;
+static int unread_jobs;        /* started and not yet collected: each holds two open files */
+enum { MAX_UNREAD = 32 };
 
 static void split_words(const char *s, const char ***argv, int *argc, int *cap)
 {
@@ -152,26 +156,6 @@ static void split_words(const char *s, const char ***argv, int *argc, int *cap)
     }
 }
 
-static const char **cpp_argv(const char *path)
-{
-    int argc = 0, cap = 32 + 2 * opts.n_include_dirs + opts.n_cpp_defs;
-    const char **argv = xmalloc((size_t)cap * sizeof *argv);
-    split_words(opts.cpp_cmd && *opts.cpp_cmd ? opts.cpp_cmd : "cpp", &argv, &argc, &cap);
-    const char *fixed[] = { "-x", "c", "-undef", "-nostdinc", "-D__midl=801", "-D__ASIDL__=1", "-D_WIN32=1" };
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        argv[argc++] = fixed[i];
-    if (opts.widl_compat)
-        argv[argc++] = "-D__WIDL__=1";
-    for (int i = 0; i < opts.n_cpp_defs; i++)
-        argv[argc++] = opts.cpp_defs[i];
-    for (int i = 0; i < opts.n_include_dirs; i++)
-        argv[argc++] = xasprintf("-I%s", opts.include_dirs[i]);
-    split_words(opts.cpp_opt, &argv, &argc, &cap);
-    argv[argc++] = path;
-    argv[argc] = NULL;
-    return argv;
-}
-
 static int anonymous_file(void)
 {
     int fd = memfd_create("asidl-cpp", MFD_CLOEXEC);
@@ -188,6 +172,77 @@ static int anonymous_file(void)
     return fd;
 }
 
+static bool default_cpp(void)
+{
+    return (!opts.cpp_cmd || strcmp(opts.cpp_cmd, "cpp") == 0) && !(opts.cpp_opt && *opts.cpp_opt);
+}
+
+/* GCC's cpp is a driver that starts its preprocessor proper, cc1 -E, for every file.  With the
+ * default command asidl asks cpp once where cc1 is and starts cc1 directly, a process fewer
+ * per file (a quarter of the preprocessing time) with the same output.  Anything unexpected,
+ * such as a cpp that is not GCC's, keeps the plain driver; -cpp_cmd /usr/bin/cpp does too. */
+static const char *gcc_cc1(void)
+{
+    static bool probed;
+    static const char *cc1;
+    if (probed)
+        return cc1;
+    probed = true;
+    int out = anonymous_file();
+    const char *argv[] = { "cpp", "-print-prog-name=cc1", NULL };
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, out, 1);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int status = -1;
+    if (posix_spawnp(&pid, argv[0], &fa, NULL, (char **)argv, environ) == 0)
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    posix_spawn_file_actions_destroy(&fa);
+    char path[4096];
+    ssize_t n = status == 0 ? pread(out, path, sizeof path - 1, 0) : -1;
+    close(out);
+    if (n <= 1)
+        return NULL;
+    path[n] = '\0';
+    path[strcspn(path, "\n")] = '\0';
+    if (path[0] == '/' && access(path, X_OK) == 0)
+        cc1 = xstrdup(path);
+    return cc1;
+}
+
+static const char **cpp_argv(const char *path)
+{
+    int argc = 0, cap = 32 + 2 * opts.n_include_dirs + opts.n_cpp_defs;
+    const char **argv = xmalloc((size_t)cap * sizeof *argv);
+    const char *cc1 = default_cpp() ? gcc_cc1() : NULL;
+    if (cc1) {
+        argv[argc++] = cc1;
+        argv[argc++] = "-E";
+        argv[argc++] = "-quiet";
+    } else {
+        split_words(opts.cpp_cmd && *opts.cpp_cmd ? opts.cpp_cmd : "cpp", &argv, &argc, &cap);
+        argv[argc++] = "-x";
+        argv[argc++] = "c";
+    }
+    const char *fixed[] = { "-undef", "-nostdinc", "-D__midl=801", "-D__ASIDL__=1", "-D_WIN32=1" };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        argv[argc++] = fixed[i];
+    if (opts.widl_compat)
+        argv[argc++] = "-D__WIDL__=1";
+    for (int i = 0; i < opts.n_cpp_defs; i++)
+        argv[argc++] = opts.cpp_defs[i];
+    for (int i = 0; i < opts.n_include_dirs; i++)
+        argv[argc++] = xasprintf("-I%s", opts.include_dirs[i]);
+    split_words(opts.cpp_opt, &argv, &argc, &cap);
+    argv[argc++] = path;
+    argv[argc] = NULL;
+    return argv;
+}
+
+
 static void start_job(CppJob *job)
 {
     job->out_fd = anonymous_file();
@@ -203,6 +258,7 @@ static void start_job(CppJob *job)
     if (err)
         diag_fatal("cannot run the preprocessor '%s': %s (see -cpp_cmd, or -no_cpp)", argv[0], strerror(err));
     running_jobs++;
+    unread_jobs++;
 }
 
 static CppJob *find_job(const char *path)
@@ -237,10 +293,11 @@ static void forget_job(CppJob *job)
     }
 }
 
-/* Starts queued jobs, in order, while fewer than max_running are running. */
+/* Starts queued jobs, in order, while fewer than max_running are running (and a bounded
+ * number of finished ones wait to be read, so a huge import tree cannot exhaust files). */
 static void start_queued(void)
 {
-    for (CppJob *j = jobs; j && running_jobs < max_running; j = j->next)
+    for (CppJob *j = jobs; j && running_jobs < max_running && unread_jobs < MAX_UNREAD; j = j->next)
         if (!j->pid && !j->done)
             start_job(j);
 }
@@ -391,6 +448,79 @@ static void scan_imports(const char *text, size_t len, const char *from, void (*
     }
 }
 
+/* The names cpp gives a meaning with the options asidl passes it (-undef leaves only the
+ * standard's), and the ones it always handles itself. */
+static bool is_cpp_name(const char *name, size_t n)
+{
+    static const char *const names[] = {
+        "__midl", "__ASIDL__", "_WIN32", "__WIDL__", "__STDC__", "__STDC_VERSION__",
+        "__STDC_HOSTED__", "__STDC_UTF_16__", "__STDC_UTF_32__", "__FILE__", "__LINE__", "__DATE__",
+        "__TIME__", "__TIMESTAMP__", "__COUNTER__", "__INCLUDE_LEVEL__", "__BASE_FILE__",
+        "__FILE_NAME__", "_Pragma", "__VA_ARGS__", "__VA_OPT__", "__has_include",
+        "__has_include_next", "__has_attribute", "__has_cpp_attribute", "__has_c_attribute",
+        "__has_builtin",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == n && memcmp(names[i], name, n) == 0)
+            return true;
+    return false;
+}
+
+/* Whether cpp could change this text at all.  A file with no directive, no line splice and
+ * no name a macro could have (is_cpp_name, the -D / -U names)
+ * comes out of cpp as it went in, apart from comments, which the scanner skips itself; such a
+ * file is read directly, saving a process.  With -cpp_cmd or -cpp_opt, cpp may define
+ * anything, so every file goes through it. */
+static bool needs_cpp(const char *text, size_t len)
+{
+    if (!default_cpp())
+        return true;
+    const char *p = text, *end = text + len;
+    bool line_start = true;
+    while (p < end) {
+        char c = *p;
+        if (c == '\n') {
+            line_start = true;
+            p++;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+            p++;
+            continue;
+        }
+        if (line_start && c == '#')
+            return true;
+        line_start = false;
+        if (c == '\\' && p + 1 < end && (p[1] == '\n' || p[1] == '\r'))
+            return true;                            /* backslash-newline splices lines */
+        if (c == '%' && p + 1 < end && p[1] == ':')
+            return true;                            /* the digraph of # */
+        if (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            const char *start = p;
+            while (p < end && (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                               (*p >= '0' && *p <= '9')))
+                p++;
+            if (start[0] == '_' && is_cpp_name(start, (size_t)(p - start)))
+                return true;
+            for (int i = 0; i < opts.n_cpp_defs; i++) {
+                const char *name = opts.cpp_defs[i] + 2;      /* "-DNAME=value", "-UNAME" */
+                size_t n = strcspn(name, "=");
+                if (n == (size_t)(p - start) && memcmp(name, start, n) == 0)
+                    return true;
+            }
+            continue;
+        }
+        if (c >= '0' && c <= '9') {                 /* 0x__ is not a name */
+            while (p < end && (*p == '_' || *p == '.' || (*p >= '0' && *p <= '9') ||
+                               (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+                p++;
+            continue;
+        }
+        p++;
+    }
+    return false;
+}
+
 /* Queues path's preprocessing, then (depth first, so in the order the parser will want them)
  * the files its source text imports.  The source is read before preprocessing, so an import
  * inside a false #if is preprocessed for nothing; that costs time, never correctness: only
@@ -419,8 +549,14 @@ static void plan(const char *path, int depth)
         len += got;
     } while (got > 0);
     fclose(f);
-    if (buf)
-        scan_imports(buf, len, path, plan, depth + 1);
+    if (!buf)
+        return;
+    if (!needs_cpp(buf, len) && !job->pid) {
+        job->raw = xstrndup(buf, len);
+        job->raw_len = len;
+        job->done = true;
+    }
+    scan_imports(buf, len, path, plan, depth + 1);
     free(buf);
 }
 
@@ -454,10 +590,16 @@ char *preprocess_file(const char *path, size_t *out_len)
     CppJob *job = find_job(path);
     if (!job)
         job = add_job(path, true);
+    plan(path, 0);
     if (!job->pid && !job->done)
         start_job(job);
-    plan(path, 0);
     start_queued();
+    if (job->raw) {
+        forget_job(job);
+        add_dependency(path);
+        *out_len = job->raw_len;
+        return job->raw;
+    }
     wait_for(job);
     forget_job(job);
 
@@ -466,6 +608,7 @@ char *preprocess_file(const char *path, size_t *out_len)
     char *err = read_fd(job->err_fd, &err_len);
     close(job->out_fd);
     close(job->err_fd);
+    unread_jobs--;
     record_markers(text, len);
     int errors = relay_diagnostics(path, err, err_len);
     int status = job->status;

@@ -36,6 +36,8 @@ int yylex(YYSTYPE *lval, SrcSpan *lloc, ParseState *ps);
 }
 
 %code {
+#include <string.h>
+
 #define LOC(span) loc_of(span)
 static void stmts_add(StmtList *list, Stmt *s);
 static void yyerror(SrcSpan *loc, ParseState *ps, const char *msg);
@@ -60,6 +62,10 @@ static void yyerror(SrcSpan *loc, ParseState *ps, const char *msg);
     Declarator *dtor;
     DeclSpec spec;
     StmtList list;
+    DeclList dlist;
+    ExprList elist;
+    AttrList alist;
+    DtorList tlist;
 }
 
 /* Selects the language; the scanner returns one of them first. */
@@ -92,24 +98,27 @@ static void yyerror(SrcSpan *loc, ParseState *ps, const char *msg);
 %token SHL "<<" SHR ">>" LE "<=" GE ">=" EQ "==" NE "!=" ANDAND "&&" OROR "||"
 %token ARROW "->" DOTDOT ".." ELLIPSIS "..."
 
-%type <list> stmts acf_stmts acf_items
+%type <list> stmts acf_stmts acf_items import_names declare_items
 %type <stmt> stmt import_stmt typedef_stmt decl_stmt iface_stmt disp_stmt coclass_stmt
 %type <stmt> library_stmt module_stmt rc_stmt delegate_stmt contract_stmt ns_stmt declare_stmt
-%type <stmt> declare_items declare_item acf_stmt acf_item acf_typedef import_names
+%type <stmt> declare_item acf_stmt acf_item acf_typedef
 %type <str> name string_lit qname soft_keyword any_name acf_op_name
-%type <attr> attrs_opt attrs attr_block attr_list attr_opt attr case_labels case_label
-%type <expr> expr opt_expr expr_list_e any_args any_arg type_args type_arg string_list
+%type <attr> attrs_opt attr_opt attr case_label
+%type <alist> attrs attr_block attr_list case_labels
+%type <expr> expr opt_expr any_arg type_arg
+%type <elist> expr_list_e any_args type_args string_list
 %type <expr> attr_type_arg cast_type array_dim_lo
 %type <type> base_type int_type named_type named_head type_ref iface_head disp_head
 %type <type> coclass_head library_head module_head rc_head delegate_head contract_head
 %type <type> inherit_opt generic_params_opt generic_param_names
-%type <decl> fields field requires_opt type_ref_list params param_list param
-%type <decl> enum_body enumerators enumerator enc_arms enc_arm arm_body
-%type <decl> member_decls disp_sections disp_section coclass_items coclass_item rc_items rc_item
-%type <decl> acf_params acf_param acf_names
+%type <decl> field requires_opt type_ref_list params param
+%type <decl> enum_body enumerator enc_arm arm_body
+%type <dlist> fields param_list enumerators enc_arms
+%type <decl> disp_section coclass_item rc_item acf_param
+%type <dlist> member_decls disp_sections coclass_items rc_items acf_params acf_names
 %type <decl> discriminant
 %type <dtor> declarator direct_dtor abs_dtor abs_dtor_opt direct_abs field_dtor init_dtor
-%type <dtor> init_dtors declarators field_dtors
+%type <tlist> init_dtors declarators field_dtors
 %type <spec> decl_specs type_spec struct_spec union_spec enum_spec cast_specs known_type_spec
 %type <quals> spec_prefix spec_quals ptr_quals
 %type <ival> array_open
@@ -146,7 +155,7 @@ stmt
     : ';'                                 { $$ = NULL; }
     | import_stmt
     | IMPORTLIB '(' string_lit ')' ';'    { $$ = ast_simple_stmt(STMT_IMPORTLIB, LOC(@1), $3); }
-    | INCLUDE string_list ';'             { $$ = ast_include(ps, LOC(@1), $2); }
+    | INCLUDE string_list ';'             { $$ = ast_include(ps, LOC(@1), $2.head); }
     | CPP_QUOTE '(' string_lit ')'        { $$ = ast_cpp_quote(ps, LOC(@1), $3); }
     | PRAGMA                              { $$ = ast_pragma(ps, LOC(@1), $1); }
     | MIDL_ECHO                           { $$ = ast_cpp_quote(ps, LOC(@1), $1); }
@@ -167,22 +176,22 @@ stmt
     ;
 
 import_stmt
-    : IMPORT import_names ';'             { $$ = $2; }
+    : IMPORT import_names ';'             { $$ = $2.head; }
     ;
 
 /* Each name is imported as soon as it is read, so its types are known to the rest. */
 import_names
-    : STRING                              { $$ = ast_import(ps, LOC(@1), $1); }
-    | import_names ',' STRING             { $$ = $1; stmt_append(&$$, ast_import(ps, LOC(@3), $3)); }
+    : STRING                              { $$ = stmt_list(ast_import(ps, LOC(@1), $1)); }
+    | import_names ',' STRING             { $$ = $1; stmt_list_add(&$$, ast_import(ps, LOC(@3), $3)); }
     ;
 
 typedef_stmt
     : attrs_opt TYPEDEF attrs_opt decl_specs declarators ';'
-                                          { $$ = ast_typedef(ps, LOC(@2), attr_concat($1, $3), &$4, $5); }
+                                          { $$ = ast_typedef(ps, LOC(@2), attr_concat($1, $3), &$4, $5.head); }
     ;
 
 decl_stmt
-    : attrs_opt decl_specs init_dtors ';' { $$ = ast_declaration(ps, $1, &$2, $3); }
+    : attrs_opt decl_specs init_dtors ';' { $$ = ast_declaration(ps, $1, &$2, $3.head); }
     | attrs_opt decl_specs ';'            { $$ = ast_declaration(ps, $1, &$2, NULL); }
     ;
 
@@ -228,7 +237,7 @@ type_ref_list
 /* dispinterface D { properties: ... methods: ... }  or  dispinterface D { interface I; } */
 disp_stmt
     : disp_head ';'                       { $$ = ast_interface_fwd(ps, $1, LOC(@2)); }
-    | disp_head '{' disp_sections '}'     { $$ = ast_dispinterface(ps, $1, $3, NULL); }
+    | disp_head '{' disp_sections '}'     { $$ = ast_dispinterface(ps, $1, $3.head, NULL); }
     | disp_head '{' INTERFACE type_ref ';' '}'
                                           { $$ = ast_dispinterface(ps, $1, NULL, $4); }
     ;
@@ -238,25 +247,25 @@ disp_head
     ;
 
 disp_sections
-    : %empty                              { $$ = NULL; }
-    | disp_sections disp_section          { $$ = $1; decl_append(&$$, $2); }
+    : %empty                              { $$ = decl_list(NULL); }
+    | disp_sections disp_section          { $$ = $1; decl_list_add(&$$, $2); }
     ;
 
 disp_section
-    : PROPERTIES ':' member_decls         { $$ = ast_disp_section(ps, false, $3); }
-    | METHODS ':' member_decls            { $$ = ast_disp_section(ps, true, $3); }
+    : PROPERTIES ':' member_decls         { $$ = ast_disp_section(ps, false, $3.head); }
+    | METHODS ':' member_decls            { $$ = ast_disp_section(ps, true, $3.head); }
     ;
 
 member_decls
-    : %empty                              { $$ = NULL; }
+    : %empty                              { $$ = decl_list(NULL); }
     | member_decls attrs_opt decl_specs init_dtors ';'
-                                          { $$ = $1; decl_append(&$$, ast_member_decls(ps, $2, &$3, $4)); }
+                                          { $$ = $1; decl_list_add(&$$, ast_member_decls(ps, $2, &$3, $4.head)); }
     | member_decls error ';'              { $$ = $1; }
     ;
 
 coclass_stmt
     : coclass_head ';'                    { $$ = ast_interface_fwd(ps, $1, LOC(@2)); }
-    | coclass_head '{' coclass_items '}'  { $$ = ast_members_def(ps, $1, NULL, $3); }
+    | coclass_head '{' coclass_items '}'  { $$ = ast_members_def(ps, $1, NULL, $3.head); }
     ;
 
 coclass_head
@@ -264,8 +273,8 @@ coclass_head
     ;
 
 coclass_items
-    : %empty                              { $$ = NULL; }
-    | coclass_items coclass_item          { $$ = $1; decl_append(&$$, $2); }
+    : %empty                              { $$ = decl_list(NULL); }
+    | coclass_items coclass_item          { $$ = $1; decl_list_add(&$$, $2); }
     ;
 
 coclass_item
@@ -296,9 +305,9 @@ module_head
 /* WinRT runtimeclass C { [default] interface I; ... } */
 rc_stmt
     : rc_head ';'                         { $$ = ast_interface_fwd(ps, $1, LOC(@2)); }
-    | rc_head '{' rc_items '}'            { $$ = ast_members_def(ps, $1, NULL, $3); }
+    | rc_head '{' rc_items '}'            { $$ = ast_members_def(ps, $1, NULL, $3.head); }
     | rc_head ':' type_ref '{' rc_items '}'
-                                          { $$ = ast_members_def(ps, $1, $3, $5); }
+                                          { $$ = ast_members_def(ps, $1, $3, $5.head); }
     ;
 
 rc_head
@@ -306,8 +315,8 @@ rc_head
     ;
 
 rc_items
-    : %empty                              { $$ = NULL; }
-    | rc_items rc_item                    { $$ = $1; decl_append(&$$, $2); }
+    : %empty                              { $$ = decl_list(NULL); }
+    | rc_items rc_item                    { $$ = $1; decl_list_add(&$$, $2); }
     ;
 
 rc_item
@@ -343,12 +352,12 @@ ns_stmt
 
 /* WinRT declare { interface IVector<int>; } */
 declare_stmt
-    : DECLARE '{' declare_items '}'       { $$ = ast_declare(ps, LOC(@1), $3); }
+    : DECLARE '{' declare_items '}'       { $$ = ast_declare(ps, LOC(@1), $3.head); }
     ;
 
 declare_items
-    : %empty                              { $$ = NULL; }
-    | declare_items declare_item          { $$ = $1; stmt_append(&$$, $2); }
+    : %empty                              { $$ = stmt_list(NULL); }
+    | declare_items declare_item          { $$ = $1; stmt_list_add(&$$, $2); }
     ;
 
 declare_item
@@ -365,7 +374,7 @@ acf_stmts
 
 acf_stmt
     : ';'                                 { $$ = NULL; }
-    | INCLUDE string_list ';'             { $$ = ast_include(ps, LOC(@1), $2); }
+    | INCLUDE string_list ';'             { $$ = ast_include(ps, LOC(@1), $2.head); }
     | IMPORT STRING ';'                   { $$ = ast_simple_stmt(STMT_IMPORT, LOC(@2), $2); }
     | CPP_QUOTE '(' string_lit ')'        { $$ = ast_cpp_quote(ps, LOC(@1), $3); }
     | PRAGMA                              { $$ = ast_pragma(ps, LOC(@1), $1); }
@@ -378,12 +387,12 @@ acf_stmt
     ;
 
 acf_typedef
-    : TYPEDEF attrs_opt acf_names ';'     { $$ = ast_acf_typedef(ps, LOC(@1), $2, $3); }
+    : TYPEDEF attrs_opt acf_names ';'     { $$ = ast_acf_typedef(ps, LOC(@1), $2, $3.head); }
     ;
 
 acf_names
-    : name                                { $$ = ast_acf_name(NULL, DECL_TYPEDEF, NULL, $1, LOC(@1)); }
-    | acf_names ',' name                  { $$ = ast_acf_name($1, DECL_TYPEDEF, NULL, $3, LOC(@3)); }
+    : name                                { $$ = decl_list(ast_acf_name(DECL_TYPEDEF, NULL, $1, LOC(@1))); }
+    | acf_names ',' name                  { $$ = $1; decl_list_add(&$$, ast_acf_name(DECL_TYPEDEF, NULL, $3, LOC(@3))); }
     ;
 
 acf_items
@@ -394,10 +403,10 @@ acf_items
 acf_item
     : ';'                                 { $$ = NULL; }
     | acf_typedef
-    | INCLUDE string_list ';'             { $$ = ast_include(ps, LOC(@1), $2); }
+    | INCLUDE string_list ';'             { $$ = ast_include(ps, LOC(@1), $2.head); }
     | CPP_QUOTE '(' string_lit ')'        { $$ = ast_cpp_quote(ps, LOC(@1), $3); }
     | attrs_opt acf_op_name '(' acf_params ')' ';'
-                                          { $$ = ast_acf_operation(ps, $1, $2, LOC(@2), $4); }
+                                          { $$ = ast_acf_operation(ps, $1, $2, LOC(@2), $4.head); }
     | error ';'                           { $$ = NULL; }
     ;
 
@@ -407,26 +416,26 @@ acf_op_name
     ;
 
 acf_params
-    : %empty                              { $$ = NULL; }
-    | acf_param
-    | acf_params ',' acf_param            { $$ = $1; decl_append(&$$, $3); }
+    : %empty                              { $$ = decl_list(NULL); }
+    | acf_param                           { $$ = decl_list($1); }
+    | acf_params ',' acf_param            { $$ = $1; decl_list_add(&$$, $3); }
     ;
 
 acf_param
-    : attrs_opt name                      { $$ = ast_acf_name(NULL, DECL_PARAM, $1, $2, LOC(@2)); }
+    : attrs_opt name                      { $$ = ast_acf_name(DECL_PARAM, $1, $2, LOC(@2)); }
     ;
 
 /* ------------------------------------------------------------------ attributes */
 
 attrs_opt
     : %empty                              { $$ = NULL; }
-    | attrs
+    | attrs                               { $$ = $1.head; }
     ;
 
 /* [a, b] [c] : several lists in a row are one list */
 attrs
     : attr_block
-    | attrs attr_block                    { $$ = attr_concat($1, $2); }
+    | attrs attr_block                    { $$ = $1; attr_list_add(&$$, $2.head); }
     ;
 
 attr_block
@@ -435,8 +444,8 @@ attr_block
 
 /* Empty entries are allowed, as widl allows them: [ , object, uuid(...), ] */
 attr_list
-    : attr_opt
-    | attr_list ',' attr_opt              { $$ = $1; attr_append(&$$, $3); }
+    : attr_opt                            { $$ = attr_list($1); }
+    | attr_list ',' attr_opt              { $$ = $1; attr_list_add(&$$, $3); }
     ;
 
 attr_opt
@@ -447,25 +456,25 @@ attr_opt
 attr
     : AKW_NONE                            { $$ = ast_attr(ps, $1, LOC(@1), NULL); }
     | AKW_EXPR '(' expr ')'               { $$ = ast_attr(ps, $1, LOC(@1), $3); }
-    | AKW_EXPRS '(' expr_list_e ')'       { $$ = ast_attr(ps, $1, LOC(@1), $3); }
+    | AKW_EXPRS '(' expr_list_e ')'       { $$ = ast_attr(ps, $1, LOC(@1), $3.head); }
     | AKW_OPT                             { $$ = ast_attr(ps, $1, LOC(@1), NULL); }
-    | AKW_OPT '(' expr_list_e ')'         { $$ = ast_attr(ps, $1, LOC(@1), $3); }
+    | AKW_OPT '(' expr_list_e ')'         { $$ = ast_attr(ps, $1, LOC(@1), $3.head); }
     | AKW_TYPE '(' attr_type_arg ')'      { $$ = ast_attr(ps, $1, LOC(@1), $3); }
     | AKW_UUID '(' UUID_LIT ')'           { $$ = ast_attr(ps, $1, LOC(@1), ast_uuid(LOC(@3), $3, false)); }
     | AKW_UUID '(' STRING ')'             { $$ = ast_attr(ps, $1, LOC(@1), ast_uuid(LOC(@3), $3, true)); }
-    | AKW_STR '(' string_list ')'         { $$ = ast_attr(ps, $1, LOC(@1), $3); }
+    | AKW_STR '(' string_list ')'         { $$ = ast_attr(ps, $1, LOC(@1), $3.head); }
     | AKW_VER '(' INT_LIT ')'             { $$ = ast_attr(ps, $1, LOC(@1), ast_version(LOC(@3), $3)); }
     | AKW_VER '(' FLOAT_LIT ')'           { $$ = ast_attr(ps, $1, LOC(@1), ast_version(LOC(@3), $3)); }
     | AKW_ANY                             { $$ = ast_attr(ps, $1, LOC(@1), NULL); }
-    | AKW_ANY '(' any_args ')'            { $$ = ast_attr(ps, $1, LOC(@1), $3); }
+    | AKW_ANY '(' any_args ')'            { $$ = ast_attr(ps, $1, LOC(@1), $3.head); }
     | AKW_UNKNOWN                         { $$ = ast_attr_unknown(ps, $1, LOC(@1)); }
     | AKW_UNKNOWN '(' any_args ')'        { $$ = ast_attr_unknown(ps, $1, LOC(@1)); }
     ;
 
 /* size_is(, *pn): entries may be empty */
 expr_list_e
-    : opt_expr
-    | expr_list_e ',' opt_expr            { $$ = $1; expr_append(&$$, $3); }
+    : opt_expr                            { $$ = expr_list($1); }
+    | expr_list_e ',' opt_expr            { $$ = $1; expr_list_add(&$$, $3); }
     ;
 
 opt_expr
@@ -479,8 +488,8 @@ attr_type_arg
 
 /* WinRT: contract(Windows.Foundation.UniversalApiContract, 1.0), threading(both), ... */
 any_args
-    : any_arg
-    | any_args ',' any_arg                { $$ = $1; expr_append(&$$, $3); }
+    : any_arg                             { $$ = expr_list($1); }
+    | any_args ',' any_arg                { $$ = $1; expr_list_add(&$$, $3); }
     ;
 
 any_arg
@@ -499,8 +508,8 @@ any_name
     ;
 
 string_list
-    : string_lit                          { $$ = ast_string(LOC(@1), $1); }
-    | string_list ',' string_lit          { $$ = $1; expr_append(&$$, ast_string(LOC(@3), $3)); }
+    : string_lit                          { $$ = expr_list(ast_string(LOC(@1), $1)); }
+    | string_list ',' string_lit          { $$ = $1; expr_list_add(&$$, ast_string(LOC(@3), $3)); }
     ;
 
 string_lit
@@ -553,7 +562,7 @@ known_type_spec
 named_type
     : qname '.' IDENT                     { $$ = ast_type_ref(ps, ast_dotted($1, $3), LOC(@1)); }
     | qname '.' TYPENAME                  { $$ = ast_type_ref(ps, ast_dotted($1, $3), LOC(@1)); }
-    | named_head '<' type_args '>'        { $$ = ast_generic_instance(ps, LOC(@1), $1, $3); }
+    | named_head '<' type_args '>'        { $$ = ast_generic_instance(ps, LOC(@1), $1, $3.head); }
     ;
 
 named_head
@@ -578,8 +587,8 @@ type_ref
     ;
 
 type_args
-    : type_arg
-    | type_args ',' type_arg              { $$ = $1; expr_append(&$$, $3); }
+    : type_arg                            { $$ = expr_list($1); }
+    | type_args ',' type_arg              { $$ = $1; expr_list_add(&$$, $3); }
     ;
 
 type_arg
@@ -624,22 +633,22 @@ int_type
 
 struct_spec
     : STRUCT name                         { $$ = ast_tag_spec(ps, TY_STRUCT, $2, LOC(@2)); }
-    | STRUCT '{' fields '}'               { $$ = ast_record(ps, TY_STRUCT, NULL, LOC(@1), $3); }
-    | STRUCT name '{' fields '}'          { $$ = ast_record(ps, TY_STRUCT, $2, LOC(@2), $4); }
+    | STRUCT '{' fields '}'               { $$ = ast_record(ps, TY_STRUCT, NULL, LOC(@1), $3.head); }
+    | STRUCT name '{' fields '}'          { $$ = ast_record(ps, TY_STRUCT, $2, LOC(@2), $4.head); }
     ;
 
 union_spec
     : UNION name                          { $$ = ast_tag_spec(ps, TY_UNION, $2, LOC(@2)); }
-    | UNION '{' fields '}'                { $$ = ast_record(ps, TY_UNION, NULL, LOC(@1), $3); }
-    | UNION name '{' fields '}'           { $$ = ast_record(ps, TY_UNION, $2, LOC(@2), $4); }
+    | UNION '{' fields '}'                { $$ = ast_record(ps, TY_UNION, NULL, LOC(@1), $3.head); }
+    | UNION name '{' fields '}'           { $$ = ast_record(ps, TY_UNION, $2, LOC(@2), $4.head); }
     | UNION SWITCH '(' discriminant ')' '{' enc_arms '}'
-                                          { $$ = ast_encunion(ps, NULL, LOC(@1), $4, NULL, $7); }
+                                          { $$ = ast_encunion(ps, NULL, LOC(@1), $4, NULL, $7.head); }
     | UNION SWITCH '(' discriminant ')' name '{' enc_arms '}'
-                                          { $$ = ast_encunion(ps, NULL, LOC(@1), $4, $6, $8); }
+                                          { $$ = ast_encunion(ps, NULL, LOC(@1), $4, $6, $8.head); }
     | UNION name SWITCH '(' discriminant ')' '{' enc_arms '}'
-                                          { $$ = ast_encunion(ps, $2, LOC(@2), $5, NULL, $8); }
+                                          { $$ = ast_encunion(ps, $2, LOC(@2), $5, NULL, $8.head); }
     | UNION name SWITCH '(' discriminant ')' name '{' enc_arms '}'
-                                          { $$ = ast_encunion(ps, $2, LOC(@2), $5, $7, $9); }
+                                          { $$ = ast_encunion(ps, $2, LOC(@2), $5, $7, $9.head); }
     ;
 
 discriminant
@@ -647,18 +656,18 @@ discriminant
     ;
 
 enc_arms
-    : %empty                              { $$ = NULL; }
-    | enc_arms enc_arm                    { $$ = $1; decl_append(&$$, $2); }
+    : %empty                              { $$ = decl_list(NULL); }
+    | enc_arms enc_arm                    { $$ = $1; decl_list_add(&$$, $2); }
     ;
 
 enc_arm
-    : case_labels arm_body                { $$ = ast_enc_arm(ps, $1, $2); }
+    : case_labels arm_body                { $$ = ast_enc_arm(ps, $1.head, $2); }
     | error ';'                           { $$ = NULL; }
     ;
 
 case_labels
-    : case_label
-    | case_labels case_label              { $$ = $1; attr_append(&$$, $2); }
+    : case_label                          { $$ = attr_list($1); }
+    | case_labels case_label              { $$ = $1; attr_list_add(&$$, $2); }
     ;
 
 /* Labels become the arm's [case(...)] / [default] attributes. */
@@ -680,13 +689,13 @@ enum_spec
 
 enum_body
     : %empty                              { $$ = NULL; }
-    | enumerators
-    | enumerators ','                     { $$ = $1; }
+    | enumerators                         { $$ = $1.head; }
+    | enumerators ','                     { $$ = $1.head; }
     ;
 
 enumerators
-    : enumerator
-    | enumerators ',' enumerator          { $$ = $1; decl_append(&$$, $3); }
+    : enumerator                          { $$ = decl_list($1); }
+    | enumerators ',' enumerator          { $$ = $1; decl_list_add(&$$, $3); }
     ;
 
 enumerator
@@ -695,21 +704,21 @@ enumerator
     ;
 
 fields
-    : %empty                              { $$ = NULL; }
-    | fields field                        { $$ = $1; decl_append(&$$, $2); }
+    : %empty                              { $$ = decl_list(NULL); }
+    | fields field                        { $$ = $1; decl_list_add(&$$, $2); }
     ;
 
 field
     : attrs_opt decl_specs field_dtors ';'
-                                          { $$ = ast_fields(ps, $1, &$2, $3); }
+                                          { $$ = ast_fields(ps, $1, &$2, $3.head); }
     | attrs_opt decl_specs ';'            { $$ = ast_fields(ps, $1, &$2, NULL); }
     | attrs_opt ';'                       { $$ = ast_empty_arm(ps, $1, LOC(@2)); }
     | error ';'                           { $$ = NULL; }
     ;
 
 field_dtors
-    : field_dtor
-    | field_dtors ',' field_dtor          { $$ = ast_dtor_chain($1, $3); }
+    : field_dtor                          { $$ = dtor_list($1); }
+    | field_dtors ',' field_dtor          { $$ = $1; dtor_list_add(&$$, $3); }
     ;
 
 field_dtor
@@ -719,8 +728,8 @@ field_dtor
     ;
 
 init_dtors
-    : init_dtor
-    | init_dtors ',' init_dtor            { $$ = ast_dtor_chain($1, $3); }
+    : init_dtor                           { $$ = dtor_list($1); }
+    | init_dtors ',' init_dtor            { $$ = $1; dtor_list_add(&$$, $3); }
     ;
 
 init_dtor
@@ -729,8 +738,8 @@ init_dtor
     ;
 
 declarators
-    : declarator
-    | declarators ',' declarator          { $$ = ast_dtor_chain($1, $3); }
+    : declarator                          { $$ = dtor_list($1); }
+    | declarators ',' declarator          { $$ = $1; dtor_list_add(&$$, $3); }
     ;
 
 declarator
@@ -786,14 +795,14 @@ direct_abs
 
 params
     : %empty                              { $$ = NULL; }
-    | param_list
-    | param_list ',' ELLIPSIS             { $$ = ast_varargs($1, LOC(@3)); }
+    | param_list                          { $$ = $1.head; }
+    | param_list ',' ELLIPSIS             { $$ = ast_varargs($1.head, LOC(@3)); }
     | ELLIPSIS                            { $$ = ast_varargs(NULL, LOC(@1)); }
     ;
 
 param_list
-    : param
-    | param_list ',' param                { $$ = $1; decl_append(&$$, $3); }
+    : param                               { $$ = decl_list($1); }
+    | param_list ',' param                { $$ = $1; decl_list_add(&$$, $3); }
     ;
 
 param
@@ -876,11 +885,15 @@ cast_specs
 
 %%
 
-/* Bison's own errors ("memory exhausted": the input nests too deeply). */
+/* Bison's own errors: "memory exhausted" means the parser's stack (10000 entries) is full,
+ * which only absurdly deep nesting does. */
 static void yyerror(SrcSpan *loc, ParseState *ps, const char *msg)
 {
     (void)ps;
-    diag_error(loc_of(*loc), "%s", msg);
+    if (strcmp(msg, "memory exhausted") == 0)
+        diag_error(loc_of(*loc), "nesting too deep for the parser");
+    else
+        diag_error(loc_of(*loc), "%s", msg);
 }
 
 static void stmts_add(StmtList *list, Stmt *s)

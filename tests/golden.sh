@@ -60,14 +60,23 @@ for idl in testdata/golden/*.idl; do
 done
 
 # The standard COM headers (wtypes.h, unknwn.h, objidl.h, ...) are asidl's own output for the
-# standard imports in runtime/idl; COM cases include them.
+# standard imports in runtime/idl, committed in runtime/include so they install with the other
+# public headers: each must be exactly what this asidl generates.
 stdinc=$tmp/standard-imports
 mkdir -p "$stdinc"
 for idl in runtime/idl/*.idl; do
     [ -e "$idl" ] || continue
+    hdr=$(basename "$idl" .idl).h
     if ! (cd runtime/idl && "$asidl" --header -out "$stdinc" "$(basename "$idl")") > "$stdinc.log" 2>&1; then
         not_ok "golden standard import $(basename "$idl"): asidl failed"
         sed 's/^/#   /' "$stdinc.log"
+    elif [ -n "$update" ]; then
+        cp "$stdinc/$hdr" "runtime/include/$hdr"
+    elif cmp -s "$stdinc/$hdr" "runtime/include/$hdr"; then
+        ok "golden standard import: runtime/include/$hdr is current"
+    else
+        not_ok "golden standard import: runtime/include/$hdr differs from asidl's output (make update-golden)"
+        diff -u "runtime/include/$hdr" "$stdinc/$hdr" | head -20 | sed 's/^/#   /'
     fi
 done
 

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Parser tests: every testdata/parse/NAME.idl (with NAME.acf if present) is parsed with
-# `asidl --dump-ast` and the AST text compared with NAME.ast.  The dump holds every file parsed,
+# Parser tests: every testdata/parse/NAME.idl (with NAME.acf if present, and the options in
+# NAME.opts) is parsed with `asidl --dump-ast` and the AST text compared with NAME.ast.  The dump holds every file parsed,
 # imports first, then the ACF; it shows what the front end built, before any checking.
 # ASIDL_UPDATE_GOLDEN=1 rewrites the .ast files instead (make update-golden).
 set -u
@@ -19,7 +19,10 @@ for idl in testdata/parse/*.idl; do
     name=$(basename "$idl" .idl)
     # Files imported by a case (NAME.imported...) are not cases of their own.
     [ -f "testdata/parse/$name.ast" ] || [ -n "$update" ] || continue
-    (cd testdata/parse && "$asidl" --dump-ast "$name.idl") > "$tmp/$name.ast" 2> "$tmp/$name.log"
+    opts=""
+    [ -f "testdata/parse/$name.opts" ] && opts=$(cat "testdata/parse/$name.opts")
+    # shellcheck disable=SC2086
+    (cd testdata/parse && "$asidl" $opts --dump-ast "$name.idl") > "$tmp/$name.ast" 2> "$tmp/$name.log"
     status=$?
     if [ $status -ne 0 ]; then
         echo "not ok - parse $name: exit status $status"

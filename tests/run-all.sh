@@ -25,6 +25,7 @@ run_suite() {   # run_suite NAME COMMAND...
 run_suite golden tests/golden.sh
 run_suite parse tests/parse.sh
 run_suite cli tests/cli.sh
+run_suite install tests/install.sh
 for t in "$B"/tests/*; do
     [ -x "$t" ] && [ -f "$t" ] && run_suite "$(basename "$t")" "$t"
 done
