@@ -112,7 +112,25 @@ $(B)/tests/%: tests/unit/%.c $(LIBA) tests/unit/test.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(RUNTIME_CFLAGS) -Itests/unit -MMD -MP -o $@ $< $(LIBA) $(RUNTIME_LIBS)
 
-tests: all $(UNIT_BIN)
+# Generated-code tests: tests/gen/test_gen_NAME.c runs the stubs asidl generates from
+# tests/gen/NAME.idl (with NAME.acf, and the options in NAME.opts) through the NDR engine.  The
+# stubs' runtime entry points are renamed to the test's loopback (tests/gen/gen_test.h).
+GEN_TEST_SRC := $(sort $(wildcard tests/gen/test_gen_*.c))
+GEN_TEST_BIN := $(patsubst tests/gen/test_gen_%.c,$(B)/tests/test_gen_%,$(GEN_TEST_SRC))
+GEN_LOOPBACK := -Dasidl_client_call=gen_loopback_call -Dasidl_client_call_async=gen_loopback_call_async
+
+.SECONDARY: $(patsubst tests/gen/test_gen_%.c,$(B)/gentests/%/stamp,$(GEN_TEST_SRC))
+$(B)/gentests/%/stamp: tests/gen/%.idl $(wildcard tests/gen/*.acf tests/gen/*.opts tests/gen/*.h) $(ASIDL)
+	@mkdir -p $(@D)
+	$(ASIDL) $$(cat tests/gen/$*.opts 2>/dev/null) -out $(@D) tests/gen/$*.idl
+	@touch $@
+
+$(B)/tests/test_gen_%: tests/gen/test_gen_%.c $(B)/gentests/%/stamp tests/gen/gen_test.h tests/unit/ndr_test.h $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(RUNTIME_CFLAGS) $(GEN_LOOPBACK) -Itests/unit -Itests/gen -I$(B)/gentests/$* -o $@ \
+	    $< $(B)/gentests/$*/$*_c.c $(B)/gentests/$*/$*_s.c $(LIBA) $(RUNTIME_LIBS) -lm
+
+tests: all $(UNIT_BIN) $(GEN_TEST_BIN)
 
 # Installs missing Debian packages first (does nothing when all are present).
 deps:
