@@ -5,6 +5,9 @@
  * calls the manager routine through libffi (manager_ffi.c), marshals the [out] parameters and
  * the return value, replies, and frees the frame.
  *
+ * Procedures libffi cannot call (a union passed by value, ...) come with an invoker from the
+ * stub (asidl_interface.invokers), which calls the manager with the header's C types instead.
+ *
  * The call object (asidl__dcall) holds the engine's call, the procedure and the frame together,
  * so it can outlive the dispatch: a call waiting behind a serialized context handle runs later
  * on another worker, and an [async] procedure (issue 5) keeps its frame until the application
@@ -97,7 +100,9 @@ void asidl__dispatch(asidl__scall *call, void *ctx)
     const asidl_interface *itf = rif->itf;
     const asidl_ndr_proc *proc = call->opnum < itf->proc_count ? itf->procs[call->opnum] : NULL;
     const asidl__ffi_proc *fproc = proc ? rif->procs[call->opnum] : NULL;
-    if (!fproc) {
+    asidl_server_invoker *invoker = proc && itf->invokers ? itf->invokers[call->opnum] : NULL;
+    int slot = !proc ? -1 : itf->epv_slots ? itf->epv_slots[call->opnum] : (int)call->opnum;
+    if ((!fproc && !invoker) || slot < 0) {
         fault(call, RPC_S_PROCNUM_OUT_OF_RANGE, true);
         return;
     }
@@ -107,7 +112,7 @@ void asidl__dispatch(asidl__scall *call, void *ctx)
         fault(call, st, true);
         return;
     }
-    void (*manager)(void) = ((void (*const *)(void))adm.epv)[call->opnum];
+    void (*manager)(void) = ((void (*const *)(void))adm.epv)[slot];
     if (!manager) {
         asidl__rif_release(rif);
         fault(call, RPC_S_PROCNUM_OUT_OF_RANGE, true);
@@ -135,6 +140,8 @@ void asidl__dispatch(asidl__scall *call, void *ctx)
     d->rif = rif;
     d->proc = proc;
     d->fproc = fproc;
+    d->invoker = invoker;
+    d->epv = adm.epv;
     d->manager = manager;
     d->binding = (asidl__sbinding){ ASIDL_SBINDING_MAGIC, d };
     void **slots = (void **)(d + 1);
@@ -176,7 +183,10 @@ void asidl__dcall_run(asidl__dcall *d)
     current_call = d;
     RPC_STATUS code = RPC_S_OK;
     RpcTryExcept {
-        asidl__ffi_proc_call(d->fproc, d->manager, d->args);
+        if (d->invoker)
+            d->invoker(d->epv, d->async_state, d->args);
+        else
+            asidl__ffi_proc_call(d->fproc, d->manager, d->args);
     } RpcExcept(EXCEPTION_EXECUTE_HANDLER) {
         code = (RPC_STATUS)RpcExceptionCode();
         if (code == RPC_S_OK)

@@ -344,13 +344,14 @@ static asidl__rif *new_rif(const asidl_interface *itf, RPC_STATUS *st)
         const asidl_ndr_proc *proc = itf->procs[i];
         if (!proc)
             continue;
+        bool invoked = itf->invokers && itf->invokers[i];     /* the stub calls it itself */
         const char *why = NULL;
         *st = asidl_ndr_validate_proc(proc, &why);
         if (*st == RPC_S_OK && proc->opnum != i) {
             *st = RPC_S_INTERNAL_ERROR;
             why = "its opnum is not its index in the interface";
         }
-        if (*st == RPC_S_OK)
+        if (*st == RPC_S_OK && !invoked)
             *st = asidl__ffi_proc_new(proc, &r->procs[i], &why);
         if (*st != RPC_S_OK) {
             fprintf(stderr, "asidl: cannot register an interface: procedure %s (opnum %u): %s\n",

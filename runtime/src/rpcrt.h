@@ -988,7 +988,8 @@ typedef struct asidl__rif {
     struct asidl__rif *next;
     const struct asidl_interface *itf;
     asidl__syntax_id id;
-    asidl__ffi_proc **procs;           /* one per opnum (NULL where the interface has none) */
+    asidl__ffi_proc **procs;           /* one per opnum (NULL where the interface has none, or
+                                          where the stub gives an invoker instead) */
     /* Guarded by the server lock: */
     asidl__mgr *mgrs;
     bool registered;                   /* between RpcServerRegisterIf* and RpcServerUnregisterIf */
@@ -1038,7 +1039,9 @@ struct asidl__dcall {
     asidl__scall *scall;
     asidl__rif *rif;
     const struct asidl_ndr_proc *proc;
-    const asidl__ffi_proc *fproc;
+    const asidl__ffi_proc *fproc;      /* how to call the manager through libffi, or */
+    void (*invoker)(const void *epv, PRPC_ASYNC_STATE async, void **args);   /* the stub's own caller */
+    const void *epv;
     void (*manager)(void);
     uint8_t *request;                  /* the stub bytes ([in] arrays may point into them) */
     size_t request_len;
