@@ -34,12 +34,12 @@ void MIDL_user_free(void *p)
     }
 }
 
-static long blocks_live(void)
+static __attribute__((unused)) long blocks_live(void)
 {
     return __atomic_load_n(&live_blocks, __ATOMIC_SEQ_CST);
 }
 
-static void sleep_ms(long ms)
+static __attribute__((unused)) void sleep_ms(long ms)
 {
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
     nanosleep(&ts, NULL);
