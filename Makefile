@@ -43,6 +43,7 @@ IDL_DIR_BUILD   := $(CURDIR)/runtime/idl
 IDL_DIR_INSTALL := $(DATADIR)/asidl/idl
 
 ASIDL := $(B)/bin/asidl
+EPMD  := $(B)/bin/asidl-epmd
 
 # ---- runtime -----------------------------------------------------------------------------
 
@@ -55,7 +56,7 @@ LIBA  := $(B)/lib/libasidlrt.a
 LIBSO := $(B)/lib/libasidlrt.so.$(VERSION)
 
 .PHONY: all tests check demo install clean update-golden deps
-all: $(ASIDL) $(if $(RUNTIME_SRC),$(LIBA) $(LIBSO))
+all: $(ASIDL) $(if $(RUNTIME_SRC),$(LIBA) $(LIBSO) $(EPMD))
 
 $(ASIDL): $(COMPILER_OBJ)
 	@mkdir -p $(@D)
@@ -83,14 +84,19 @@ $(LIBA): $(RUNTIME_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(LIBSO): $(RUNTIME_PIC)
+$(LIBSO): $(RUNTIME_PIC) $(wildcard runtime/src/libasidlrt.map)
 	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,libasidlrt.so.$(SOVERSION) $(if $(wildcard runtime/src/libasidlrt.map),-Wl$(,)--version-script=runtime/src/libasidlrt.map) \
-	    $(LDFLAGS) -o $@ $^ $(RUNTIME_LIBS)
+	    $(LDFLAGS) -o $@ $(filter %.o,$^) $(RUNTIME_LIBS)
 	ln -sf libasidlrt.so.$(VERSION) $(B)/lib/libasidlrt.so.$(SOVERSION)
 	ln -sf libasidlrt.so.$(SOVERSION) $(B)/lib/libasidlrt.so
 
 , := ,
+
+# The endpoint mapper program (runtime/epmd/).
+$(EPMD): runtime/epmd/asidl-epmd.c $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(RUNTIME_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(RUNTIME_LIBS)
 
 $(B)/obj/runtime/%.o: runtime/%.c
 	@mkdir -p $(@D)
@@ -153,6 +159,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/asidl \
 	    $(DESTDIR)$(IDL_DIR_INSTALL) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(ASIDL) $(DESTDIR)$(BINDIR)/asidl
+	$(if $(RUNTIME_SRC),install -m 755 $(EPMD) $(DESTDIR)$(BINDIR)/asidl-epmd)
 	install -m 644 runtime/include/*.h $(DESTDIR)$(INCLUDEDIR)/asidl/
 	install -m 644 runtime/idl/*.idl $(DESTDIR)$(IDL_DIR_INSTALL)/
 	install -m 644 docs/asidl.1 $(DESTDIR)$(MANDIR)/man1/
