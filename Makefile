@@ -43,6 +43,7 @@ IDL_DIR_BUILD   := $(CURDIR)/runtime/idl
 IDL_DIR_INSTALL := $(DATADIR)/asidl/idl
 
 ASIDL := $(B)/bin/asidl
+EPMD  := $(B)/bin/asidl-epmd
 
 # ---- runtime -----------------------------------------------------------------------------
 
@@ -55,7 +56,7 @@ LIBA  := $(B)/lib/libasidlrt.a
 LIBSO := $(B)/lib/libasidlrt.so.$(VERSION)
 
 .PHONY: all tests check demo install clean update-golden deps
-all: $(ASIDL) $(if $(RUNTIME_SRC),$(LIBA) $(LIBSO))
+all: $(ASIDL) $(if $(RUNTIME_SRC),$(LIBA) $(LIBSO) $(EPMD))
 
 $(ASIDL): $(COMPILER_OBJ)
 	@mkdir -p $(@D)
@@ -83,14 +84,19 @@ $(LIBA): $(RUNTIME_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(LIBSO): $(RUNTIME_PIC)
+$(LIBSO): $(RUNTIME_PIC) $(wildcard runtime/src/libasidlrt.map)
 	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,libasidlrt.so.$(SOVERSION) $(if $(wildcard runtime/src/libasidlrt.map),-Wl$(,)--version-script=runtime/src/libasidlrt.map) \
-	    $(LDFLAGS) -o $@ $^ $(RUNTIME_LIBS)
+	    $(LDFLAGS) -o $@ $(filter %.o,$^) $(RUNTIME_LIBS)
 	ln -sf libasidlrt.so.$(VERSION) $(B)/lib/libasidlrt.so.$(SOVERSION)
 	ln -sf libasidlrt.so.$(SOVERSION) $(B)/lib/libasidlrt.so
 
 , := ,
+
+# The endpoint mapper program (runtime/epmd/).
+$(EPMD): runtime/epmd/asidl-epmd.c $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(RUNTIME_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(RUNTIME_LIBS)
 
 $(B)/obj/runtime/%.o: runtime/%.c
 	@mkdir -p $(@D)
@@ -112,7 +118,25 @@ $(B)/tests/%: tests/unit/%.c $(LIBA) tests/unit/test.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(RUNTIME_CFLAGS) -Itests/unit -MMD -MP -o $@ $< $(LIBA) $(RUNTIME_LIBS)
 
-tests: all $(UNIT_BIN)
+# Generated-code tests: tests/gen/test_gen_NAME.c runs the stubs asidl generates from
+# tests/gen/NAME.idl (with NAME.acf, and the options in NAME.opts) through the NDR engine.  The
+# stubs' runtime entry points are renamed to the test's loopback (tests/gen/gen_test.h).
+GEN_TEST_SRC := $(sort $(wildcard tests/gen/test_gen_*.c))
+GEN_TEST_BIN := $(patsubst tests/gen/test_gen_%.c,$(B)/tests/test_gen_%,$(GEN_TEST_SRC))
+GEN_LOOPBACK := -Dasidl_client_call=gen_loopback_call -Dasidl_client_call_async=gen_loopback_call_async
+
+.SECONDARY: $(patsubst tests/gen/test_gen_%.c,$(B)/gentests/%/stamp,$(GEN_TEST_SRC))
+$(B)/gentests/%/stamp: tests/gen/%.idl $(wildcard tests/gen/*.acf tests/gen/*.opts tests/gen/*.h) $(ASIDL)
+	@mkdir -p $(@D)
+	$(ASIDL) $$(cat tests/gen/$*.opts 2>/dev/null) -out $(@D) tests/gen/$*.idl
+	@touch $@
+
+$(B)/tests/test_gen_%: tests/gen/test_gen_%.c $(B)/gentests/%/stamp tests/gen/gen_test.h tests/unit/ndr_test.h $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(RUNTIME_CFLAGS) $(GEN_LOOPBACK) -Itests/unit -Itests/gen -I$(B)/gentests/$* -o $@ \
+	    $< $(B)/gentests/$*/$*_c.c $(B)/gentests/$*/$*_s.c $(LIBA) $(RUNTIME_LIBS) -lm
+
+tests: all $(UNIT_BIN) $(GEN_TEST_BIN)
 
 # Installs missing Debian packages first (does nothing when all are present).
 deps:
@@ -135,6 +159,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/asidl \
 	    $(DESTDIR)$(IDL_DIR_INSTALL) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(ASIDL) $(DESTDIR)$(BINDIR)/asidl
+	$(if $(RUNTIME_SRC),install -m 755 $(EPMD) $(DESTDIR)$(BINDIR)/asidl-epmd)
 	install -m 644 runtime/include/*.h $(DESTDIR)$(INCLUDEDIR)/asidl/
 	install -m 644 runtime/idl/*.idl $(DESTDIR)$(IDL_DIR_INSTALL)/
 	install -m 644 docs/asidl.1 $(DESTDIR)$(MANDIR)/man1/

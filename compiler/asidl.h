@@ -410,6 +410,9 @@ struct Options {
     bool no_cache;                     /* -no_cache: do not use the preprocessor cache */
     bool widl_compat;                  /* define __WIDL__ (default on; -no_widl_compat) */
     bool oldnames, use_epv, ms_ext, app_config;
+    const char *prefix_client;         /* -prefix client STR: client stub routine names */
+    const char *prefix_server;         /* -prefix server STR: manager routine names the server calls */
+    bool no_default_epv;               /* -no_default_epv: the server stub has no default EPV */
     int warning_level;                 /* -W0..-W4, default 1 */
     bool warnings_are_errors;          /* -WX */
     const char *dep_file;              /* -MF */
@@ -749,6 +752,7 @@ void emit_blank_line(Emitter *e);
 char *c_decl(Type *t, unsigned quals, const char *name);
 char *c_type(Type *t, unsigned quals);              /* same without a name */
 char *c_expr(Expr *e);                              /* an expression as C source */
+const char *expr_op_text(ExprOp op);                 /* "+", "<<", "->", ... */
 
 /* C_DECL_FIELD: a struct member, whose conformant outermost dimension is written [1] as MIDL
  * does (C++ has no flexible array members). */
@@ -790,6 +794,47 @@ Type *op_c_function(Type *iface, Decl *op);
 char *ifspec_name(Type *iface, bool server);
 /* "calc_v1_0_epv_t": the manager entry point vector type (-oldnames adds calc_SERVER_EPV). */
 char *epv_type_name(Type *iface);
+
+/* ===================================================================== gen_desc.c
+ * The stub files' NDR descriptor tables (runtime/include/asidl_ndr.h) and what the client and
+ * server stub files share.  Stubs are written for the main file's RPC interfaces: defined,
+ * not [object], not [local].  Building the tables reports every construct the NDR engine
+ * cannot express (pipes, interface pointers, ...) as an error at its declaration.
+ */
+
+typedef enum StubSide { STUB_CLIENT, STUB_SERVER } StubSide;
+typedef struct StubTables StubTables;
+
+bool stub_interface_wanted(Type *iface);            /* stubs are written for this interface */
+bool gen_stubs_needed(Program *prog);               /* the main file has such interfaces */
+/* Builds the descriptors of every remote operation of those interfaces and of the types they
+ * reach.  The two sides differ only where a side must not name the other's routines (the
+ * server's context handles call <type>_rundown; the client binds through [implicit_handle]
+ * and <type>_bind). */
+StubTables *stub_tables(Program *prog, StubSide side);
+int stub_interfaces(StubTables *g, Type ***ifaces);  /* in file order */
+void stub_emit_tables(StubTables *g, Emitter *e);    /* every descriptor, referents first */
+const char *stub_proc_name(StubTables *g, Decl *op); /* its asidl_ndr_proc, NULL if none */
+/* A by-value parameter or result libffi cannot describe (a union, a type the application
+ * converts): the server dispatcher calls the manager through a generated invoker instead. */
+bool stub_proc_needs_invoker(StubTables *g, Decl *op);
+int stub_epv_slot(StubTables *g, Decl *op);           /* index in the EPV, -1 if not in it */
+/* Banner, includes, format check. */
+void stub_emit_prologue(Emitter *e, Program *prog, StubSide side);
+/* The procedure table, the asidl_interface object and the RPC_IF_HANDLE defined from it
+ * (server side: epv, invokers, epv_slots name the server's tables, or NULL). */
+void stub_emit_interface(StubTables *g, Emitter *e, Type *iface, const char *epv, const char *invokers,
+                         const char *epv_slots);
+/* The C name of an operation's client stub or manager routine (-prefix). */
+char *stub_routine_name(Decl *op, StubSide side);
+/* op_c_function with every parameter named (unnamed ones are asidl_arg<i>). */
+Type *stub_named_function(Type *iface, Decl *op);
+const char *stub_implicit_handle(Type *iface);      /* [implicit_handle] variable name or NULL */
+
+/* ===================================================================== gen_client.c, gen_server.c */
+
+void gen_client(Program *prog, FILE *out, const char *file_name);   /* foo_c.c */
+void gen_server(Program *prog, FILE *out, const char *file_name);   /* foo_s.c */
 
 /* ===================================================================== gen_iid.c */
 

@@ -55,36 +55,6 @@ static const char *base_name(Type *t)
     return names[t->u.base.kind];
 }
 
-static const char *op_text(ExprOp op)
-{
-    switch (op) {
-    case OP_NEG: case OP_SUB: return "-";
-    case OP_POS: case OP_ADD: return "+";
-    case OP_NOT: return "!";
-    case OP_BITNOT: return "~";
-    case OP_DEREF: case OP_MUL: return "*";
-    case OP_ADDR: case OP_BITAND: return "&";
-    case OP_DIV: return "/";
-    case OP_MOD: return "%";
-    case OP_SHL: return "<<";
-    case OP_SHR: return ">>";
-    case OP_BITOR: return "|";
-    case OP_BITXOR: return "^";
-    case OP_LOGAND: return "&&";
-    case OP_LOGOR: return "||";
-    case OP_EQ: return "==";
-    case OP_NE: return "!=";
-    case OP_LT: return "<";
-    case OP_GT: return ">";
-    case OP_LE: return "<=";
-    case OP_GE: return ">=";
-    case OP_DOT: return ".";
-    case OP_ARROW: return "->";
-    case OP_NONE: break;
-    }
-    return "?";
-}
-
 /* Qualifiers follow what they qualify, as in `long const* const` (a const pointer to const
  * long), so the rendering is never ambiguous. */
 static void dump_quals(FILE *out, unsigned q)
@@ -123,11 +93,11 @@ static void dump_expr(FILE *out, Expr *e)
         if (e->str)
             fprintf(out, " %s", e->str);
         break;
-    case EXPR_UNARY: fprintf(out, "(%s", op_text(e->op)); dump_expr(out, e->lhs); fputc(')', out); break;
+    case EXPR_UNARY: fprintf(out, "(%s", expr_op_text(e->op)); dump_expr(out, e->lhs); fputc(')', out); break;
     case EXPR_BINARY:
         fputc('(', out);
         dump_expr(out, e->lhs);
-        fprintf(out, " %s ", op_text(e->op));
+        fprintf(out, " %s ", expr_op_text(e->op));
         dump_expr(out, e->rhs);
         fputc(')', out);
         break;
@@ -149,7 +119,7 @@ static void dump_expr(FILE *out, Expr *e)
         fputc(')', out);
         break;
     case EXPR_SIZEOF: fputs("sizeof(", out); dump_type(out, e->type, -1); fputc(')', out); break;
-    case EXPR_MEMBER: dump_expr(out, e->lhs); fprintf(out, "%s%s", op_text(e->op), e->str); break;
+    case EXPR_MEMBER: dump_expr(out, e->lhs); fprintf(out, "%s%s", expr_op_text(e->op), e->str); break;
     case EXPR_INDEX: dump_expr(out, e->lhs); fputc('[', out); dump_expr(out, e->rhs); fputc(']', out); break;
     }
 }

@@ -316,7 +316,7 @@ enum {
     PREC_EQ, PREC_REL, PREC_SHIFT, PREC_ADD, PREC_MUL, PREC_UNARY, PREC_POSTFIX, PREC_PRIMARY,
 };
 
-static const char *op_text(ExprOp op)
+const char *expr_op_text(ExprOp op)
 {
     switch (op) {
     case OP_NEG: case OP_SUB:   return "-";
@@ -445,7 +445,7 @@ char *c_expr(Expr *e)
         char *operand = c_expr(e->lhs);
         if (expr_prec(e->lhs) < PREC_UNARY)
             operand = paren(operand);
-        const char *op = op_text(e->op);
+        const char *op = expr_op_text(e->op);
         /* keep "- -x" from becoming the decrement "--x" */
         if ((e->op == OP_NEG || e->op == OP_POS || e->op == OP_DEREF || e->op == OP_ADDR) &&
             operand[0] == op[0])
@@ -458,7 +458,7 @@ char *c_expr(Expr *e)
             l = paren(l);
         if (!binary_operand_bare(e, e->rhs, false))
             r = paren(r);
-        return xasprintf("%s %s %s", l, op_text(e->op), r);
+        return xasprintf("%s %s %s", l, expr_op_text(e->op), r);
     }
     case EXPR_COND: {
         char *c = c_expr(e->cond), *l = c_expr(e->lhs), *r = c_expr(e->rhs);

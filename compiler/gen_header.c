@@ -983,7 +983,13 @@ static void emit_decls(Gen *g, Stmt *s, Type *scope)
             if (!func_type(d))
                 break;
             emit_blank_line(e);
-            if (rpc)
+            if (rpc && !attr_has(d->attrs, ATTR_LOCAL)) {
+                /* -prefix: the client stub and the manager routine may have different names */
+                char *client = stub_routine_name(d, STUB_CLIENT), *server = stub_routine_name(d, STUB_SERVER);
+                emit(e, "%s;\n", c_decl(op_c_function(scope, d), 0, client));
+                if (strcmp(client, server) != 0)
+                    emit(e, "%s;\n", c_decl(op_c_function(scope, d), 0, server));
+            } else if (rpc)
                 emit(e, "%s;\n", c_decl(op_c_function(scope, d), 0, d->name));
             else
                 emit(e, "%s;\n", c_decl(d->type, d->quals, d->name));

@@ -22,7 +22,8 @@ Options opts;
 static const char usage_text[] =
     "usage: asidl [options] file.idl\n"
     "\n"
-    "Output (default: foo.h, plus foo_i.c for object interfaces, in the current directory):\n"
+    "Output (default: foo.h, plus foo_c.c and foo_s.c for RPC interfaces and foo_i.c for object\n"
+    "interfaces, in the current directory):\n"
     "  -out DIR, -o DIR, --out-dir=DIR    write the outputs into DIR\n"
     "  -header FILE, -h FILE, --header[=FILE]   name of the header\n"
     "  -cstub FILE, --client[=FILE]       name of the client stub (foo_c.c)\n"
@@ -32,8 +33,11 @@ static const char usage_text[] =
     "  -client none|stub, -server none|stub   leave out or write the stub\n"
     "  --header, --client, --server, --iid, --proxy given without a MIDL option: write only those\n"
     "  -oldnames                          also declare foo_ClientIfHandle / foo_ServerIfHandle\n"
-    "  -use_epv                           the server stub calls through the manager EPV\n"
+    "  -use_epv                           the server stub calls through the manager EPV (always so)\n"
+    "  -no_default_epv                    no default EPV: RpcServerRegisterIf must be given one\n"
+    "  -prefix client|server|all STR      prefix client stub / manager routine names (repeatable pairs)\n"
     "  -syntax_check, --parse-only        check the input, write nothing\n"
+    "  --dump-ast                         print the parsed syntax tree of every file and stop\n"
     "\n"
     "Input:\n"
     "  -I DIR, -D NAME[=VAL], -U NAME     passed to the C preprocessor, in order\n"
@@ -62,7 +66,7 @@ static const char usage_text[] =
     "Accepted for MIDL compatibility, without effect: -ms_ext, -env ENV, -Oi, -Oic,\n"
     "  -Oicf, -Oif, -Os, -robust, -no_robust, -char MODE, -error CHECKS, -target VER, -nologo,\n"
     "  -protocol P, -osf, -pack N, -Zp N, -mktyplib203, -lcid N, -no_format_opt, -tlb FILE,\n"
-    "  -dlldata FILE, -prefix ..., -winrt, -ns_prefix, -m32, -m64, -confirm, -no_stamp\n"
+    "  -dlldata FILE, -winrt, -ns_prefix, -m32, -m64, -confirm, -no_stamp\n"
     "\n"
     "  --help, --version\n";
 
@@ -93,12 +97,12 @@ static void arglist_push(ArgList *l, const char *s)
 /* MIDL options that take a value and are accepted without effect. */
 static const char *const ignored_with_value[] = {
     "-env", "-char", "-error", "-target", "-protocol", "-pack", "-Zp", "-lcid", "-tlb",
-    "-dlldata", "-prefix", "-ns_prefix", "-robust_level", "-sal", "-header_ext", NULL,
+    "-dlldata", "-ns_prefix", "-robust_level", "-sal", "-header_ext", NULL,
 };
 static const char *const ignored_flags[] = {
     "-ms_ext", "-Oi", "-Oic", "-Oicf", "-Oif", "-Os", "-robust", "-no_robust",
     "-nologo", "-osf", "-mktyplib203", "-no_format_opt", "-winrt", "-m32", "-m64", "-confirm",
-    "-no_stamp", "-c_ext", "-notlb", "-no_default_epv", "-newtlb", "-oldtlb", "-stub_only", NULL,
+    "-no_stamp", "-c_ext", "-notlb", "-newtlb", "-oldtlb", "-stub_only", NULL,
 };
 
 static bool in_list(const char *const *list, const char *s)
@@ -107,6 +111,12 @@ static bool in_list(const char *const *list, const char *s)
         if (strcmp(*list, s) == 0)
             return true;
     return false;
+}
+
+static bool is_prefix_kind(const char *s)
+{
+    static const char *const kinds[] = { "client", "cstub", "server", "sstub", "switch", "all", NULL };
+    return in_list(kinds, s);
 }
 
 /* Output selection: a MIDL -client/-server none turns one off; the GNU --header/--client/...
@@ -190,6 +200,29 @@ static void parse_args(int argc, char **argv)
             opts.app_config = true;   /* handle attributes allowed in the IDL, as MIDL does */
         } else if (!strcmp(a, "-use_epv")) {
             opts.use_epv = true;
+        } else if (!strcmp(a, "-no_default_epv")) {
+            opts.no_default_epv = true;
+        } else if (!strcmp(a, "-prefix")) {
+            /* -prefix client|cstub|server|sstub|switch|all STR, one pair or more */
+            bool any = false, client_set = false, server_set = false;
+            const char *all = NULL;
+            while (i + 2 < argc && is_prefix_kind(argv[i + 1])) {
+                const char *kind = argv[++i], *str = argv[++i];
+                if (!strcmp(kind, "client") || !strcmp(kind, "cstub"))
+                    opts.prefix_client = str, client_set = true;
+                else if (!strcmp(kind, "server") || !strcmp(kind, "sstub"))
+                    opts.prefix_server = str, server_set = true;
+                else if (!strcmp(kind, "all"))
+                    all = str;
+                /* "switch" names MIDL's extra header prototypes, which asidl does not write */
+                any = true;
+            }
+            if (!any)
+                usage_error("-prefix takes client, cstub, server, sstub, switch or all and a string%s", "");
+            if (all && !client_set)
+                opts.prefix_client = all;
+            if (all && !server_set)
+                opts.prefix_server = all;
         } else if (!strcmp(a, "-no_cpp") || !strcmp(a, "-nocpp")) {
             opts.no_cpp = true;
         } else if (!strcmp(a, "-no_cache")) {
@@ -457,6 +490,8 @@ int main(int argc, char **argv)
 
     generate(&prog, opts.gen_header, output_path(opts.header, ".h"), gen_header);
     generate(&prog, opts.gen_iid && gen_iid_needed(&prog), output_path(opts.iid, "_i.c"), gen_iid);
+    generate(&prog, opts.gen_client && gen_stubs_needed(&prog), output_path(opts.cstub, "_c.c"), gen_client);
+    generate(&prog, opts.gen_server && gen_stubs_needed(&prog), output_path(opts.sstub, "_s.c"), gen_server);
     if (diag_error_count())
         return 1;
 

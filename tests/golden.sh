@@ -118,6 +118,93 @@ for idl in testdata/golden/*.idl runtime/idl/*.idl; do
     done
 done
 
+# Every generated stub file must compile on its own with both compilers, and every descriptor in
+# it must pass the NDR engine's checks: each case's stub files are linked together with the
+# runtime and a validator that walks their interface objects (routines the application would
+# write are stood in for by empty functions: nothing here calls them).
+lib=$top/${B:-build}/lib/libasidlrt.a
+# a runtime built with sanitizers needs them in the programs linked with it
+sanitize=""
+[ -f "$lib" ] && nm "$lib" 2>/dev/null | grep -q ' U __asan_' && sanitize="-fsanitize=address,undefined"
+for idl in testdata/golden/*.idl; do
+    [ -e "$idl" ] || continue
+    name=$(basename "$idl" .idl)
+    out=$tmp/$name
+    stubs=""
+    for c in "$out"/*_c.c "$out"/*_s.c; do
+        [ -e "$c" ] || continue
+        stubs="$stubs $c"
+        cb=$(basename "$c")
+        for cc in $compilers; do
+            # shellcheck disable=SC2086
+            if $cc -std=c11 -Wall -Wextra -Werror -I"$out" $incdirs -Iruntime/include -c -o "$out/$cb.$cc.o" "$c" \
+                > "$out.cc.log" 2>&1; then
+                ok "golden $name: $cb compiles with $cc"
+            else
+                not_ok "golden $name: $cb does not compile with $cc"
+                head -20 "$out.cc.log" | sed 's/^/#   /'
+            fi
+        done
+    done
+    [ -n "$stubs" ] && [ -f "$lib" ] && command -v cc >/dev/null 2>&1 || continue
+    v=$out/validate
+    mkdir -p "$v"
+    # shellcheck disable=SC2086
+    handles=$(sed -n 's/^RPC_IF_HANDLE \([A-Za-z0-9_]*\) = .*/\1/p' $stubs)
+    {
+        printf '#include <stdio.h>\n#include "rpcndr.h"\n#include "asidl_stub.h"\n'
+        for h in $handles; do echo "extern RPC_IF_HANDLE $h;"; done
+        cat <<'VALIDATOR'
+static int check(const char *name, const asidl_interface *itf)
+{
+    int bad = itf->magic != ASIDL_INTERFACE_MAGIC || itf->abi_version != ASIDL_ABI_VERSION;
+    for (uint32_t i = 0; !bad && i < itf->proc_count; i++) {
+        const char *why = NULL;
+        if (itf->procs[i] && (itf->procs[i]->opnum != i || asidl_ndr_validate_proc(itf->procs[i], &why))) {
+            printf("#   %s, opnum %u: %s\n", name, (unsigned)i, why ? why : "wrong opnum");
+            bad = 1;
+        }
+    }
+    return bad;
+}
+int main(void)
+{
+    int bad = 0;
+VALIDATOR
+        for h in $handles; do echo "    bad |= check(\"$h\", $h);"; done
+        printf '    return bad;\n}\n'
+    } > "$v/main.c"
+    # shellcheck disable=SC2086
+    if ! cc -std=c11 $sanitize -I"$out" $incdirs -Iruntime/include -c -o "$v/main.o" "$v/main.c" > "$v.log" 2>&1 ||
+        ! cc -std=c11 $sanitize -I"$out" $incdirs -Iruntime/include -c $stubs > "$v.log" 2>&1; then
+        not_ok "golden $name: descriptor validator does not build"
+        sed 's/^/#   /' "$v.log"
+        continue
+    fi
+    mv ./*_c.o ./*_s.o "$v/" 2>/dev/null
+    # the application's routines (rundown, user_marshal, ...) and the runtime entry points a
+    # branch may not have yet: empty stand-ins, never called
+    nm --defined-only "$lib" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u > "$v/lib.syms"
+    nm -u "$v"/*.o | awk 'NF == 2 { print $2 }' | sort -u > "$v/undefined.syms"
+    nm --defined-only "$v"/*.o | awk 'NF == 3 { print $3 }' | sort -u > "$v/defined.syms"
+    comm -23 "$v/undefined.syms" "$v/lib.syms" | comm -23 - "$v/defined.syms" |
+        grep -v -E '^(_|memset$|memcpy$|strlen$|printf$|puts$)' |
+        sed 's/.*/void &(void); void &(void) {}/' > "$v/standins.c"
+    # shellcheck disable=SC2086
+    if cc -std=c11 -w -c -o "$v/standins.o" "$v/standins.c" > "$v.log" 2>&1 &&
+        cc $sanitize -o "$v/validate" "$v"/*.o "$lib" -pthread -lffi > "$v.log" 2>&1; then
+        if "$v/validate" > "$v.out" 2>&1; then
+            ok "golden $name: every generated descriptor passes the engine's checks"
+        else
+            not_ok "golden $name: generated descriptors fail the engine's checks"
+            sed 's/^/#   /' "$v.out"
+        fi
+    else
+        not_ok "golden $name: descriptor validator does not link"
+        head -20 "$v.log" | sed 's/^/#   /'
+    fi
+done
+
 for idl in testdata/errors/*.idl; do
     [ -e "$idl" ] || continue
     name=$(basename "$idl" .idl)

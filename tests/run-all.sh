@@ -35,6 +35,7 @@ for t in "$B"/tests/*; do
     [ -x "$t" ] && [ -f "$t" ] && run_suite "$(basename "$t")" "$t"
 done
 run_suite corpus tests/corpus.sh
+run_suite examples tests/examples.sh
 
 passed=$(grep -cE '^ok( |$)' "$log")
 failed=$(grep -cE '^not ok( |$)' "$log")

@@ -20,6 +20,13 @@ ASIDL_EXTERN_C_BEGIN
 
 #define ASIDL_INTERFACE_MAGIC 0x46494441u   /* "ADIF" */
 
+/* Server side: calls one procedure's manager routine (epv: the EPV in use) from its argument
+ * frame with the C types the header declares, pAsync first for an [async] procedure, and
+ * stores the result, if any, through the frame's last entry.  The generator writes one only
+ * for a procedure passing by value what libffi cannot describe (a union, or a type the
+ * application converts); the dispatcher uses libffi for all others. */
+typedef void asidl_server_invoker(const void *epv, PRPC_ASYNC_STATE pAsync, void **args);
+
 typedef struct asidl_interface {
     uint32_t magic;                        /* ASIDL_INTERFACE_MAGIC */
     uint32_t abi_version;                  /* ASIDL_ABI_VERSION of the generator */
@@ -32,7 +39,43 @@ typedef struct asidl_interface {
     const char *const *endpoints;          /* [endpoint("ncacn_ip_tcp:[1234]", ...)], NULL-terminated;
                                               NULL when the IDL names none */
     RPC_BINDING_HANDLE *implicit_handle;   /* the [implicit_handle] variable, or NULL */
+    asidl_server_invoker *const *invokers; /* server side, by opnum: NULL, or a NULL entry, means
+                                              call the manager through libffi */
+    const int16_t *epv_slots;              /* server side, by opnum: the manager routine's index
+                                              in the EPV (-1: none, e.g. a [callback]); NULL when
+                                              every index is the opnum */
 } asidl_interface;
+
+/* Procedure descriptors as the generator writes them (asidl_ndr.h has the format):
+ *  - a generic binding handle's thunks get the address of the [handle] parameter (args[i]):
+ *    generic_bind(args[handle_param]) returns the binding from <type>_bind(value), and
+ *    generic_unbind(args[handle_param], binding) calls <type>_unbind(value, binding);
+ *  - the server's tables describe procedures whose client binds implicitly or through a generic
+ *    handle as ASIDL_NDR_HANDLE_AUTO: the server has no binding to find, and a server program
+ *    defines neither the client's handle variable nor its bind routines;
+ *  - an [async] procedure's frame has no slot for PRPC_ASYNC_STATE (it is the separate pAsync
+ *    argument); the client's frame has NULL as the result's address (the result arrives through
+ *    RpcAsyncCompleteCall). */
+
+/* MIDL declares the flags of the <type>_UserSize/_UserMarshal/_UserUnmarshal/_UserFree routines
+ * unsigned long (8 octets on LP64 Linux), the engine's are 32-bit: the generated thunks hand
+ * the routines the flags inside this block, so that a routine can still ask where its buffer
+ * ends, with the pointer it was given, and never read past it:
+ *
+ *     const unsigned char *end = asidl_user_buffer_end(pFlags);   (NULL outside a call)
+ */
+#define ASIDL_USER_FLAGS_MAGIC 0x55464c47u   /* "UFLG" */
+typedef struct asidl_user_flags {
+    unsigned long flags;            /* what the routine sees: MSHCTX_* low, data representation high */
+    uint32_t magic;                 /* ASIDL_USER_FLAGS_MAGIC */
+    const uint32_t *engine_flags;   /* the engine's, for asidl_ndr_user_buffer_end */
+} asidl_user_flags;
+
+static inline const unsigned char *asidl_user_buffer_end(const unsigned long *pFlags)
+{
+    const asidl_user_flags *f = (const asidl_user_flags *)(const void *)pFlags;
+    return pFlags && f->magic == ASIDL_USER_FLAGS_MAGIC ? asidl_ndr_user_buffer_end(f->engine_flags) : NULL;
+}
 
 /* Client stub of a synchronous procedure: binds, marshals args, sends, waits, unmarshals the
  * reply into the caller's [out] memory and the return slot.  Failures raise an RPC exception

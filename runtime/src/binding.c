@@ -123,10 +123,13 @@ RPC_STATUS RPC_ENTRY RpcBindingFromStringBindingW(RPC_WSTR StringBinding, RPC_BI
 RPC_STATUS RPC_ENTRY RpcBindingToStringBindingA(RPC_BINDING_HANDLE Binding, RPC_CSTR *StringBinding)
 {
     asidl__binding *b = asidl__binding_from(Binding);
-    if (!b)
+    asidl__sbinding *sb = b ? NULL : asidl__sbinding_from(Binding);
+    if (!b && !sb)
         return RPC_S_INVALID_BINDING;
     if (!StringBinding)
         return RPC_S_INVALID_ARG;
+    if (sb)                              /* a manager's handle: the client's address */
+        return asidl__sbinding_to_string(sb, (char **)StringBinding);
     pthread_mutex_lock(&b->lock);
     static const UUID nil;
     RPC_CSTR object = NULL;
@@ -191,7 +194,7 @@ RPC_STATUS RPC_ENTRY RpcBindingFree(RPC_BINDING_HANDLE *Binding)
         return RPC_S_INVALID_ARG;
     asidl__binding *b = asidl__binding_from(*Binding);
     if (!b)
-        return RPC_S_INVALID_BINDING;
+        return asidl__sbinding_from(*Binding) ? RPC_S_WRONG_KIND_OF_BINDING : RPC_S_INVALID_BINDING;
     binding_free(b);
     *Binding = NULL;
     return RPC_S_OK;
@@ -236,10 +239,13 @@ RPC_STATUS RPC_ENTRY RpcBindingSetObject(RPC_BINDING_HANDLE Binding, UUID *Objec
 RPC_STATUS RPC_ENTRY RpcBindingInqObject(RPC_BINDING_HANDLE Binding, UUID *ObjectUuid)
 {
     asidl__binding *b = asidl__binding_from(Binding);
-    if (!b)
+    asidl__sbinding *sb = b ? NULL : asidl__sbinding_from(Binding);
+    if (!b && !sb)
         return RPC_S_INVALID_BINDING;
     if (!ObjectUuid)
         return RPC_S_INVALID_ARG;
+    if (sb)                              /* a manager's handle: the request's object */
+        return asidl__sbinding_inq_object(sb, ObjectUuid);
     pthread_mutex_lock(&b->lock);
     *ObjectUuid = b->object;
     pthread_mutex_unlock(&b->lock);

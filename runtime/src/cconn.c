@@ -528,6 +528,8 @@ static void process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__cc
             queue_header_locked(c, ASIDL_PTYPE_ORPHANED, call->call_id, finished);
             break;
         }
+        if (first)
+            call->drep0 = pdu.hdr.drep[0];
         call->response_started = true;
         if (asidl__reasm_append(&call->response, pdu.u.response.stub, pdu.u.response.stub_len) !=
             ASIDL_REASM_OK) {
@@ -548,6 +550,7 @@ static void process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__cc
             break;
         }
         call->did_not_execute = (pdu.hdr.pfc_flags & ASIDL_PFC_DID_NOT_EXECUTE) != 0;
+        call->faulted = !call->done;
         if (call->kind == ASIDL_CCALL_NEGOTIATE) {
             c->ctx[call->ctx_index].state = ASIDL_CCTX_REJECTED;
             c->ctx[call->ctx_index].status = st;
@@ -761,6 +764,7 @@ static int find_ctx(asidl__cconn *c, const asidl__syntax_id *iface)
 static RPC_STATUS ensure_context(asidl__cconn *c, const asidl__syntax_id *iface, uint32_t group,
                                  int timeout_ms, uint16_t *ctx_id)
 {
+    bool waited = false;              /* a negotiation decided during this call */
     pthread_mutex_lock(&c->lock);
     for (;;) {
         if (c->dead) {
@@ -774,25 +778,30 @@ static RPC_STATUS ensure_context(asidl__cconn *c, const asidl__syntax_id *iface,
             pthread_mutex_unlock(&c->lock);
             return RPC_S_OK;
         }
-        if (i >= 0 && c->ctx[i].state == ASIDL_CCTX_REJECTED) {
+        if (i >= 0 && c->ctx[i].state == ASIDL_CCTX_REJECTED && waited) {
             RPC_STATUS st = c->ctx[i].status;
             pthread_mutex_unlock(&c->lock);
             return st;
         }
-        if (i >= 0) {                     /* someone else's negotiation: wait for it */
+        if (i >= 0 && c->ctx[i].state == ASIDL_CCTX_NEGOTIATING) {
+            /* someone else's negotiation: wait for it */
             asidl__ccall *neg = c->ctx[i].negotiation;
             asidl__ccall_ref(neg);
             pthread_mutex_unlock(&c->lock);
             asidl__cconn_wait(c, neg);
             asidl__ccall_release(neg);
+            waited = true;
             pthread_mutex_lock(&c->lock);
             continue;
         }
-        if (c->n_ctx >= 256) {
+        /* A context rejected by an earlier call is asked for again (the server may have
+         * registered the interface since), under the same context id. */
+        unsigned slot = i >= 0 ? (unsigned)i : c->n_ctx;
+        if (i < 0 && c->n_ctx >= 256) {
             pthread_mutex_unlock(&c->lock);
             return RPC_S_OUT_OF_RESOURCES;
         }
-        if (c->n_ctx == c->cap_ctx) {
+        if (i < 0 && c->n_ctx == c->cap_ctx) {
             unsigned cap = c->cap_ctx ? c->cap_ctx * 2 : 4;
             asidl__cctx *grown = realloc(c->ctx, cap * sizeof *grown);
             if (!grown) {
@@ -811,18 +820,19 @@ static RPC_STATUS ensure_context(asidl__cconn *c, const asidl__syntax_id *iface,
         neg->kind = ASIDL_CCALL_NEGOTIATE;
         neg->conn = c;
         c->refs++;
-        neg->ctx_index = c->n_ctx;
+        neg->ctx_index = slot;
         if (timeout_ms > 0) {
             neg->timeout_ms = (uint32_t)timeout_ms;
             neg->deadline = asidl__now_ms() + timeout_ms;
         }
-        asidl__cctx *ctx = &c->ctx[c->n_ctx];
+        asidl__cctx *ctx = &c->ctx[slot];
         ctx->iface = *iface;
-        ctx->id = (uint16_t)c->n_ctx;
+        ctx->id = (uint16_t)slot;
         ctx->state = ASIDL_CCTX_NEGOTIATING;
         ctx->status = RPC_S_OK;
         ctx->negotiation = neg;
-        c->n_ctx++;
+        if (i < 0)
+            c->n_ctx++;
         uint32_t call_id = asidl__cconn_add_call(c, neg);
         bool bind = !c->bind_sent;
         c->bind_sent = true;
@@ -851,6 +861,7 @@ static RPC_STATUS ensure_context(asidl__cconn *c, const asidl__syntax_id *iface,
         c->ctx[neg->ctx_index].negotiation = NULL;
         pthread_mutex_unlock(&c->lock);
         asidl__ccall_release(neg);
+        waited = true;
         pthread_mutex_lock(&c->lock);
     }
 }

@@ -15,6 +15,13 @@ static bool on_wire(const asidl_ndr_param *p)
     return !(p->flags & ASIDL_NDR_PARAM_NOWIRE) && p->type;
 }
 
+/* ASIDL_NDR_F_CONFORMANT is an array's or a structure's bit; other kinds use that bit for
+ * something else (a context handle's STRICT). */
+static bool ndr_is_conformant(const asidl_ndr_type *t)
+{
+    return (t->kind == ASIDL_NDR_ARRAY || t->kind == ASIDL_NDR_STRUCT) && (t->flags & ASIDL_NDR_F_CONFORMANT);
+}
+
 static long check_proc(const asidl_ndr_proc *proc, void **args)
 {
     if (!proc || !args)
@@ -155,7 +162,7 @@ static void clear_out_params(const asidl_ndr_proc *proc, void **args)
             const asidl_ndr_type *r = ((const asidl_ndr_pointer *)t)->referent;
             void *target;
             memcpy(&target, args[i], sizeof target);
-            if (target && !(r->flags & ASIDL_NDR_F_CONFORMANT) && r->mem_size)
+            if (target && !ndr_is_conformant(r) && r->mem_size)
                 memset(target, 0, r->mem_size);
         }
     }
@@ -242,7 +249,7 @@ static long allocate_out_param(ndr_call *c, const asidl_ndr_param *p, void *slot
     if (st)
         return st;
     size_t bytes = r->mem_size;
-    if (r->flags & ASIDL_NDR_F_CONFORMANT) {
+    if (ndr_is_conformant(r)) {
         if (r->kind != ASIDL_NDR_ARRAY)
             return RPC_X_INVALID_BOUND;
         size_t n;

@@ -495,6 +495,8 @@ void asidl__rt_unwatch(asidl__source *s);
 /* Runs fn(arg) on a worker thread; false when out of memory. */
 bool asidl__rt_post(void (*fn)(void *), void *arg);
 RPC_STATUS asidl__rt_start_workers(unsigned n);
+/* Stack size of workers started later (0: the system default); false if below the minimum. */
+bool asidl__rt_set_stack_size(size_t bytes);
 /* Makes sure some thread waits on the epoll set (a client-only process's I/O thread). */
 void asidl__rt_need_io_thread(void);
 unsigned asidl__rt_worker_count(void);
@@ -687,6 +689,10 @@ struct asidl__server {
     asidl__scall *run_head, *run_tail;
     asidl__sgroup *groups;
     uint32_t next_group;
+    /* Called (outside every lock, on the thread whose connection left last) when an
+     * association group has no connection any more: its context handles run down. */
+    void (*group_ended)(asidl__server *s, uint32_t group, void *ctx);
+    void *group_ended_ctx;
 };
 
 typedef struct asidl__sctx {
@@ -709,6 +715,9 @@ struct asidl__sconn {
     asidl__inbuf in;
     asidl__sendq out;
     char secondary_address[128];
+    asidl__protseq protseq;           /* of the listener that accepted it */
+    bool peer_local;                  /* ncalrpc, or TCP from a loopback address */
+    char peer[64];                    /* the client's network address ("" on ncalrpc) */
     /* Negotiated on bind / alter_context: */
     bool bound;
     bool conc_mpx;
@@ -751,6 +760,8 @@ void asidl__server_dispatch(asidl__server *s, asidl__scall *first);
 bool asidl__server_post(asidl__scall *call);
 bool asidl__server_group_join(asidl__server *s, uint32_t requested, uint32_t *id);
 void asidl__server_group_leave(asidl__server *s, uint32_t id);
+/* Whether the association group still has a connection. */
+bool asidl__server_group_alive(asidl__server *s, uint32_t id);
 void asidl__server_conn_gone(asidl__server *s, asidl__sconn *c);
 void asidl__server_release(asidl__server *s);
 
@@ -883,6 +894,8 @@ struct asidl__ccall {
     bool sent;                          /* the request was queued: failures are not DNE */
     RPC_STATUS status;
     bool did_not_execute;
+    bool faulted;                       /* completed by a fault PDU (not a transport failure) */
+    uint8_t drep0;                      /* the response's data representation (drep[0]) */
     asidl__reasm response;
     bool response_started;
     uint32_t timeout_ms;
@@ -928,5 +941,283 @@ void asidl__cconn_watch_async(asidl__cconn *c);
 void asidl__ccall_ref(asidl__ccall *call);
 /* The response size a client accepts (a hostile server cannot exhaust it). */
 #define ASIDL_MAX_RESPONSE (64u * 1024u * 1024u)
+
+
+/* ======================================================================================
+ * The stub-level runtime: what generated stubs call (asidl_stub.h) and the public server API
+ * on top of the protocol engine above. docs/rpc.md describes it for applications.
+ * ====================================================================================== */
+
+struct asidl_interface;
+struct asidl_ndr_proc;
+struct asidl_ndr_call;
+struct asidl_ndr_context_handle;
+struct asidl_ndr_context_wire;
+
+/* The interface object behind an RPC_IF_HANDLE, or NULL if it is not one (magic, ABI). */
+const struct asidl_interface *asidl__interface_from(RPC_IF_HANDLE h);
+void asidl__interface_syntax(const struct asidl_interface *itf, asidl__syntax_id *out);
+
+/* ========================================================================= manager_ffi.c */
+
+/* How to call one procedure's manager routine through libffi: built once per procedure from
+ * its descriptor (the parameters' C types; structures passed by value from their type
+ * descriptors) and kept with the interface's registration. */
+typedef struct asidl__ffi_proc asidl__ffi_proc;
+
+/* RPC_S_OK; RPC_S_INTERNAL_ERROR when the descriptor cannot describe a C call (why says what). */
+RPC_STATUS asidl__ffi_proc_new(const struct asidl_ndr_proc *proc, asidl__ffi_proc **out, const char **why);
+void asidl__ffi_proc_free(asidl__ffi_proc *p);
+/* Calls fn with the frame's parameters and stores its return value in the frame's return
+ * slot. An [async] procedure's manager gets its PRPC_ASYNC_STATE first: args[-1] must hold the
+ * address of that pointer (the dispatcher keeps a slot before the frame for it). A manager
+ * that raises an exception leaves through here; nothing is leaked. */
+void asidl__ffi_proc_call(const asidl__ffi_proc *p, void (*fn)(void), void **args);
+
+/* ========================================================================== rpc_server.c */
+
+/* One interface registered with RpcServerRegisterIf*: kept (inactive) after it is
+ * unregistered, so that calls and context handles still holding it stay valid. */
+typedef struct asidl__mgr {
+    struct asidl__mgr *next;
+    asidl__uuid type;                  /* manager type (nil: the default manager) */
+    const void *epv;                   /* manager routines in opnum order */
+} asidl__mgr;
+
+typedef struct asidl__rif {
+    struct asidl__rif *next;
+    const struct asidl_interface *itf;
+    asidl__syntax_id id;
+    asidl__ffi_proc **procs;           /* one per opnum (NULL where the interface has none, or
+                                          where the stub gives an invoker instead) */
+    /* Guarded by the server lock: */
+    asidl__mgr *mgrs;
+    bool registered;                   /* between RpcServerRegisterIf* and RpcServerUnregisterIf */
+    bool in_engine;                    /* dispatching: registered and (listening or AUTOLISTEN) */
+    unsigned flags;                    /* RPC_IF_* */
+    unsigned max_calls;                /* calls executing at once (RPC_C_LISTEN_MAX_CALLS_DEFAULT: none) */
+    unsigned max_rpc_size;             /* request stub bytes (0: the server's limit) */
+    RPC_IF_CALLBACK_FN *callback;
+    unsigned calls;                    /* calls admitted and not yet completed */
+} asidl__rif;
+
+/* The process's server (created on first use), and the engine behind it. */
+asidl__server *asidl__rpc_server(void);
+/* What a call of an interface is admitted with: a snapshot of its registration. */
+typedef struct asidl__admission {
+    const void *epv;                   /* the manager for the call's object */
+    unsigned flags;
+    unsigned max_rpc_size;
+    RPC_IF_CALLBACK_FN *callback;
+} asidl__admission;
+
+/* Admits a call of the interface: picks the manager for the object (RpcObjectSetType) and
+ * counts the call against MaxCalls. RPC_S_OK, or the status to fault with (RPC_S_UNKNOWN_IF,
+ * RPC_S_UNSUPPORTED_TYPE, RPC_S_SERVER_TOO_BUSY). An admitted call ends with asidl__rif_release. */
+RPC_STATUS asidl__rif_admit(asidl__rif *rif, const asidl__uuid *object, asidl__admission *out);
+void asidl__rif_release(asidl__rif *rif);
+/* Test support: stops listening, unregisters everything, frees the server (nothing running). */
+void asidl__rpc_server_reset(void);
+
+/* ============================================================================ dispatch.c */
+
+#define ASIDL_SBINDING_MAGIC 0x444e4253u   /* "SBND" */
+
+typedef struct asidl__dcall asidl__dcall;
+
+/* The binding handle a manager routine receives (handle_t parameters, RpcServerTestCancel,
+ * RpcBindingInqObject, RpcBindingServerFromClient): the call it came with. */
+typedef struct asidl__sbinding {
+    uint32_t magic;
+    asidl__dcall *call;
+} asidl__sbinding;
+
+/* A call from the moment its request is complete until it is answered: the engine's call, the
+ * procedure, the argument frame, the context handles it uses. It outlives the manager routine
+ * when the procedure is [async] (issue 5): the frame then stays until the call completes. */
+struct asidl__dcall {
+    asidl__scall *scall;
+    asidl__rif *rif;
+    const struct asidl_ndr_proc *proc;
+    const asidl__ffi_proc *fproc;      /* how to call the manager through libffi, or */
+    void (*invoker)(const void *epv, PRPC_ASYNC_STATE async, void **args);   /* the stub's own caller */
+    const void *epv;
+    void (*manager)(void);
+    uint8_t *request;                  /* the stub bytes ([in] arrays may point into them) */
+    size_t request_len;
+    void **args;                       /* the frame: args[i] is parameter i's slot */
+    asidl__sbinding binding;
+    struct asidl__sctx_use *contexts;  /* context handles unmarshalled or created (context_server.c) */
+    unsigned n_contexts, cap_contexts;
+    asidl__dcall *wait_next;           /* queued behind a serialized context handle */
+    void *async_state;                 /* the server-side RPC_ASYNC_STATE of an [async] call */
+    unsigned long status_slot;         /* storage for [comm_status]/[fault_status] on this side */
+};
+
+/* The engine's dispatch callback for every interface registered through the public API. */
+void asidl__dispatch(asidl__scall *call, void *ctx);
+/* Marshals the [out] parameters and return value from the frame, replies, and frees the call
+ * (any thread, once). RPC_S_CALL_FAILED when the client has gone (nothing sent). */
+RPC_STATUS asidl__dcall_complete(asidl__dcall *d);
+/* Faults the call with `code` (an RPC status or an application exception code), marshals
+ * nothing, and frees the call. */
+RPC_STATUS asidl__dcall_abort(asidl__dcall *d, RPC_STATUS code);
+/* Runs the manager of a call whose context handles are now all its own (context_server.c). */
+void asidl__dcall_run(asidl__dcall *d);
+/* The call whose manager routine runs on this thread, or NULL. */
+asidl__dcall *asidl__dcall_current(void);
+asidl__sbinding *asidl__sbinding_from(RPC_BINDING_HANDLE h);
+/* sbinding.c: what binding.c's functions do with a server binding handle. */
+RPC_STATUS asidl__sbinding_inq_object(asidl__sbinding *b, UUID *object);
+RPC_STATUS asidl__sbinding_to_string(asidl__sbinding *b, char **out);
+
+/* ====================================================================== context_server.c */
+
+/* Context handles on the server: a table per process keyed by UUID, each handle belonging to
+ * the association group (the client's association) that it was created on. When the group
+ * ends, the handles still open run down (their type's rundown routine), once no call uses
+ * them. Calls on a serialized handle run one at a time, in arrival order, without holding a
+ * thread while they wait. */
+extern const struct asidl_ndr_hooks asidl__server_context_hooks;   /* hook_ctx: the asidl__dcall */
+
+/* Calls once before dispatching: takes every serialized handle the call uses; false if the
+ * call had to wait (it is run with asidl__dcall_run when its turn comes). */
+bool asidl__sctx_acquire(asidl__dcall *d);
+/* After the reply was marshalled (success true) or abandoned: commits or undoes handles the
+ * call created or closed, lets waiting calls run, runs down handles whose group has ended. */
+void asidl__sctx_finish(asidl__dcall *d, bool success);
+/* The engine's group_ended callback. */
+void asidl__sctx_group_ended(asidl__server *s, uint32_t group, void *ctx);
+/* Runs down every handle created by one interface (RpcServerUnregisterIfEx). */
+void asidl__sctx_rundown_interface(const asidl__rif *rif);
+unsigned asidl__sctx_count(void);
+
+/* ====================================================================== context_client.c */
+
+#define ASIDL_CCONTEXT_MAGIC 0x48584343u   /* "CCXH" */
+
+/* The client's record of a context handle (what an NDR_CCONTEXT points to): its wire form
+ * and the binding (sharing the association) calls on it use. */
+typedef struct asidl__cctxh {
+    uint32_t magic;
+    uint32_t attributes;
+    asidl__uuid uuid;
+    RPC_BINDING_HANDLE binding;
+} asidl__cctxh;
+
+/* What the client hooks need for one call: the binding new handles are tied to, and the
+ * changes to undo if the reply turns out bad. */
+typedef struct asidl__cctx_call {
+    RPC_BINDING_HANDLE binding;
+    struct asidl__cctx_change *changes;
+    unsigned n_changes, cap_changes;
+    bool failed;                       /* out of memory while recording */
+} asidl__cctx_call;
+
+extern const struct asidl_ndr_hooks asidl__client_context_hooks;   /* hook_ctx: asidl__cctx_call */
+asidl__cctxh *asidl__cctxh_from(const void *ndr_ccontext);
+/* After the reply was unmarshalled: frees replaced and closed records (success) or puts the
+ * caller's handles back and frees new ones (failure). */
+void asidl__cctx_call_finish(asidl__cctx_call *cc, bool success);
+
+/* =========================================================================== client_call.c */
+
+/* The status stubs report for a binding problem before anything is sent, from the binding
+ * rules of the procedure (explicit, implicit, auto, context, generic). */
+RPC_STATUS asidl__client_binding(const struct asidl_interface *itf, const struct asidl_ndr_proc *proc,
+                                 void **args, RPC_BINDING_HANDLE *out, bool *unbind);
+/* asidl_client_call returning the status instead of raising it (the runtime's own calls). */
+RPC_STATUS asidl__client_call_status(const struct asidl_interface *itf, const struct asidl_ndr_proc *proc,
+                                     void **args);
+
+/* ============================================================ ep_tower.c, ep_client.c, ep_mapper.c */
+
+/* Protocol identifiers of tower floors (C706 appendix I, [MS-RPCE] 2.2.1.1). */
+enum {
+    ASIDL_EPM_PROT_TCP = 0x07,
+    ASIDL_EPM_PROT_UDP = 0x08,
+    ASIDL_EPM_PROT_IP = 0x09,
+    ASIDL_EPM_PROT_RPC_CL = 0x0a,
+    ASIDL_EPM_PROT_RPC_CO = 0x0b,
+    ASIDL_EPM_PROT_UUID = 0x0d,
+    ASIDL_EPM_PROT_NAMED_PIPE = 0x0f,
+    ASIDL_EPM_PROT_LRPC = 0x10,
+    ASIDL_EPM_PROT_NETBIOS = 0x11,
+    ASIDL_EPM_PROT_HTTP = 0x1f,
+};
+
+/* The endpoint mapper's status values on the wire (DCE error_status_t). */
+#define ASIDL_EPT_S_NOT_REGISTERED 0x16c9a0d6u
+#define ASIDL_EPT_S_INVALID_ENTRY 0x16c9a0d7u
+#define ASIDL_EPT_S_CANT_PERFORM_OP 0x16c9a0d8u
+#define ASIDL_EPT_S_CANT_CREATE 0x16c9a0d1u
+
+/* A protocol tower, decoded: what an endpoint-map entry describes. */
+typedef struct asidl__tower {
+    asidl__syntax_id iface;
+    asidl__syntax_id transfer;
+    uint8_t rpc_protocol;              /* ASIDL_EPM_PROT_RPC_CO */
+    uint16_t rpc_minor;
+    uint8_t transport;                 /* ASIDL_EPM_PROT_TCP, ASIDL_EPM_PROT_LRPC, ... */
+    char endpoint[128];                /* decimal port, or the ncalrpc name; "" if none */
+    bool has_host;
+    uint8_t ipv4[4];
+} asidl__tower;
+
+/* Encodes a tower (appended to b): 5 floors for TCP (interface, transfer syntax, RPC
+ * connection-oriented, port, IPv4 address), 4 for ncalrpc (the name). */
+void asidl__tower_encode(asidl__buf *b, const asidl__tower *t);
+/* Decodes one; RPC_S_OK, or EPT_S_INVALID_ENTRY for bytes that are not a tower asidl knows. */
+RPC_STATUS asidl__tower_decode(const uint8_t *p, size_t len, asidl__tower *out);
+asidl__protseq asidl__tower_protseq(const asidl__tower *t);
+
+/* The mapper's TCP port for clients and servers of this process: $ASIDL_EPMAP_PORT, else 135. */
+const char *asidl__epmap_port(void);
+
+/* ep_interface.c: the endpoint mapper interface, e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0
+ * ([MS-RPCE] 3.1.1.1 / C706 ept.idl), described for the NDR engine as asidl's generator
+ * describes any interface. The C types of its parameters: */
+typedef struct asidl__twr {                   /* twr_t */
+    uint32_t tower_length;
+    uint8_t tower_octet_string[];             /* [size_is(tower_length)] */
+} asidl__twr;
+
+typedef struct asidl__ept_entry {             /* ept_entry_t */
+    GUID object;
+    asidl__twr *tower;                        /* [ptr] twr_p_t */
+    char annotation[64];                      /* [string] */
+} asidl__ept_entry;
+
+typedef struct asidl__rpc_if_id {             /* rpc_if_id_t */
+    GUID uuid;
+    uint16_t vers_major;
+    uint16_t vers_minor;
+} asidl__rpc_if_id;
+
+enum {
+    ASIDL_EPT_INSERT = 0,
+    ASIDL_EPT_DELETE = 1,
+    ASIDL_EPT_LOOKUP = 2,
+    ASIDL_EPT_MAP = 3,
+    ASIDL_EPT_LOOKUP_HANDLE_FREE = 4,
+    ASIDL_EPT_INQ_OBJECT = 5,
+    ASIDL_EPT_MGMT_DELETE = 6,
+    ASIDL_EPT_N_PROCS = 7,
+};
+#define ASIDL_EPT_MAX_ENTS 500                /* [range(0, 500)] on max_ents / max_towers */
+
+extern const struct asidl_ndr_proc *const asidl__ept_procs[ASIDL_EPT_N_PROCS];
+extern const struct asidl_interface asidl__ept_client_ifspec;
+
+/* ep_mapper.c: the server, in this process (asidl_epm_serve, asidl-epmd). */
+/* The mapper drops the entries an association registered when that association ends. */
+void asidl__epm_group_ended(uint32_t group);
+/* The rundown routine of ept_lookup_handle_t (a lookup cursor). */
+void asidl__epm_cursor_rundown(void *handle);
+unsigned asidl__epm_entry_count(void);
+
+/* Asks the mapper at netaddr for the interface's endpoint on the binding's protocol sequence. */
+RPC_STATUS asidl__ep_map(asidl__protseq p, const char *netaddr, const asidl__syntax_id *iface,
+                         const asidl__uuid *object, char *endpoint, size_t endpoint_size);
 
 #endif /* ASIDL_RPCRT_H */

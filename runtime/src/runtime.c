@@ -12,6 +12,7 @@
  * none.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ static struct {
     unsigned stopping;             /* workers asked to exit and not yet gone */
     worker *workers;
     unsigned n_workers;
+    size_t stack_size;             /* RpcMgmtSetServerStackSize; 0: the system's default */
 } rt = { .lock = PTHREAD_MUTEX_INITIALIZER, .epfd = -1 };
 
 static void on_tasks(asidl__source *src, uint32_t events);
@@ -192,9 +194,13 @@ RPC_STATUS asidl__rt_start_workers(unsigned n)
         return RPC_S_OUT_OF_RESOURCES;
     pthread_mutex_lock(&rt.lock);
     RPC_STATUS st = RPC_S_OK;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    if (rt.stack_size)
+        pthread_attr_setstacksize(&attr, rt.stack_size);
     while (rt.n_workers < n) {
         worker *w = malloc(sizeof *w);
-        if (!w || pthread_create(&w->thread, NULL, worker_main, NULL) != 0) {
+        if (!w || pthread_create(&w->thread, &attr, worker_main, NULL) != 0) {
             free(w);
             st = RPC_S_OUT_OF_THREADS;
             break;
@@ -203,8 +209,19 @@ RPC_STATUS asidl__rt_start_workers(unsigned n)
         rt.workers = w;
         rt.n_workers++;
     }
+    pthread_attr_destroy(&attr);
     pthread_mutex_unlock(&rt.lock);
     return st;
+}
+
+bool asidl__rt_set_stack_size(size_t bytes)
+{
+    if (bytes != 0 && bytes < (size_t)PTHREAD_STACK_MIN)
+        return false;
+    pthread_mutex_lock(&rt.lock);
+    rt.stack_size = bytes;
+    pthread_mutex_unlock(&rt.lock);
+    return true;
 }
 
 void asidl__rt_need_io_thread(void)

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +23,36 @@
 
 static void on_event(asidl__source *src, uint32_t events);
 static void on_timer(asidl__timer *t);
+
+/* Who is calling: the transport and the client's address, for the server binding handle and
+ * for interfaces that admit local clients only. */
+static void note_peer(asidl__sconn *c, int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    c->protseq = ASIDL_PROTSEQ_TCP;
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
+        return;
+    if (ss.ss_family == AF_UNIX) {
+        c->protseq = ASIDL_PROTSEQ_LRPC;
+        c->peer_local = true;
+    } else if (ss.ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+        inet_ntop(AF_INET, &in->sin_addr, c->peer, sizeof c->peer);
+        c->peer_local = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    } else if (ss.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+        if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+            struct in_addr v4;
+            memcpy(&v4, &in6->sin6_addr.s6_addr[12], 4);
+            inet_ntop(AF_INET, &v4, c->peer, sizeof c->peer);
+            c->peer_local = in6->sin6_addr.s6_addr[12] == 127;
+        } else {
+            inet_ntop(AF_INET6, &in6->sin6_addr, c->peer, sizeof c->peer);
+            c->peer_local = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+        }
+    }
+}
 
 asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_address)
 {
@@ -32,6 +64,7 @@ asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_a
     pthread_mutex_init(&c->lock, NULL);
     c->refs = 1;                      /* the epoll registration's */
     snprintf(c->secondary_address, sizeof c->secondary_address, "%s", secondary_address);
+    note_peer(c, fd);
     asidl__timer_init(&c->timer, on_timer);
 
     pthread_mutex_lock(&s->lock);

@@ -89,6 +89,19 @@ RPC_STATUS asidl__server_register(asidl__server *s, const asidl__syntax_id *ifac
             return RPC_S_ALREADY_REGISTERED;
         }
     }
+    /* Registered again after being unregistered: connections that negotiated the interface
+     * before keep their presentation context, so the same entry comes back to life. */
+    for (asidl__siface *i = s->ifaces; i; i = i->next) {
+        if (asidl__syntax_equal(&i->id, iface)) {
+            if (i->n_procs != n_procs || i->fn != fn || i->ctx != ctx) {
+                pthread_mutex_unlock(&s->lock);
+                return RPC_S_ALREADY_REGISTERED;   /* another dispatcher owns that identity */
+            }
+            i->active = true;
+            pthread_mutex_unlock(&s->lock);
+            return RPC_S_OK;
+        }
+    }
     asidl__siface *i = calloc(1, sizeof *i);
     if (!i) {
         pthread_mutex_unlock(&s->lock);
@@ -165,8 +178,19 @@ bool asidl__server_group_join(asidl__server *s, uint32_t requested, uint32_t *id
     return true;
 }
 
+bool asidl__server_group_alive(asidl__server *s, uint32_t id)
+{
+    pthread_mutex_lock(&s->lock);
+    asidl__sgroup *g = s->groups;
+    while (g && g->id != id)
+        g = g->next;
+    pthread_mutex_unlock(&s->lock);
+    return g != NULL;
+}
+
 void asidl__server_group_leave(asidl__server *s, uint32_t id)
 {
+    bool ended = false;
     pthread_mutex_lock(&s->lock);
     for (asidl__sgroup **p = &s->groups; *p; p = &(*p)->next) {
         if ((*p)->id == id) {
@@ -174,11 +198,16 @@ void asidl__server_group_leave(asidl__server *s, uint32_t id)
                 asidl__sgroup *g = *p;
                 *p = g->next;
                 free(g);
+                ended = true;
             }
             break;
         }
     }
+    void (*fn)(asidl__server *, uint32_t, void *) = s->group_ended;
+    void *ctx = s->group_ended_ctx;
     pthread_mutex_unlock(&s->lock);
+    if (ended && fn)
+        fn(s, id, ctx);     /* the association is gone: its context handles run down */
 }
 
 /* ---- listening and accepting ---- */

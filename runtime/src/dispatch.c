@@ -1,0 +1,234 @@
+/*
+ * dispatch.c: a server call at the stub level. The engine hands over a complete request
+ * (interface, opnum, object, stub bytes); this file admits it (manager type, MaxCalls, flags,
+ * request size, security callback), unmarshals the [in] parameters into an argument frame,
+ * calls the manager routine through libffi (manager_ffi.c), marshals the [out] parameters and
+ * the return value, replies, and frees the frame.
+ *
+ * Procedures libffi cannot call (a union passed by value, ...) come with an invoker from the
+ * stub (asidl_interface.invokers), which calls the manager with the header's C types instead.
+ *
+ * The call object (asidl__dcall) holds the engine's call, the procedure and the frame together,
+ * so it can outlive the dispatch: a call waiting behind a serialized context handle runs later
+ * on another worker, and an [async] procedure (issue 5) keeps its frame until the application
+ * completes it from any thread with asidl__dcall_complete or asidl__dcall_abort.
+ *
+ * Failures and the fault each gives (the manager has not run unless said):
+ *   interface no longer registered, unknown manager type   nca_s_unk_if / nca_s_unsupported_type, DNE
+ *   no procedure or manager routine for the opnum            nca_s_op_rng_error, DNE
+ *   MaxCalls of the interface reached                        nca_s_server_too_busy, DNE
+ *   RPC_IF_ALLOW_LOCAL_ONLY from a remote client, request over MaxRpcSize, security callback
+ *   refusing (or a callback and no RPC_IF_ALLOW_CALLBACKS_WITH_NO_AUTH on an unauthenticated
+ *   remote call), RPC_IF_ALLOW_SECURE_ONLY (no authentication yet)   access denied (5), DNE
+ *   malformed stub data                                      the NDR status (RPC_X_BAD_STUB_DATA ...)
+ *   unknown or foreign context handle                        nca_s_fault_context_mismatch
+ *   the manager raised an exception                          its code, unchanged (after it ran)
+ *   [out] data the NDR engine refuses                        the NDR status (after it ran)
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpcrt.h"
+#include "asidl_stub.h"
+#include "rpcndr.h"
+
+static _Thread_local asidl__dcall *current_call;
+
+asidl__dcall *asidl__dcall_current(void)
+{
+    return current_call;
+}
+
+asidl__sbinding *asidl__sbinding_from(RPC_BINDING_HANDLE h)
+{
+    asidl__sbinding *b = h;
+    return b && b->magic == ASIDL_SBINDING_MAGIC ? b : NULL;
+}
+
+static RPC_STATUS fault(asidl__scall *call, RPC_STATUS status, bool did_not_execute)
+{
+    return asidl__scall_fault(call, asidl__status_to_fault(status), did_not_execute);
+}
+
+static void free_dcall(asidl__dcall *d)
+{
+    asidl__rif_release(d->rif);
+    d->binding.magic = 0;
+    free(d->request);
+    free(d->contexts);
+    free(d);
+}
+
+/* The frame's slots that do not travel: a handle_t gets the call's binding handle; a
+ * [comm_status]/[fault_status] pointer gets storage of its own. */
+static void fill_local_params(asidl__dcall *d)
+{
+    const asidl_ndr_proc *proc = d->proc;
+    for (unsigned i = 0; i < proc->n_params; i++) {
+        const asidl_ndr_param *p = &proc->params[i];
+        if (!(p->flags & ASIDL_NDR_PARAM_NOWIRE) || p->ctype != ASIDL_NDR_C_PTR || p->mem_size != sizeof(void *))
+            continue;
+        void *value = p->flags & (ASIDL_NDR_PARAM_COMM_STATUS | ASIDL_NDR_PARAM_FAULT_STATUS)
+                          ? (void *)&d->status_slot : (void *)&d->binding;
+        memcpy(d->args[i], &value, sizeof value);
+    }
+}
+
+/* Access control before anything is unmarshalled: the interface's flags, its request size
+ * limit and its security callback. */
+static bool allowed(asidl__dcall *d, const asidl__admission *adm)
+{
+    const asidl__sconn *c = d->scall->conn;
+    if ((adm->flags & RPC_IF_ALLOW_LOCAL_ONLY) && !c->peer_local)
+        return false;
+    if (adm->flags & RPC_IF_ALLOW_SECURE_ONLY)
+        return false;                  /* no call is authenticated yet */
+    if (adm->max_rpc_size && d->request_len > adm->max_rpc_size)
+        return false;
+    if (!adm->callback)
+        return true;
+    /* As on Windows: with a callback, unauthenticated calls are refused unless the interface
+     * allows them; ncalrpc calls count as authenticated (the kernel knows the peer). */
+    if (c->protseq != ASIDL_PROTSEQ_LRPC && !(adm->flags & RPC_IF_ALLOW_CALLBACKS_WITH_NO_AUTH))
+        return false;
+    return adm->callback((RPC_IF_HANDLE)d->rif->itf, &d->binding) == RPC_S_OK;
+}
+
+void asidl__dispatch(asidl__scall *call, void *ctx)
+{
+    asidl__rif *rif = ctx;
+    const asidl_interface *itf = rif->itf;
+    const asidl_ndr_proc *proc = call->opnum < itf->proc_count ? itf->procs[call->opnum] : NULL;
+    const asidl__ffi_proc *fproc = proc ? rif->procs[call->opnum] : NULL;
+    asidl_server_invoker *invoker = proc && itf->invokers ? itf->invokers[call->opnum] : NULL;
+    int slot = !proc ? -1 : itf->epv_slots ? itf->epv_slots[call->opnum] : (int)call->opnum;
+    if ((!fproc && !invoker) || slot < 0) {
+        fault(call, RPC_S_PROCNUM_OUT_OF_RANGE, true);
+        return;
+    }
+    asidl__admission adm;
+    RPC_STATUS st = asidl__rif_admit(rif, call->has_object ? &call->object : NULL, &adm);
+    if (st != RPC_S_OK) {
+        fault(call, st, true);
+        return;
+    }
+    void (*manager)(void) = ((void (*const *)(void))adm.epv)[slot];
+    if (!manager) {
+        asidl__rif_release(rif);
+        fault(call, RPC_S_PROCNUM_OUT_OF_RANGE, true);
+        return;
+    }
+    if (proc->flags & ASIDL_NDR_PROC_ASYNC) {
+        /* Issue 5 creates the server-side RPC_ASYNC_STATE here (d->async_state) and lets the
+         * manager complete the call later; until then an [async] procedure is refused. */
+        asidl__rif_release(rif);
+        fault(call, RPC_S_CANNOT_SUPPORT, true);
+        return;
+    }
+
+    /* One block: the call, a slot for the async state's address, the frame's pointers, the frame. */
+    size_t head = (sizeof(asidl__dcall) + sizeof(void *) * (proc->n_params + 1) + _Alignof(max_align_t) - 1) &
+                  ~(_Alignof(max_align_t) - 1);
+    size_t frame = asidl_ndr_frame_size(proc);
+    asidl__dcall *d = calloc(1, head + frame);
+    if (!d) {
+        asidl__rif_release(rif);
+        fault(call, RPC_S_OUT_OF_MEMORY, true);
+        return;
+    }
+    d->scall = call;
+    d->rif = rif;
+    d->proc = proc;
+    d->fproc = fproc;
+    d->invoker = invoker;
+    d->epv = adm.epv;
+    d->manager = manager;
+    d->binding = (asidl__sbinding){ ASIDL_SBINDING_MAGIC, d };
+    void **slots = (void **)(d + 1);
+    slots[0] = &d->async_state;        /* an [async] manager's first argument */
+    d->args = slots + 1;
+    asidl_ndr_frame_init(proc, (unsigned char *)d + head, d->args);
+    d->request = call->stub;           /* [in] arrays may stay in the request: keep it */
+    d->request_len = call->stub_len;
+    call->stub = NULL;
+
+    if (!allowed(d, &adm)) {
+        fault(call, RPC_S_ACCESS_DENIED, true);
+        free_dcall(d);
+        return;
+    }
+    fill_local_params(d);
+
+    asidl_ndr_call ndr;
+    asidl_ndr_call_init(&ndr, ASIDL_NDR_SERVER);
+    ndr.in_place = 1;
+    ndr.hooks = &asidl__server_context_hooks;
+    ndr.hook_ctx = d;
+    st = asidl_ndr_server_unmarshal(&ndr, proc, d->args, d->request, d->request_len, call->drep[0]);
+    asidl_ndr_call_cleanup(&ndr);
+    if (st != RPC_S_OK) {
+        asidl__sctx_finish(d, false);
+        fault(call, st, false);
+        free_dcall(d);
+        return;
+    }
+    if (asidl__sctx_acquire(d))
+        asidl__dcall_run(d);
+    /* else it runs when the context handles it waits for are free */
+}
+
+void asidl__dcall_run(asidl__dcall *d)
+{
+    asidl__dcall *outer = current_call;
+    current_call = d;
+    RPC_STATUS code = RPC_S_OK;
+    RpcTryExcept {
+        if (d->invoker)
+            d->invoker(d->epv, d->async_state, d->args);
+        else
+            asidl__ffi_proc_call(d->fproc, d->manager, d->args);
+    } RpcExcept(EXCEPTION_EXECUTE_HANDLER) {
+        code = (RPC_STATUS)RpcExceptionCode();
+        if (code == RPC_S_OK)
+            code = RPC_S_CALL_FAILED;  /* an exception that claims success is still a failure */
+    } RpcEndExcept
+    current_call = outer;
+    if (code != RPC_S_OK)
+        asidl__dcall_abort(d, code);
+    else
+        asidl__dcall_complete(d);
+}
+
+RPC_STATUS asidl__dcall_complete(asidl__dcall *d)
+{
+    asidl_ndr_call ndr;
+    asidl_ndr_call_init(&ndr, ASIDL_NDR_SERVER);
+    ndr.hooks = &asidl__server_context_hooks;
+    ndr.hook_ctx = d;
+    asidl_ndr_buffer out;
+    asidl_ndr_buffer_init(&out);
+    RPC_STATUS st = asidl_ndr_server_marshal(&ndr, d->proc, d->args, &out);
+    asidl_ndr_call_cleanup(&ndr);
+    /* Everything the frame holds, and the context handles' new state, are settled before the
+     * client can see the answer. (A handle made for a client that leaves before the reply
+     * reaches it runs down with the client's association.) */
+    asidl_ndr_server_free(d->proc, d->args, d->request, d->request_len);
+    asidl__sctx_finish(d, st == RPC_S_OK);
+    RPC_STATUS sent;
+    if (st == RPC_S_OK)
+        sent = asidl__scall_reply(d->scall, out.data, out.len);
+    else
+        sent = fault(d->scall, st, false);
+    asidl_ndr_buffer_free(&out);
+    free_dcall(d);
+    return st != RPC_S_OK ? st : sent;
+}
+
+RPC_STATUS asidl__dcall_abort(asidl__dcall *d, RPC_STATUS code)
+{
+    asidl_ndr_server_free(d->proc, d->args, d->request, d->request_len);
+    asidl__sctx_finish(d, false);
+    RPC_STATUS sent = fault(d->scall, code, false);
+    free_dcall(d);
+    return sent;
+}
