@@ -442,7 +442,7 @@ static const char *check_entry(const PpCacheKey *key, char **out, size_t *out_le
         struct stat st;
         if (!c.ok)
             break;
-        if (stat(xstrndup(path, n), &st) == 0 || errno != ENOENT)
+        if (stat(xstrndup(path, n), &st) == 0)
             return xasprintf("%.*s appeared", (int)n, path);
     }
     const char *m = get_bytes(&c, msgs_len);
@@ -523,7 +523,7 @@ static void path_list_add(PathList *l, const char *path)
 static void add_if_absent(PathList *absent, const char *path)
 {
     struct stat st;
-    if (stat(path, &st) != 0 && errno == ENOENT)
+    if (stat(path, &st) != 0)
         path_list_add(absent, path);
 }
 
