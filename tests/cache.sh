@@ -20,8 +20,16 @@ check() {   # check NAME COMMAND... : the command must succeed
 }
 
 # A cpp that counts the runs of its cc1, so a test can tell whether a preprocessor ran.
-real_cpp=$(command -v cpp)
-real_cc1=$(cpp -print-prog-name=cc1)
+real_cpp=$(command -v cpp || true)
+real_cc1=$(cpp -print-prog-name=cc1 2>/dev/null || true)
+case $real_cc1 in
+/*) [ -x "$real_cc1" ] || real_cc1="" ;;
+*) real_cc1="" ;;
+esac
+if [ -z "$real_cpp" ] || [ -z "$real_cc1" ]; then
+    echo "ok - cache # SKIP the cache needs GCC's preprocessor (cpp -print-prog-name=cc1)"
+    exit 0
+fi
 mkdir "$tmp/bin"
 cat > "$tmp/bin/cpp" <<EOF
 #!/bin/sh
