@@ -908,8 +908,8 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             bool usable = !c->dead && !c->torn_down && !c->server_shutdown;
             int i = find_ctx(c, iface);
             bool has = i >= 0 && c->ctx[i].state == ASIDL_CCTX_ACCEPTED;
-            bool idle = c->n_calls == 0 && !c->reading;
-            unsigned load = c->n_calls + (c->reading ? 1 : 0);
+            bool idle = c->n_calls == 0 && !c->reading && c->reserved == 0;
+            unsigned load = c->n_calls + c->reserved + (c->reading ? 1 : 0);
             pthread_mutex_unlock(&c->lock);
             if (!usable)
                 continue;
@@ -936,14 +936,18 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             pick = loaded;
         uint32_t group = a->group;
         if (pick) {
+            /* Reserved until the call is in its table, so that two threads looking at the same
+             * moment do not both take this connection for idle. */
             pthread_mutex_lock(&pick->lock);
             pick->refs++;
+            pick->reserved++;
             pthread_mutex_unlock(&pick->lock);
         }
         pthread_mutex_unlock(&a->lock);
 
         if (pick) {
             if (pick_idle && !still_open(pick)) {
+                asidl__cconn_unreserve(pick);
                 discard(pick);
                 asidl__cconn_release(pick);
                 continue;
@@ -955,6 +959,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
                 *out = pick;
                 return RPC_S_OK;
             }
+            asidl__cconn_unreserve(pick);
             bool dead = is_dead(pick);
             asidl__cconn_release(pick);
             if (!dead)
@@ -975,6 +980,9 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
         st = ensure_context(c, iface, group, timeout_ms, ctx_id);
         bool usable = !is_dead(c);
         if (usable) {
+            pthread_mutex_lock(&c->lock);
+            c->reserved = st == RPC_S_OK;   /* the caller's call is on its way */
+            pthread_mutex_unlock(&c->lock);
             pthread_mutex_lock(&a->lock);
             if (a->group == 0)
                 a->group = c->group;
@@ -998,6 +1006,14 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
         return RPC_S_OK;
     }
     return RPC_S_SERVER_UNAVAILABLE;
+}
+
+void asidl__cconn_unreserve(asidl__cconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    if (c->reserved)
+        c->reserved--;
+    pthread_mutex_unlock(&c->lock);
 }
 
 void asidl__assoc_release(asidl__assoc *a)

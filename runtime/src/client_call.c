@@ -217,6 +217,11 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
     ndr.hook_ctx = &cc;
     asidl_ndr_buffer request;
     asidl_ndr_buffer_init(&request);
+    size_t size = 0;
+    if (st == RPC_S_OK)
+        st = asidl_ndr_client_size(&ndr, proc, args, &size);
+    if (st == RPC_S_OK && size > 256 && request.grow(&request, size) != 0)
+        st = RPC_S_OUT_OF_MEMORY;
     if (st == RPC_S_OK)
         st = asidl_ndr_client_marshal(&ndr, proc, args, &request);
     reply r = { NULL, 0, ASIDL_NDR_DREP_LITTLE_ENDIAN };

@@ -207,7 +207,13 @@ RPC_STATUS asidl__dcall_complete(asidl__dcall *d)
     ndr.hook_ctx = d;
     asidl_ndr_buffer out;
     asidl_ndr_buffer_init(&out);
-    RPC_STATUS st = asidl_ndr_server_marshal(&ndr, d->proc, d->args, &out);
+    /* Sized first, so a large reply is written into one allocation instead of a growing one. */
+    size_t size = 0;
+    RPC_STATUS st = asidl_ndr_server_size(&ndr, d->proc, d->args, &size);
+    if (st == RPC_S_OK && size > 256 && out.grow(&out, size) != 0)
+        st = RPC_S_OUT_OF_MEMORY;
+    if (st == RPC_S_OK)
+        st = asidl_ndr_server_marshal(&ndr, d->proc, d->args, &out);
     asidl_ndr_call_cleanup(&ndr);
     /* Everything the frame holds, and the context handles' new state, are settled before the
      * client can see the answer. (A handle made for a client that leaves before the reply

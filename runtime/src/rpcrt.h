@@ -869,11 +869,14 @@ struct asidl__cconn {
     asidl__ccall **table;               /* outstanding calls by call_id (chained hash) */
     unsigned table_size, n_calls;
     unsigned n_async;                   /* outstanding calls nobody waits for synchronously */
+    unsigned reserved;                  /* picked for a call not yet in the table: not idle */
     unsigned sync_waiters;
     uint32_t next_call_id;
 };
 
 void asidl__cconn_release(asidl__cconn *c);
+/* Gives back the reservation asidl__assoc_connection made for a call that is not started. */
+void asidl__cconn_unreserve(asidl__cconn *c);
 
 /* Called once, on the thread that completes the call (its own caller, or whichever thread
  * read the reply), outside every lock. */
