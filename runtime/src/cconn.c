@@ -900,7 +900,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
 {
     for (int attempt = 0; attempt < 8; attempt++) {
         asidl__cconn *pick = NULL, *idle_other = NULL, *loaded = NULL;
-        unsigned least = ~0u;
+        unsigned least = ~0u, live = 0;
         bool pick_idle = false;
         pthread_mutex_lock(&a->lock);
         for (asidl__cconn *c = a->conns; c; c = c->next) {
@@ -913,6 +913,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             pthread_mutex_unlock(&c->lock);
             if (!usable)
                 continue;
+            live++;
             if (causal && recent.assoc == a && recent.conn == c && load > 0) {
                 pick = c;                  /* the thread has calls outstanding there */
                 break;
@@ -934,7 +935,10 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
         bool make_new = !pick && (a->n_conns < a->max_conns || !loaded);
         if (!pick && !make_new)
             pick = loaded;
-        uint32_t group = a->group;
+        /* With no connection left, the server has ended the association group: a new
+         * connection starts a new one (and the association takes its id). */
+        bool fresh_group = live == 0;
+        uint32_t group = fresh_group ? 0 : a->group;
         if (pick) {
             /* Reserved until the call is in its table, so that two threads looking at the same
              * moment do not both take this connection for idle. */
@@ -984,7 +988,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             c->reserved = st == RPC_S_OK;   /* the caller's call is on its way */
             pthread_mutex_unlock(&c->lock);
             pthread_mutex_lock(&a->lock);
-            if (a->group == 0)
+            if (a->group == 0 || fresh_group)
                 a->group = c->group;
             c->next = a->conns;
             a->conns = c;
