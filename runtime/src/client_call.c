@@ -228,6 +228,7 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
     if (st == RPC_S_OK) {
         asidl__syntax_id iface;
         asidl__interface_syntax(itf, &iface);
+        asidl__stats_add(RPC_C_STATS_CALLS_OUT, 1);
         st = exchange(b, &iface, proc->opnum, request.data, request.len, &r, kind);
     }
     asidl_ndr_buffer_free(&request);

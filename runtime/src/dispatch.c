@@ -97,6 +97,7 @@ static bool allowed(asidl__dcall *d, const asidl__admission *adm)
 void asidl__dispatch(asidl__scall *call, void *ctx)
 {
     asidl__rif *rif = ctx;
+    asidl__stats_add(RPC_C_STATS_CALLS_IN, 1);
     const asidl_interface *itf = rif->itf;
     const asidl_ndr_proc *proc = call->opnum < itf->proc_count ? itf->procs[call->opnum] : NULL;
     const asidl__ffi_proc *fproc = proc ? rif->procs[call->opnum] : NULL;

@@ -529,6 +529,11 @@ void asidl__timer_expire(void);
 bool asidl__trace_enabled(void);
 void asidl__trace_pdus(const char *dir, int fd, const uint8_t *p, size_t len);
 
+/* =============================================================================== stats.c */
+
+/* Adds to a counter of RpcMgmtInqStats: RPC_C_STATS_CALLS_IN, _CALLS_OUT, _PKTS_IN, _PKTS_OUT. */
+void asidl__stats_add(int which, unsigned long n);
+
 /* ============================================================================== stream.c */
 
 /* Bytes received but not yet consumed as whole PDUs. While its reader processes them they

@@ -472,6 +472,25 @@ TEST(the_servers_limits_can_be_read_and_set)
 
 TEST(inquiries_about_the_server)
 {
+    RPC_STATS_VECTOR *before = NULL, *after = NULL;
+    CHECK_EQ_INT(RpcMgmtInqStats(NULL, &before), RPC_S_OK);
+    RPC_BINDING_HANDLE h = bind_text(tcp_binding);
+    long sum = 0;
+    for (int i = 0; i < 3; i++)
+        c_Add(h, 1, 2, &sum);
+    CHECK_EQ_INT(RpcMgmtInqStats(NULL, &after), RPC_S_OK);
+    CHECK(before && after && after->Count == 4);
+    /* this process is client and server: 3 calls each way; bind, bind_ack, requests, responses */
+    CHECK_EQ_INT(after->Stats[RPC_C_STATS_CALLS_OUT] - before->Stats[RPC_C_STATS_CALLS_OUT], 3);
+    CHECK_EQ_INT(after->Stats[RPC_C_STATS_CALLS_IN] - before->Stats[RPC_C_STATS_CALLS_IN], 3);
+    CHECK_EQ_INT(after->Stats[RPC_C_STATS_PKTS_OUT] - before->Stats[RPC_C_STATS_PKTS_OUT], 8);
+    CHECK_EQ_INT(after->Stats[RPC_C_STATS_PKTS_IN] - before->Stats[RPC_C_STATS_PKTS_IN], 8);
+    RpcMgmtStatsVectorFree(&before);
+    RpcMgmtStatsVectorFree(&after);
+    CHECK(after == NULL);
+    CHECK_EQ_INT(RpcMgmtInqStats(h, &after), RPC_S_CANNOT_SUPPORT);
+    RpcBindingFree(&h);
+
     RPC_IF_ID_VECTOR *ids = NULL;
     CHECK_EQ_INT(RpcMgmtInqIfIds(NULL, &ids), RPC_S_OK);
     CHECK(ids && ids->Count == 2);
