@@ -1170,8 +1170,7 @@ static Desc *switch_type_desc(StubTables *g, Type *u, Expr *sw, Site *s, Walk *w
 
 typedef struct Arms {
     Lines lines;
-    Desc *deps[256];
-    int n_deps;
+    Desc refs;              /* only its dependency list: the arms' descriptors */
     int n;
     bool has_default;
     Desc *default_arm;
@@ -1192,8 +1191,7 @@ static void union_arms(StubTables *g, Type *u, const char *cname, const char *lv
         if (ad && ad->conformant)
             diag_error(f->loc, "%s is conformant, which a union arm cannot be", decl_what(f, u));
         if (ad) {
-            if (out->n_deps < (int)(sizeof out->deps / sizeof out->deps[0]))
-                out->deps[out->n_deps++] = ad;
+            add_dep(&out->refs, ad);
             if (ad->align > out->align)
                 out->align = ad->align;
         }
@@ -1217,22 +1215,14 @@ static void union_arms(StubTables *g, Type *u, const char *cname, const char *lv
     }
 }
 
-static Desc *finish_union(StubTables *g, Desc *proto, Arms *arms, const char *hint)
-{
-    Desc *d = desc_shared(g, proto, hint);
-    for (int i = 0; i < arms->n_deps; i++)
-        add_dep(d, arms->deps[i]);
-    return d;
-}
-
 static Desc *arms_array(StubTables *g, Arms *arms, const char *hint)
 {
     if (arms->n == 0)
         return NULL;
     Desc proto = { .c_type = "asidl_ndr_arm", .array = true, .body = lines_block(&arms->lines) };
     Desc *d = desc_shared(g, &proto, xasprintf("%s_arms", hint));
-    for (int i = 0; i < arms->n_deps; i++)
-        add_dep(d, arms->deps[i]);
+    for (int i = 0; i < arms->refs.n_deps; i++)
+        add_dep(d, arms->refs.deps[i]);
     return d;
 }
 
@@ -1283,7 +1273,9 @@ static Desc *union_desc(StubTables *g, Type *u, Site *s, Walk *w)
                    .size = xasprintf("sizeof(%s)", cname), .body = lines_block(&l) };
     proto.what = cname;
     proto.comment = xasprintf("%s: %s, [switch_is(%s)]", s->what, cname, comment_safe(c_expr(sw)));
-    Desc *d = finish_union(g, &proto, &arms, use_hint);
+    Desc *d = desc_shared(g, &proto, use_hint);
+    for (int i = 0; i < arms.refs.n_deps; i++)
+        add_dep(d, arms.refs.deps[i]);
     add_dep(d, st);
     add_dep(d, swd);
     add_dep(d, arr);
@@ -1317,8 +1309,8 @@ static Desc *encunion_desc(StubTables *g, Type *u, Site *s, Walk *w)
     Arms arms = { .align = st->align };
     union_arms(g, u, cname, xasprintf("((%s *)0)->%s", cname, arm_name), iface, d->name + 5, &arms);
     Desc *arr = arms_array(g, &arms, d->name + 5);
-    for (int i = 0; i < arms.n_deps; i++)
-        add_dep(d, arms.deps[i]);
+    for (int i = 0; i < arms.refs.n_deps; i++)
+        add_dep(d, arms.refs.deps[i]);
     add_dep(d, st);
     add_dep(d, arr);
     Str flags = { 0 };
@@ -1727,7 +1719,7 @@ static bool is_array_type(Type *t)
 }
 
 /* One asidl_ndr_param line. */
-static void param_line(Lines *l, Proc *p, const char *name, const char *flags, Type *type, Desc *d, bool *invoker)
+static void param_line(Lines *l, const char *name, const char *flags, Type *type, Desc *d, bool *invoker)
 {
     bool aggregate;
     const char *cls = c_class(type, &aggregate);
@@ -1737,7 +1729,6 @@ static void param_line(Lines *l, Proc *p, const char *name, const char *flags, T
     if (aggregate && !(d && d->kind == NK_STRUCT && d->ffi_ok))
         *invoker = true;
     const char *size = is_array_type(type) ? "sizeof(void *)" : xasprintf("sizeof(%s)", ctext);
-    (void)p;
     line_add(l, name, "{ %s, %s, %s, %s, %s },", c_string(name), flags, cls, size, d ? hdr_ref(d) : "NULL");
 }
 
@@ -1864,8 +1855,7 @@ static void build_proc(StubTables *g, Type *iface, Decl *op, int epv_slot)
 
     const char *hint = xasprintf("%s_%s", c_plain_name(iface), op->name);
     Lines pl = { 0 };
-    Desc *deps[512];
-    int n_deps = 0;
+    Desc refs = { 0 };      /* only its dependency list: the parameters' descriptors */
     bool comm = attr_has(op->attrs, ATTR_COMM_STATUS) || attr_has(op->attrs, ATTR_FAULT_STATUS);
     for (int k = 0; k < n; k++) {
         Decl *d = p->params[k];
@@ -1910,9 +1900,8 @@ static void build_proc(StubTables *g, Type *iface, Decl *op, int epv_slot)
         }
         if (nowire)
             str_add(&flags, " | ASIDL_NDR_PARAM_NOWIRE");
-        param_line(&pl, p, name, str_take(&flags), d->type, pd, &p->needs_invoker);
-        if (pd && n_deps < 512)
-            deps[n_deps++] = pd;
+        param_line(&pl, name, str_take(&flags), d->type, pd, &p->needs_invoker);
+        add_dep(&refs, pd);
     }
     Type *ret = fn->u.fn.ret;
     bool has_return = ret && strip(ret) && strip(ret)->kind != TY_VOID;
@@ -1927,9 +1916,8 @@ static void build_proc(StubTables *g, Type *iface, Decl *op, int epv_slot)
             str_add(&flags, " | ASIDL_NDR_PARAM_COMM_STATUS");
         if (attr_has(op->attrs, ATTR_FAULT_STATUS))
             str_add(&flags, " | ASIDL_NDR_PARAM_FAULT_STATUS");
-        param_line(&pl, p, "return", str_take(&flags), ret, rd, &p->needs_invoker);
-        if (n_deps < 512)
-            deps[n_deps++] = rd;
+        param_line(&pl, "return", str_take(&flags), ret, rd, &p->needs_invoker);
+        add_dep(&refs, rd);
     }
     Desc *params = NULL;
     if (pl.n) {
@@ -1937,8 +1925,8 @@ static void build_proc(StubTables *g, Type *iface, Decl *op, int epv_slot)
         params->array = true;
         params->body = lines_block(&pl);
         params->complete = true;
-        for (int k = 0; k < n_deps; k++)
-            add_dep(params, deps[k]);
+        for (int k = 0; k < refs.n_deps; k++)
+            add_dep(params, refs.deps[k]);
     }
 
     Str flags = { 0 };

@@ -57,10 +57,13 @@ int main(void)
     return 0;
 }
 C
+# A sanitizer build's library needs the sanitizer runtimes in the program too.
+san=""
+nm "$prefix/lib/libasidlrt.a" 2>/dev/null | grep -q ' U __asan_' && san="-fsanitize=address,undefined"
 check "a program builds against the installed headers and library with pkg-config" sh -c "
     cd '$tmp/work' && PKG_CONFIG_PATH='$prefix/lib/pkgconfig' &&
     export PKG_CONFIG_PATH &&
-    cc -std=c11 -Wall -Wextra -Werror \$(pkg-config --cflags asidl) -Igen -o prog main.c \$(pkg-config --libs asidl) -lffi -pthread &&
+    cc -std=c11 -Wall -Wextra -Werror $san \$(pkg-config --cflags asidl) -Igen -o prog main.c \$(pkg-config --libs asidl) -lffi -pthread &&
     LD_LIBRARY_PATH='$prefix/lib' ./prog"
 check "the shared library has a versioned soname" sh -c "objdump -p '$prefix/lib/libasidlrt.so' | grep -q 'SONAME *libasidlrt.so.0'"
 check "the shared library exports no internal asidl__ symbols" sh -c "! nm -D --defined-only '$prefix/lib/libasidlrt.so' | grep -q ' asidl__'"

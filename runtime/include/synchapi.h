@@ -27,8 +27,21 @@ ASIDL_API HANDLE WINAPI asidl_CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttribut
                                            BOOL bInitialState, LPCSTR lpName);
 ASIDL_API HANDLE WINAPI asidl_CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset,
                                            BOOL bInitialState, LPCWSTR lpName);
+/* CreateEventEx's dwFlags. */
+#define CREATE_EVENT_MANUAL_RESET 0x00000001
+#define CREATE_EVENT_INITIAL_SET 0x00000002
+
+/* Events are process-local: a name (non-empty lpName) is refused with ERROR_NOT_SUPPORTED.
+ * lpEventAttributes and dwDesiredAccess are accepted and ignored. */
+ASIDL_API HANDLE WINAPI asidl_CreateEventExA(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCSTR lpName,
+                                             DWORD dwFlags, DWORD dwDesiredAccess);
+ASIDL_API HANDLE WINAPI asidl_CreateEventExW(LPSECURITY_ATTRIBUTES lpEventAttributes, LPCWSTR lpName,
+                                             DWORD dwFlags, DWORD dwDesiredAccess);
 ASIDL_API BOOL WINAPI asidl_SetEvent(HANDLE hEvent);
 ASIDL_API BOOL WINAPI asidl_ResetEvent(HANDLE hEvent);
+/* Releases the waiters a SetEvent would release now (all for a manual-reset event, one for an
+ * auto-reset event), then leaves the event reset. */
+ASIDL_API BOOL WINAPI asidl_PulseEvent(HANDLE hEvent);
 
 ASIDL_API DWORD WINAPI asidl_WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
 ASIDL_API DWORD WINAPI asidl_WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable);
@@ -47,8 +60,16 @@ ASIDL_API void WINAPI asidl_Sleep(DWORD dwMilliseconds);
 #else
 #define CreateEvent CreateEventA
 #endif
+#define CreateEventExA asidl_CreateEventExA
+#define CreateEventExW asidl_CreateEventExW
+#ifdef UNICODE
+#define CreateEventEx CreateEventExW
+#else
+#define CreateEventEx CreateEventExA
+#endif
 #define SetEvent asidl_SetEvent
 #define ResetEvent asidl_ResetEvent
+#define PulseEvent asidl_PulseEvent
 #define WaitForSingleObject asidl_WaitForSingleObject
 #define WaitForSingleObjectEx asidl_WaitForSingleObjectEx
 #define WaitForMultipleObjects asidl_WaitForMultipleObjects

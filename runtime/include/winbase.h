@@ -1,7 +1,7 @@
 /*
  * winbase.h: the kernel-object part of the Windows API that asidl provides (events, waits,
- * completion ports, APCs, last error, handles).  See docs/types.md for the subset and its
- * Linux behaviour.
+ * completion ports, APCs, last error, handles).  See docs/windows-objects.md for their Linux
+ * behaviour and how it differs from Windows'.
  */
 #ifndef _WINBASE_
 #define _WINBASE_

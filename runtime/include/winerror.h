@@ -56,6 +56,7 @@
 #define ERROR_SUCCESS                            0L
 #define ERROR_INVALID_FUNCTION                   1L
 #define ERROR_FILE_NOT_FOUND                     2L
+#define ERROR_TOO_MANY_OPEN_FILES                4L
 #define ERROR_ACCESS_DENIED                      5L
 #define ERROR_INVALID_HANDLE                     6L
 #define ERROR_NOT_ENOUGH_MEMORY                  8L
