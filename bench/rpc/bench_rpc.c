@@ -219,8 +219,10 @@ typedef struct kind {
 
 static void measure_all(kind *kinds, int n, unsigned long size, int threads)
 {
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         kinds[i].best = 0;
+        measure(kinds[i].raw, kinds[i].tcp, kinds[i].binding, size, threads);   /* warm-up */
+    }
     for (int round = 0; round < ROUNDS; round++) {
         for (int i = 0; i < n; i++) {
             double rate = measure(kinds[i].raw, kinds[i].tcp, kinds[i].binding, size, threads);
