@@ -31,6 +31,7 @@ run_suite parse tests/parse.sh
 run_suite cli tests/cli.sh
 run_suite cache tests/cache.sh
 run_suite install tests/install.sh
+run_suite exports tests/exports.sh
 for t in "$B"/tests/*; do
     [ -x "$t" ] && [ -f "$t" ] && run_suite "$(basename "$t")" "$t"
 done

@@ -37,6 +37,7 @@ RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, ui
         return st;
     asidl__ccall *call = calloc(1, sizeof *call);
     if (!call) {
+        asidl__cconn_unreserve(c);
         asidl__cconn_release(c);
         return RPC_S_OUT_OF_MEMORY;
     }
@@ -50,6 +51,8 @@ RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, ui
     asidl__reasm_init(&call->response, ASIDL_MAX_RESPONSE);
 
     pthread_mutex_lock(&c->lock);
+    if (c->reserved)
+        c->reserved--;                    /* the call takes over from the reservation */
     if (c->dead) {
         pthread_mutex_unlock(&c->lock);
         asidl__ccall_release(call);

@@ -900,7 +900,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
 {
     for (int attempt = 0; attempt < 8; attempt++) {
         asidl__cconn *pick = NULL, *idle_other = NULL, *loaded = NULL;
-        unsigned least = ~0u;
+        unsigned least = ~0u, live = 0;
         bool pick_idle = false;
         pthread_mutex_lock(&a->lock);
         for (asidl__cconn *c = a->conns; c; c = c->next) {
@@ -908,11 +908,12 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             bool usable = !c->dead && !c->torn_down && !c->server_shutdown;
             int i = find_ctx(c, iface);
             bool has = i >= 0 && c->ctx[i].state == ASIDL_CCTX_ACCEPTED;
-            bool idle = c->n_calls == 0 && !c->reading;
-            unsigned load = c->n_calls + (c->reading ? 1 : 0);
+            bool idle = c->n_calls == 0 && !c->reading && c->reserved == 0;
+            unsigned load = c->n_calls + c->reserved + (c->reading ? 1 : 0);
             pthread_mutex_unlock(&c->lock);
             if (!usable)
                 continue;
+            live++;
             if (causal && recent.assoc == a && recent.conn == c && load > 0) {
                 pick = c;                  /* the thread has calls outstanding there */
                 break;
@@ -934,16 +935,23 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
         bool make_new = !pick && (a->n_conns < a->max_conns || !loaded);
         if (!pick && !make_new)
             pick = loaded;
-        uint32_t group = a->group;
+        /* With no connection left, the server has ended the association group: a new
+         * connection starts a new one (and the association takes its id). */
+        bool fresh_group = live == 0;
+        uint32_t group = fresh_group ? 0 : a->group;
         if (pick) {
+            /* Reserved until the call is in its table, so that two threads looking at the same
+             * moment do not both take this connection for idle. */
             pthread_mutex_lock(&pick->lock);
             pick->refs++;
+            pick->reserved++;
             pthread_mutex_unlock(&pick->lock);
         }
         pthread_mutex_unlock(&a->lock);
 
         if (pick) {
             if (pick_idle && !still_open(pick)) {
+                asidl__cconn_unreserve(pick);
                 discard(pick);
                 asidl__cconn_release(pick);
                 continue;
@@ -955,6 +963,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
                 *out = pick;
                 return RPC_S_OK;
             }
+            asidl__cconn_unreserve(pick);
             bool dead = is_dead(pick);
             asidl__cconn_release(pick);
             if (!dead)
@@ -975,8 +984,11 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
         st = ensure_context(c, iface, group, timeout_ms, ctx_id);
         bool usable = !is_dead(c);
         if (usable) {
+            pthread_mutex_lock(&c->lock);
+            c->reserved = st == RPC_S_OK;   /* the caller's call is on its way */
+            pthread_mutex_unlock(&c->lock);
             pthread_mutex_lock(&a->lock);
-            if (a->group == 0)
+            if (a->group == 0 || fresh_group)
                 a->group = c->group;
             c->next = a->conns;
             a->conns = c;
@@ -998,6 +1010,14 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
         return RPC_S_OK;
     }
     return RPC_S_SERVER_UNAVAILABLE;
+}
+
+void asidl__cconn_unreserve(asidl__cconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    if (c->reserved)
+        c->reserved--;
+    pthread_mutex_unlock(&c->lock);
 }
 
 void asidl__assoc_release(asidl__assoc *a)

@@ -217,12 +217,18 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
     ndr.hook_ctx = &cc;
     asidl_ndr_buffer request;
     asidl_ndr_buffer_init(&request);
+    size_t size = 0;
+    if (st == RPC_S_OK)
+        st = asidl_ndr_client_size(&ndr, proc, args, &size);
+    if (st == RPC_S_OK && size > 256 && request.grow(&request, size) != 0)
+        st = RPC_S_OUT_OF_MEMORY;
     if (st == RPC_S_OK)
         st = asidl_ndr_client_marshal(&ndr, proc, args, &request);
     reply r = { NULL, 0, ASIDL_NDR_DREP_LITTLE_ENDIAN };
     if (st == RPC_S_OK) {
         asidl__syntax_id iface;
         asidl__interface_syntax(itf, &iface);
+        asidl__stats_add(RPC_C_STATS_CALLS_OUT, 1);
         st = exchange(b, &iface, proc->opnum, request.data, request.len, &r, kind);
     }
     asidl_ndr_buffer_free(&request);

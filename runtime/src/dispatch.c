@@ -97,6 +97,7 @@ static bool allowed(asidl__dcall *d, const asidl__admission *adm)
 void asidl__dispatch(asidl__scall *call, void *ctx)
 {
     asidl__rif *rif = ctx;
+    asidl__stats_add(RPC_C_STATS_CALLS_IN, 1);
     const asidl_interface *itf = rif->itf;
     const asidl_ndr_proc *proc = call->opnum < itf->proc_count ? itf->procs[call->opnum] : NULL;
     const asidl__ffi_proc *fproc = proc ? rif->procs[call->opnum] : NULL;
@@ -207,7 +208,13 @@ RPC_STATUS asidl__dcall_complete(asidl__dcall *d)
     ndr.hook_ctx = d;
     asidl_ndr_buffer out;
     asidl_ndr_buffer_init(&out);
-    RPC_STATUS st = asidl_ndr_server_marshal(&ndr, d->proc, d->args, &out);
+    /* Sized first, so a large reply is written into one allocation instead of a growing one. */
+    size_t size = 0;
+    RPC_STATUS st = asidl_ndr_server_size(&ndr, d->proc, d->args, &size);
+    if (st == RPC_S_OK && size > 256 && out.grow(&out, size) != 0)
+        st = RPC_S_OUT_OF_MEMORY;
+    if (st == RPC_S_OK)
+        st = asidl_ndr_server_marshal(&ndr, d->proc, d->args, &out);
     asidl_ndr_call_cleanup(&ndr);
     /* Everything the frame holds, and the context handles' new state, are settled before the
      * client can see the answer. (A handle made for a client that leaves before the reply

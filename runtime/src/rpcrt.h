@@ -529,6 +529,11 @@ void asidl__timer_expire(void);
 bool asidl__trace_enabled(void);
 void asidl__trace_pdus(const char *dir, int fd, const uint8_t *p, size_t len);
 
+/* =============================================================================== stats.c */
+
+/* Adds to a counter of RpcMgmtInqStats: RPC_C_STATS_CALLS_IN, _CALLS_OUT, _PKTS_IN, _PKTS_OUT. */
+void asidl__stats_add(int which, unsigned long n);
+
 /* ============================================================================== stream.c */
 
 /* Bytes received but not yet consumed as whole PDUs. While its reader processes them they
@@ -869,11 +874,14 @@ struct asidl__cconn {
     asidl__ccall **table;               /* outstanding calls by call_id (chained hash) */
     unsigned table_size, n_calls;
     unsigned n_async;                   /* outstanding calls nobody waits for synchronously */
+    unsigned reserved;                  /* picked for a call not yet in the table: not idle */
     unsigned sync_waiters;
     uint32_t next_call_id;
 };
 
 void asidl__cconn_release(asidl__cconn *c);
+/* Gives back the reservation asidl__assoc_connection made for a call that is not started. */
+void asidl__cconn_unreserve(asidl__cconn *c);
 
 /* Called once, on the thread that completes the call (its own caller, or whichever thread
  * read the reply), outside every lock. */

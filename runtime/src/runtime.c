@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rpcrt.h"
@@ -31,7 +32,23 @@ typedef struct task {
 typedef struct worker {
     struct worker *next;
     pthread_t thread;
+    pthread_cond_t wake;           /* a parked worker waits here */
+    struct worker *parked_next;    /* the stack of parked workers */
+    bool parked;
 } worker;
+
+/* Which worker waits for the next event (see worker_main). */
+#define TAKEOVER_US 1000           /* a handler busy this long gets a worker to poll meanwhile */
+#define WATCH_IDLE_US 1000000      /* after this long without events the watcher sleeps for good */
+
+static struct {
+    pthread_mutex_t lock;
+    bool polling;                  /* a worker is in epoll_wait */
+    int64_t last_pickup_us;        /* when the last event was taken from the set */
+    worker *parked;                /* parked workers, most recent on top (the watcher) */
+    bool watcher_asleep;           /* the top one sleeps without a timeout */
+    bool exiting;
+} lf = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static struct {
     pthread_mutex_t lock;
@@ -167,24 +184,111 @@ static void on_timer(asidl__source *src, uint32_t events)
     asidl__rt_rearm(src, EPOLLIN);
 }
 
-/* ---- workers ---- */
+/* ---- workers ----
+ *
+ * Which worker gets an event matters for latency. Threads waiting in epoll_wait on one set are
+ * woken oldest first, so with several of them each call of a synchronous ping-pong would go to a
+ * different worker, usually on another CPU, which costs as much again as the round trip itself
+ * (bench/rpc). So one worker at a time polls (the poller) and handles what it takes, inline; when
+ * it is done and nobody polls, it polls again, hot on its CPU, as a completion port wakes the
+ * most recent thread. The other workers are parked. The one parked last (the watcher) looks every
+ * TAKEOVER_US whether events are waiting unseen: nobody polls and the last event was taken that
+ * long ago, i.e. every worker is inside a long handler (a slow manager routine). Then it becomes
+ * the poller, and the next parked worker the watcher. A server under load thus grows to as many
+ * pollers as it needs, each step within TAKEOVER_US, and a ping-pong never wakes a second thread.
+ * A watcher that saw no event for WATCH_IDLE_US stops looking; the next event taken wakes it. */
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The watcher's turn: true when it should become the poller (lf.lock held). */
+static bool watch(worker *w)
+{
+    for (;;) {
+        if (lf.exiting) {                         /* shutdown: every worker polls until its NULL task */
+            for (worker **p = &lf.parked; *p; p = &(*p)->parked_next) {
+                if (*p == w) {
+                    *p = w->parked_next;
+                    break;
+                }
+            }
+            w->parked = false;
+            return true;
+        }
+        if (!w->parked)
+            return true;                          /* told to poll */
+        if (lf.parked != w) {
+            pthread_cond_wait(&w->wake, &lf.lock); /* not the watcher: wait to become it */
+            continue;
+        }
+        int64_t idle = now_us() - lf.last_pickup_us;
+        if (!lf.polling && idle >= TAKEOVER_US) {
+            lf.parked = w->parked_next;           /* take over; the next one watches */
+            w->parked = false;
+            if (lf.parked)
+                pthread_cond_signal(&lf.parked->wake);
+            return true;
+        }
+        if (idle >= WATCH_IDLE_US) {
+            lf.watcher_asleep = true;
+            pthread_cond_wait(&w->wake, &lf.lock);
+            lf.watcher_asleep = false;
+            continue;
+        }
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += TAKEOVER_US * 1000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&w->wake, &lf.lock, &until);
+    }
+}
 
 static void *worker_main(void *arg)
 {
-    (void)arg;
+    worker *w = arg;
+    pthread_mutex_lock(&lf.lock);
     for (;;) {
-        struct epoll_event ev;
-        int n = epoll_wait(rt.epfd, &ev, 1, -1);
-        if (n <= 0)
-            continue;
-        asidl__source *src = ev.data.ptr;
-        if (src == &rt.tasks_source) {
-            if (!run_one_task())
-                break;
+        if (lf.polling && !lf.exiting) {
+            w->parked = true;
+            w->parked_next = lf.parked;
+            if (lf.parked && lf.watcher_asleep)
+                pthread_cond_signal(&lf.parked->wake);   /* it is no longer the watcher */
+            lf.parked = w;
+            watch(w);
             continue;
         }
-        src->on_event(src, ev.events);
+        lf.polling = true;
+        pthread_mutex_unlock(&lf.lock);
+        struct epoll_event ev;
+        int n = epoll_wait(rt.epfd, &ev, 1, -1);
+        pthread_mutex_lock(&lf.lock);
+        lf.polling = false;
+        if (n <= 0)
+            continue;
+        lf.last_pickup_us = now_us();
+        if (lf.parked && lf.watcher_asleep) {
+            lf.watcher_asleep = false;
+            pthread_cond_signal(&lf.parked->wake);       /* activity again: watch */
+        }
+        pthread_mutex_unlock(&lf.lock);
+        asidl__source *src = ev.data.ptr;
+        bool stop = false;
+        if (src == &rt.tasks_source)
+            stop = !run_one_task();
+        else
+            src->on_event(src, ev.events);
+        pthread_mutex_lock(&lf.lock);
+        if (stop)
+            break;
     }
+    pthread_mutex_unlock(&lf.lock);
     return NULL;
 }
 
@@ -198,9 +302,16 @@ RPC_STATUS asidl__rt_start_workers(unsigned n)
     pthread_attr_init(&attr);
     if (rt.stack_size)
         pthread_attr_setstacksize(&attr, rt.stack_size);
+    pthread_condattr_t cattr;
+    pthread_condattr_init(&cattr);
+    pthread_condattr_setclock(&cattr, CLOCK_REALTIME);
     while (rt.n_workers < n) {
-        worker *w = malloc(sizeof *w);
-        if (!w || pthread_create(&w->thread, &attr, worker_main, NULL) != 0) {
+        worker *w = calloc(1, sizeof *w);
+        if (w)
+            pthread_cond_init(&w->wake, &cattr);
+        if (!w || pthread_create(&w->thread, &attr, worker_main, w) != 0) {
+            if (w)
+                pthread_cond_destroy(&w->wake);
             free(w);
             st = RPC_S_OUT_OF_THREADS;
             break;
@@ -209,6 +320,7 @@ RPC_STATUS asidl__rt_start_workers(unsigned n)
         rt.workers = w;
         rt.n_workers++;
     }
+    pthread_condattr_destroy(&cattr);
     pthread_attr_destroy(&attr);
     pthread_mutex_unlock(&rt.lock);
     return st;
@@ -264,14 +376,27 @@ void asidl__rt_shutdown(void)
     rt.workers = NULL;
     rt.n_workers = 0;
     pthread_mutex_unlock(&rt.lock);
+    /* Every worker polls from now on; each NULL task (after the tasks queued before it) stops one. */
+    pthread_mutex_lock(&lf.lock);
+    lf.exiting = true;
+    for (worker *w = lf.parked; w; w = w->parked_next)
+        pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&lf.lock);
     for (unsigned i = 0; i < n; i++)
         asidl__rt_post(NULL, NULL);
     while (workers) {
         worker *w = workers;
         workers = w->next;
         pthread_join(w->thread, NULL);
+        pthread_cond_destroy(&w->wake);
         free(w);
     }
+    pthread_mutex_lock(&lf.lock);
+    lf.exiting = false;
+    lf.polling = false;
+    lf.parked = NULL;
+    lf.watcher_asleep = false;
+    pthread_mutex_unlock(&lf.lock);
     pthread_mutex_lock(&rt.lock);
     while (rt.head) {
         task *t = rt.head;

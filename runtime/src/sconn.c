@@ -448,6 +448,10 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
         }
         const asidl__uuid *object = pdu->u.request.has_object ? &pdu->u.request.object : NULL;
         if (h->pfc_flags & ASIDL_PFC_LAST_FRAG) {
+            if (pdu->u.request.stub_len > max) {      /* the cap holds for one fragment too */
+                fault_and_close(c, h->call_id, ctx_id, ASIDL_FAULT_ACCESS_DENIED, false);
+                return;
+            }
             uint8_t *stub = copy_bytes(pdu->u.request.stub, pdu->u.request.stub_len);
             if (!stub && pdu->u.request.stub_len) {
                 send_fault(c, h->call_id, ctx_id, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY, true);

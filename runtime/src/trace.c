@@ -2,7 +2,8 @@
  * trace.c: ASIDL_TRACE=1 (or any value but 0) prints one line per PDU sent or received to
  * stderr: direction, socket, type, flags, call_id, lengths, and what identifies the PDU's
  * purpose (opnum, context, status, negotiated sizes). For debugging interoperability without
- * a packet capture.
+ * a packet capture. Every PDU passes here, so the PDU counts of RpcMgmtInqStats are kept here
+ * too.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -86,15 +87,18 @@ static void trace_one(const char *dir, int fd, const uint8_t *p, size_t len)
 
 void asidl__trace_pdus(const char *dir, int fd, const uint8_t *p, size_t len)
 {
-    if (!asidl__trace_enabled())
-        return;
+    bool trace = asidl__trace_enabled();
+    unsigned long pdus = 0;
     /* A buffer may hold several PDUs (all fragments of one call). */
     while (len > 0) {
         size_t one;
         if (asidl__pdu_frame(p, len, &one) != ASIDL_PDU_OK)
             one = len;
-        trace_one(dir, fd, p, one);
+        if (trace)
+            trace_one(dir, fd, p, one);
+        pdus++;
         p += one;
         len -= one;
     }
+    asidl__stats_add(dir[0] == '-' ? RPC_C_STATS_PKTS_OUT : RPC_C_STATS_PKTS_IN, pdus);
 }

@@ -11,6 +11,7 @@
 
 #include "calc_server.h"
 #include "rpcrt.h"
+#include "asidl_rpc.h"
 #include "test.h"
 
 static char tcp_binding[256], lrpc_binding[256];
@@ -433,8 +434,63 @@ TEST(registration_checks_its_arguments_and_the_descriptors)
     CHECK_EQ_INT(RpcServerRegisterIf((RPC_IF_HANDLE)&other, NULL, NULL), RPC_S_INVALID_ARG);
 }
 
+TEST(the_servers_limits_can_be_read_and_set)
+{
+    asidl_server_limits l, saved;
+    CHECK_EQ_INT(asidl_server_get_limits(&saved), RPC_S_OK);
+    CHECK_EQ_INT(saved.max_connections, 4096);
+    CHECK_EQ_INT(saved.max_request_bytes, 4 * 1024 * 1024);
+    CHECK_EQ_INT(saved.max_pending_calls, 65536);
+    CHECK_EQ_INT(saved.read_timeout_ms, 30000);
+    CHECK_EQ_INT(asidl_server_set_limits(NULL), RPC_S_INVALID_ARG);
+    l = (asidl_server_limits){ 0, 2ul << 30, 0, 0 };
+    CHECK_EQ_INT(asidl_server_set_limits(&l), RPC_S_INVALID_ARG);
+
+    /* a request over the limit: refused, and the connection closed */
+    l = (asidl_server_limits){ 0, 2000, 0, 0 };
+    CHECK_EQ_INT(asidl_server_set_limits(&l), RPC_S_OK);
+    RPC_BINDING_HANDLE h = bind_text(tcp_binding);
+    long values[1000] = { 1 };
+    CHECK_EQ_INT(c_Sum(h, 400, values), 1);                                  /* 1608 octets */
+    CHECK_EQ_INT(CALL_STATUS(c_Sum(h, 1000, values)), RPC_S_ACCESS_DENIED);  /* 4008 */
+    sleep_ms(50);                                       /* the server closes that connection */
+    CHECK_EQ_INT(CALL_STATUS(c_Sum(h, 400, values)), 0);                     /* a new connection */
+
+    /* connections beyond the limit are closed at once */
+    unsigned now = asidl__server_connection_count(asidl__rpc_server());
+    l = (asidl_server_limits){ now, 0, 0, 0 };
+    CHECK_EQ_INT(asidl_server_set_limits(&l), RPC_S_OK);
+    RPC_BINDING_HANDLE other = bind_text(tcp_binding);
+    CHECK(CALL_STATUS(c_Sum(other, 1, values)) != 0);
+    CHECK_EQ_INT(CALL_STATUS(c_Sum(h, 1, values)), 0);                       /* the existing one works */
+    RpcBindingFree(&other);
+    RpcBindingFree(&h);
+    CHECK_EQ_INT(asidl_server_set_limits(&saved), RPC_S_OK);
+    CHECK_EQ_INT(asidl_server_get_limits(&l), RPC_S_OK);
+    CHECK_EQ_INT(l.max_connections, 4096);
+}
+
 TEST(inquiries_about_the_server)
 {
+    RPC_STATS_VECTOR *before = NULL, *after = NULL;
+    CHECK_EQ_INT(RpcMgmtInqStats(NULL, &before), RPC_S_OK);
+    RPC_BINDING_HANDLE h = bind_text(tcp_binding);
+    long sum = 0;
+    for (int i = 0; i < 3; i++)
+        c_Add(h, 1, 2, &sum);
+    CHECK_EQ_INT(RpcMgmtInqStats(NULL, &after), RPC_S_OK);
+    CHECK(before && after && after->Count == 4);
+    /* this process is client and server: 3 calls each way; bind, bind_ack, requests, responses */
+    CHECK_EQ_INT(after->Stats[RPC_C_STATS_CALLS_OUT] - before->Stats[RPC_C_STATS_CALLS_OUT], 3);
+    CHECK_EQ_INT(after->Stats[RPC_C_STATS_CALLS_IN] - before->Stats[RPC_C_STATS_CALLS_IN], 3);
+    CHECK_EQ_INT(after->Stats[RPC_C_STATS_PKTS_OUT] - before->Stats[RPC_C_STATS_PKTS_OUT], 8);
+    CHECK_EQ_INT(after->Stats[RPC_C_STATS_PKTS_IN] - before->Stats[RPC_C_STATS_PKTS_IN], 8);
+    RpcMgmtStatsVectorFree(&before);
+    RpcMgmtStatsVectorFree(&after);
+    CHECK(after == NULL);
+    CHECK_EQ_INT(RpcMgmtInqStats(h, &after), RPC_S_CANNOT_SUPPORT);
+    RpcBindingFree(&h);
+
     RPC_IF_ID_VECTOR *ids = NULL;
     CHECK_EQ_INT(RpcMgmtInqIfIds(NULL, &ids), RPC_S_OK);
     CHECK(ids && ids->Count == 2);
@@ -503,6 +559,7 @@ int main(void)
     RUN(max_calls_of_an_interface_turns_extra_calls_away);
     RUN(an_unregistered_interface_is_unknown_and_comes_back_when_registered_again);
     RUN(registration_checks_its_arguments_and_the_descriptors);
+    RUN(the_servers_limits_can_be_read_and_set);
     RUN(inquiries_about_the_server);
     CHECK_EQ_INT(RpcMgmtStopServerListening(NULL), RPC_S_OK);
     asidl__rpc_server_reset();
