@@ -252,7 +252,7 @@ Type *type_pointer(Type *ref, unsigned ref_quals);
 Type *type_array(Type *elem, Expr *dim);
 Type *type_strip_alias(Type *t);                   /* follow TY_ALIAS to the real type */
 bool type_is_integer(Type *t);                     /* after stripping aliases: base integers, enums */
-bool type_is_char(Type *t);                        /* char, byte, wchar_t, and their aliases (WCHAR, ...) */
+bool type_is_char(Type *t);                        /* what a [string] may be made of (char, wchar_t, ...) */
 bool type_is_pointer(Type *t);
 bool type_is_interface(Type *t);
 const char *type_kind_name(TypeKind k);           /* "struct", "union", ... for diagnostics */

@@ -187,11 +187,21 @@ bool type_is_integer(Type *t)
     }
 }
 
+/* Characters a [string] may be made of: the one rule the checker and the descriptor generator
+ * share (8-bit and 16-bit units, signed or not, and wchar_t). */
 bool type_is_char(Type *t)
 {
-    t = type_strip_alias(t);
-    return t && t->kind == TY_BASE &&
-           (t->u.base.kind == B_CHAR || t->u.base.kind == B_BYTE || t->u.base.kind == B_WCHAR);
+    t = t ? type_strip_alias(t) : NULL;
+    if (!t || t->kind != TY_BASE)
+        return false;
+    switch (t->u.base.kind) {
+    case B_CHAR: case B_BYTE: case B_WCHAR: case B_SMALL: case B_INT8:
+        return true;
+    case B_SHORT: case B_INT16:
+        return t->u.base.sign == SIGN_UNSIGNED;
+    default:
+        return false;
+    }
 }
 
 bool type_is_pointer(Type *t)

@@ -273,22 +273,6 @@ static bool is_integral(Type *t)
     }
 }
 
-/* Characters a [string] may be made of. */
-static bool is_char_like(Type *t)
-{
-    t = strip(t);
-    if (!t || t->kind != TY_BASE)
-        return false;
-    switch (t->u.base.kind) {
-    case B_CHAR: case B_BYTE: case B_WCHAR: case B_SMALL: case B_INT8:
-        return true;
-    case B_SHORT: case B_INT16:
-        return t->u.base.sign == SIGN_UNSIGNED;
-    default:
-        return false;
-    }
-}
-
 static bool alias_chain_has(Type *t, AttrKind k)
 {
     for (int steps = 0; t && steps < 1000; steps++) {
@@ -505,7 +489,7 @@ static void check_decl_shape(Attr *attrs, Type *type, const char *name, bool is_
             Type *elem = type;
             while (is_pointer_like(elem))
                 elem = pointee(elem);
-            if (!is_char_like(elem))
+            if (!type_is_char(elem))
                 diag_error(a->loc, "'[string]' on '%s', whose elements are '%s', not char, byte or wchar_t", n,
                            describe_type(elem));
             break;
@@ -1009,7 +993,7 @@ static void check_remote_param(Remote *r, Decl *p, bool is_last)
         else if (t->kind == TY_POINTER && !in && (attr_has(p->attrs, ATTR_UNIQUE) || attr_has(p->attrs, ATTR_PTR)))
             diag_error(p->loc, "'[out]'-only parameter '%s' cannot be a '[%s]' pointer; use '[in, out]' or another level of indirection",
                        n, attr_has(p->attrs, ATTR_UNIQUE) ? "unique" : "ptr");
-        else if (t->kind == TY_POINTER && !in && attr_has(p->attrs, ATTR_STRING) && is_char_like(t->u.ptr.ref) &&
+        else if (t->kind == TY_POINTER && !in && attr_has(p->attrs, ATTR_STRING) && type_is_char(t->u.ptr.ref) &&
                  !attr_has(p->attrs, ATTR_SIZE_IS) && !attr_has(p->attrs, ATTR_MAX_IS))
             diag_error(p->loc, "'[out]' string '%s' has no size; add '[size_is]' or make it '[in, out]'", n);
     }

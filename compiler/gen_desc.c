@@ -370,21 +370,6 @@ static Type *strip(Type *t)
     return s ? s : t;
 }
 
-static bool char_like(Type *t)
-{
-    t = strip(t);
-    if (!t || t->kind != TY_BASE)
-        return false;
-    switch (t->u.base.kind) {
-    case B_CHAR: case B_BYTE: case B_WCHAR: case B_SMALL: case B_INT8:
-        return true;
-    case B_SHORT: case B_INT16:
-        return t->u.base.sign == SIGN_UNSIGNED;
-    default:
-        return false;
-    }
-}
-
 static Type *pointer_default_iface(StubTables *g, Type *t)
 {
     return ptrmap_get(&g->iface_of, t);
@@ -934,7 +919,7 @@ static Desc *array_level(StubTables *g, Type *t, Site *s, Walk *w)
             break;
         t = e;
     }
-    if (string && (n != 1 || !char_like(t->u.arr.elem))) {
+    if (string && (n != 1 || !type_is_char(t->u.arr.elem))) {
         diag_error(s->loc, "'[string]' on %s, which is not a one-dimensional array of characters", s->what);
         return broken(g);
     }
@@ -975,7 +960,7 @@ static Desc *pointer_level(StubTables *g, Type *t, Site *s, Walk *w)
         diag_error(s->loc, "%s is a 'void *', which cannot be sent", s->what);
         return broken(g);
     }
-    bool string = wants_string(s, w) && char_like(ref) && strip(ref)->kind == TY_BASE;
+    bool string = wants_string(s, w) && type_is_char(ref) && strip(ref)->kind == TY_BASE;
     Dim dim = { 0 };
     bool sized = level_expr(s->attrs, ATTR_SIZE_IS, level) || level_expr(s->attrs, ATTR_MAX_IS, level) ||
                  level_expr(s->attrs, ATTR_LENGTH_IS, level) || level_expr(s->attrs, ATTR_FIRST_IS, level) ||
