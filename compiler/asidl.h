@@ -819,8 +819,9 @@ const char *stub_proc_name(StubTables *g, Decl *op); /* its asidl_ndr_proc, NULL
  * converts): the server dispatcher calls the manager through a generated invoker instead. */
 bool stub_proc_needs_invoker(StubTables *g, Decl *op);
 int stub_epv_slot(StubTables *g, Decl *op);           /* index in the EPV, -1 if not in it */
-/* Banner, includes, format check. */
-void stub_emit_prologue(Emitter *e, Program *prog, StubSide side);
+/* Opens a stub file: banner, includes, format check and every descriptor; NULL (and nothing
+ * written) when the run has errors. */
+StubTables *stub_begin(Program *prog, StubSide side, FILE *out, Emitter *e);
 /* The procedure table, the asidl_interface object and the RPC_IF_HANDLE defined from it
  * (server side: epv, invokers, epv_slots name the server's tables, or NULL). */
 void stub_emit_interface(StubTables *g, Emitter *e, Type *iface, const char *epv, const char *invokers,

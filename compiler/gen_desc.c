@@ -2190,7 +2190,7 @@ static const char *stub_header_name(Program *prog)
     return xasprintf("%.*s.h", dot ? (int)(dot - base) : (int)strlen(base), base);
 }
 
-void stub_emit_prologue(Emitter *e, Program *prog, StubSide side)
+static void stub_emit_prologue(Emitter *e, Program *prog, StubSide side)
 {
     const char *path = prog->main->name ? prog->main->name : prog->main->path;
     const char *slash = strrchr(path, '/');
@@ -2204,6 +2204,23 @@ void stub_emit_prologue(Emitter *e, Program *prog, StubSide side)
     emit(e, "#if ASIDL_NDR_FORMAT_VERSION != 1\n");
     emit(e, "#error \"these stubs hold NDR descriptors of format 1; asidl_ndr.h is from another asidl\"\n");
     emit(e, "#endif\n");
+}
+
+/* The common opening of both stub files: nothing if the run has errors (those of the other
+ * stub file included), else the prologue and every descriptor. */
+StubTables *stub_begin(Program *prog, StubSide side, FILE *out, Emitter *e)
+{
+    if (diag_error_count())
+        return NULL;
+    StubTables *g = stub_tables(prog, side);
+    if (diag_error_count())
+        return NULL;
+    emit_init(e, out);
+    stub_emit_prologue(e, prog, side);
+    emit_blank_line(e);
+    emit(e, "/* ==================================================================== descriptors */\n");
+    stub_emit_tables(g, e);
+    return g;
 }
 
 static void version_of(Type *iface, int *major, int *minor)

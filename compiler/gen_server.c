@@ -161,20 +161,13 @@ static void emit_server_interface(StubTables *g, Emitter *e, Type *iface)
 void gen_server(Program *prog, FILE *out, const char *file_name)
 {
     (void)file_name;
-    if (diag_error_count())
-        return;   /* reported while building the other stub file; nothing is written */
-    StubTables *g = stub_tables(prog, STUB_SERVER);
-    if (diag_error_count())
-        return;
     Emitter em;
     Emitter *e = &em;
-    emit_init(e, out);
-    stub_emit_prologue(e, prog, STUB_SERVER);
+    StubTables *g = stub_begin(prog, STUB_SERVER, out, e);
+    if (!g)
+        return;   /* errors, reported while building this or the other stub file */
     Type **ifaces;
     int n = stub_interfaces(g, &ifaces);
-    emit_blank_line(e);
-    emit(e, "/* ==================================================================== descriptors */\n");
-    stub_emit_tables(g, e);
     for (int i = 0; i < n; i++) {
         emit_blank_line(e);
         emit(e, "/* ==================================================================== interface %s */\n",
