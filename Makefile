@@ -136,7 +136,24 @@ $(B)/tests/test_gen_%: tests/gen/test_gen_%.c $(B)/gentests/%/stamp tests/gen/ge
 	$(CC) $(ALL_CFLAGS) $(RUNTIME_CFLAGS) $(GEN_LOOPBACK) -Itests/unit -Itests/gen -I$(B)/gentests/$* -o $@ \
 	    $< $(B)/gentests/$*/$*_c.c $(B)/gentests/$*/$*_s.c $(LIBA) $(RUNTIME_LIBS) -lm
 
-tests: all $(UNIT_BIN) $(GEN_TEST_BIN)
+# Stub-over-the-wire tests: tests/rpc/test_NAME.c runs the client and server stubs asidl
+# generates from tests/rpc/NAME.idl (+ NAME.acf) against the real runtime, client and server in
+# one process: the client stubs are prefixed c_ so that the manager routines keep the IDL names.
+RPC_TEST_SRC := $(sort $(wildcard tests/rpc/test_*.c))
+RPC_TEST_BIN := $(patsubst tests/rpc/test_%.c,$(B)/tests/test_stubs_%,$(RPC_TEST_SRC))
+
+.SECONDARY: $(patsubst tests/rpc/test_%.c,$(B)/rpctests/%/stamp,$(RPC_TEST_SRC))
+$(B)/rpctests/%/stamp: tests/rpc/%.idl $(wildcard tests/rpc/*.acf) $(ASIDL)
+	@mkdir -p $(@D)
+	$(ASIDL) -prefix client c_ -out $(@D) tests/rpc/$*.idl
+	@touch $@
+
+$(B)/tests/test_stubs_%: tests/rpc/test_%.c $(B)/rpctests/%/stamp $(wildcard tests/rpc/*.h) tests/unit/test.h $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(RUNTIME_CFLAGS) -Itests/unit -Itests/rpc -I$(B)/rpctests/$* -o $@ \
+	    $< $(B)/rpctests/$*/$*_c.c $(B)/rpctests/$*/$*_s.c $(LIBA) $(RUNTIME_LIBS)
+
+tests: all $(UNIT_BIN) $(GEN_TEST_BIN) $(RPC_TEST_BIN)
 
 # Installs missing Debian packages first (does nothing when all are present).
 deps:

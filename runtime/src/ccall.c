@@ -149,16 +149,11 @@ RPC_STATUS asidl__client_call(asidl__binding *b, const asidl__syntax_id *iface, 
     RPC_STATUS st = asidl__binding_assoc(b, &a);
     if (st != RPC_S_OK)
         return st;
-    pthread_mutex_lock(&b->lock);
-    asidl__uuid object = b->object;
-    uint32_t timeout = b->call_timeout_ms;
-    bool noncausal = b->noncausal;
-    pthread_mutex_unlock(&b->lock);
-    static const asidl__uuid nil;
-    bool has_object = memcmp(&object, &nil, sizeof nil) != 0;
+    asidl__call_options o;
+    asidl__binding_call_options(b, &o);
     asidl__ccall *call;
-    st = asidl__ccall_start(a, iface, opnum, has_object ? &object : NULL, stub, stub_len, timeout,
-                            noncausal, NULL, NULL, &call);
+    st = asidl__ccall_start(a, iface, opnum, o.has_object ? &o.object : NULL, stub, stub_len, o.timeout_ms,
+                            o.noncausal, NULL, NULL, &call);
     if (st == RPC_S_OK) {
         asidl__ccall_wait(call);
         st = asidl__ccall_result(call, response, len);

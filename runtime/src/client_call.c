@@ -27,12 +27,6 @@
 #include "asidl_stub.h"
 #include "rpcndr.h"
 
-typedef enum failure_kind {
-    FAIL_NONE,
-    FAIL_LOCAL,          /* the stub's own error: always raised */
-    FAIL_COMM,           /* could not talk to the server */
-    FAIL_FAULT,          /* the server answered with a fault */
-} failure_kind;
 
 /* ==================================================================== automatic binding */
 
@@ -153,39 +147,33 @@ typedef struct reply {
 
 /* One request and its reply on the binding's association; *kind says where a failure came from. */
 static RPC_STATUS exchange(asidl__binding *b, const asidl__syntax_id *iface, uint16_t opnum,
-                           const void *stub, size_t stub_len, reply *r, failure_kind *kind)
+                           const void *stub, size_t stub_len, reply *r, asidl__failure_kind *kind)
 {
     asidl__assoc *a;
     RPC_STATUS st = asidl__binding_assoc(b, &a);
     if (st != RPC_S_OK) {
-        *kind = FAIL_LOCAL;
+        *kind = ASIDL_FAIL_LOCAL;
         return st;
     }
-    pthread_mutex_lock(&b->lock);
-    asidl__uuid object = b->object;
-    uint32_t timeout = b->call_timeout_ms;
-    bool noncausal = b->noncausal;
-    pthread_mutex_unlock(&b->lock);
-    static const asidl__uuid nil;
-    bool has_object = memcmp(&object, &nil, sizeof nil) != 0;
+    asidl__call_options o;
+    asidl__binding_call_options(b, &o);
     asidl__ccall *call;
-    st = asidl__ccall_start(a, iface, opnum, has_object ? &object : NULL, stub, stub_len, timeout, noncausal,
-                            NULL, NULL, &call);
+    st = asidl__ccall_start(a, iface, opnum, o.has_object ? &o.object : NULL, stub, stub_len, o.timeout_ms,
+                            o.noncausal, NULL, NULL, &call);
     if (st == RPC_S_OK) {
         asidl__ccall_wait(call);
         st = asidl__ccall_result(call, &r->data, &r->len);
         r->drep0 = call->drep0;
-        *kind = st == RPC_S_OK ? FAIL_NONE : call->faulted ? FAIL_FAULT : FAIL_COMM;
+        *kind = st == RPC_S_OK ? ASIDL_FAIL_NONE : call->faulted ? ASIDL_FAIL_FAULT : ASIDL_FAIL_COMM;
         asidl__ccall_release(call);
     } else {
-        *kind = FAIL_COMM;
+        *kind = ASIDL_FAIL_COMM;
     }
     asidl__assoc_release(a);
     return st;
 }
 
-/* A binding with no endpoint gets one before the first call (RpcEpResolveBinding). */
-static RPC_STATUS complete_binding(asidl__binding *b, const asidl_interface *itf)
+RPC_STATUS asidl__client_complete_binding(asidl__binding *b, const asidl_interface *itf)
 {
     pthread_mutex_lock(&b->lock);
     bool has_endpoint = b->endpoint && *b->endpoint;
@@ -193,9 +181,9 @@ static RPC_STATUS complete_binding(asidl__binding *b, const asidl_interface *itf
     return has_endpoint ? RPC_S_OK : RpcEpResolveBinding(b, (RPC_IF_HANDLE)itf);
 }
 
-static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *proc, void **args, failure_kind *kind)
+static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *proc, void **args, asidl__failure_kind *kind)
 {
-    *kind = FAIL_LOCAL;
+    *kind = ASIDL_FAIL_LOCAL;
     if (!asidl__interface_from((RPC_IF_HANDLE)itf) || !proc || !args)
         return RPC_S_INVALID_ARG;
     if (proc->magic != ASIDL_NDR_MAGIC)
@@ -206,9 +194,9 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
     if (st != RPC_S_OK)
         return st;
     asidl__binding *b = asidl__binding_from(h);
-    st = complete_binding(b, itf);
+    st = asidl__client_complete_binding(b, itf);
     if (st != RPC_S_OK)
-        *kind = FAIL_COMM;
+        *kind = ASIDL_FAIL_COMM;
 
     asidl_ndr_call ndr;
     asidl_ndr_call_init(&ndr, ASIDL_NDR_CLIENT);
@@ -234,7 +222,7 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
     asidl_ndr_buffer_free(&request);
     if (st == RPC_S_OK) {
         st = asidl_ndr_client_unmarshal(&ndr, proc, args, r.data, r.len, r.drep0);
-        *kind = st == RPC_S_OK ? FAIL_NONE : FAIL_LOCAL;
+        *kind = st == RPC_S_OK ? ASIDL_FAIL_NONE : ASIDL_FAIL_LOCAL;
         asidl__cctx_call_finish(&cc, st == RPC_S_OK);
     } else {
         asidl__cctx_call_finish(&cc, false);
@@ -246,13 +234,11 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
     return st;
 }
 
-/* Writes the status to the [comm_status] / [fault_status] parameter that takes it; false when
- * the procedure has none for this kind of failure. */
-static bool deliver_status(const asidl_ndr_proc *proc, void **args, RPC_STATUS st, failure_kind kind)
+bool asidl__client_deliver_status(const asidl_ndr_proc *proc, void **args, RPC_STATUS st, asidl__failure_kind kind)
 {
     if (!(proc->flags & ASIDL_NDR_PROC_COMM_STATUS))
-        return kind == FAIL_NONE;
-    unsigned want = kind == FAIL_FAULT ? ASIDL_NDR_PARAM_FAULT_STATUS : ASIDL_NDR_PARAM_COMM_STATUS;
+        return kind == ASIDL_FAIL_NONE;
+    unsigned want = kind == ASIDL_FAIL_FAULT ? ASIDL_NDR_PARAM_FAULT_STATUS : ASIDL_NDR_PARAM_COMM_STATUS;
     bool delivered = false;
     for (unsigned i = 0; i < proc->n_params; i++) {
         const asidl_ndr_param *p = &proc->params[i];
@@ -263,37 +249,28 @@ static bool deliver_status(const asidl_ndr_proc *proc, void **args, RPC_STATUS s
                                                                      : (error_status_t *)slot_pointer(args, i);
         if (!target)
             continue;
-        if (kind == FAIL_NONE) {
+        if (kind == ASIDL_FAIL_NONE) {
             if (!(p->flags & ASIDL_NDR_PARAM_RETURN))
                 *target = 0;                   /* error_status_ok; a return value is the manager's */
             delivered = true;
-        } else if ((which & want) && kind != FAIL_LOCAL) {
+        } else if ((which & want) && kind != ASIDL_FAIL_LOCAL) {
             *target = (error_status_t)(uint32_t)st;
             delivered = true;
         }
     }
-    return kind == FAIL_NONE || delivered;
+    return kind == ASIDL_FAIL_NONE || delivered;
 }
 
 RPC_STATUS asidl__client_call_status(const asidl_interface *itf, const asidl_ndr_proc *proc, void **args)
 {
-    failure_kind kind;
+    asidl__failure_kind kind;
     return run_call(itf, proc, args, &kind);
 }
 
 void asidl_client_call(const asidl_interface *itf, const asidl_ndr_proc *proc, void **args)
 {
-    failure_kind kind;
+    asidl__failure_kind kind;
     RPC_STATUS st = run_call(itf, proc, args, &kind);
-    if (!deliver_status(proc, args, st, kind))
+    if (!asidl__client_deliver_status(proc, args, st, kind))
         RpcRaiseException(st);
-}
-
-/* Asynchronous calls come with issue 5; until then a stub for an [async] procedure raises, and
- * (as the rule says) no notification is ever delivered. */
-void asidl_client_call_async(const asidl_interface *itf, const asidl_ndr_proc *proc, PRPC_ASYNC_STATE pAsync,
-                             void **args)
-{
-    (void)itf, (void)proc, (void)pAsync, (void)args;
-    RpcRaiseException(RPC_S_CANNOT_SUPPORT);
 }

@@ -10,8 +10,9 @@
  *
  * The call object (asidl__dcall) holds the engine's call, the procedure and the frame together,
  * so it can outlive the dispatch: a call waiting behind a serialized context handle runs later
- * on another worker, and an [async] procedure (issue 5) keeps its frame until the application
- * completes it from any thread with asidl__dcall_complete or asidl__dcall_abort.
+ * on another worker, and an [async] procedure keeps its frame, with the server-side
+ * RPC_ASYNC_STATE its manager receives first, until the application completes it from any
+ * thread (async_server.c: RpcAsyncCompleteCall / RpcAsyncAbortCall).
  *
  * Failures and the fault each gives (the manager has not run unless said):
  *   interface no longer registered, unknown manager type   nca_s_unk_if / nca_s_unsupported_type, DNE
@@ -54,9 +55,26 @@ static void free_dcall(asidl__dcall *d)
 {
     asidl__rif_release(d->rif);
     d->binding.magic = 0;
+    asidl__sasync_free_subscriptions(d);
     free(d->request);
     free(d->contexts);
     free(d);
+}
+
+void asidl__dcall_ref(asidl__dcall *d)
+{
+    __atomic_add_fetch(&d->refs, 1, __ATOMIC_RELAXED);
+}
+
+void asidl__dcall_put(asidl__dcall *d)
+{
+    if (__atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) == 0)
+        free_dcall(d);
+}
+
+bool asidl__dcall_claim(asidl__dcall *d)
+{
+    return __atomic_exchange_n(&d->claimed, 1, __ATOMIC_ACQ_REL) == 0;
 }
 
 /* The frame's slots that do not travel: a handle_t gets the call's binding handle; a
@@ -119,23 +137,29 @@ void asidl__dispatch(asidl__scall *call, void *ctx)
         fault(call, RPC_S_PROCNUM_OUT_OF_RANGE, true);
         return;
     }
-    if (proc->flags & ASIDL_NDR_PROC_ASYNC) {
-        /* Issue 5 creates the server-side RPC_ASYNC_STATE here (d->async_state) and lets the
-         * manager complete the call later; until then an [async] procedure is refused. */
-        asidl__rif_release(rif);
-        fault(call, RPC_S_CANNOT_SUPPORT, true);
-        return;
-    }
+    bool async = (proc->flags & ASIDL_NDR_PROC_ASYNC) != 0;
 
-    /* One block: the call, a slot for the async state's address, the frame's pointers, the frame. */
-    size_t head = (sizeof(asidl__dcall) + sizeof(void *) * (proc->n_params + 1) + _Alignof(max_align_t) - 1) &
-                  ~(_Alignof(max_align_t) - 1);
-    size_t frame = asidl_ndr_frame_size(proc);
-    asidl__dcall *d = calloc(1, head + frame);
+    /* One block: the call, a slot for the async handle's address, the frame's pointers, the
+     * frame, and an [async] call's server-side RPC_ASYNC_STATE. */
+    size_t align = _Alignof(max_align_t);
+    size_t head = (sizeof(asidl__dcall) + sizeof(void *) * (proc->n_params + 1) + align - 1) & ~(align - 1);
+    size_t frame = (asidl_ndr_frame_size(proc) + align - 1) & ~(align - 1);
+    asidl__dcall *d = calloc(1, head + frame + (async ? sizeof(RPC_ASYNC_STATE) : 0));
     if (!d) {
         asidl__rif_release(rif);
         fault(call, RPC_S_OUT_OF_MEMORY, true);
         return;
+    }
+    /* A synchronous call ends when its manager returns; an [async] one when the manager
+     * completes it, which may be before or after it returns: both hold a reference. */
+    d->refs = async ? 2 : 1;
+    if (async) {
+        PRPC_ASYNC_STATE state = (PRPC_ASYNC_STATE)((unsigned char *)d + head + frame);
+        state->Size = sizeof *state;
+        state->Signature = ASIDL_ASYNC_SIGNATURE;
+        state->Lock = ASIDL_ASYNC_SERVER;
+        state->RuntimeInfo = d;
+        d->async_state = state;
     }
     d->scall = call;
     d->rif = rif;
@@ -180,6 +204,7 @@ void asidl__dispatch(asidl__scall *call, void *ctx)
 
 void asidl__dcall_run(asidl__dcall *d)
 {
+    bool async = d->async_state != NULL;
     asidl__dcall *outer = current_call;
     current_call = d;
     RPC_STATUS code = RPC_S_OK;
@@ -194,10 +219,17 @@ void asidl__dcall_run(asidl__dcall *d)
             code = RPC_S_CALL_FAILED;  /* an exception that claims success is still a failure */
     } RpcEndExcept
     current_call = outer;
-    if (code != RPC_S_OK)
-        asidl__dcall_abort(d, code);
-    else
+    /* An [async] manager that returned has kept the call (it may even have completed it
+     * already); one that raised before completing it ends it with its exception. */
+    if (code != RPC_S_OK) {
+        if (asidl__dcall_claim(d))
+            asidl__dcall_abort(d, code);
+    } else if (!async) {
+        asidl__dcall_claim(d);
         asidl__dcall_complete(d);
+    }
+    if (async)
+        asidl__dcall_put(d);
 }
 
 RPC_STATUS asidl__dcall_complete(asidl__dcall *d)
@@ -227,7 +259,7 @@ RPC_STATUS asidl__dcall_complete(asidl__dcall *d)
     else
         sent = fault(d->scall, st, false);
     asidl_ndr_buffer_free(&out);
-    free_dcall(d);
+    asidl__dcall_put(d);
     return st != RPC_S_OK ? st : sent;
 }
 
@@ -236,6 +268,6 @@ RPC_STATUS asidl__dcall_abort(asidl__dcall *d, RPC_STATUS code)
     asidl_ndr_server_free(d->proc, d->args, d->request, d->request_len);
     asidl__sctx_finish(d, false);
     RPC_STATUS sent = fault(d->scall, code, false);
-    free_dcall(d);
+    asidl__dcall_put(d);
     return sent;
 }

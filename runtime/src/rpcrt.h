@@ -811,6 +811,15 @@ RPC_STATUS asidl__binding_assoc(asidl__binding *b, asidl__assoc **out);
 /* How long a connect may take, from the binding's communication timeout. */
 int asidl__binding_connect_timeout_ms(const asidl__binding *b);
 
+/* What a call takes from its binding handle when it starts. */
+typedef struct asidl__call_options {
+    asidl__uuid object;                /* nil: the request carries none */
+    bool has_object;
+    uint32_t timeout_ms;               /* RPC_C_OPT_CALL_TIMEOUT (synchronous calls) */
+    bool noncausal;
+} asidl__call_options;
+void asidl__binding_call_options(asidl__binding *b, asidl__call_options *out);
+
 /* An association: one server address + endpoint, the association group the server gave, and
  * the connections to it. */
 struct asidl__assoc {
@@ -1058,8 +1067,11 @@ struct asidl__dcall {
     struct asidl__sctx_use *contexts;  /* context handles unmarshalled or created (context_server.c) */
     unsigned n_contexts, cap_contexts;
     asidl__dcall *wait_next;           /* queued behind a serialized context handle */
-    void *async_state;                 /* the server-side RPC_ASYNC_STATE of an [async] call */
+    PRPC_ASYNC_STATE async_state;      /* the server-side handle of an [async] call (in the block) */
     unsigned long status_slot;         /* storage for [comm_status]/[fault_status] on this side */
+    int refs;                          /* an [async] call: the manager's run and the completion */
+    int claimed;                       /* the call's one completion has begun (atomic) */
+    struct asidl__subscriptions *subs; /* RpcServerSubscribeForNotification (async_server.c) */
 };
 
 /* The engine's dispatch callback for every interface registered through the public API. */
@@ -1070,8 +1082,14 @@ RPC_STATUS asidl__dcall_complete(asidl__dcall *d);
 /* Faults the call with `code` (an RPC status or an application exception code), marshals
  * nothing, and frees the call. */
 RPC_STATUS asidl__dcall_abort(asidl__dcall *d, RPC_STATUS code);
+/* Claims the call's one completion: true for the first caller only (the manager's
+ * RpcAsyncCompleteCall / RpcAsyncAbortCall, or the dispatcher after an exception). */
+bool asidl__dcall_claim(asidl__dcall *d);
 /* Runs the manager of a call whose context handles are now all its own (context_server.c). */
 void asidl__dcall_run(asidl__dcall *d);
+void asidl__dcall_ref(asidl__dcall *d);
+/* Drops a reference; the last frees the call's memory (the reply was sent before). */
+void asidl__dcall_put(asidl__dcall *d);
 /* The call whose manager routine runs on this thread, or NULL. */
 asidl__dcall *asidl__dcall_current(void);
 asidl__sbinding *asidl__sbinding_from(RPC_BINDING_HANDLE h);
@@ -1134,6 +1152,20 @@ void asidl__cctx_call_finish(asidl__cctx_call *cc, bool success);
  * rules of the procedure (explicit, implicit, auto, context, generic). */
 RPC_STATUS asidl__client_binding(const struct asidl_interface *itf, const struct asidl_ndr_proc *proc,
                                  void **args, RPC_BINDING_HANDLE *out, bool *unbind);
+/* A binding with no endpoint gets one before the first call (RpcEpResolveBinding). */
+RPC_STATUS asidl__client_complete_binding(asidl__binding *b, const struct asidl_interface *itf);
+
+/* Where a failed call's status came from: it decides which status parameter takes it. */
+typedef enum asidl__failure_kind {
+    ASIDL_FAIL_NONE,
+    ASIDL_FAIL_LOCAL,          /* the stub's own error: always raised */
+    ASIDL_FAIL_COMM,           /* could not talk to the server */
+    ASIDL_FAIL_FAULT,          /* the server answered with a fault */
+} asidl__failure_kind;
+/* Writes the status to the [comm_status] / [fault_status] parameter that takes it; false when
+ * the procedure has none for this kind of failure (the status is then raised or reported). */
+bool asidl__client_deliver_status(const struct asidl_ndr_proc *proc, void **args, RPC_STATUS st,
+                                  asidl__failure_kind kind);
 /* asidl_client_call returning the status instead of raising it (the runtime's own calls). */
 RPC_STATUS asidl__client_call_status(const struct asidl_interface *itf, const struct asidl_ndr_proc *proc,
                                      void **args);
@@ -1227,5 +1259,49 @@ unsigned asidl__epm_entry_count(void);
 /* Asks the mapper at netaddr for the interface's endpoint on the binding's protocol sequence. */
 RPC_STATUS asidl__ep_map(asidl__protseq p, const char *netaddr, const asidl__syntax_id *iface,
                          const asidl__uuid *object, char *endpoint, size_t endpoint_size);
+
+/* =========================================== async_handle.c, async_notify.c, async_client.c,
+ *                                                                              async_server.c */
+
+/* RPC_ASYNC_STATE.Signature once RpcAsyncInitializeHandle has run ("ASYC"). */
+#define ASIDL_ASYNC_SIGNATURE 0x43595341ul
+
+/* What RPC_ASYNC_STATE.Lock (reserved for the runtime) says about a handle. RuntimeInfo is
+ * trusted only in the two "in progress" states. */
+enum {
+    ASIDL_ASYNC_READY = 0,      /* initialised, no call started with it yet */
+    ASIDL_ASYNC_CLIENT = 1,     /* a client call in progress: RuntimeInfo is its asidl__acall */
+    ASIDL_ASYNC_SERVER = 2,     /* a server call in progress: RuntimeInfo is its asidl__dcall */
+    ASIDL_ASYNC_SPENT = 3,      /* completed: initialise it again before the next call */
+};
+
+/* async_notify.c: where one notification goes, captured when it is asked for (the call starts,
+ * or the server subscribes), so that the thread of an APC is held by reference. */
+struct asidl__thread;
+typedef struct asidl__notice {
+    RPC_NOTIFICATION_TYPES type;
+    RPC_ASYNC_NOTIFICATION_INFO u;
+    struct asidl__thread *apc_thread;
+} asidl__notice;
+
+/* RPC_S_OK, or RPC_S_INVALID_ARG for an unknown type or an APC thread that does not exist. */
+RPC_STATUS asidl__notice_capture(asidl__notice *n, RPC_NOTIFICATION_TYPES type,
+                                 const RPC_ASYNC_NOTIFICATION_INFO *u);
+/* Delivers it: signals the event, posts the packet or the message, queues the APC, or calls
+ * the routine on this thread (with pAsync, NULL, event). No lock may be held for Callback. */
+void asidl__notice_deliver(const asidl__notice *n, PRPC_ASYNC_STATE pAsync, RPC_ASYNC_EVENT event);
+void asidl__notice_release(asidl__notice *n);
+
+/* async_client.c: the client side of RpcAsync* for a handle in the CLIENT state. */
+RPC_STATUS asidl__acall_status(PRPC_ASYNC_STATE pAsync);
+RPC_STATUS asidl__acall_complete(PRPC_ASYNC_STATE pAsync, void *reply);
+RPC_STATUS asidl__acall_cancel(PRPC_ASYNC_STATE pAsync, bool abortive);
+RPC_BINDING_HANDLE asidl__acall_binding(PRPC_ASYNC_STATE pAsync);
+
+/* async_server.c: the server side, for a handle in the SERVER state. */
+RPC_STATUS asidl__sasync_complete(PRPC_ASYNC_STATE pAsync, void *reply);
+RPC_STATUS asidl__sasync_abort(PRPC_ASYNC_STATE pAsync, unsigned long code);
+/* Frees a call's subscriptions (its memory is going). */
+void asidl__sasync_free_subscriptions(asidl__dcall *d);
 
 #endif /* ASIDL_RPCRT_H */

@@ -540,13 +540,14 @@ static void handle_cancel(asidl__sconn *c, const asidl__pdu *pdu, bool orphaned)
         for (asidl__scall *call = c->calls; call; call = call->next) {
             if (call->call_id != id)
                 continue;
-            if (orphaned) {
+            /* An abandoned call is cancelled too: its manager may stop (nobody waits). */
+            bool first = call->cancel_count == 0 && !call->orphaned;
+            if (orphaned)
                 call->orphaned = true;
-            } else {
+            else
                 call->cancel_count++;
-                if (call->notify)
-                    call->notify(call, ASIDL_SCALL_CANCELLED, call->notify_ctx);
-            }
+            if (call->notify && (!orphaned || first))
+                call->notify(call, ASIDL_SCALL_CANCELLED, call->notify_ctx);
             break;
         }
     }
