@@ -190,6 +190,8 @@ static long marshal_run(ndr_call *c, const asidl_ndr_array *a, unsigned char *me
             memcpy(dst, p, n * stride);
         return st;
     }
+    if (et->kind == ASIDL_NDR_STRUCT && !ndr_check_magic(et))
+        return ndr_struct_marshal_n(c, (const asidl_ndr_struct *)et, p, n);
     for (size_t i = 0; i < n; i++) {
         long st = ndr_marshal_inline(c, et, p + i * es, base);
         if (st)
@@ -218,6 +220,8 @@ static long unmarshal_run(ndr_call *c, const asidl_ndr_array *a, unsigned char *
             memcpy(p, src, n * stride);
         return st;
     }
+    if (et->kind == ASIDL_NDR_STRUCT && !ndr_check_magic(et))
+        return ndr_struct_unmarshal_n(c, (const asidl_ndr_struct *)et, p, n);
     for (size_t i = 0; i < n; i++) {
         long st = ndr_unmarshal_inline(c, et, p + i * es, base);
         if (st)
@@ -347,35 +351,39 @@ long ndr_referent_mem_size(ndr_call *c, const asidl_ndr_type *t, size_t *bytes, 
         *bytes = fixed;
         return RPC_S_OK;
     }
-    /* Peek at the maximum counts ahead without consuming them. */
-    size_t save = c->p.in_pos;
-    ndr_bounds b;
-    size_t sent = 0;
-    long st = ndr_read_conformance(c, a, &b);
-    if (!st && (a->hdr.flags & ASIDL_NDR_F_VARYING) && t->kind == ASIDL_NDR_ARRAY) {
-        /* the variance follows at once: the transmitted count is known too */
+    /* Peek at the counts ahead without consuming them: the maximum counts, and for a varying
+     * array the (offset, actual count) pairs that follow them at once. */
+    if (a->n_dims == 0 || a->n_dims > ASIDL_NDR_MAX_DIMS)
+        return RPC_S_INTERNAL_ERROR;
+    bool variance_follows = (a->hdr.flags & ASIDL_NDR_F_VARYING) && t->kind == ASIDL_NDR_ARRAY;
+    size_t words = (size_t)a->n_dims * (variance_follows ? 3 : 1);
+    size_t pos = (c->p.in_pos + 3) & ~(size_t)3;
+    if (pos > c->p.in_len || (c->p.in_len - pos) / 4 < words)
+        return RPC_X_BAD_STUB_DATA;
+    const unsigned char *counts = c->p.in + pos;
+    size_t total = 1, sent = 0;
+    for (uint32_t i = 0; i < a->n_dims; i++)
+        if (__builtin_mul_overflow(total, (size_t)ndr_get_u32(c, counts + 4 * i), &total))
+            return RPC_X_BAD_STUB_DATA;
+    if (variance_follows) {
         sent = 1;
-        for (uint32_t i = 0; i < a->n_dims && !st; i++) {
-            uint32_t offset, count;
-            if (!(st = ndr_in_u32(c, &offset)) && !(st = ndr_in_u32(c, &count)))
-                sent = __builtin_mul_overflow(sent, (size_t)count, &sent) ? SIZE_MAX : sent;
+        for (uint32_t i = 0; i < a->n_dims; i++) {
+            uint32_t count = ndr_get_u32(c, counts + 4 * a->n_dims + 8 * i + 4);
+            sent = __builtin_mul_overflow(sent, (size_t)count, &sent) ? SIZE_MAX : sent;
         }
     } else if (!(a->hdr.flags & ASIDL_NDR_F_VARYING)) {
-        sent = b.total;     /* every element is transmitted */
+        sent = total;       /* every element is transmitted */
     }
-    size_t left = ndr_in_left(c);
-    c->p.in_pos = save;
-    if (st)
-        return st;
+    size_t left = c->p.in_len - pos - 4 * words;
     /* A count the rest of the input cannot hold is refused before anything is allocated. */
     size_t min = ndr_min_wire_size(a->elem);
     if (min && sent > left / min)
         return RPC_X_BAD_STUB_DATA;
     size_t n;
-    if (__builtin_mul_overflow(b.total, (size_t)a->elem->mem_size, &n) ||
+    if (__builtin_mul_overflow(total, (size_t)a->elem->mem_size, &n) ||
         __builtin_add_overflow(n, elem_off, &n))
         return RPC_X_BAD_STUB_DATA;
     *bytes = n > fixed ? n : fixed;
-    *elements = b.total;
+    *elements = total;
     return RPC_S_OK;
 }

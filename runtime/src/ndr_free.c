@@ -17,11 +17,17 @@ typedef struct work {
     const unsigned char *base;
 } work;
 
-typedef struct free_walk {
+/* The walk's bookkeeping, kept from one walk to the next (see take_scratch). */
+typedef struct scratch {
     work *stack;                    /* referents to scan */
-    size_t len, cap;
+    size_t cap;
     void **blocks;                  /* referents found, freed at the end */
-    size_t n_blocks, blocks_cap;
+    size_t blocks_cap;
+} scratch;
+
+typedef struct free_walk {
+    scratch *s;
+    size_t len, n_blocks;
     asidl_ndr__map seen;            /* full-pointer referents already scheduled */
     const asidl_ndr_proc *proc;
     void **frame;
@@ -29,38 +35,79 @@ typedef struct free_walk {
     bool failed;                    /* out of memory for bookkeeping: stop (leak, never double free) */
 } free_walk;
 
+/* One spare set of bookkeeping arrays, taken and given back atomically.  Freeing a large value
+ * needs a large list of blocks; growing and releasing it on every call would make malloc give
+ * the heap's top back to the system after the value's blocks merge into it, and fault it in
+ * again on the next call.  Arrays beyond SCRATCH_KEEP bytes are not kept. */
+enum { SCRATCH_KEEP = 1 << 20 };
+static scratch *spare;
+
+static scratch *take_scratch(scratch *fallback)
+{
+    scratch *s = __atomic_exchange_n(&spare, NULL, __ATOMIC_ACQUIRE);
+    if (!s)
+        s = calloc(1, sizeof *s);
+    if (!s) {
+        memset(fallback, 0, sizeof *fallback);
+        s = fallback;
+    }
+    return s;
+}
+
+static void release_arrays(scratch *s)
+{
+    free(s->stack);
+    free(s->blocks);
+    memset(s, 0, sizeof *s);
+}
+
+static void give_back_scratch(scratch *s, scratch *fallback)
+{
+    if (s->cap * sizeof *s->stack > SCRATCH_KEEP || s->blocks_cap * sizeof *s->blocks > SCRATCH_KEEP)
+        release_arrays(s);
+    if (s == fallback)
+        return;
+    s = __atomic_exchange_n(&spare, s, __ATOMIC_ACQ_REL);
+    if (s) {
+        release_arrays(s);
+        free(s);
+    }
+}
+
 static void add_block(free_walk *w, void *block)
 {
     if (w->failed)
         return;
-    if (w->n_blocks == w->blocks_cap) {
-        size_t n = w->blocks_cap ? w->blocks_cap * 2 : 64;
-        void **b = realloc(w->blocks, n * sizeof *b);
+    scratch *s = w->s;
+    if (w->n_blocks == s->blocks_cap) {
+        size_t n = s->blocks_cap ? s->blocks_cap * 2 : 64;
+        void **b = realloc(s->blocks, n * sizeof *b);
         if (!b) {
             w->failed = true;
             return;
         }
-        w->blocks = b;
-        w->blocks_cap = n;
+        s->blocks = b;
+        s->blocks_cap = n;
     }
-    w->blocks[w->n_blocks++] = block;
+    s->blocks[w->n_blocks++] = block;
 }
 
 static void push(free_walk *w, work item)
 {
     if (w->failed)
         return;
-    if (w->len == w->cap) {
-        size_t n = w->cap ? w->cap * 2 : 64;
-        work *s = realloc(w->stack, n * sizeof *s);
-        if (!s) {
+    scratch *s = w->s;
+    if (w->len == s->cap) {
+        size_t n = s->cap ? s->cap * 2 : 64;
+        work *st = realloc(s->stack, n * sizeof *st);
+        if (!st) {
             w->failed = true;
             return;
         }
-        w->stack = s;
-        w->cap = n;
+        s->stack = st;
+        s->cap = n;
     }
-    w->stack[w->len++] = item;
+    s->stack[w->len++] = item;
 }
 
 static void schedule_referent(free_walk *w, const asidl_ndr_pointer *p, unsigned char *ref,
@@ -101,8 +148,13 @@ static void scan(free_walk *w, const asidl_ndr_type *t, unsigned char *mem, cons
     switch (t->kind) {
     case ASIDL_NDR_STRUCT: {
         const asidl_ndr_struct *s = (const asidl_ndr_struct *)t;
-        for (uint32_t i = 0; i < s->n_fields; i++)
-            scan(w, s->fields[i].type, mem + s->fields[i].offset, mem);
+        for (uint32_t i = 0; i < s->n_fields; i++) {
+            const asidl_ndr_type *ft = s->fields[i].type;
+            if (ft->kind == ASIDL_NDR_POINTER && !ndr_check_magic(ft))     /* most members that matter */
+                schedule_referent(w, (const asidl_ndr_pointer *)ft, load_ptr(mem + s->fields[i].offset), mem);
+            else if (ft->kind != ASIDL_NDR_BASE)
+                scan(w, ft, mem + s->fields[i].offset, mem);
+        }
         break;
     }
     case ASIDL_NDR_ARRAY: {
@@ -172,7 +224,7 @@ static void seed(free_walk *w, const asidl_ndr_type *t, void *mem)
 static void run(free_walk *w)
 {
     while (w->len && !w->failed) {
-        work item = w->stack[--w->len];
+        work item = w->s->stack[--w->len];
         add_block(w, item.mem);
         const asidl_ndr_type *rt = item.ptr->referent;
         if (ndr_check_magic(rt))
@@ -185,21 +237,21 @@ static void run(free_walk *w)
     /* Out of bookkeeping memory: leak rather than risk freeing something still referenced. */
     if (!w->failed) {
         for (size_t i = 0; i < w->n_blocks; i++) {
-            const unsigned char *b = w->blocks[i];
+            const unsigned char *b = w->s->blocks[i];
             if (!(b >= w->keep && b < w->keep_end))
-                MIDL_user_free(w->blocks[i]);
+                MIDL_user_free(w->s->blocks[i]);
         }
     }
-    free(w->stack);
-    free(w->blocks);
     ndr_map_free(&w->seen);
 }
 
 void ndr_free_value(const asidl_ndr_type *t, void *mem, const asidl_ndr_proc *proc, void **frame)
 {
-    free_walk w = { .proc = proc, .frame = frame };
+    scratch fallback;
+    free_walk w = { .s = take_scratch(&fallback), .proc = proc, .frame = frame };
     seed(&w, t, mem);
     run(&w);
+    give_back_scratch(w.s, &fallback);
 }
 
 void asidl_ndr_free(const asidl_ndr_type *type, void *mem)
@@ -212,7 +264,8 @@ void asidl_ndr_server_free(const asidl_ndr_proc *proc, void **args, const void *
 {
     if (!proc || proc->magic != ASIDL_NDR_MAGIC || !args)
         return;
-    free_walk w = { .proc = proc, .frame = args, .keep = request,
+    scratch fallback;
+    free_walk w = { .s = take_scratch(&fallback), .proc = proc, .frame = args, .keep = request,
                     .keep_end = request ? (const unsigned char *)request + request_len : NULL };
     for (uint32_t i = 0; i < proc->n_params; i++) {
         const asidl_ndr_param *p = &proc->params[i];
@@ -220,4 +273,5 @@ void asidl_ndr_server_free(const asidl_ndr_proc *proc, void **args, const void *
             seed(&w, p->type, args[i]);
     }
     run(&w);
+    give_back_scratch(w.s, &fallback);
 }

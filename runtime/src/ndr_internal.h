@@ -4,6 +4,7 @@
  *   ndr_buffer.c      output buffers, input cursor, the call's scratch tables (queue, undo log,
  *                     maps), allocation with the per-call cap
  *   ndr_primitives.c  base types: conversion between C and wire sizes, byte order, ranges
+ *   ndr_longs.c       arrays of IDL long (8 bytes in C, 4 on the wire): vectorised conversion
  *   ndr_expr.c        correlation expressions and the checks deferred until operands arrive
  *   ndr_structs.c     structures, conformant structures (hoisted conformance)
  *   ndr_arrays.c      fixed, conformant, varying and multi-dimensional arrays
@@ -46,6 +47,12 @@ enum { NDR_MODE_SIZE = 1, NDR_MODE_MARSHAL, NDR_MODE_UNMARSHAL };
 #define NDR_USER_MARSHAL_MARKER 0x72657355u
 
 static inline bool ndr_sizing(const ndr_call *c) { return c->p.mode == NDR_MODE_SIZE; }
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NDR_HOST_LITTLE_ENDIAN 1
+#else
+#define NDR_HOST_LITTLE_ENDIAN 0
+#endif
 
 /* ===================================================================== ndr_buffer.c */
 
@@ -215,6 +222,52 @@ void ndr_store_int(void *mem, unsigned size, int64_t v);
 int64_t ndr_base_value(const asidl_ndr_base *b, const void *mem);
 long ndr_base_marshal(ndr_call *c, const asidl_ndr_base *b, const void *mem);
 long ndr_base_unmarshal(ndr_call *c, const asidl_ndr_base *b, void *mem);
+/* One value at a place already reserved or taken (its wire size, aligned): encode checks the
+ * range (dst NULL: the check alone), decode converts from big-endian input if swap.  The
+ * frequent cases (same size in C and on the wire, IDL long) are inline: structures and
+ * referents are mostly made of them. */
+long ndr_base_encode_general(const asidl_ndr_base *b, const void *mem, unsigned char *dst);
+void ndr_base_decode_general(const asidl_ndr_base *b, const unsigned char *src, bool swap, void *mem);
+static inline long ndr_base_encode(const asidl_ndr_base *b, const void *mem, unsigned char *dst)
+{
+    if (NDR_HOST_LITTLE_ENDIAN && b->hdr.align == 4 && b->wire != ASIDL_NDR_W_FLOAT) {
+        if (b->hdr.mem_size == 4) {
+            if (dst)
+                memcpy(dst, mem, 4);
+            return RPC_S_OK;
+        }
+        if (b->hdr.mem_size == 8) {         /* IDL long in a C long: narrowed, never truncated */
+            uint64_t v;
+            memcpy(&v, mem, 8);
+            if ((b->wire == ASIDL_NDR_W_UINT32 ? v : v + ((uint64_t)1 << 31)) >> 32)
+                return RPC_X_BAD_STUB_DATA;
+            uint32_t w = (uint32_t)v;
+            if (dst)
+                memcpy(dst, &w, 4);
+            return RPC_S_OK;
+        }
+    }
+    return ndr_base_encode_general(b, mem, dst);
+}
+static inline void ndr_base_decode(const asidl_ndr_base *b, const unsigned char *src, bool swap, void *mem)
+{
+    if (NDR_HOST_LITTLE_ENDIAN && b->hdr.align == 4 && b->wire != ASIDL_NDR_W_FLOAT) {
+        uint32_t w;
+        memcpy(&w, src, 4);
+        if (swap)
+            w = __builtin_bswap32(w);
+        if (b->hdr.mem_size == 4) {
+            memcpy(mem, &w, 4);
+            return;
+        }
+        if (b->hdr.mem_size == 8) {
+            uint64_t v = b->wire == ASIDL_NDR_W_INT32 || b->wire == ASIDL_NDR_W_ENUM32 ? (uint64_t)(int64_t)(int32_t)w : w;
+            memcpy(mem, &v, 8);
+            return;
+        }
+    }
+    ndr_base_decode_general(b, src, swap, mem);
+}
 /* n consecutive elements (C stride b->hdr.mem_size): block copies when layouts match. */
 long ndr_base_marshal_n(ndr_call *c, const asidl_ndr_base *b, const void *mem, size_t n);
 long ndr_base_unmarshal_n(ndr_call *c, const asidl_ndr_base *b, void *mem, size_t n);
@@ -222,6 +275,16 @@ long ndr_base_unmarshal_n(ndr_call *c, const asidl_ndr_base *b, void *mem, size_
 long ndr_base_marshal_value(ndr_call *c, const asidl_ndr_base *b, int64_t v);
 long ndr_base_unmarshal_value(ndr_call *c, const asidl_ndr_base *b, int64_t *v);
 long ndr_range_check(const asidl_ndr_range *r, const void *mem);
+
+/* ===================================================================== ndr_longs.c */
+
+/* n IDL longs (8-byte C values) to 4-octet little-endian wire values; false if one does not
+ * fit (what dst then holds is unspecified).  dst NULL: the check alone (sizing). */
+bool ndr_narrow_longs(unsigned char *dst, const void *src, size_t n, bool is_unsigned);
+/* n 4-octet wire values (big-endian if swap) to 8-byte C longs, sign- or zero-extended. */
+void ndr_widen_longs(void *dst, const unsigned char *src, size_t n, bool is_unsigned, bool swap);
+/* Tests: false makes both run their portable loops whatever the processor offers. */
+void ndr_longs_use_vector_paths(bool on);
 
 /* ===================================================================== ndr_expr.c */
 
@@ -277,6 +340,9 @@ long ndr_finish_unmarshal(ndr_call *c);
 
 long ndr_struct_marshal(ndr_call *c, const asidl_ndr_struct *s, const unsigned char *mem);
 long ndr_struct_unmarshal(ndr_call *c, const asidl_ndr_struct *s, unsigned char *mem);
+/* n structures in a row (C stride mem_size): one block when the layout is fixed. */
+long ndr_struct_marshal_n(ndr_call *c, const asidl_ndr_struct *s, const unsigned char *mem, size_t n);
+long ndr_struct_unmarshal_n(ndr_call *c, const asidl_ndr_struct *s, unsigned char *mem, size_t n);
 /* A conformant structure's trailing array, the structure that directly holds it, and the
  * offset of that array from the outer structure's start. */
 const asidl_ndr_array *ndr_struct_tail(const asidl_ndr_struct *s, uint32_t *offset,
@@ -324,6 +390,12 @@ long ndr_pointer_marshal_embedded(ndr_call *c, const asidl_ndr_pointer *p, const
                                   const unsigned char *base);
 long ndr_pointer_unmarshal_embedded(ndr_call *c, const asidl_ndr_pointer *p, unsigned char *slot,
                                     const unsigned char *base);
+/* The same with the pointer's 4 octets already reserved at dst (NULL while sizing) / its ID
+ * already read: what structures with a fixed wire layout use. */
+long ndr_pointer_marshal_embedded_at(ndr_call *c, const asidl_ndr_pointer *p, const unsigned char *slot,
+                                     const unsigned char *base, unsigned char *dst);
+long ndr_pointer_unmarshal_embedded_id(ndr_call *c, const asidl_ndr_pointer *p, unsigned char *slot,
+                                       const unsigned char *base, uint32_t id);
 long ndr_pointer_marshal_top(ndr_call *c, const asidl_ndr_pointer *p, const unsigned char *slot,
                              const unsigned char *base);
 /* caller_memory: the client's top-level [ref] referent is the caller's storage. */

@@ -38,38 +38,55 @@ static uint32_t next_id(ndr_call *c)
     return id;
 }
 
-/* Writes a pointer's representation (where it has one) and says whether its referent must
- * follow: not for NULL, and not for a full pointer whose referent was already sent. */
-static long write_pointer(ndr_call *c, const asidl_ndr_pointer *p, const void *ref, bool embedded,
-                          bool *need)
+/* The referent ID an embedded (or top-level unique / full) pointer travels as, and whether
+ * its referent must follow: not for NULL, and not for a full pointer whose referent was
+ * already sent. */
+static long pointer_id(ndr_call *c, const asidl_ndr_pointer *p, const void *ref, uint32_t *id, bool *need)
 {
     *need = false;
+    *id = 0;
     switch (ptr_kind(p)) {
     case ASIDL_NDR_PTR_REF:
         if (!ref)
             return RPC_X_NULL_REF_POINTER;
         *need = true;
-        return embedded ? ndr_out_u32(c, next_id(c)) : RPC_S_OK;
+        *id = next_id(c);
+        return RPC_S_OK;
     case ASIDL_NDR_PTR_UNIQUE:
-        *need = ref != NULL;
-        return ndr_out_u32(c, ref ? next_id(c) : 0);
+        if (ref) {
+            *need = true;
+            *id = next_id(c);
+        }
+        return RPC_S_OK;
     case ASIDL_NDR_PTR_FULL: {
         if (!ref)
-            return ndr_out_u32(c, 0);
-        uint64_t id;
-        if (ndr_map_get(&c->p.full_ptrs, (uint64_t)(uintptr_t)ref, &id))
-            return ndr_out_u32(c, (uint32_t)id);
-        id = next_id(c);
-        long st = ndr_map_put(&c->p.full_ptrs, (uint64_t)(uintptr_t)ref, id);
-        if (st)
-            return st;
+            return RPC_S_OK;
+        uint64_t known;
+        if (ndr_map_get(&c->p.full_ptrs, (uint64_t)(uintptr_t)ref, &known)) {
+            *id = (uint32_t)known;
+            return RPC_S_OK;
+        }
+        *id = next_id(c);
         *need = true;
-        return ndr_out_u32(c, (uint32_t)id);
+        return ndr_map_put(&c->p.full_ptrs, (uint64_t)(uintptr_t)ref, *id);
     }
     case ASIDL_NDR_PTR_IGNORE:
-        return ndr_out_u32(c, 0);
+        return RPC_S_OK;
     }
     return RPC_S_INTERNAL_ERROR;
+}
+
+/* Writes a top-level pointer's representation (where it has one) and says whether its
+ * referent must follow. */
+static long write_pointer(ndr_call *c, const asidl_ndr_pointer *p, const void *ref, bool *need)
+{
+    if (ptr_kind(p) == ASIDL_NDR_PTR_REF) {
+        *need = true;       /* a top-level [ref] pointer has no wire form */
+        return ref ? RPC_S_OK : RPC_X_NULL_REF_POINTER;
+    }
+    uint32_t id;
+    long st = pointer_id(c, p, ref, &id, need);
+    return st ? st : ndr_out_u32(c, id);
 }
 
 /* Elements a conformant referent holds (for [in,out] reuse on the client). */
@@ -128,7 +145,7 @@ static long marshal_pointee(ndr_call *c, const asidl_ndr_pointer *p, const unsig
         const asidl_ndr_pointer *q = (const asidl_ndr_pointer *)t;
         const unsigned char *inner = load_ptr(ref);
         bool need;
-        if ((st = write_pointer(c, q, inner, false, &need)) || !need)
+        if ((st = write_pointer(c, q, inner, &need)) || !need)
             return st;
         p = q;
         ref = inner;
@@ -138,11 +155,26 @@ static long marshal_pointee(ndr_call *c, const asidl_ndr_pointer *p, const unsig
 long ndr_pointer_marshal_embedded(ndr_call *c, const asidl_ndr_pointer *p, const unsigned char *slot,
                                   const unsigned char *base)
 {
+    unsigned char *dst;
+    long st = ndr_out_align(c, 4);
+    if (!st)
+        st = ndr_out_space(c, 4, &dst);
+    return st ? st : ndr_pointer_marshal_embedded_at(c, p, slot, base, dst);
+}
+
+long ndr_pointer_marshal_embedded_at(ndr_call *c, const asidl_ndr_pointer *p, const unsigned char *slot,
+                                     const unsigned char *base, unsigned char *dst)
+{
     const unsigned char *ref = load_ptr(slot);
+    uint32_t id;
     bool need;
-    long st = write_pointer(c, p, ref, true, &need);
-    if (st || !need)
+    long st = pointer_id(c, p, ref, &id, &need);
+    if (st)
         return st;
+    if (dst)
+        ndr_put_u32(dst, id);
+    if (!need)
+        return RPC_S_OK;
     ndr_queue_entry e = { &p->hdr, (unsigned char *)ref, base, 0, 0 };
     return ndr_queue_push(c, &e);
 }
@@ -152,7 +184,7 @@ long ndr_pointer_marshal_top(ndr_call *c, const asidl_ndr_pointer *p, const unsi
 {
     const unsigned char *ref = load_ptr(slot);
     bool need;
-    long st = write_pointer(c, p, ref, false, &need);
+    long st = write_pointer(c, p, ref, &need);
     if (st || !need)
         return st;
     return marshal_pointee(c, p, ref, base);
@@ -178,24 +210,15 @@ long ndr_drain_marshal(ndr_call *c, size_t mark)
 
 /* ===================================================================== unmarshalling */
 
-/* Reads a pointer's ID (where it has one).  *need: the referent follows.  For a full pointer
- * seen before, the slot is set (or a fixup recorded) here and nothing follows. */
-static long read_pointer(ndr_call *c, const asidl_ndr_pointer *p, void **slot, bool embedded,
-                         uint32_t *id, bool *need)
+/* What an embedded (or top-level unique / full) pointer's ID means.  *need: the referent
+ * follows.  For a full pointer seen before, the slot is set (or a fixup recorded) here and
+ * nothing follows. */
+static long accept_id(ndr_call *c, const asidl_ndr_pointer *p, void **slot, uint32_t id, bool *need)
 {
     *need = false;
-    *id = 0;
-    unsigned kind = ptr_kind(p);
-    if (kind == ASIDL_NDR_PTR_REF && !embedded) {
-        *need = true;
-        return RPC_S_OK;
-    }
-    long st = ndr_in_u32(c, id);
-    if (st)
-        return st;
-    switch (kind) {
+    switch (ptr_kind(p)) {
     case ASIDL_NDR_PTR_REF:
-        if (*id == 0)
+        if (id == 0)
             return RPC_X_BAD_STUB_DATA;     /* a reference pointer is never NULL */
         *need = true;
         return RPC_S_OK;
@@ -203,27 +226,39 @@ static long read_pointer(ndr_call *c, const asidl_ndr_pointer *p, void **slot, b
         *slot = NULL;
         return RPC_S_OK;
     case ASIDL_NDR_PTR_UNIQUE:
-        *need = *id != 0;
+        *need = id != 0;
         if (!*need)
             *slot = NULL;
         return RPC_S_OK;
     case ASIDL_NDR_PTR_FULL: {
-        if (*id == 0) {
+        if (id == 0) {
             *slot = NULL;
             return RPC_S_OK;
         }
         uint64_t addr;
-        if (ndr_map_get(&c->p.full_ptrs, *id, &addr)) {
+        if (ndr_map_get(&c->p.full_ptrs, id, &addr)) {
             if (addr == FULL_PTR_PENDING)
-                return ndr_fixup_push(c, *id, slot);
+                return ndr_fixup_push(c, id, slot);
             *slot = (void *)(uintptr_t)addr;
             return ndr_undo_push(c, NDR_UNDO_SLOT, NULL, slot, NULL);
         }
         *need = true;
-        return ndr_map_put(&c->p.full_ptrs, *id, FULL_PTR_PENDING);
+        return ndr_map_put(&c->p.full_ptrs, id, FULL_PTR_PENDING);
     }
     }
     return RPC_S_INTERNAL_ERROR;
+}
+
+/* Reads a top-level pointer's ID (where it has one) and accepts it. */
+static long read_pointer(ndr_call *c, const asidl_ndr_pointer *p, void **slot, uint32_t *id, bool *need)
+{
+    *id = 0;
+    if (ptr_kind(p) == ASIDL_NDR_PTR_REF) {
+        *need = true;       /* no wire form: the referent is here */
+        return RPC_S_OK;
+    }
+    long st = ndr_in_u32(c, id);
+    return st ? st : accept_id(c, p, slot, *id, need);
 }
 
 /* A server's [in]-only array of plain data whose wire form is its C form can stay in the
@@ -324,7 +359,7 @@ static long unmarshal_pointee(ndr_call *c, const asidl_ndr_pointer *p, void **sl
         bool need;
         if (!reuse)
             *inner = NULL;
-        if ((st = read_pointer(c, q, inner, false, &id, &need)) || !need)
+        if ((st = read_pointer(c, q, inner, &id, &need)) || !need)
             return st;
         p = q;
         slot = inner;
@@ -335,9 +370,15 @@ long ndr_pointer_unmarshal_embedded(ndr_call *c, const asidl_ndr_pointer *p, uns
                                     const unsigned char *base)
 {
     uint32_t id;
+    long st = ndr_in_u32(c, &id);
+    return st ? st : ndr_pointer_unmarshal_embedded_id(c, p, slot, base, id);
+}
+
+long ndr_pointer_unmarshal_embedded_id(ndr_call *c, const asidl_ndr_pointer *p, unsigned char *slot,
+                                       const unsigned char *base, uint32_t id)
+{
     bool need;
-    void **s = (void **)(void *)slot;
-    long st = read_pointer(c, p, s, true, &id, &need);
+    long st = accept_id(c, p, (void **)(void *)slot, id, &need);
     if (st || !need)
         return st;
     ndr_queue_entry e = { &p->hdr, slot, base, id, c->p.reuse };
@@ -397,7 +438,7 @@ long ndr_pointer_unmarshal_top(ndr_call *c, const asidl_ndr_pointer *p, unsigned
     long st;
     if (!caller_memory) {
         /* Server parameters and return values: everything is new memory. */
-        if ((st = read_pointer(c, p, s, false, &id, &need)) || !need)
+        if ((st = read_pointer(c, p, s, &id, &need)) || !need)
             return st;
         return unmarshal_pointee(c, p, s, base, id, false, NULL, 0);
     }
@@ -410,7 +451,7 @@ long ndr_pointer_unmarshal_top(ndr_call *c, const asidl_ndr_pointer *p, unsigned
         need = true;
         id = 0;
     } else {
-        if ((st = read_pointer(c, p, &scratch, false, &id, &need)))
+        if ((st = read_pointer(c, p, &scratch, &id, &need)))
             return st;
         if (!need)
             return RPC_S_OK;    /* NULL from the server: the caller's pointer stays as it was */

@@ -7,11 +7,7 @@
  */
 #include "ndr_internal.h"
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define HOST_LITTLE_ENDIAN 1
-#else
-#define HOST_LITTLE_ENDIAN 0
-#endif
+#define HOST_LITTLE_ENDIAN NDR_HOST_LITTLE_ENDIAN
 
 /* The base type descriptors MIDL's C types map to (see asidl_ndr.h). */
 #define DEFINE_BASE(name, w, wsize, ctype)                                                   \
@@ -99,10 +95,10 @@ static void put_le(unsigned char *dst, uint64_t v, unsigned n)
         dst[i] = (unsigned char)(v >> (8 * i));
 }
 
-static uint64_t get_wire(const ndr_call *c, const unsigned char *src, unsigned n)
+static uint64_t get_wire(bool swap, const unsigned char *src, unsigned n)
 {
     uint64_t v = 0;
-    if (c->p.swap) {
+    if (swap) {
         for (unsigned i = 0; i < n; i++)
             v = v << 8 | src[i];
     } else {
@@ -127,27 +123,14 @@ static bool is_float(uint8_t wire)
     return wire == ASIDL_NDR_W_FLOAT || wire == ASIDL_NDR_W_DOUBLE;
 }
 
-long ndr_base_marshal(ndr_call *c, const asidl_ndr_base *b, const void *mem)
+/* The cases ndr_base_encode / ndr_base_decode (ndr_internal.h) do not handle inline. */
+long ndr_base_encode_general(const asidl_ndr_base *b, const void *mem, unsigned char *dst)
 {
     unsigned n = b->hdr.align;
-    unsigned char *dst;
-    long st;
     if (HOST_LITTLE_ENDIAN && b->hdr.mem_size == n && b->wire != ASIDL_NDR_W_ENUM16) {
-        /* C and wire objects are the same octets */
-        if (!(st = ndr_out_align(c, n)) && !(st = ndr_out_space(c, n, &dst)) && dst)
-            memcpy(dst, mem, n);
-        return st;
-    }
-    if (HOST_LITTLE_ENDIAN && n == 4 && b->hdr.mem_size == 8 && !is_float(b->wire)) {
-        /* IDL long in a C long: narrowed, never truncated */
-        int64_t v;
-        memcpy(&v, mem, 8);
-        if (b->wire == ASIDL_NDR_W_UINT32 ? (uint64_t)v > UINT32_MAX : v != (int32_t)v)
-            return RPC_X_BAD_STUB_DATA;
-        uint32_t w = (uint32_t)v;
-        if (!(st = ndr_out_align(c, 4)) && !(st = ndr_out_space(c, 4, &dst)) && dst)
-            memcpy(dst, &w, 4);
-        return st;
+        if (dst)
+            memcpy(dst, mem, n);    /* C and wire objects are the same octets */
+        return RPC_S_OK;
     }
     uint64_t bits;
     if (is_float(b->wire)) {
@@ -160,33 +143,24 @@ long ndr_base_marshal(ndr_call *c, const asidl_ndr_base *b, const void *mem)
         }
     } else {
         int64_t v = ndr_base_value(b, mem);
-        st = check_wire_range(b->wire, b->hdr.mem_size, v);
+        long st = check_wire_range(b->wire, b->hdr.mem_size, v);
         if (st)
             return st;
         bits = (uint64_t)v;
     }
-    st = ndr_out_align(c, n);
-    if (!st)
-        st = ndr_out_space(c, n, &dst);
-    if (!st && dst)
+    if (dst)
         put_le(dst, bits, n);
-    return st;
+    return RPC_S_OK;
 }
 
-long ndr_base_unmarshal(ndr_call *c, const asidl_ndr_base *b, void *mem)
+void ndr_base_decode_general(const asidl_ndr_base *b, const unsigned char *src, bool swap, void *mem)
 {
     unsigned n = b->hdr.align;
-    const unsigned char *src;
-    long st = ndr_in_align(c, n);
-    if (!st)
-        st = ndr_in_take(c, n, &src);
-    if (st)
-        return st;
-    if (HOST_LITTLE_ENDIAN && !c->p.swap && b->hdr.mem_size == n) {
+    if (HOST_LITTLE_ENDIAN && !swap && b->hdr.mem_size == n) {
         memcpy(mem, src, n);    /* the same octets (an enum16 too: 16 bits either way) */
-        return RPC_S_OK;
+        return;
     }
-    uint64_t raw = get_wire(c, src, n);
+    uint64_t raw = get_wire(swap, src, n);
     if (is_float(b->wire)) {
         if (n == 4) {
             uint32_t f = (uint32_t)raw;
@@ -197,7 +171,26 @@ long ndr_base_unmarshal(ndr_call *c, const asidl_ndr_base *b, void *mem)
     } else {
         ndr_store_int(mem, b->hdr.mem_size, widen(b->wire, raw, n));
     }
-    return RPC_S_OK;
+}
+
+long ndr_base_marshal(ndr_call *c, const asidl_ndr_base *b, const void *mem)
+{
+    unsigned char *dst;
+    long st = ndr_out_align(c, b->hdr.align);
+    if (!st)
+        st = ndr_out_space(c, b->hdr.align, &dst);
+    return st ? st : ndr_base_encode(b, mem, dst);
+}
+
+long ndr_base_unmarshal(ndr_call *c, const asidl_ndr_base *b, void *mem)
+{
+    const unsigned char *src;
+    long st = ndr_in_align(c, b->hdr.align);
+    if (!st)
+        st = ndr_in_take(c, b->hdr.align, &src);
+    if (!st)
+        ndr_base_decode(b, src, c->p.swap, mem);
+    return st;
 }
 
 long ndr_base_marshal_value(ndr_call *c, const asidl_ndr_base *b, int64_t v)
@@ -223,102 +216,11 @@ long ndr_base_unmarshal_value(ndr_call *c, const asidl_ndr_base *b, int64_t *v)
     if (!st)
         st = ndr_in_take(c, n, &src);
     if (!st)
-        *v = widen(b->wire, get_wire(c, src, n), n);
+        *v = widen(b->wire, get_wire(c->p.swap, src, n), n);
     return st;
 }
 
 /* ---- arrays of base types ---- */
-
-/* IDL long arrays between 8-byte C longs and 4-byte wire longs.  Blocks of 8 with a fixed
- * inner trip count let compilers vectorize at -O2; dst may be NULL (sizing: check only).
- * Returns nonzero if a value does not fit 32 bits (signed, or unsigned). */
-static uint64_t narrow_signed(unsigned char *restrict dst, const int64_t *restrict src, size_t n)
-{
-    uint64_t bad = 0;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint32_t block[8];
-        for (int j = 0; j < 8; j++) {
-            int64_t v = src[i + j];
-            bad |= (uint64_t)(v ^ (int64_t)(int32_t)v);
-            block[j] = (uint32_t)v;
-        }
-        memcpy(dst + 4 * i, block, sizeof block);
-    }
-    for (; i < n; i++) {
-        int64_t v = src[i];
-        bad |= (uint64_t)(v ^ (int64_t)(int32_t)v);
-        uint32_t w = (uint32_t)v;
-        memcpy(dst + 4 * i, &w, 4);
-    }
-    return bad;
-}
-
-static uint64_t narrow_unsigned(unsigned char *restrict dst, const uint64_t *restrict src, size_t n)
-{
-    uint64_t bad = 0;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint32_t block[8];
-        for (int j = 0; j < 8; j++) {
-            bad |= src[i + j] >> 32;
-            block[j] = (uint32_t)src[i + j];
-        }
-        memcpy(dst + 4 * i, block, sizeof block);
-    }
-    for (; i < n; i++) {
-        bad |= src[i] >> 32;
-        uint32_t w = (uint32_t)src[i];
-        memcpy(dst + 4 * i, &w, 4);
-    }
-    return bad;
-}
-
-/* Sizing: the same checks, nothing written. */
-static uint64_t check_longs(const int64_t *src, size_t n, bool is_unsigned)
-{
-    uint64_t bad = 0;
-    for (size_t i = 0; i < n; i++)
-        bad |= is_unsigned ? (uint64_t)src[i] >> 32 : (uint64_t)(src[i] ^ (int64_t)(int32_t)src[i]);
-    return bad;
-}
-
-static uint64_t narrow_longs(unsigned char *dst, const int64_t *src, size_t n, bool is_unsigned)
-{
-    if (!dst)
-        return check_longs(src, n, is_unsigned);
-    return is_unsigned ? narrow_unsigned(dst, (const uint64_t *)(const void *)src, n) : narrow_signed(dst, src, n);
-}
-
-static void widen_longs(int64_t *restrict dst, const unsigned char *restrict src, size_t n, bool is_unsigned)
-{
-    size_t i = 0;
-    if (is_unsigned) {
-        for (; i + 8 <= n; i += 8) {
-            uint32_t block[8];
-            memcpy(block, src + 4 * i, sizeof block);
-            for (int j = 0; j < 8; j++)
-                dst[i + j] = (int64_t)block[j];
-        }
-        for (; i < n; i++) {
-            uint32_t w;
-            memcpy(&w, src + 4 * i, 4);
-            dst[i] = (int64_t)w;
-        }
-    } else {
-        for (; i + 8 <= n; i += 8) {
-            int32_t block[8];
-            memcpy(block, src + 4 * i, sizeof block);
-            for (int j = 0; j < 8; j++)
-                dst[i + j] = block[j];
-        }
-        for (; i < n; i++) {
-            int32_t w;
-            memcpy(&w, src + 4 * i, 4);
-            dst[i] = w;
-        }
-    }
-}
 
 /* A block copy is exact when the C object is the wire object: same size, no narrowing or
  * range rule, and both little-endian. */
@@ -346,12 +248,10 @@ long ndr_base_marshal_n(ndr_call *c, const asidl_ndr_base *b, const void *mem, s
     unsigned char *dst;
     if (HOST_LITTLE_ENDIAN && n == 4 && b->hdr.mem_size == 8 && !is_float(b->wire)) {
         /* IDL long / unsigned long: 8 bytes in C, 4 on the wire, every element range-checked */
-        const int64_t *v = (const int64_t *)(const void *)src;
-        bool is_unsigned = b->wire == ASIDL_NDR_W_UINT32;
         st = ndr_out_space(c, count * 4, &dst);
         if (st)
             return st;
-        return narrow_longs(dst, v, count, is_unsigned) ? RPC_X_BAD_STUB_DATA : RPC_S_OK;
+        return ndr_narrow_longs(dst, src, count, b->wire == ASIDL_NDR_W_UINT32) ? RPC_S_OK : RPC_X_BAD_STUB_DATA;
     }
     if (!is_float(b->wire)) {
         for (size_t i = 0; i < count; i++) {
@@ -401,13 +301,13 @@ long ndr_base_unmarshal_n(ndr_call *c, const asidl_ndr_base *b, void *mem, size_
             memcpy(dst, src, count * n);
         return RPC_S_OK;
     }
-    if (!c->p.swap && HOST_LITTLE_ENDIAN && n == 4 && b->hdr.mem_size == 8 && !is_float(b->wire)) {
-        widen_longs((int64_t *)(void *)dst, src, count, b->wire == ASIDL_NDR_W_UINT32);
+    if (HOST_LITTLE_ENDIAN && n == 4 && b->hdr.mem_size == 8 && !is_float(b->wire)) {
+        ndr_widen_longs(dst, src, count, b->wire == ASIDL_NDR_W_UINT32, c->p.swap);
         return RPC_S_OK;
     }
     for (size_t i = 0; i < count; i++) {
         unsigned char *e = dst + i * b->hdr.mem_size;
-        uint64_t raw = get_wire(c, src + i * n, n);
+        uint64_t raw = get_wire(c->p.swap, src + i * n, n);
         if (is_float(b->wire)) {
             if (n == 4) {
                 uint32_t f = (uint32_t)raw;

@@ -84,12 +84,44 @@ static long marshal_wide(ndr_call *c, const asidl_ndr_base *e, const unsigned ch
     return RPC_S_OK;
 }
 
+/* Octet strings without a stated bound ([string] char *, the most frequent kind): their
+ * count is the terminator's position and their octets go as they are, so the counts and the
+ * text are written as one piece. */
+static bool unbounded_octets(const asidl_ndr_array *a)
+{
+    const asidl_ndr_dim *d = &a->dims[0];
+    return (a->hdr.flags & ASIDL_NDR_F_CONFORMANT) && a->n_dims == 1 && a->elem->mem_size == 1 &&
+           a->elem->align == 1 && !d->count && !d->size_is && !d->max_is;
+}
+
+static long marshal_unbounded_octets(ndr_call *c, const unsigned char *mem, bool hoisted)
+{
+    size_t count = strlen((const char *)mem) + 1;
+    if (count > UINT32_MAX)
+        return RPC_X_INVALID_BOUND;
+    size_t counts = hoisted ? 8 : 12;   /* (maximum,) offset, actual count */
+    unsigned char *dst;
+    long st = ndr_out_align(c, 4);
+    if (!st)
+        st = ndr_out_space(c, counts + count, &dst);
+    if (st || !dst)
+        return st;
+    if (!hoisted)
+        ndr_put_u32(dst, (uint32_t)count);
+    ndr_put_u32(dst + counts - 8, 0);
+    ndr_put_u32(dst + counts - 4, (uint32_t)count);
+    memcpy(dst + counts, mem, count);
+    return RPC_S_OK;
+}
+
 long ndr_string_marshal(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem,
                         const unsigned char *base)
 {
     const asidl_ndr_base *e = (const asidl_ndr_base *)a->elem;
     bool hoisted = c->p.hoist_pending != 0;
     c->p.hoist_pending = 0;
+    if (unbounded_octets(a))
+        return marshal_unbounded_octets(c, mem, hoisted);
     ndr_bounds b;
     long st = ndr_array_bounds(c, c->p.proc, c->p.frame, a, mem, base, &b);
     if (st)
@@ -144,20 +176,24 @@ long ndr_string_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *
     size_t cap = c->p.target_cap;
     c->p.target_cap = SIZE_MAX;
     uint32_t max, offset, count;
+    const unsigned char *variance;
     long st;
     if (a->hdr.flags & ASIDL_NDR_F_CONFORMANT) {
         if (hoisted)
             max = c->p.hoist[0];
         else if ((st = ndr_in_u32(c, &max)))
             return st;
-        if ((st = ndr_check(c, d->size_is, NULL, base, max)) ||
-            (st = ndr_check(c, d->max_is, d->min_is, base, (int64_t)max - 1)))
+        if ((d->size_is || d->max_is) &&
+            ((st = ndr_check(c, d->size_is, NULL, base, max)) ||
+             (st = ndr_check(c, d->max_is, d->min_is, base, (int64_t)max - 1))))
             return st;
     } else {
         max = d->count;
     }
-    if ((st = ndr_in_u32(c, &offset)) || (st = ndr_in_u32(c, &count)))
+    if ((st = ndr_in_align(c, 4)) || (st = ndr_in_take(c, 8, &variance)))
         return st;
+    offset = ndr_get_u32(c, variance);
+    count = ndr_get_u32(c, variance + 4);
     if (offset != 0 || count == 0)
         return RPC_X_BAD_STUB_DATA;
     if (count > max)
@@ -173,7 +209,13 @@ long ndr_string_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *
         st = RPC_X_BAD_STUB_DATA;
     if (st)
         return st;
-    if (!element_is_zero(c->p.in + c->p.in_pos + (size_t)(count - 1) * ws, ws))
+    const unsigned char *text = c->p.in + c->p.in_pos;
+    if (!element_is_zero(text + (size_t)(count - 1) * ws, ws))
         return RPC_X_BAD_STUB_DATA;             /* the last element must be the terminator */
+    if (ws == 1 && e->hdr.mem_size == 1) {      /* octets: as they are */
+        memcpy(mem, text, count);
+        c->p.in_pos += count;
+        return RPC_S_OK;
+    }
     return ndr_base_unmarshal_n(c, e, mem, count);
 }

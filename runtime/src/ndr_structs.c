@@ -45,7 +45,162 @@ static long locate_tail(const asidl_ndr_struct *s, const unsigned char *mem, con
     return RPC_S_OK;
 }
 
-long ndr_struct_marshal(ndr_call *c, const asidl_ndr_struct *s, const unsigned char *mem)
+static long marshal_members(ndr_call *c, const asidl_ndr_struct *s, const unsigned char *mem);
+static long unmarshal_members(ndr_call *c, const asidl_ndr_struct *s, unsigned char *mem);
+
+/* ---- structures with a fixed wire layout ---- */
+
+/* A structure whose members are all base types and embedded pointers (the usual case) has a
+ * wire layout the descriptor alone fixes: each member lies at a fixed offset from the
+ * structure's aligned start, since no member is aligned more than the structure.  Such a
+ * structure is reserved or taken as one block (one bounds check) and its members encoded at
+ * their offsets; an array of them is one block of elements. */
+enum { FLAT_MAX_FIELDS = 32 };
+
+typedef struct flat_layout {
+    uint32_t size;                          /* wire octets of one structure (no trailing gap) */
+    uint32_t stride;                        /* from one array element to the next */
+    bool gaps;                              /* alignment gaps anywhere (zeroed when writing) */
+    uint16_t at[FLAT_MAX_FIELDS];           /* each member's wire offset */
+} flat_layout;
+
+static bool flat_layout_of(const asidl_ndr_struct *s, flat_layout *l)
+{
+    unsigned align = s->hdr.align;
+    if ((s->hdr.flags & ASIDL_NDR_F_CONFORMANT) || s->n_fields == 0 || s->n_fields > FLAT_MAX_FIELDS ||
+        align == 0 || align > 8 || (align & (align - 1)))
+        return false;
+    uint32_t pos = 0;
+    l->gaps = false;
+    for (uint32_t i = 0; i < s->n_fields; i++) {
+        const asidl_ndr_type *t = s->fields[i].type;
+        if (ndr_check_magic(t))
+            return false;
+        unsigned a;
+        if (t->kind == ASIDL_NDR_BASE)
+            a = t->align;
+        else if (t->kind == ASIDL_NDR_POINTER)
+            a = 4;                          /* a referent ID */
+        else
+            return false;
+        if (a == 0 || a > align || (a & (a - 1)))
+            return false;
+        uint32_t start = (pos + a - 1) & ~(uint32_t)(a - 1);
+        l->gaps |= start != pos;
+        l->at[i] = (uint16_t)start;
+        pos = start + a;
+    }
+    l->size = pos;
+    l->stride = (pos + align - 1) & ~(uint32_t)(align - 1);
+    l->gaps |= l->stride != pos;
+    return true;
+}
+
+/* Wire octets of n structures in a row, the last without its trailing gap. */
+static bool flat_run_size(const flat_layout *l, size_t n, size_t *bytes)
+{
+    if (n == 0) {
+        *bytes = 0;
+        return true;
+    }
+    if (n - 1 > (SIZE_MAX - l->size) / l->stride)
+        return false;
+    *bytes = (n - 1) * l->stride + l->size;
+    return true;
+}
+
+/* dst: the structure's reserved wire octets, gaps already zeroed (NULL while sizing). */
+static long marshal_flat(ndr_call *c, const asidl_ndr_struct *s, const flat_layout *l, const unsigned char *mem,
+                         unsigned char *dst)
+{
+    for (uint32_t i = 0; i < s->n_fields; i++) {
+        const asidl_ndr_field *f = &s->fields[i];
+        unsigned char *at = dst ? dst + l->at[i] : NULL;
+        long st;
+        if (f->type->kind == ASIDL_NDR_BASE)
+            st = ndr_base_encode((const asidl_ndr_base *)f->type, mem + f->offset, at);
+        else
+            st = ndr_pointer_marshal_embedded_at(c, (const asidl_ndr_pointer *)f->type, mem + f->offset, mem, at);
+        if (st)
+            return st;
+    }
+    return RPC_S_OK;
+}
+
+/* src: the structure's wire octets, known to be in the input. */
+static long unmarshal_flat(ndr_call *c, const asidl_ndr_struct *s, const flat_layout *l, unsigned char *mem,
+                           const unsigned char *src)
+{
+    for (uint32_t i = 0; i < s->n_fields; i++) {
+        const asidl_ndr_field *f = &s->fields[i];
+        if (f->type->kind == ASIDL_NDR_BASE) {
+            ndr_base_decode((const asidl_ndr_base *)f->type, src + l->at[i], c->p.swap, mem + f->offset);
+        } else {
+            long st = ndr_pointer_unmarshal_embedded_id(c, (const asidl_ndr_pointer *)f->type, mem + f->offset, mem,
+                                                        ndr_get_u32(c, src + l->at[i]));
+            if (st)
+                return st;
+        }
+    }
+    return RPC_S_OK;
+}
+
+long ndr_struct_marshal_n(ndr_call *c, const asidl_ndr_struct *s, const unsigned char *mem, size_t n)
+{
+    flat_layout l;
+    if (!flat_layout_of(s, &l)) {
+        for (size_t i = 0; i < n; i++) {
+            long st = marshal_members(c, s, mem + i * s->hdr.mem_size);
+            if (st)
+                return st;
+        }
+        return RPC_S_OK;
+    }
+    c->p.hoist_pending = 0;
+    size_t bytes;
+    unsigned char *dst;
+    if (!flat_run_size(&l, n, &bytes))
+        return RPC_X_NO_MEMORY;
+    long st = ndr_out_align(c, s->hdr.align);
+    if (!st)
+        st = ndr_out_space(c, bytes, &dst);
+    if (st)
+        return st;
+    if (dst && l.gaps)
+        memset(dst, 0, bytes);
+    for (size_t i = 0; i < n && !st; i++)
+        st = marshal_flat(c, s, &l, mem + i * s->hdr.mem_size, dst ? dst + i * l.stride : NULL);
+    return st;
+}
+
+long ndr_struct_unmarshal_n(ndr_call *c, const asidl_ndr_struct *s, unsigned char *mem, size_t n)
+{
+    flat_layout l;
+    if (!flat_layout_of(s, &l)) {
+        for (size_t i = 0; i < n; i++) {
+            long st = unmarshal_members(c, s, mem + i * s->hdr.mem_size);
+            if (st)
+                return st;
+        }
+        return RPC_S_OK;
+    }
+    c->p.hoist_pending = 0;
+    c->p.target_cap = SIZE_MAX;
+    size_t bytes;
+    const unsigned char *src;
+    long st = ndr_in_align(c, s->hdr.align);
+    if (st)
+        return st;
+    if (!flat_run_size(&l, n, &bytes) || (st = ndr_in_take(c, bytes, &src)))
+        return RPC_X_BAD_STUB_DATA;
+    for (size_t i = 0; i < n && !st; i++)
+        st = unmarshal_flat(c, s, &l, mem + i * s->hdr.mem_size, src + i * l.stride);
+    return st;
+}
+
+/* ---- any structure, member by member ---- */
+
+static long marshal_members(ndr_call *c, const asidl_ndr_struct *s, const unsigned char *mem)
 {
     long st;
     bool conformant = (s->hdr.flags & ASIDL_NDR_F_CONFORMANT) != 0;
@@ -77,7 +232,7 @@ long ndr_struct_marshal(ndr_call *c, const asidl_ndr_struct *s, const unsigned c
     return st;
 }
 
-long ndr_struct_unmarshal(ndr_call *c, const asidl_ndr_struct *s, unsigned char *mem)
+static long unmarshal_members(ndr_call *c, const asidl_ndr_struct *s, unsigned char *mem)
 {
     long st;
     bool conformant = (s->hdr.flags & ASIDL_NDR_F_CONFORMANT) != 0;
@@ -121,4 +276,14 @@ long ndr_struct_unmarshal(ndr_call *c, const asidl_ndr_struct *s, unsigned char 
     c->p.ready_base = saved_base;
     c->p.ready_limit = saved_limit;
     return st;
+}
+
+long ndr_struct_marshal(ndr_call *c, const asidl_ndr_struct *s, const unsigned char *mem)
+{
+    return ndr_struct_marshal_n(c, s, mem, 1);
+}
+
+long ndr_struct_unmarshal(ndr_call *c, const asidl_ndr_struct *s, unsigned char *mem)
+{
+    return ndr_struct_unmarshal_n(c, s, mem, 1);
 }

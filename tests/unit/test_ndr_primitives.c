@@ -7,6 +7,7 @@
 #include <wchar.h>
 
 #include "ndr_test.h"
+#include "ndr_internal.h"   /* ndr_longs_use_vector_paths: run both versions of the long loops */
 
 /* struct all_bases { small s8; byte u8; short s16; unsigned short u16; long l;
  *                    unsigned long ul; hyper h; float f; double d; boolean b; char c; wchar_t w; } */
@@ -197,6 +198,128 @@ TEST(long_arrays_convert_and_check_every_element)
                          "01000000 ffffffff 00000080");
 }
 
+/* struct longs { long n; [size_is(n)] long *v; } and the same with unsigned long elements:
+ * arrays long enough for the vectorised loops, at every alignment of the C array. */
+struct longs {
+    long n;
+    long *v;
+};
+#define LONGS_PTR_HDR ASIDL_NDR_HDR(POINTER, 4, ASIDL_NDR_F_COMPLEX | ASIDL_NDR_PTR_UNIQUE, sizeof(void *))
+static const asidl_ndr_op longs_n[] = { { ASIDL_NDR_OP_FIELD, ASIDL_NDR_C_OF(long), offsetof(struct longs, n) },
+                                        { ASIDL_NDR_OP_END, 0, 0 } };
+static const asidl_ndr_dim longs_dims[] = { { .size_is = longs_n } };
+static const asidl_ndr_array longs_arr = {
+    ASIDL_NDR_HDR(ARRAY, 4, ASIDL_NDR_F_CONFORMANT, 0), &asidl_ndr_t_long.hdr, 1, longs_dims,
+};
+static const asidl_ndr_array ulongs_arr = {
+    ASIDL_NDR_HDR(ARRAY, 4, ASIDL_NDR_F_CONFORMANT, 0), &asidl_ndr_t_ulong.hdr, 1, longs_dims,
+};
+static const asidl_ndr_pointer longs_ptr = { LONGS_PTR_HDR, &longs_arr.hdr };
+static const asidl_ndr_pointer ulongs_ptr = { LONGS_PTR_HDR, &ulongs_arr.hdr };
+static const asidl_ndr_field longs_fields[] = {
+    { offsetof(struct longs, n), &asidl_ndr_t_long.hdr },      /* n */
+    { offsetof(struct longs, v), &longs_ptr.hdr },             /* v */
+};
+static const asidl_ndr_field ulongs_fields[] = {
+    { offsetof(struct longs, n), &asidl_ndr_t_long.hdr },      /* n */
+    { offsetof(struct longs, v), &ulongs_ptr.hdr },            /* v */
+};
+static const asidl_ndr_struct longs_desc = {
+    ASIDL_NDR_HDR(STRUCT, 4, ASIDL_NDR_F_COMPLEX, sizeof(struct longs)), 2, longs_fields,
+};
+static const asidl_ndr_struct ulongs_desc = {
+    ASIDL_NDR_HDR(STRUCT, 4, ASIDL_NDR_F_COMPLEX, sizeof(struct longs)), 2, ulongs_fields,
+};
+
+enum { LONGS_MAX = 67 };
+
+/* Values over the whole range the wire type holds, its ends included. */
+static long long_pattern(size_t i, bool is_unsigned)
+{
+    static const int64_t ends[] = { 0, -1, INT32_MIN, INT32_MAX, 1, -2 };
+    static const uint32_t uends[] = { 0, UINT32_MAX, 0x80000000u, 0x7fffffffu, 1, 0xfffffffeu };
+    if (i % 5 == 0)
+        return is_unsigned ? (long)uends[(i / 5) % 6] : (long)ends[(i / 5) % 6];
+    uint32_t bits = (uint32_t)i * 2654435761u;
+    return is_unsigned ? (long)bits : (long)(int32_t)bits;
+}
+
+/* Marshals n elements starting at v, checks every wire element, decodes the bytes as they are
+ * and byte-swapped (big-endian input) and compares with the values. */
+static void check_long_array(const asidl_ndr_struct *desc, long *v, size_t n)
+{
+    struct longs in = { (long)n, v };
+    asidl_ndr_buffer b;
+    CHECK_OK(ndr_encode(&desc->hdr, &in, &b));
+    CHECK_EQ_INT(b.len, 12 + 4 * n);     /* n, referent ID, maximum count, elements */
+    for (size_t i = 0; i < n && b.len == 12 + 4 * n; i++) {
+        uint32_t w;
+        memcpy(&w, b.data + 12 + 4 * i, 4);
+        CHECK_EQ_INT(w, (uint32_t)v[i]);
+    }
+    for (int order = 0; order < 2 && b.len == 12 + 4 * n; order++) {
+        unsigned drep = ASIDL_NDR_DREP_LITTLE_ENDIAN;
+        if (order == 1) {       /* every item of this encoding is a 4-octet integer */
+            for (size_t at = 0; at < b.len; at += 4) {
+                unsigned char t0 = b.data[at], t1 = b.data[at + 1];
+                b.data[at] = b.data[at + 3];
+                b.data[at + 1] = b.data[at + 2];
+                b.data[at + 2] = t1;
+                b.data[at + 3] = t0;
+            }
+            drep = ASIDL_NDR_DREP_BIG_ENDIAN;
+        }
+        struct longs out = { 0, NULL };
+        CHECK_OK(ndr_decode(&desc->hdr, &out, b.data, b.len, drep));
+        CHECK_EQ_INT(out.n, (long)n);
+        for (size_t i = 0; i < n && out.v; i++) {
+            if (out.v[i] != v[i]) {
+                CHECK_EQ_INT(out.v[i], v[i]);
+                break;
+            }
+        }
+        asidl_ndr_free(&desc->hdr, &out);
+    }
+    asidl_ndr_buffer_free(&b);
+    CHECK_NO_LEAKS();
+}
+
+static void long_arrays_in_both_loops(bool vector_paths)
+{
+    ndr_longs_use_vector_paths(vector_paths);
+    long storage[LONGS_MAX + 4];
+    for (int u = 0; u < 2; u++) {
+        const asidl_ndr_struct *desc = u ? &ulongs_desc : &longs_desc;
+        for (size_t start = 0; start < 4; start++) {
+            for (size_t n = 0; n + start <= LONGS_MAX + 3; n += n < 20 ? 1 : 7) {
+                long *v = storage + start;
+                for (size_t i = 0; i < n; i++)
+                    v[i] = long_pattern(i + start, u);
+                check_long_array(desc, v, n);
+                /* one value out of range, at every position: refused, never truncated */
+                for (size_t bad = 0; bad < n; bad++) {
+                    long keep = v[bad];
+                    v[bad] = u ? (long)(bad % 2 ? 0x100000000l : -1l) : (bad % 2 ? (long)INT32_MAX + 1 : (long)INT32_MIN - 1);
+                    struct longs in = { (long)n, v };
+                    ndr_check_marshal_fails(&desc->hdr, &in, RPC_X_BAD_STUB_DATA);
+                    v[bad] = keep;
+                }
+            }
+        }
+    }
+    ndr_longs_use_vector_paths(true);
+}
+
+TEST(long_arrays_of_every_length_and_alignment_in_the_vector_loops)
+{
+    long_arrays_in_both_loops(true);
+}
+
+TEST(long_arrays_of_every_length_and_alignment_in_the_portable_loops)
+{
+    long_arrays_in_both_loops(false);
+}
+
 TEST(unsupported_data_representations_are_refused)
 {
     long v;
@@ -225,6 +348,8 @@ int main(void)
     RUN(floats_and_doubles_in_both_byte_orders);
     RUN(range_is_enforced_both_ways);
     RUN(long_arrays_convert_and_check_every_element);
+    RUN(long_arrays_of_every_length_and_alignment_in_the_vector_loops);
+    RUN(long_arrays_of_every_length_and_alignment_in_the_portable_loops);
     RUN(unsupported_data_representations_are_refused);
     RUN(truncated_primitives_are_bad_stub_data);
     return test_exit();
