@@ -212,7 +212,7 @@ static long unmarshal_run(ndr_call *c, const asidl_ndr_array *a, unsigned char *
     if (stride) {
         const unsigned char *src;
         long st = ndr_in_align(c, et->align);
-        if (!st && n > ndr_in_left(c) / stride)
+        if (!st && !ndr_fits(n, stride, ndr_in_left(c)))
             st = RPC_X_BAD_STUB_DATA;
         if (!st)
             st = ndr_in_take(c, n * stride, &src);
@@ -326,7 +326,7 @@ long ndr_array_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *m
     /* Each element takes some wire octets: a count the rest of the input cannot hold is
      * rejected before any element is read (or any memory sized from it touched). */
     size_t min = ndr_min_wire_size(a->elem);
-    if (min && b.sent > ndr_in_left(c) / min)
+    if (!ndr_fits(b.sent, min, ndr_in_left(c)))
         return RPC_X_BAD_STUB_DATA;
     return for_each_run(c, a, mem, base, &b, unmarshal_run);
 }
@@ -358,7 +358,7 @@ long ndr_referent_mem_size(ndr_call *c, const asidl_ndr_type *t, size_t *bytes, 
     bool variance_follows = (a->hdr.flags & ASIDL_NDR_F_VARYING) && t->kind == ASIDL_NDR_ARRAY;
     size_t words = (size_t)a->n_dims * (variance_follows ? 3 : 1);
     size_t pos = (c->p.in_pos + 3) & ~(size_t)3;
-    if (pos > c->p.in_len || (c->p.in_len - pos) / 4 < words)
+    if (pos > c->p.in_len || !ndr_fits(words, 4, c->p.in_len - pos))
         return RPC_X_BAD_STUB_DATA;
     const unsigned char *counts = c->p.in + pos;
     size_t total = 1, sent = 0;
@@ -377,7 +377,7 @@ long ndr_referent_mem_size(ndr_call *c, const asidl_ndr_type *t, size_t *bytes, 
     size_t left = c->p.in_len - pos - 4 * words;
     /* A count the rest of the input cannot hold is refused before anything is allocated. */
     size_t min = ndr_min_wire_size(a->elem);
-    if (min && sent > left / min)
+    if (!ndr_fits(sent, min, left))
         return RPC_X_BAD_STUB_DATA;
     size_t n;
     if (__builtin_mul_overflow(total, (size_t)a->elem->mem_size, &n) ||

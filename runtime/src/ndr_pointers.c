@@ -41,7 +41,7 @@ static uint32_t next_id(ndr_call *c)
 /* The referent ID an embedded (or top-level unique / full) pointer travels as, and whether
  * its referent must follow: not for NULL, and not for a full pointer whose referent was
  * already sent. */
-static long pointer_id(ndr_call *c, const asidl_ndr_pointer *p, const void *ref, uint32_t *id, bool *need)
+static inline long pointer_id(ndr_call *c, const asidl_ndr_pointer *p, const void *ref, uint32_t *id, bool *need)
 {
     *need = false;
     *id = 0;
@@ -140,6 +140,10 @@ static long marshal_pointee(ndr_call *c, const asidl_ndr_pointer *p, const unsig
             return RPC_S_INTERNAL_ERROR;    /* descriptors cannot nest pointers this deep */
         if (c->p.record_caps && (st = record_capacity(c, t, ref, base)))
             return st;
+        if (t->kind == ASIDL_NDR_BASE)         /* the frequent referents, without the dispatch */
+            return ndr_base_marshal(c, (const asidl_ndr_base *)t, ref);
+        if (t->kind == ASIDL_NDR_ARRAY)
+            return ndr_array_marshal(c, (const asidl_ndr_array *)t, ref, base);
         if (t->kind != ASIDL_NDR_POINTER)
             return ndr_marshal_inline(c, t, ref, base);
         const asidl_ndr_pointer *q = (const asidl_ndr_pointer *)t;
@@ -203,7 +207,8 @@ long ndr_drain_marshal(ndr_call *c, size_t mark)
             st = marshal_pointee(c, (const asidl_ndr_pointer *)e.type, e.slot, e.base);
         if (st)
             return st;
-        ndr_queue_reverse(c, before);
+        if (c->p.q_len - before > 1)    /* its own referents, first one on top */
+            ndr_queue_reverse(c, before);
     }
     return RPC_S_OK;
 }
@@ -213,7 +218,7 @@ long ndr_drain_marshal(ndr_call *c, size_t mark)
 /* What an embedded (or top-level unique / full) pointer's ID means.  *need: the referent
  * follows.  For a full pointer seen before, the slot is set (or a fixup recorded) here and
  * nothing follows. */
-static long accept_id(ndr_call *c, const asidl_ndr_pointer *p, void **slot, uint32_t id, bool *need)
+static inline long accept_id(ndr_call *c, const asidl_ndr_pointer *p, void **slot, uint32_t id, bool *need)
 {
     *need = false;
     switch (ptr_kind(p)) {
@@ -349,7 +354,12 @@ static long unmarshal_pointee(ndr_call *c, const asidl_ndr_pointer *p, void **sl
             (st = ndr_map_put(&c->p.full_ptrs, id, (uint64_t)(uintptr_t)mem)))
             return st;
         if (t->kind != ASIDL_NDR_POINTER) {
-            st = ndr_unmarshal_inline(c, t, mem, base);
+            if (t->kind == ASIDL_NDR_BASE)     /* the frequent referents, without the dispatch */
+                st = ndr_base_unmarshal(c, (const asidl_ndr_base *)t, mem);
+            else if (t->kind == ASIDL_NDR_ARRAY)
+                st = ndr_array_unmarshal(c, (const asidl_ndr_array *)t, mem, base);
+            else
+                st = ndr_unmarshal_inline(c, t, mem, base);
             c->p.target_cap = SIZE_MAX;
             return st;
         }
@@ -478,7 +488,8 @@ long ndr_drain_unmarshal(ndr_call *c, size_t mark)
                                    e.id, e.reuse, NULL, 0);
         if (st)
             return st;
-        ndr_queue_reverse(c, before);
+        if (c->p.q_len - before > 1)    /* its own referents, first one on top */
+            ndr_queue_reverse(c, before);
     }
     return RPC_S_OK;
 }

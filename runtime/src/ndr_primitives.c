@@ -289,7 +289,7 @@ long ndr_base_unmarshal_n(ndr_call *c, const asidl_ndr_base *b, void *mem, size_
     long st = ndr_in_align(c, n);
     if (st || count == 0)
         return st;
-    if (count > ndr_in_left(c) / n)
+    if (!ndr_fits(count, n, ndr_in_left(c)))
         return RPC_X_BAD_STUB_DATA;
     const unsigned char *src;
     st = ndr_in_take(c, count * n, &src);

@@ -140,7 +140,7 @@ static long unmarshal_wide(ndr_call *c, const asidl_ndr_base *e, unsigned char *
 {
     const unsigned char *src;
     long st = ndr_in_align(c, 2);
-    if (!st && units > ndr_in_left(c) / 2)
+    if (!st && !ndr_fits(units, 2, ndr_in_left(c)))
         st = RPC_X_BAD_STUB_DATA;
     if (!st)
         st = ndr_in_take(c, units * 2, &src);
@@ -205,7 +205,7 @@ long ndr_string_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *
         return RPC_X_INVALID_BOUND;
     unsigned ws = e->hdr.align;
     st = ndr_in_align(c, ws);
-    if (!st && count > ndr_in_left(c) / ws)
+    if (!st && !ndr_fits(count, ws, ndr_in_left(c)))
         st = RPC_X_BAD_STUB_DATA;
     if (st)
         return st;

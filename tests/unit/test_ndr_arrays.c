@@ -311,6 +311,86 @@ TEST(arrays_of_structs_block_copied_or_walked_give_the_same_bytes)
     ndr_roundtrip(&pads3.hdr, pads, "01000000 0a00 0000 02000000 0b00 0000 03000000 0c00");
 }
 
+/* ---- arrays of structures with pointers: written and read as one block of elements ----
+ * struct item { short tag; long a; [unique] long *p; [unique, string] char *s; }
+ * struct items { long n; [size_is(n)] struct item *v; }
+ * On the wire an item is tag, a 2-octet gap, a, p's ID, s's ID: 16 octets; the referents
+ * follow all the items, in pointer order. */
+struct item {
+    short tag;
+    long a;
+    long *p;
+    char *s;
+};
+struct items {
+    long n;
+    struct item *v;
+};
+static const asidl_ndr_pointer item_long = { PTR_HDR(UNIQUE), &asidl_ndr_t_long.hdr };
+static const asidl_ndr_dim item_str_dim[] = { { 0 } };
+static const asidl_ndr_array item_str = {
+    ASIDL_NDR_HDR(ARRAY, 1, CONF | VARY | ASIDL_NDR_F_STRING, 0), &asidl_ndr_t_char.hdr, 1, item_str_dim,
+};
+static const asidl_ndr_pointer item_str_ptr = { PTR_HDR(UNIQUE), &item_str.hdr };
+static const asidl_ndr_field item_fields[] = {
+    { offsetof(struct item, tag), &asidl_ndr_t_short.hdr },   /* tag */
+    { offsetof(struct item, a), &asidl_ndr_t_long.hdr },      /* a */
+    { offsetof(struct item, p), &item_long.hdr },             /* p */
+    { offsetof(struct item, s), &item_str_ptr.hdr },          /* s */
+};
+static const asidl_ndr_struct item_desc = {
+    ASIDL_NDR_HDR(STRUCT, 4, ASIDL_NDR_F_COMPLEX, sizeof(struct item)), 4, item_fields,
+};
+static const asidl_ndr_op items_n[] = { FIELD(struct items, n), END };
+static const asidl_ndr_dim items_dims[] = { { .size_is = items_n } };
+static const asidl_ndr_array items_arr = {
+    ASIDL_NDR_HDR(ARRAY, 4, CONF | ASIDL_NDR_F_COMPLEX, 0), &item_desc.hdr, 1, items_dims,
+};
+static const asidl_ndr_pointer items_ptr = { PTR_HDR(UNIQUE), &items_arr.hdr };
+static const asidl_ndr_field items_fields[] = {
+    { offsetof(struct items, n), &asidl_ndr_t_long.hdr },     /* n */
+    { offsetof(struct items, v), &items_ptr.hdr },            /* v */
+};
+static const asidl_ndr_struct items_desc = {
+    ASIDL_NDR_HDR(STRUCT, 4, ASIDL_NDR_F_COMPLEX, sizeof(struct items)), 2, items_fields,
+};
+
+#define ITEMS_LE "03000000 00000200 03000000"                                   \
+                 "0100 0000 ffffffff 04000200 08000200"                          \
+                 "0200 0000 05000000 00000000 0c000200"                          \
+                 "fdff 0000 78563412 10000200 00000000"                          \
+                 "07000000 03000000 00000000 03000000 616200 00"                 \
+                 "01000000 00000000 01000000 00 000000 f7ffffff"
+#define ITEMS_BE "00000003 00020000 00000003"                                   \
+                 "0001 0000 ffffffff 00020004 00020008"                          \
+                 "0002 0000 00000005 00000000 0002000c"                          \
+                 "fffd 0000 12345678 00020010 00000000"                          \
+                 "00000007 00000003 00000000 00000003 616200 00"                 \
+                 "00000001 00000000 00000001 00 000000 fffffff7"
+
+TEST(arrays_of_structs_with_pointers_keep_member_order_gaps_and_referent_order)
+{
+    long seven = 7, minus_nine = -9;
+    struct item v[3];
+    memset(v, 0xEE, sizeof v);      /* C padding must not reach the wire */
+    v[0].tag = 1, v[0].a = -1, v[0].p = &seven, v[0].s = "ab";
+    v[1].tag = 2, v[1].a = 5, v[1].p = NULL, v[1].s = "";
+    v[2].tag = -3, v[2].a = 0x12345678, v[2].p = &minus_nine, v[2].s = NULL;
+    struct items all = { 3, v };
+    ndr_roundtrip(&items_desc.hdr, &all, ITEMS_LE);
+    ndr_check_decodes_to(&items_desc.hdr, ITEMS_BE, ASIDL_NDR_DREP_BIG_ENDIAN, ITEMS_LE);
+    /* an item's long out of range: refused, whichever item it is in */
+    v[2].a = (long)INT32_MAX + 1;
+    ndr_check_marshal_fails(&items_desc.hdr, &all, RPC_X_BAD_STUB_DATA);
+    v[2].a = 0x12345678;
+    minus_nine = (long)INT32_MIN - 1;
+    ndr_check_marshal_fails(&items_desc.hdr, &all, RPC_X_BAD_STUB_DATA);
+    /* three items announced, the octets of two and a half present */
+    ndr_check_rejects(&items_desc.hdr, "03000000 00000200 03000000"
+                      "0100 0000 ffffffff 00000000 00000000 0200 0000 05000000 00000000 00000000 fdff 0000",
+                      RPC_X_BAD_STUB_DATA);
+}
+
 /* ---- a correlation on a field that comes after the array: checked at the end ----
  * struct late { [length_is(len)] short a[4]; long len; } */
 struct late {
@@ -377,6 +457,7 @@ TEST(descriptors_are_valid)
 {
     VALID(&short3.hdr);
     VALID(&sized_desc.hdr);
+    VALID(&items_desc.hdr);
     VALID(&doubled_desc.hdr);
     VALID(&indirect_desc.hdr);
     VALID(&window_desc.hdr);
@@ -404,6 +485,7 @@ int main(void)
     RUN(conformant_multi_dimensional_array_counts_every_dimension);
     RUN(varying_multi_dimensional_array_has_a_pair_per_dimension);
     RUN(arrays_of_structs_block_copied_or_walked_give_the_same_bytes);
+    RUN(arrays_of_structs_with_pointers_keep_member_order_gaps_and_referent_order);
     RUN(correlation_with_a_later_field_is_checked_when_it_arrives);
     RUN(hostile_counts_are_refused_before_anything_is_sized_from_them);
     RUN(allocation_failure_midway_releases_everything);
