@@ -84,10 +84,10 @@ long ndr_queue_grow(ndr_call *c)
     return grow_array((void **)&c->p.queue, &c->p.q_cap, c->p.q_len + 1, sizeof(ndr_queue_entry));
 }
 
-void ndr_queue_reverse(ndr_call *c, size_t from)
+void ndr_queue_reverse(ndr_call *c, size_t from, size_t to)
 {
     ndr_queue_entry *q = c->p.queue;
-    size_t i = from, j = c->p.q_len;
+    size_t i = from, j = to;
     while (j > i + 1) {
         ndr_queue_entry t = q[i];
         q[i++] = q[--j];

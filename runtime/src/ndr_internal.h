@@ -183,7 +183,8 @@ static inline long ndr_queue_push(ndr_call *c, const ndr_queue_entry *e)
     c->p.queue[c->p.q_len++] = *e;
     return RPC_S_OK;
 }
-void ndr_queue_reverse(ndr_call *c, size_t from);
+/* Reverses the entries [from, to). */
+void ndr_queue_reverse(ndr_call *c, size_t from, size_t to);
 
 /* Undo log: what a failed unmarshal must take back, newest first. */
 enum { NDR_UNDO_ALLOC = 1, NDR_UNDO_SLOT, NDR_UNDO_USER_FREE, NDR_UNDO_FREE_PRESENTED };
@@ -239,6 +240,27 @@ long ndr_base_unmarshal(ndr_call *c, const asidl_ndr_base *b, void *mem);
  * referents are mostly made of them. */
 long ndr_base_encode_general(const asidl_ndr_base *b, const void *mem, unsigned char *dst);
 void ndr_base_decode_general(const asidl_ndr_base *b, const unsigned char *src, bool swap, void *mem);
+/* IDL long in a C long (8 octets, little-endian host): narrowed, never truncated. */
+static inline long ndr_encode_long(const void *mem, bool is_unsigned, unsigned char *dst)
+{
+    uint64_t v;
+    memcpy(&v, mem, 8);
+    if ((is_unsigned ? v : v + ((uint64_t)1 << 31)) >> 32)
+        return RPC_X_BAD_STUB_DATA;
+    uint32_t w = (uint32_t)v;
+    if (dst)
+        memcpy(dst, &w, 4);
+    return RPC_S_OK;
+}
+static inline void ndr_decode_long(const unsigned char *src, bool swap, bool is_unsigned, void *mem)
+{
+    uint32_t w;
+    memcpy(&w, src, 4);
+    if (swap)
+        w = __builtin_bswap32(w);
+    uint64_t v = is_unsigned ? (uint64_t)w : (uint64_t)(int64_t)(int32_t)w;
+    memcpy(mem, &v, 8);
+}
 static inline long ndr_base_encode(const asidl_ndr_base *b, const void *mem, unsigned char *dst)
 {
     if (NDR_HOST_LITTLE_ENDIAN && b->hdr.align == 4 && b->wire != ASIDL_NDR_W_FLOAT) {
@@ -247,33 +269,24 @@ static inline long ndr_base_encode(const asidl_ndr_base *b, const void *mem, uns
                 memcpy(dst, mem, 4);
             return RPC_S_OK;
         }
-        if (b->hdr.mem_size == 8) {         /* IDL long in a C long: narrowed, never truncated */
-            uint64_t v;
-            memcpy(&v, mem, 8);
-            if ((b->wire == ASIDL_NDR_W_UINT32 ? v : v + ((uint64_t)1 << 31)) >> 32)
-                return RPC_X_BAD_STUB_DATA;
-            uint32_t w = (uint32_t)v;
-            if (dst)
-                memcpy(dst, &w, 4);
-            return RPC_S_OK;
-        }
+        if (b->hdr.mem_size == 8)
+            return ndr_encode_long(mem, b->wire == ASIDL_NDR_W_UINT32, dst);
     }
     return ndr_base_encode_general(b, mem, dst);
 }
 static inline void ndr_base_decode(const asidl_ndr_base *b, const unsigned char *src, bool swap, void *mem)
 {
     if (NDR_HOST_LITTLE_ENDIAN && b->hdr.align == 4 && b->wire != ASIDL_NDR_W_FLOAT) {
-        uint32_t w;
-        memcpy(&w, src, 4);
-        if (swap)
-            w = __builtin_bswap32(w);
         if (b->hdr.mem_size == 4) {
+            uint32_t w;
+            memcpy(&w, src, 4);
+            if (swap)
+                w = __builtin_bswap32(w);
             memcpy(mem, &w, 4);
             return;
         }
         if (b->hdr.mem_size == 8) {
-            uint64_t v = b->wire == ASIDL_NDR_W_INT32 || b->wire == ASIDL_NDR_W_ENUM32 ? (uint64_t)(int64_t)(int32_t)w : w;
-            memcpy(mem, &v, 8);
+            ndr_decode_long(src, swap, b->wire == ASIDL_NDR_W_UINT32, mem);
             return;
         }
     }

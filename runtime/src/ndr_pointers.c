@@ -29,6 +29,50 @@ static const void *load_ptr(const unsigned char *slot)
     return p;
 }
 
+/* ===================================================================== the queue */
+
+/* Processes the referents queued above mark, each completely (its own referents first) before
+ * the next: depth-first, in pointer order, with the queue as the only stack (the depth of the
+ * data never reaches the C stack).  Referents that queue nothing of their own, the usual case,
+ * are taken in order from the bottom; once one queues referents, the rest is run as a stack
+ * whose top is always the next to process (each group reversed, its first member on top). */
+typedef long referent_fn(ndr_call *c, const ndr_queue_entry *e);
+
+static long drain_as_stack(ndr_call *c, size_t bottom, referent_fn *process)
+{
+    while (c->p.q_len > bottom) {
+        ndr_queue_entry e = c->p.queue[--c->p.q_len];
+        size_t before = c->p.q_len;
+        long st = process(c, &e);
+        if (st)
+            return st;
+        if (c->p.q_len - before > 1)
+            ndr_queue_reverse(c, before, c->p.q_len);
+    }
+    return RPC_S_OK;
+}
+
+static long drain(ndr_call *c, size_t mark, referent_fn *process)
+{
+    size_t end = c->p.q_len;
+    for (size_t i = mark; i < end;) {
+        ndr_queue_entry e = c->p.queue[i++];     /* a copy: processing may move the queue */
+        long st = process(c, &e);
+        if (st)
+            return st;
+        if (c->p.q_len > end) {
+            /* its referents go before the siblings still waiting: a stack from here on */
+            ndr_queue_reverse(c, i, end);
+            ndr_queue_reverse(c, end, c->p.q_len);
+            if ((st = drain_as_stack(c, i, process)))
+                return st;
+            break;
+        }
+    }
+    c->p.q_len = mark;
+    return RPC_S_OK;
+}
+
 /* ===================================================================== marshalling */
 
 static uint32_t next_id(ndr_call *c)
@@ -194,23 +238,16 @@ long ndr_pointer_marshal_top(ndr_call *c, const asidl_ndr_pointer *p, const unsi
     return marshal_pointee(c, p, ref, base);
 }
 
+static long marshal_queued(ndr_call *c, const ndr_queue_entry *e)
+{
+    if (e->type->kind == ASIDL_NDR_USER_MARSHAL)
+        return ndr_user_marshal_data(c, (const asidl_ndr_user_marshal *)e->type, e->slot);
+    return marshal_pointee(c, (const asidl_ndr_pointer *)e->type, e->slot, e->base);
+}
+
 long ndr_drain_marshal(ndr_call *c, size_t mark)
 {
-    ndr_queue_reverse(c, mark);
-    while (c->p.q_len > mark) {
-        ndr_queue_entry e = c->p.queue[--c->p.q_len];
-        size_t before = c->p.q_len;
-        long st;
-        if (e.type->kind == ASIDL_NDR_USER_MARSHAL)
-            st = ndr_user_marshal_data(c, (const asidl_ndr_user_marshal *)e.type, e.slot);
-        else
-            st = marshal_pointee(c, (const asidl_ndr_pointer *)e.type, e.slot, e.base);
-        if (st)
-            return st;
-        if (c->p.q_len - before > 1)    /* its own referents, first one on top */
-            ndr_queue_reverse(c, before);
-    }
-    return RPC_S_OK;
+    return drain(c, mark, marshal_queued);
 }
 
 /* ===================================================================== unmarshalling */
@@ -474,24 +511,17 @@ long ndr_pointer_unmarshal_top(ndr_call *c, const asidl_ndr_pointer *p, unsigned
     return unmarshal_pointee(c, p, &scratch, base, id, c->p.reuse, given, cap);
 }
 
+static long unmarshal_queued(ndr_call *c, const ndr_queue_entry *e)
+{
+    if (e->type->kind == ASIDL_NDR_USER_MARSHAL)
+        return ndr_user_unmarshal_data(c, (const asidl_ndr_user_marshal *)e->type, e->slot);
+    return unmarshal_pointee(c, (const asidl_ndr_pointer *)e->type, (void **)(void *)e->slot, e->base, e->id,
+                             e->reuse, NULL, 0);
+}
+
 long ndr_drain_unmarshal(ndr_call *c, size_t mark)
 {
-    ndr_queue_reverse(c, mark);
-    while (c->p.q_len > mark) {
-        ndr_queue_entry e = c->p.queue[--c->p.q_len];
-        size_t before = c->p.q_len;
-        long st;
-        if (e.type->kind == ASIDL_NDR_USER_MARSHAL)
-            st = ndr_user_unmarshal_data(c, (const asidl_ndr_user_marshal *)e.type, e.slot);
-        else
-            st = unmarshal_pointee(c, (const asidl_ndr_pointer *)e.type, (void **)(void *)e.slot, e.base,
-                                   e.id, e.reuse, NULL, 0);
-        if (st)
-            return st;
-        if (c->p.q_len - before > 1)    /* its own referents, first one on top */
-            ndr_queue_reverse(c, before);
-    }
-    return RPC_S_OK;
+    return drain(c, mark, unmarshal_queued);
 }
 
 long ndr_apply_fixups(ndr_call *c, size_t from)

@@ -57,11 +57,23 @@ static long unmarshal_members(ndr_call *c, const asidl_ndr_struct *s, unsigned c
  * their offsets; an array of them is one block of elements. */
 enum { FLAT_MAX_FIELDS = 32 };
 
+/* What a member is, decided once per structure or run of structures rather than per element
+ * from the descriptors (a chain of dependent loads that dominated the walk). */
+enum { FLAT_SAME4 = 1, FLAT_LONG, FLAT_ULONG, FLAT_BASE, FLAT_POINTER };
+
+typedef struct flat_member {
+    uint8_t how;                            /* FLAT_* */
+    uint16_t at;                            /* wire offset from the structure's start */
+    uint32_t offset;                        /* C offset */
+    const asidl_ndr_type *type;
+} flat_member;
+
 typedef struct flat_layout {
     uint32_t size;                          /* wire octets of one structure (no trailing gap) */
     uint32_t stride;                        /* from one array element to the next */
     bool gaps;                              /* alignment gaps anywhere (zeroed when writing) */
-    uint16_t at[FLAT_MAX_FIELDS];           /* each member's wire offset */
+    uint32_t n;
+    flat_member m[FLAT_MAX_FIELDS];
 } flat_layout;
 
 static bool flat_layout_of(const asidl_ndr_struct *s, flat_layout *l)
@@ -72,22 +84,34 @@ static bool flat_layout_of(const asidl_ndr_struct *s, flat_layout *l)
         return false;
     uint32_t pos = 0;
     l->gaps = false;
+    l->n = s->n_fields;
     for (uint32_t i = 0; i < s->n_fields; i++) {
         const asidl_ndr_type *t = s->fields[i].type;
+        flat_member *m = &l->m[i];
         if (ndr_check_magic(t))
             return false;
         unsigned a;
-        if (t->kind == ASIDL_NDR_BASE)
+        if (t->kind == ASIDL_NDR_BASE) {
+            const asidl_ndr_base *b = (const asidl_ndr_base *)t;
             a = t->align;
-        else if (t->kind == ASIDL_NDR_POINTER)
+            m->how = FLAT_BASE;
+            if (NDR_HOST_LITTLE_ENDIAN && a == 4 && b->wire != ASIDL_NDR_W_FLOAT && t->mem_size == 4)
+                m->how = FLAT_SAME4;
+            else if (NDR_HOST_LITTLE_ENDIAN && a == 4 && b->wire != ASIDL_NDR_W_FLOAT && t->mem_size == 8)
+                m->how = b->wire == ASIDL_NDR_W_UINT32 ? FLAT_ULONG : FLAT_LONG;
+        } else if (t->kind == ASIDL_NDR_POINTER) {
             a = 4;                          /* a referent ID */
-        else
+            m->how = FLAT_POINTER;
+        } else {
             return false;
+        }
         if (a == 0 || a > align || (a & (a - 1)))
             return false;
         uint32_t start = (pos + a - 1) & ~(uint32_t)(a - 1);
         l->gaps |= start != pos;
-        l->at[i] = (uint16_t)start;
+        m->at = (uint16_t)start;
+        m->offset = s->fields[i].offset;
+        m->type = t;
         pos = start + a;
     }
     l->size = pos;
@@ -110,17 +134,29 @@ static bool flat_run_size(const flat_layout *l, size_t n, size_t *bytes)
 }
 
 /* dst: the structure's reserved wire octets, gaps already zeroed (NULL while sizing). */
-static long marshal_flat(ndr_call *c, const asidl_ndr_struct *s, const flat_layout *l, const unsigned char *mem,
-                         unsigned char *dst)
+static long marshal_flat(ndr_call *c, const flat_layout *l, const unsigned char *mem, unsigned char *dst)
 {
-    for (uint32_t i = 0; i < s->n_fields; i++) {
-        const asidl_ndr_field *f = &s->fields[i];
-        unsigned char *at = dst ? dst + l->at[i] : NULL;
-        long st;
-        if (f->type->kind == ASIDL_NDR_BASE)
-            st = ndr_base_encode((const asidl_ndr_base *)f->type, mem + f->offset, at);
-        else
-            st = ndr_pointer_marshal_embedded_at(c, (const asidl_ndr_pointer *)f->type, mem + f->offset, mem, at);
+    for (uint32_t i = 0; i < l->n; i++) {
+        const flat_member *m = &l->m[i];
+        const unsigned char *field = mem + m->offset;
+        unsigned char *at = dst ? dst + m->at : NULL;
+        long st = RPC_S_OK;
+        switch (m->how) {
+        case FLAT_SAME4:
+            if (at)
+                memcpy(at, field, 4);
+            break;
+        case FLAT_LONG:
+        case FLAT_ULONG:
+            st = ndr_encode_long(field, m->how == FLAT_ULONG, at);
+            break;
+        case FLAT_BASE:
+            st = ndr_base_encode((const asidl_ndr_base *)m->type, field, at);
+            break;
+        default:
+            st = ndr_pointer_marshal_embedded_at(c, (const asidl_ndr_pointer *)m->type, field, mem, at);
+            break;
+        }
         if (st)
             return st;
     }
@@ -128,18 +164,32 @@ static long marshal_flat(ndr_call *c, const asidl_ndr_struct *s, const flat_layo
 }
 
 /* src: the structure's wire octets, known to be in the input. */
-static long unmarshal_flat(ndr_call *c, const asidl_ndr_struct *s, const flat_layout *l, unsigned char *mem,
-                           const unsigned char *src)
+static long unmarshal_flat(ndr_call *c, const flat_layout *l, unsigned char *mem, const unsigned char *src)
 {
-    for (uint32_t i = 0; i < s->n_fields; i++) {
-        const asidl_ndr_field *f = &s->fields[i];
-        if (f->type->kind == ASIDL_NDR_BASE) {
-            ndr_base_decode((const asidl_ndr_base *)f->type, src + l->at[i], c->p.swap, mem + f->offset);
-        } else {
-            long st = ndr_pointer_unmarshal_embedded_id(c, (const asidl_ndr_pointer *)f->type, mem + f->offset, mem,
-                                                        ndr_get_u32(c, src + l->at[i]));
+    for (uint32_t i = 0; i < l->n; i++) {
+        const flat_member *m = &l->m[i];
+        unsigned char *field = mem + m->offset;
+        const unsigned char *at = src + m->at;
+        switch (m->how) {
+        case FLAT_SAME4: {
+            uint32_t w = ndr_get_u32(c, at);
+            memcpy(field, &w, 4);
+            break;
+        }
+        case FLAT_LONG:
+        case FLAT_ULONG:
+            ndr_decode_long(at, c->p.swap, m->how == FLAT_ULONG, field);
+            break;
+        case FLAT_BASE:
+            ndr_base_decode((const asidl_ndr_base *)m->type, at, c->p.swap, field);
+            break;
+        default: {
+            long st = ndr_pointer_unmarshal_embedded_id(c, (const asidl_ndr_pointer *)m->type, field, mem,
+                                                        ndr_get_u32(c, at));
             if (st)
                 return st;
+            break;
+        }
         }
     }
     return RPC_S_OK;
@@ -169,7 +219,7 @@ long ndr_struct_marshal_n(ndr_call *c, const asidl_ndr_struct *s, const unsigned
     if (dst && l.gaps)
         memset(dst, 0, bytes);
     for (size_t i = 0; i < n && !st; i++)
-        st = marshal_flat(c, s, &l, mem + i * s->hdr.mem_size, dst ? dst + i * l.stride : NULL);
+        st = marshal_flat(c, &l, mem + i * s->hdr.mem_size, dst ? dst + i * l.stride : NULL);
     return st;
 }
 
@@ -194,7 +244,7 @@ long ndr_struct_unmarshal_n(ndr_call *c, const asidl_ndr_struct *s, unsigned cha
     if (!flat_run_size(&l, n, &bytes) || (st = ndr_in_take(c, bytes, &src)))
         return RPC_X_BAD_STUB_DATA;
     for (size_t i = 0; i < n && !st; i++)
-        st = unmarshal_flat(c, s, &l, mem + i * s->hdr.mem_size, src + i * l.stride);
+        st = unmarshal_flat(c, &l, mem + i * s->hdr.mem_size, src + i * l.stride);
     return st;
 }
 

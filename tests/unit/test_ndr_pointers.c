@@ -96,6 +96,57 @@ TEST(referents_go_depth_first_in_pointer_order)
     ndr_roundtrip(&ss_desc.hdr, &v, "00000200 04000200 08000200 05000000 63000000 07000000");
 }
 
+/* ---- depth first among several siblings, some with referents of their own:
+ * struct trio { struct duo *a; long *b; struct duo *d; long *e; }, struct duo { long *x; long *y; } */
+struct duo {
+    long *x, *y;
+};
+struct trio {
+    struct duo *a;
+    long *b;
+    struct duo *d;
+    long *e;
+};
+static const asidl_ndr_field duo_fields[] = {
+    { offsetof(struct duo, x), &unique_long.hdr },         /* x */
+    { offsetof(struct duo, y), &unique_long.hdr },         /* y */
+};
+static const asidl_ndr_struct duo_desc = { ASIDL_NDR_HDR(STRUCT, 4, CPLX, sizeof(struct duo)), 2, duo_fields };
+static const asidl_ndr_pointer duo_ptr = { PTR_HDR(UNIQUE), &duo_desc.hdr };
+static const asidl_ndr_field trio_fields[] = {
+    { offsetof(struct trio, a), &duo_ptr.hdr },            /* a */
+    { offsetof(struct trio, b), &unique_long.hdr },        /* b */
+    { offsetof(struct trio, d), &duo_ptr.hdr },            /* d */
+    { offsetof(struct trio, e), &unique_long.hdr },        /* e */
+};
+static const asidl_ndr_struct trio_desc = { ASIDL_NDR_HDR(STRUCT, 4, CPLX, sizeof(struct trio)), 4, trio_fields };
+
+TEST(every_referent_is_complete_before_the_next_sibling)
+{
+    long one = 1, two = 2, three = 3, four = 4, five = 5, six = 6;
+    struct duo a = { &one, &two }, d = { &four, &five };
+    struct trio v = { &a, &three, &d, &six };
+    /* trio: a b d e IDs; *a (x y IDs, *x, *y); *b; *d (x y IDs, *x, *y); *e */
+    ndr_roundtrip(&trio_desc.hdr, &v, "00000200 04000200 08000200 0c000200"
+                                      "10000200 14000200 01000000 02000000"
+                                      "03000000"
+                                      "18000200 1c000200 04000000 05000000"
+                                      "06000000");
+    struct trio got;
+    unsigned char in[128];
+    size_t n = ndr_unhex("00000200 04000200 08000200 0c000200 10000200 14000200 01000000 02000000 03000000"
+                         "18000200 1c000200 04000000 05000000 06000000", in, sizeof in);
+    CHECK_OK(ndr_decode(&trio_desc.hdr, &got, in, n, ASIDL_NDR_DREP_LITTLE_ENDIAN));
+    CHECK_EQ_INT(*got.a->x, 1);
+    CHECK_EQ_INT(*got.a->y, 2);
+    CHECK_EQ_INT(*got.b, 3);
+    CHECK_EQ_INT(*got.d->x, 4);
+    CHECK_EQ_INT(*got.d->y, 5);
+    CHECK_EQ_INT(*got.e, 6);
+    asidl_ndr_free(&trio_desc.hdr, &got);
+    CHECK_NO_LEAKS();
+}
+
 /* ---- struct ptrs { long n; [size_is(n)] long **arr; }: an array of unique pointers ---- */
 struct ptrs {
     long n;
@@ -271,6 +322,7 @@ TEST(descriptors_are_valid)
     VALID(&later_desc.hdr);
     VALID(&outer_desc.hdr);
     VALID(&ss_desc.hdr);
+    VALID(&trio_desc.hdr);
     VALID(&ptrs_desc.hdr);
     VALID(&twice_desc.hdr);
     VALID(&node_full.hdr);
@@ -284,6 +336,7 @@ int main(void)
     RUN(embedded_referent_follows_the_whole_struct);
     RUN(nested_struct_referents_wait_for_the_outermost_struct);
     RUN(referents_go_depth_first_in_pointer_order);
+    RUN(every_referent_is_complete_before_the_next_sibling);
     RUN(array_of_pointers_sends_ids_then_referents);
     RUN(full_pointers_alias_one_referent);
     RUN(full_pointer_cycles_come_back_as_cycles);
