@@ -321,24 +321,38 @@ static void teardown_locked(asidl__cconn *c)
 }
 
 /* Arms the socket in the epoll set (c->lock held). An armed connection holds a reference,
- * which the worker that receives the (one-shot) event takes over. */
-static void arm_locked(asidl__cconn *c)
+ * which the worker that receives the (one-shot) event takes over. False when the socket cannot
+ * be watched: nobody would ever read it, so the caller fails the connection. */
+static bool arm_locked(asidl__cconn *c)
 {
     if (c->torn_down || c->dead)
-        return;
+        return true;
     uint32_t mask = EPOLLIN | EPOLLRDHUP | (c->want_write ? EPOLLOUT : 0);
+    if (c->armed) {
+        /* Either the registration is enabled, or its event has been taken by a worker whose
+         * handler settles the connection again when it is done: nothing to do, unless output
+         * now waits for EPOLLOUT, which an enabled registration must be told about. Enabling
+         * it again may let one more event follow the one already taken (on_event). */
+        if (!(mask & ~c->armed_mask))
+            return true;
+        if (asidl__rt_rearm(&c->src, mask) != 0)
+            return false;
+        c->armed_mask = mask;
+        c->rearmed = true;
+        return true;
+    }
     if (!c->watched) {
-        if (asidl__rt_watch(&c->src, mask) != 0)
-            return;
+        /* In a client-only process this creates the epoll set and its I/O thread. */
+        if (!asidl__rt_need_io_thread() || asidl__rt_watch(&c->src, mask) != 0)
+            return false;
         c->watched = true;
-        asidl__rt_need_io_thread();
     } else if (asidl__rt_rearm(&c->src, mask) != 0) {
-        return;
+        return false;
     }
-    if (!c->armed) {
-        c->armed = true;
-        c->refs++;
-    }
+    c->armed_mask = mask;
+    c->armed = true;
+    c->refs++;
+    return true;
 }
 
 /* After the token is released or a waiter leaves (c->lock held; may release it by tearing
@@ -351,10 +365,14 @@ static bool settle_locked(asidl__cconn *c)
         teardown_locked(c);
         return false;
     }
-    if (c->sync_waiters)
+    if (c->sync_waiters) {
         pthread_cond_broadcast(&c->changed);     /* one of them takes the token */
-    else if (c->n_async || c->want_write)
-        arm_locked(c);
+    } else if ((c->n_async || c->want_write) && !arm_locked(c)) {
+        c->dead = true;
+        c->dead_status = RPC_S_OUT_OF_RESOURCES;
+        teardown_locked(c);
+        return false;
+    }
     return true;
 }
 
@@ -397,8 +415,9 @@ static void queue_locked(asidl__cconn *c, uint8_t *data, size_t len, asidl__ccal
     if (c->want_write)
         return;                     /* whoever waits for the socket to drain sends it in order */
     flush_locked(c, finished);
-    if (c->want_write && !c->reading)
-        arm_locked(c);              /* an epoll worker sends the rest; a reader polls for it */
+    /* An epoll worker sends the rest; a reader polls for it. */
+    if (c->want_write && !c->reading && !arm_locked(c))
+        fail_locked(c, RPC_S_OUT_OF_RESOURCES, finished);
 }
 
 void asidl__cconn_queue(asidl__cconn *c, uint8_t *data, size_t len)
@@ -631,8 +650,18 @@ static void on_event(asidl__source *src, uint32_t events)
     asidl__cconn *c = (asidl__cconn *)src;
     pthread_mutex_lock(&c->lock);
     c->armed = false;                        /* this worker now holds the armed reference */
+    if (c->rearmed) {
+        /* The registration was enabled again after this event may already have been taken,
+         * so another may follow: it gets an armed reference of its own, and enabling once
+         * more makes sure it comes (at the latest when the socket is shut down). */
+        c->rearmed = false;
+        c->armed = true;
+        c->refs++;
+        asidl__rt_rearm(&c->src, c->armed_mask);
+    }
     if (c->torn_down) {
-        close_socket_locked(c);              /* torn down while armed: finish the job */
+        if (!c->armed)
+            close_socket_locked(c);          /* torn down while armed: finish the job */
         pthread_mutex_unlock(&c->lock);
         asidl__cconn_release(c);
         return;
@@ -901,7 +930,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
     for (int attempt = 0; attempt < 8; attempt++) {
         asidl__cconn *pick = NULL, *idle_other = NULL, *loaded = NULL;
         unsigned least = ~0u, live = 0;
-        bool pick_idle = false;
+        bool pick_idle = false, pick_causal = false;
         pthread_mutex_lock(&a->lock);
         for (asidl__cconn *c = a->conns; c; c = c->next) {
             pthread_mutex_lock(&c->lock);
@@ -916,6 +945,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             live++;
             if (causal && recent.assoc == a && recent.conn == c && load > 0) {
                 pick = c;                  /* the thread has calls outstanding there */
+                pick_causal = true;
                 break;
             }
             if (has && idle && !pick)
@@ -931,7 +961,9 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
          * while under the limit; else the least loaded (its calls are pipelined). */
         if (!pick)
             pick = idle_other;
-        pick_idle = pick != NULL;
+        /* Only an idle connection may have been closed unseen; one with calls outstanding is
+         * being read (a peek for each pipelined call would cost a system call each). */
+        pick_idle = pick != NULL && !pick_causal;
         bool make_new = !pick && (a->n_conns < a->max_conns || !loaded);
         if (!pick && !make_new)
             pick = loaded;

@@ -497,8 +497,9 @@ bool asidl__rt_post(void (*fn)(void *), void *arg);
 RPC_STATUS asidl__rt_start_workers(unsigned n);
 /* Stack size of workers started later (0: the system default); false if below the minimum. */
 bool asidl__rt_set_stack_size(size_t bytes);
-/* Makes sure some thread waits on the epoll set (a client-only process's I/O thread). */
-void asidl__rt_need_io_thread(void);
+/* Makes sure the epoll set exists and some thread waits on it (a client-only process's I/O
+ * thread, started the first time); false when that cannot be done (out of descriptors or threads). */
+bool asidl__rt_need_io_thread(void);
 unsigned asidl__rt_worker_count(void);
 bool asidl__rt_is_worker(void);
 /* Stops and joins the workers and closes the loop's descriptors (tests end with it, so that
@@ -873,6 +874,8 @@ struct asidl__cconn {
     bool reading;                       /* the reading token (docs/runtime-design.md) */
     bool watched;                       /* registered in the epoll set */
     bool armed;                         /* armed there: an event (and a reference) is due */
+    bool rearmed;                       /* enabled again while armed: one more event may come */
+    uint32_t armed_mask;                /* the events it was last armed for */
     bool want_write;
     bool dead;
     bool torn_down;
