@@ -544,8 +544,10 @@ TEST(a_call_that_cannot_start_raises_and_never_notifies)
     RPC_BINDING_HANDLE dead = bind_to(text);
     RPC_STATUS st = RAISED(c_Add(&a, dead, 1, 2, &sum));
     CHECK(st == RPC_S_SERVER_UNAVAILABLE || st == RPC_S_CALL_FAILED_DNE);
-    /* the handle was not consumed: it can start a call now */
+    /* data the stub cannot marshal: a long beyond 32 bits */
     RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    CHECK_EQ_INT(RAISED(c_Add(&a, h, 1L << 40, 0, &sum)), RPC_X_BAD_STUB_DATA);
+    /* the handle was not consumed: it can start a call now */
     init_handle(&a, RpcNotificationTypeEvent);
     a.u.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
     c_Add(&a, h, 1, 2, &sum);
@@ -785,6 +787,53 @@ TEST(the_cancel_timeout_bounds_how_long_a_cancel_waits_for_the_server)
     RpcBindingFree(&h);
 }
 
+static atomic_int server_notices;
+static PRPC_ASYNC_STATE server_notice_async;
+static RPC_ASYNC_EVENT server_notice_event;
+
+static void RPC_ENTRY server_notice(PRPC_ASYNC_STATE pAsync, void *context, RPC_ASYNC_EVENT event)
+{
+    CHECK(context == NULL);
+    server_notice_async = pAsync;
+    server_notice_event = event;
+    atomic_fetch_add(&server_notices, 1);
+}
+
+TEST(a_server_subscription_can_call_back_and_reports_a_past_cancel_at_once)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    RPC_ASYNC_STATE a;
+    init_handle(&a, RpcNotificationTypeNone);
+    long echo = -1, counter = 0;
+    c_Hold(&a, h, 604, &echo, &counter);
+    held_call c = { 0 };
+    CHECK(take_held(604, &c));
+    RPC_BINDING_HANDLE sh = RpcAsyncGetCallHandle(c.async);
+    RPC_ASYNC_NOTIFICATION_INFO bad = { .NotificationRoutine = NULL };
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(sh, RpcNotificationCallCancel, RpcNotificationTypeCallback, &bad),
+                 RPC_S_INVALID_ARG);
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(sh, RpcNotificationCallNone, RpcNotificationTypeNone, NULL),
+                 RPC_S_INVALID_ARG);
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(NULL, RpcNotificationCallCancel, RpcNotificationTypeNone, NULL),
+                 RPC_S_NO_CALL_ACTIVE);              /* no manager routine runs on this thread */
+    CHECK_EQ_INT(RpcAsyncCancelCall(&a, FALSE), RPC_S_OK);
+    for (int i = 0; i < 500 && RpcServerTestCancel(sh) != RPC_S_OK; i++)
+        Sleep(2);
+    atomic_store(&server_notices, 0);
+    RPC_ASYNC_NOTIFICATION_INFO info = { .NotificationRoutine = server_notice };
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(sh, RpcNotificationCallCancel, RpcNotificationTypeCallback, &info),
+                 RPC_S_OK);
+    for (int i = 0; i < 500 && atomic_load(&server_notices) == 0; i++)
+        Sleep(2);
+    CHECK_EQ_INT(atomic_load(&server_notices), 1);
+    CHECK(server_notice_async == c.async);
+    CHECK_EQ_INT(server_notice_event, RpcClientCancel);
+    CHECK_EQ_INT(RpcAsyncAbortCall(c.async, RPC_S_CALL_CANCELLED), RPC_S_OK);
+    CHECK_EQ_INT(poll_until_done(&a), RPC_S_CALL_CANCELLED);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, NULL), RPC_S_CALL_CANCELLED);
+    RpcBindingFree(&h);
+}
+
 /* ==================================================================== races: one completion */
 
 typedef struct race {
@@ -816,6 +865,9 @@ TEST(reply_and_abortive_cancel_racing_give_exactly_one_completion)
         pthread_t th;
         pthread_create(&th, NULL, complete_on_go, &r);
         SetEvent(r.go);
+        /* a varying head start for the reply, so that both outcomes happen */
+        if (round % 2)
+            usleep((useconds_t)(round % 10) * 10);
         RpcAsyncCancelCall(&a, TRUE);
         pthread_join(th, NULL);
         for (int i = 0; i < 5000 && RpcAsyncGetCallStatus(&a) == RPC_S_ASYNC_CALL_PENDING; i++)
@@ -974,6 +1026,7 @@ int main(void)
     RUN(a_non_abortive_cancel_the_server_ignores_still_succeeds);
     RUN(an_abortive_cancel_completes_at_once_and_the_late_reply_is_dropped);
     RUN(the_cancel_timeout_bounds_how_long_a_cancel_waits_for_the_server);
+    RUN(a_server_subscription_can_call_back_and_reports_a_past_cancel_at_once);
     RUN(reply_and_abortive_cancel_racing_give_exactly_one_completion);
     RUN(a_client_that_disconnects_leaves_the_server_call_valid_and_its_completion_fails);
     RUN(ten_thousand_calls_pending_on_one_binding_hold_no_thread_on_either_side);
