@@ -745,6 +745,9 @@ struct asidl__sconn {
     } incoming;
     asidl__scall *calls;              /* dispatched, not yet replied */
     unsigned n_calls;
+    /* Complete requests waiting for the previous call's manager routine to return: */
+    asidl__scall *dispatch_head, **dispatch_tail;
+    bool dispatching;                 /* one of them is with a worker */
     asidl__timer timer;
     bool timer_armed;
     int64_t partial_since;
@@ -757,12 +760,14 @@ void asidl__sconn_release(asidl__sconn *c);
 void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len);
 /* Stops the connection from any thread: the worker that next handles it tears it down. */
 void asidl__sconn_kill(asidl__sconn *c);
+/* After a manager routine returned: the connection's next call in arrival order, or NULL
+ * (then the connection is no longer dispatching). */
+asidl__scall *asidl__sconn_next_ready(asidl__sconn *c);
 
 /* server.c */
 const asidl__siface *asidl__server_find_iface(asidl__server *s, const asidl__syntax_id *id);
 /* Runs the dispatch of ready calls, honouring the executing limit. */
 void asidl__server_dispatch(asidl__server *s, asidl__scall *first);
-bool asidl__server_post(asidl__scall *call);
 bool asidl__server_group_join(asidl__server *s, uint32_t requested, uint32_t *id);
 void asidl__server_group_leave(asidl__server *s, uint32_t id);
 /* Whether the association group still has a connection. */
