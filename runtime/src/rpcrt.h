@@ -873,6 +873,12 @@ struct asidl__cconn {
     bool reading;                       /* the reading token (docs/runtime-design.md) */
     bool watched;                       /* registered in the epoll set */
     bool armed;                         /* armed there: an event (and a reference) is due */
+    uint32_t armed_mask;                /* what the armed registration waits for */
+    /* A duplicate of the socket registered for EPOLLOUT alone: it waits for room to send while
+     * the socket's own registration is armed without EPOLLOUT (which cannot be re-armed then:
+     * its event may already be on its way). Opened on first need. */
+    asidl__source writer;
+    bool writer_watched, writer_armed;
     bool want_write;
     bool dead;
     bool torn_down;
