@@ -497,9 +497,8 @@ bool asidl__rt_post(void (*fn)(void *), void *arg);
 RPC_STATUS asidl__rt_start_workers(unsigned n);
 /* Stack size of workers started later (0: the system default); false if below the minimum. */
 bool asidl__rt_set_stack_size(size_t bytes);
-/* Makes sure the epoll set exists and some thread waits on it (a client-only process's I/O
- * thread, started the first time); false when that cannot be done (out of descriptors or threads). */
-bool asidl__rt_need_io_thread(void);
+/* Makes sure some thread waits on the epoll set (a client-only process's I/O thread). */
+void asidl__rt_need_io_thread(void);
 unsigned asidl__rt_worker_count(void);
 bool asidl__rt_is_worker(void);
 /* Stops and joins the workers and closes the loop's descriptors (tests end with it, so that
@@ -646,7 +645,7 @@ struct asidl__scall {
 RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_len);
 /* Ends the call with a fault carrying `status` (an NCA code or an application exception). */
 RPC_STATUS asidl__scall_fault(asidl__scall *call, uint32_t status, bool did_not_execute);
-/* RPC_S_OK if the client cancelled the call, RPC_S_CALL_IN_PROGRESS if not. */
+/* RPC_S_OK if the client cancelled, abandoned (orphaned) or lost the call, RPC_S_CALL_IN_PROGRESS if not. */
 RPC_STATUS asidl__scall_test_cancel(asidl__scall *call);
 /* Registers the hook for cancel / disconnect; an event that already happened is reported at once. */
 void asidl__scall_set_notify(asidl__scall *call, void (*fn)(asidl__scall *, int, void *), void *ctx);
@@ -874,8 +873,12 @@ struct asidl__cconn {
     bool reading;                       /* the reading token (docs/runtime-design.md) */
     bool watched;                       /* registered in the epoll set */
     bool armed;                         /* armed there: an event (and a reference) is due */
-    bool rearmed;                       /* enabled again while armed: one more event may come */
-    uint32_t armed_mask;                /* the events it was last armed for */
+    uint32_t armed_mask;                /* what the armed registration waits for */
+    /* A duplicate of the socket registered for EPOLLOUT alone: it waits for room to send while
+     * the socket's own registration is armed without EPOLLOUT (which cannot be re-armed then:
+     * its event may already be on its way). Opened on first need. */
+    asidl__source writer;
+    bool writer_watched, writer_armed;
     bool want_write;
     bool dead;
     bool torn_down;

@@ -84,6 +84,15 @@ void Raise(PRPC_ASYNC_STATE pAsync, handle_t h, unsigned long code)
     RpcRaiseException((RPC_STATUS)code);
 }
 
+void Sum(PRPC_ASYNC_STATE pAsync, handle_t h, long n, const long *values)
+{
+    (void)h;
+    hyper total = 0;
+    for (long i = 0; i < n; i++)
+        total += values[i];
+    RpcAsyncCompleteCall(pAsync, &total);
+}
+
 long Ping(handle_t h, long v)
 {
     (void)h;
@@ -544,8 +553,10 @@ TEST(a_call_that_cannot_start_raises_and_never_notifies)
     RPC_BINDING_HANDLE dead = bind_to(text);
     RPC_STATUS st = RAISED(c_Add(&a, dead, 1, 2, &sum));
     CHECK(st == RPC_S_SERVER_UNAVAILABLE || st == RPC_S_CALL_FAILED_DNE);
-    /* the handle was not consumed: it can start a call now */
+    /* data the stub cannot marshal: a long beyond 32 bits */
     RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    CHECK_EQ_INT(RAISED(c_Add(&a, h, 1L << 40, 0, &sum)), RPC_X_BAD_STUB_DATA);
+    /* the handle was not consumed: it can start a call now */
     init_handle(&a, RpcNotificationTypeEvent);
     a.u.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
     c_Add(&a, h, 1, 2, &sum);
@@ -617,6 +628,47 @@ TEST(the_noncausal_option_lets_calls_spread_over_connections)
         CHECK_EQ_INT(reply, i);
     }
     RpcBindingFree(&h);
+}
+
+static void large_requests_behind_a_pending_call(const char *binding)
+{
+    RPC_BINDING_HANDLE h = bind_to(binding);
+    RPC_ASYNC_STATE held_state;
+    init_handle(&held_state, RpcNotificationTypeNone);
+    long echo = 0, counter = 0;
+    c_Hold(&held_state, h, 450, &echo, &counter);     /* the connection is now watched */
+    held_call c = { 0 };
+    CHECK(take_held(450, &c));
+    enum { N = 4, COUNT = 256 * 1024 };               /* 1 MiB on the wire each: more than the socket holds */
+    long *values = malloc(COUNT * sizeof *values);
+    for (long i = 0; i < COUNT; i++)
+        values[i] = i;
+    RPC_ASYNC_STATE a[N];
+    for (int i = 0; i < N; i++) {
+        init_handle(&a[i], RpcNotificationTypeNone);
+        c_Sum(&a[i], h, COUNT, values);
+    }
+    for (int i = 0; i < N; i++) {
+        hyper total = 0;
+        CHECK_EQ_INT(poll_until_done(&a[i]), RPC_S_OK);
+        CHECK_EQ_INT(RpcAsyncCompleteCall(&a[i], &total), RPC_S_OK);
+        CHECK_EQ_INT(total, (hyper)COUNT * (COUNT - 1) / 2);
+    }
+    finish_held(&c, 0);
+    CHECK_EQ_INT(poll_until_done(&held_state), RPC_S_OK);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&held_state, NULL), RPC_S_OK);
+    free(values);
+    RpcBindingFree(&h);
+}
+
+TEST(large_requests_are_sent_while_the_connection_waits_for_replies_over_tcp)
+{
+    large_requests_behind_a_pending_call(tcp_binding);
+}
+
+TEST(large_requests_are_sent_while_the_connection_waits_for_replies_over_ncalrpc)
+{
+    large_requests_behind_a_pending_call(lrpc_binding);
 }
 
 /* ==================================================================== abort, exceptions */
@@ -785,6 +837,53 @@ TEST(the_cancel_timeout_bounds_how_long_a_cancel_waits_for_the_server)
     RpcBindingFree(&h);
 }
 
+static atomic_int server_notices;
+static PRPC_ASYNC_STATE server_notice_async;
+static RPC_ASYNC_EVENT server_notice_event;
+
+static void RPC_ENTRY server_notice(PRPC_ASYNC_STATE pAsync, void *context, RPC_ASYNC_EVENT event)
+{
+    CHECK(context == NULL);
+    server_notice_async = pAsync;
+    server_notice_event = event;
+    atomic_fetch_add(&server_notices, 1);
+}
+
+TEST(a_server_subscription_can_call_back_and_reports_a_past_cancel_at_once)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    RPC_ASYNC_STATE a;
+    init_handle(&a, RpcNotificationTypeNone);
+    long echo = -1, counter = 0;
+    c_Hold(&a, h, 604, &echo, &counter);
+    held_call c = { 0 };
+    CHECK(take_held(604, &c));
+    RPC_BINDING_HANDLE sh = RpcAsyncGetCallHandle(c.async);
+    RPC_ASYNC_NOTIFICATION_INFO bad = { .NotificationRoutine = NULL };
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(sh, RpcNotificationCallCancel, RpcNotificationTypeCallback, &bad),
+                 RPC_S_INVALID_ARG);
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(sh, RpcNotificationCallNone, RpcNotificationTypeNone, NULL),
+                 RPC_S_INVALID_ARG);
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(NULL, RpcNotificationCallCancel, RpcNotificationTypeNone, NULL),
+                 RPC_S_NO_CALL_ACTIVE);              /* no manager routine runs on this thread */
+    CHECK_EQ_INT(RpcAsyncCancelCall(&a, FALSE), RPC_S_OK);
+    for (int i = 0; i < 500 && RpcServerTestCancel(sh) != RPC_S_OK; i++)
+        Sleep(2);
+    atomic_store(&server_notices, 0);
+    RPC_ASYNC_NOTIFICATION_INFO info = { .NotificationRoutine = server_notice };
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(sh, RpcNotificationCallCancel, RpcNotificationTypeCallback, &info),
+                 RPC_S_OK);
+    for (int i = 0; i < 500 && atomic_load(&server_notices) == 0; i++)
+        Sleep(2);
+    CHECK_EQ_INT(atomic_load(&server_notices), 1);
+    CHECK(server_notice_async == c.async);
+    CHECK_EQ_INT(server_notice_event, RpcClientCancel);
+    CHECK_EQ_INT(RpcAsyncAbortCall(c.async, RPC_S_CALL_CANCELLED), RPC_S_OK);
+    CHECK_EQ_INT(poll_until_done(&a), RPC_S_CALL_CANCELLED);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, NULL), RPC_S_CALL_CANCELLED);
+    RpcBindingFree(&h);
+}
+
 /* ==================================================================== races: one completion */
 
 typedef struct race {
@@ -816,6 +915,9 @@ TEST(reply_and_abortive_cancel_racing_give_exactly_one_completion)
         pthread_t th;
         pthread_create(&th, NULL, complete_on_go, &r);
         SetEvent(r.go);
+        /* a varying head start for the reply, so that both outcomes happen */
+        if (round % 2)
+            usleep((useconds_t)(round % 10) * 10);
         RpcAsyncCancelCall(&a, TRUE);
         pthread_join(th, NULL);
         for (int i = 0; i < 5000 && RpcAsyncGetCallStatus(&a) == RPC_S_ASYNC_CALL_PENDING; i++)
@@ -863,6 +965,7 @@ TEST(a_client_that_disconnects_leaves_the_server_call_valid_and_its_completion_f
     CHECK_EQ_INT(RpcAsyncCompleteCall(&a, NULL), RPC_S_CALL_FAILED);
     CHECK_EQ_INT(echo, -1);
     CHECK_EQ_INT(WaitForSingleObject(gone, 5000), WAIT_OBJECT_0);
+    CHECK_EQ_INT(RpcServerTestCancel(sh), RPC_S_OK);     /* nobody will read the answer */
     CHECK_EQ_INT(finish_held(&c, 0), RPC_S_CALL_FAILED);
     CloseHandle(gone);
     /* and the binding makes a new connection for the next call */
@@ -967,6 +1070,8 @@ int main(void)
     RUN(a_call_that_cannot_start_raises_and_never_notifies);
     RUN(calls_from_one_thread_on_one_binding_arrive_in_order);
     RUN(the_noncausal_option_lets_calls_spread_over_connections);
+    RUN(large_requests_are_sent_while_the_connection_waits_for_replies_over_tcp);
+    RUN(large_requests_are_sent_while_the_connection_waits_for_replies_over_ncalrpc);
     RUN(abort_sends_the_servers_code_and_leaves_out_buffers_alone);
     RUN(an_exception_in_an_async_manager_reaches_the_client);
     RUN(the_server_handle_refuses_client_functions_and_a_second_completion);
@@ -974,6 +1079,7 @@ int main(void)
     RUN(a_non_abortive_cancel_the_server_ignores_still_succeeds);
     RUN(an_abortive_cancel_completes_at_once_and_the_late_reply_is_dropped);
     RUN(the_cancel_timeout_bounds_how_long_a_cancel_waits_for_the_server);
+    RUN(a_server_subscription_can_call_back_and_reports_a_past_cancel_at_once);
     RUN(reply_and_abortive_cancel_racing_give_exactly_one_completion);
     RUN(a_client_that_disconnects_leaves_the_server_call_valid_and_its_completion_fails);
     RUN(ten_thousand_calls_pending_on_one_binding_hold_no_thread_on_either_side);
