@@ -988,8 +988,12 @@ TEST(a_client_that_disconnects_leaves_the_server_call_valid_and_its_completion_f
     /* the network goes away under the client */
     asidl__assoc *assoc = asidl__binding_from(h)->assoc;
     pthread_mutex_lock(&assoc->lock);
-    for (asidl__cconn *conn = assoc->conns; conn; conn = conn->next)
-        shutdown(conn->src.fd, SHUT_RDWR);
+    for (asidl__cconn *conn = assoc->conns; conn; conn = conn->next) {
+        pthread_mutex_lock(&conn->lock);
+        if (conn->src.fd >= 0)
+            shutdown(conn->src.fd, SHUT_RDWR);
+        pthread_mutex_unlock(&conn->lock);
+    }
     pthread_mutex_unlock(&assoc->lock);
     CHECK_EQ_INT(poll_until_done(&a), RPC_S_CALL_FAILED);
     CHECK_EQ_INT(RpcAsyncCompleteCall(&a, NULL), RPC_S_CALL_FAILED);
