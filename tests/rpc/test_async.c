@@ -661,6 +661,36 @@ static void large_requests_behind_a_pending_call(const char *binding)
     RpcBindingFree(&h);
 }
 
+static void large_replies_pipelined(const char *binding)
+{
+    RPC_BINDING_HANDLE h = bind_to(binding);
+    enum { N = 16, COUNT = 46000 };                   /* 184 KB replies, i * i within 32 bits: 2.9 MB in all */
+    RPC_ASYNC_STATE a[N];
+    long *values[N];
+    for (int i = 0; i < N; i++) {
+        values[i] = calloc(COUNT, sizeof(long));
+        init_handle(&a[i], RpcNotificationTypeNone);
+        c_Fill(&a[i], h, COUNT, values[i]);
+    }
+    for (int i = 0; i < N; i++) {
+        CHECK_EQ_INT(poll_until_done(&a[i]), RPC_S_OK);
+        CHECK_EQ_INT(RpcAsyncCompleteCall(&a[i], NULL), RPC_S_OK);
+        CHECK_EQ_INT(values[i][COUNT - 1], (long)(COUNT - 1) * (COUNT - 1));
+        free(values[i]);
+    }
+    RpcBindingFree(&h);
+}
+
+TEST(large_replies_of_pipelined_calls_all_arrive_over_tcp)
+{
+    large_replies_pipelined(tcp_binding);
+}
+
+TEST(large_replies_of_pipelined_calls_all_arrive_over_ncalrpc)
+{
+    large_replies_pipelined(lrpc_binding);
+}
+
 TEST(large_requests_are_sent_while_the_connection_waits_for_replies_over_tcp)
 {
     large_requests_behind_a_pending_call(tcp_binding);
@@ -958,8 +988,12 @@ TEST(a_client_that_disconnects_leaves_the_server_call_valid_and_its_completion_f
     /* the network goes away under the client */
     asidl__assoc *assoc = asidl__binding_from(h)->assoc;
     pthread_mutex_lock(&assoc->lock);
-    for (asidl__cconn *conn = assoc->conns; conn; conn = conn->next)
-        shutdown(conn->src.fd, SHUT_RDWR);
+    for (asidl__cconn *conn = assoc->conns; conn; conn = conn->next) {
+        pthread_mutex_lock(&conn->lock);
+        if (conn->src.fd >= 0)
+            shutdown(conn->src.fd, SHUT_RDWR);
+        pthread_mutex_unlock(&conn->lock);
+    }
     pthread_mutex_unlock(&assoc->lock);
     CHECK_EQ_INT(poll_until_done(&a), RPC_S_CALL_FAILED);
     CHECK_EQ_INT(RpcAsyncCompleteCall(&a, NULL), RPC_S_CALL_FAILED);
@@ -1071,6 +1105,8 @@ int main(void)
     RUN(calls_from_one_thread_on_one_binding_arrive_in_order);
     RUN(the_noncausal_option_lets_calls_spread_over_connections);
     RUN(large_requests_are_sent_while_the_connection_waits_for_replies_over_tcp);
+    RUN(large_replies_of_pipelined_calls_all_arrive_over_tcp);
+    RUN(large_replies_of_pipelined_calls_all_arrive_over_ncalrpc);
     RUN(large_requests_are_sent_while_the_connection_waits_for_replies_over_ncalrpc);
     RUN(abort_sends_the_servers_code_and_leaves_out_buffers_alone);
     RUN(an_exception_in_an_async_manager_reaches_the_client);
