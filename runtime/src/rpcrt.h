@@ -497,8 +497,9 @@ bool asidl__rt_post(void (*fn)(void *), void *arg);
 RPC_STATUS asidl__rt_start_workers(unsigned n);
 /* Stack size of workers started later (0: the system default); false if below the minimum. */
 bool asidl__rt_set_stack_size(size_t bytes);
-/* Makes sure some thread waits on the epoll set (a client-only process's I/O thread). */
-void asidl__rt_need_io_thread(void);
+/* Makes sure some thread waits on the epoll set (a client-only process's I/O thread); false
+ * when none exists and none can be started. */
+bool asidl__rt_need_io_thread(void);
 unsigned asidl__rt_worker_count(void);
 bool asidl__rt_is_worker(void);
 /* Stops and joins the workers and closes the loop's descriptors (tests end with it, so that
@@ -645,7 +646,7 @@ struct asidl__scall {
 RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_len);
 /* Ends the call with a fault carrying `status` (an NCA code or an application exception). */
 RPC_STATUS asidl__scall_fault(asidl__scall *call, uint32_t status, bool did_not_execute);
-/* RPC_S_OK if the client cancelled the call, RPC_S_CALL_IN_PROGRESS if not. */
+/* RPC_S_OK if the client cancelled, abandoned (orphaned) or lost the call, RPC_S_CALL_IN_PROGRESS if not. */
 RPC_STATUS asidl__scall_test_cancel(asidl__scall *call);
 /* Registers the hook for cancel / disconnect; an event that already happened is reported at once. */
 void asidl__scall_set_notify(asidl__scall *call, void (*fn)(asidl__scall *, int, void *), void *ctx);
@@ -712,6 +713,12 @@ struct asidl__sconn {
     pthread_mutex_t lock;
     int refs;
     bool in_handler;                  /* the reading token: only the epoll worker holding it reads */
+    /* A duplicate of the socket registered for EPOLLOUT alone, armed by a thread that is not the
+     * handler (a later completion) when the socket is full: the socket's own registration
+     * cannot be re-armed then, as its event may already be on its way. Opened on first need. */
+    asidl__source writer;
+    bool writer_armed;
+    bool writer_watched;
     uint32_t missed;                  /* events delivered while another worker held the token */
     bool want_write;
     bool closing;                     /* send what is queued (a fault, a nak), then close */
@@ -745,6 +752,9 @@ struct asidl__sconn {
     } incoming;
     asidl__scall *calls;              /* dispatched, not yet replied */
     unsigned n_calls;
+    /* Complete requests waiting for the previous call's manager routine to return: */
+    asidl__scall *dispatch_head, **dispatch_tail;
+    bool dispatching;                 /* one of them is with a worker */
     asidl__timer timer;
     bool timer_armed;
     int64_t partial_since;
@@ -757,12 +767,14 @@ void asidl__sconn_release(asidl__sconn *c);
 void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len);
 /* Stops the connection from any thread: the worker that next handles it tears it down. */
 void asidl__sconn_kill(asidl__sconn *c);
+/* After a manager routine returned: the connection's next call in arrival order, or NULL
+ * (then the connection is no longer dispatching). */
+asidl__scall *asidl__sconn_next_ready(asidl__sconn *c);
 
 /* server.c */
 const asidl__siface *asidl__server_find_iface(asidl__server *s, const asidl__syntax_id *id);
 /* Runs the dispatch of ready calls, honouring the executing limit. */
 void asidl__server_dispatch(asidl__server *s, asidl__scall *first);
-bool asidl__server_post(asidl__scall *call);
 bool asidl__server_group_join(asidl__server *s, uint32_t requested, uint32_t *id);
 void asidl__server_group_leave(asidl__server *s, uint32_t id);
 /* Whether the association group still has a connection. */
@@ -868,6 +880,12 @@ struct asidl__cconn {
     bool reading;                       /* the reading token (docs/runtime-design.md) */
     bool watched;                       /* registered in the epoll set */
     bool armed;                         /* armed there: an event (and a reference) is due */
+    uint32_t armed_mask;                /* what the armed registration waits for */
+    /* A duplicate of the socket registered for EPOLLOUT alone: it waits for room to send while
+     * the socket's own registration is armed without EPOLLOUT (which cannot be re-armed then:
+     * its event may already be on its way). Opened on first need. */
+    asidl__source writer;
+    bool writer_watched, writer_armed;
     bool want_write;
     bool dead;
     bool torn_down;
