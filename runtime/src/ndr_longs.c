@@ -61,8 +61,10 @@ static bool narrow_portable(unsigned char *restrict dst, const uint64_t *restric
     return (acc >> 32) == 0;
 }
 
-static void widen_portable(uint64_t *restrict dst, const unsigned char *restrict src, size_t n, bool is_unsigned,
-                           bool swap)
+/* Inlined with constant flags, so that each case is a loop with nothing to decide inside:
+ * what lets compilers vectorise it (with the flags tested per element it ran 4x slower). */
+static inline __attribute__((always_inline)) void widen_loop(uint64_t *restrict dst, const unsigned char *restrict src,
+                                                             size_t n, bool is_unsigned, bool swap)
 {
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -80,6 +82,19 @@ static void widen_portable(uint64_t *restrict dst, const unsigned char *restrict
             w = __builtin_bswap32(w);
         dst[i] = is_unsigned ? (uint64_t)w : (uint64_t)(int64_t)(int32_t)w;
     }
+}
+
+static void widen_portable(uint64_t *restrict dst, const unsigned char *restrict src, size_t n, bool is_unsigned,
+                           bool swap)
+{
+    if (is_unsigned && swap)
+        widen_loop(dst, src, n, true, true);
+    else if (is_unsigned)
+        widen_loop(dst, src, n, true, false);
+    else if (swap)
+        widen_loop(dst, src, n, false, true);
+    else
+        widen_loop(dst, src, n, false, false);
 }
 
 /* ---- AVX2: 8 elements per step, the rest by the portable loops ---- */
