@@ -63,10 +63,12 @@ static void release_arrays(scratch *s)
 
 static void give_back_scratch(scratch *s, scratch *fallback)
 {
+    if (s == fallback) {
+        release_arrays(s);
+        return;
+    }
     if (s->cap * sizeof *s->stack > SCRATCH_KEEP || s->blocks_cap * sizeof *s->blocks > SCRATCH_KEEP)
         release_arrays(s);
-    if (s == fallback)
-        return;
     s = __atomic_exchange_n(&spare, s, __ATOMIC_ACQ_REL);
     if (s) {
         release_arrays(s);
