@@ -626,6 +626,7 @@ struct asidl__scall {
     bool has_object;
     asidl__uuid object;
     uint8_t drep[4];                  /* the client's data representation */
+    bool maybe;                       /* PFC_MAYBE: nothing, not even a fault, is sent back */
     uint8_t *stub;                    /* the reassembled request stub data (owned) */
     size_t stub_len;
     const asidl__syntax_id *iface;
@@ -742,6 +743,7 @@ struct asidl__sconn {
         asidl__reasm data;
         unsigned cancel_count;
         bool orphaned;
+        bool maybe;
     } incoming;
     asidl__scall *calls;              /* dispatched, not yet replied */
     unsigned n_calls;
@@ -920,7 +922,30 @@ struct asidl__ccall {
     asidl__ccall_done_fn *done_fn;
     void *done_ctx;
     asidl__ccall *done_next;            /* completed, waiting for done_fn to run */
+    bool maybe;                         /* [maybe]: sent with PFC_MAYBE, complete once queued */
+    /* [callback] requests the server makes while the call is pending (callback.c runs them): */
+    const struct asidl_interface *callbacks;   /* whose callback routines; NULL: none */
+    asidl__reasm cb_request;            /* the request's stub data, as its fragments arrive */
+    bool cb_started;                    /* a first fragment came, the last not yet */
+    bool cb_ready;                      /* complete: the call's own thread (or a worker) runs it */
+    bool cb_running;
+    bool cb_maybe;                      /* a [maybe] callback: nothing is sent back */
+    uint16_t cb_opnum;
+    uint8_t cb_drep0;
 };
+
+/* What a request is made of (asidl__ccall_start_ex). */
+typedef struct asidl__request {
+    const asidl__syntax_id *iface;
+    uint16_t opnum;
+    const asidl__uuid *object;          /* NULL: the request carries none */
+    const void *stub;
+    size_t stub_len;
+    uint32_t timeout_ms;                /* RPC_C_OPT_CALL_TIMEOUT (synchronous calls); 0: none */
+    bool noncausal;
+    bool maybe;                         /* [maybe]: PFC_MAYBE; the call completes once queued */
+    const struct asidl_interface *callbacks;   /* [callback] routines the server may run here */
+} asidl__request;
 
 /* Starts a request: negotiates the interface on one of the association's connections,
  * fragments and queues the stub bytes (copied: the caller's buffer is free on return). With
@@ -930,6 +955,10 @@ RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, ui
                               const asidl__uuid *object, const void *stub, size_t stub_len,
                               uint32_t timeout_ms, bool noncausal, asidl__ccall_done_fn *done_fn,
                               void *done_ctx, asidl__ccall **out);
+/* asidl__ccall_start with everything a request may carry. A [maybe] request completes with
+ * RPC_S_OK as soon as it is queued: nothing comes back for it. */
+RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn,
+                                 void *done_ctx, asidl__ccall **out);
 /* Waits for the call, reading the connection itself when nobody else does. */
 RPC_STATUS asidl__ccall_wait(asidl__ccall *call);
 /* The outcome of a completed call; the response bytes (malloc'd, may be NULL when empty) go

@@ -79,7 +79,7 @@ RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_
     uint16_t frag;
     pthread_mutex_lock(&c->lock);
     bool alive = detach(call, &cancels, &frag);
-    bool orphaned = call->orphaned;
+    bool orphaned = call->orphaned || call->maybe;     /* nobody waits for an answer */
     pthread_mutex_unlock(&c->lock);
 
     asidl__buf b;
@@ -106,7 +106,7 @@ RPC_STATUS asidl__scall_fault(asidl__scall *call, uint32_t status, bool did_not_
     uint16_t frag;
     pthread_mutex_lock(&c->lock);
     bool alive = detach(call, &cancels, &frag);
-    bool orphaned = call->orphaned;
+    bool orphaned = call->orphaned || call->maybe;     /* nobody waits for an answer */
     pthread_mutex_unlock(&c->lock);
 
     asidl__buf b;

@@ -348,12 +348,13 @@ static void handle_alter(asidl__sconn *c, const asidl__pdu *pdu)
 /* Makes a complete request a call and puts it on the ready list; `stub` is owned. */
 static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16_t opnum,
                       const asidl__uuid *object, const uint8_t drep[4], const asidl__siface *iface,
-                      uint8_t *stub, size_t stub_len, unsigned cancel_count,
+                      uint8_t *stub, size_t stub_len, unsigned cancel_count, bool maybe,
                       asidl__scall ***ready_tail)
 {
     if (opnum >= iface->n_procs) {
         free(stub);
-        send_fault(c, call_id, ctx_id, ASIDL_NCA_S_OP_RNG_ERROR, true);
+        if (!maybe)
+            send_fault(c, call_id, ctx_id, ASIDL_NCA_S_OP_RNG_ERROR, true);
         return;
     }
     asidl__server *s = c->srv;
@@ -370,10 +371,12 @@ static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16
             pthread_mutex_unlock(&s->lock);
         }
         free(stub);
-        send_fault(c, call_id, ctx_id, ASIDL_NCA_S_SERVER_TOO_BUSY, true);
+        if (!maybe)
+            send_fault(c, call_id, ctx_id, ASIDL_NCA_S_SERVER_TOO_BUSY, true);
         return;
     }
     call->call_id = call_id;
+    call->maybe = maybe;
     call->context_id = ctx_id;
     call->opnum = opnum;
     call->has_object = object != NULL;
@@ -413,6 +416,7 @@ static void reset_reassembly(asidl__sconn *c)
     asidl__reasm_free(&c->incoming.data);
     c->incoming.active = false;
     c->incoming.orphaned = false;
+    c->incoming.maybe = false;
     c->incoming.cancel_count = 0;
 }
 
@@ -441,9 +445,12 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
             fault_and_close(c, h->call_id, ctx_id, RPC_S_NO_CALL_ACTIVE, true);
             return;
         }
+        /* [maybe] calls are answered nothing, not even the faults of calls that cannot run. */
+        bool maybe = (h->pfc_flags & ASIDL_PFC_MAYBE) != 0;
         asidl__sctx *ctx = find_ctx(c, ctx_id);
         if (!ctx || !ctx->iface->active) {
-            send_fault(c, h->call_id, ctx_id, ASIDL_NCA_S_UNK_IF, true);   /* connection stays */
+            if (!maybe)
+                send_fault(c, h->call_id, ctx_id, ASIDL_NCA_S_UNK_IF, true);   /* connection stays */
             return;
         }
         const asidl__uuid *object = pdu->u.request.has_object ? &pdu->u.request.object : NULL;
@@ -454,11 +461,12 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
             }
             uint8_t *stub = copy_bytes(pdu->u.request.stub, pdu->u.request.stub_len);
             if (!stub && pdu->u.request.stub_len) {
-                send_fault(c, h->call_id, ctx_id, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY, true);
+                if (!maybe)
+                    send_fault(c, h->call_id, ctx_id, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY, true);
                 return;
             }
             make_call(c, h->call_id, ctx_id, pdu->u.request.opnum, object, h->drep, ctx->iface, stub,
-                      pdu->u.request.stub_len, 0, ready_tail);
+                      pdu->u.request.stub_len, 0, maybe, ready_tail);
             return;
         }
         if (pdu->u.request.alloc_hint > max) {
@@ -474,6 +482,7 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
             c->incoming.object = *object;
         memcpy(c->incoming.drep, h->drep, 4);
         c->incoming.iface = ctx->iface;
+        c->incoming.maybe = maybe;
         asidl__reasm_init(&c->incoming.data, max);
         if (asidl__reasm_start(&c->incoming.data, pdu->u.request.alloc_hint) != ASIDL_REASM_OK ||
             asidl__reasm_append(&c->incoming.data, pdu->u.request.stub, pdu->u.request.stub_len) !=
@@ -517,12 +526,13 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
     uint8_t drep[4];
     memcpy(drep, c->incoming.drep, 4);
     const asidl__siface *iface = c->incoming.iface;
+    bool maybe = c->incoming.maybe;
     reset_reassembly(c);
     if (orphaned) {             /* abandoned by the client before it was complete */
         free(stub);
         return;
     }
-    make_call(c, call_id, frag_ctx, opnum, has_object ? &object : NULL, drep, iface, stub, len, cancels,
+    make_call(c, call_id, frag_ctx, opnum, has_object ? &object : NULL, drep, iface, stub, len, cancels, maybe,
               ready_tail);
 }
 

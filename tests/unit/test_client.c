@@ -428,12 +428,14 @@ TEST(cancel_non_abortive_reaches_the_server_abortive_completes_at_once)
 
 /* ---- scripted servers that misbehave ---- */
 
-typedef enum { CLOSE_AFTER_REQUEST, GARBAGE_RESPONSE, NAK_BIND, FAULT_CALL_ID_ZERO, SHORT_FRAG_SIZE } misbehaviour;
+typedef enum { CLOSE_AFTER_REQUEST, GARBAGE_RESPONSE, NAK_BIND, FAULT_CALL_ID_ZERO, SHORT_FRAG_SIZE,
+               SILENT_AFTER_REQUEST } misbehaviour;
 
 typedef struct scripted {
     int listen_fd;
     misbehaviour what;
     char port[32];
+    uint8_t request_flags;      /* of the request's last fragment */
 } scripted;
 
 static bool read_one(int fd, uint8_t *buf, size_t cap, size_t *len)
@@ -491,9 +493,13 @@ static void *scripted_server(void *arg)
         if (pdu.hdr.pfc_flags & ASIDL_PFC_LAST_FRAG)
             break;
     }
+    s->request_flags = pdu.hdr.pfc_flags;
     asidl__buf_init(&b);
     switch (s->what) {
     case CLOSE_AFTER_REQUEST:
+        break;
+    case SILENT_AFTER_REQUEST:
+        sleep_ms(500);          /* no answer, and the connection stays open meanwhile */
         break;
     case GARBAGE_RESPONSE:
         asidl__buf_put(&b, "\x05\x00\x02\x03\x10\x00\x00\x00\x08\x00", 10);   /* frag_length 8 */
@@ -549,6 +555,39 @@ TEST(misbehaving_servers_fail_calls_cleanly)
     CHECK_EQ_INT(against(SHORT_FRAG_SIZE, 10000), RPC_S_OK);
 }
 
+/* A [maybe] request goes out with PFC_MAYBE and its caller does not wait for an answer. */
+TEST(a_maybe_call_is_sent_with_pfc_maybe_and_completes_without_an_answer)
+{
+    scripted s = { .what = SILENT_AFTER_REQUEST };
+    asidl__listener_fds l;
+    CHECK(asidl__transport_listen(ASIDL_PROTSEQ_TCP, "127.0.0.1", NULL, 4, &l) == RPC_S_OK);
+    s.listen_fd = l.fd[0];
+    pthread_t t;
+    pthread_create(&t, NULL, scripted_server, &s);
+    RPC_BINDING_HANDLE h = bind_to("ncacn_ip_tcp", "127.0.0.1", l.endpoint);
+    asidl__assoc *a = NULL;
+    CHECK(asidl__binding_assoc(asidl__binding_from(h), &a) == RPC_S_OK);
+    asidl__request req = { .iface = &echo_iface, .opnum = 0, .stub = "fire and forget", .stub_len = 15,
+                           .maybe = true };
+    asidl__ccall *c = NULL;
+    int64_t t0 = asidl__now_ms();
+    CHECK_EQ_INT(asidl__ccall_start_ex(a, &req, NULL, NULL, &c), RPC_S_OK);
+    if (c) {
+        CHECK_EQ_INT(asidl__ccall_wait(c), RPC_S_OK);
+        uint8_t *out = NULL;
+        size_t len = 1;
+        CHECK_EQ_INT(asidl__ccall_result(c, &out, &len), RPC_S_OK);
+        CHECK(out == NULL && len == 0);
+        asidl__ccall_release(c);
+    }
+    CHECK(asidl__now_ms() - t0 < 400);        /* the server holds its silence for 500 ms */
+    asidl__assoc_release(a);
+    pthread_join(t, NULL);
+    CHECK_EQ_INT(s.request_flags & ASIDL_PFC_MAYBE, ASIDL_PFC_MAYBE);
+    RpcBindingFree(&h);
+    asidl__transport_unlisten(&l);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--trace-one-call") == 0)
@@ -582,6 +621,7 @@ int main(int argc, char **argv)
     RUN(a_call_timeout_gives_up_with_rpc_s_call_cancelled);
     RUN(cancel_non_abortive_reaches_the_server_abortive_completes_at_once);
     RUN(misbehaving_servers_fail_calls_cleanly);
+    RUN(a_maybe_call_is_sent_with_pfc_maybe_and_completes_without_an_answer);
     echo_wait_idle();
     asidl__server_free(server);
     asidl__rt_shutdown();

@@ -425,7 +425,7 @@ TEST(registration_checks_its_arguments_and_the_descriptors)
     static void (*const bad_epv[])(void) = { (void (*)(void))s_Stop };
     static const asidl_interface bad_if = {
         ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION,
-        { 0x11112222, 0x3333, 0x4444, { 5, 5, 5, 5, 6, 6, 6, 6 } }, 1, 0, bad_procs, 1, bad_epv, NULL, NULL, NULL, NULL,
+        { 0x11112222, 0x3333, 0x4444, { 5, 5, 5, 5, 6, 6, 6, 6 } }, 1, 0, bad_procs, 1, bad_epv, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL,
     };
     CHECK_EQ_INT(RpcServerRegisterIf((RPC_IF_HANDLE)&bad_if, NULL, NULL), RPC_S_INTERNAL_ERROR);
     /* ... and an interface from another ABI version is not one */
