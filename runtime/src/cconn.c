@@ -484,6 +484,143 @@ static void refresh_deadline(asidl__ccall *call)
         call->deadline = asidl__now_ms() + call->timeout_ms;
 }
 
+/* ---- [callback] requests from the server ---- */
+
+static void queue_fault_locked(asidl__cconn *c, uint32_t call_id, uint16_t ctx_id, RPC_STATUS status,
+                               bool did_not_execute, asidl__ccall **finished)
+{
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__pdu_encode_fault(&b, did_not_execute ? ASIDL_PFC_DID_NOT_EXECUTE : 0, call_id, ctx_id, 0,
+                            asidl__status_to_fault(status));
+    if (b.failed) {
+        asidl__buf_free(&b);
+        return;
+    }
+    size_t len;
+    uint8_t *data = asidl__buf_take(&b, &len);
+    queue_locked(c, data, len, finished);
+}
+
+/* A [callback] of an asynchronous call: nobody waits on the call, a worker runs it. */
+typedef struct callback_job {
+    asidl__ccall *call;
+    uint16_t opnum;
+    uint8_t drep0;
+    bool maybe;
+    uint8_t *request;
+    size_t len;
+} callback_job;
+
+static void run_callback_job(void *arg)
+{
+    callback_job *job = arg;
+    asidl__ccall_serve_callback(job->call, job->opnum, job->drep0, job->maybe, job->request, job->len);
+    asidl__ccall_release(job->call);
+    free(job);
+}
+
+/* The call breaks the callback protocol: it fails, and the server is told it was abandoned. */
+static void callback_violation_locked(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status,
+                                      asidl__ccall **finished)
+{
+    complete_locked(c, call, status, finished);
+    queue_header_locked(c, ASIDL_PTYPE_ORPHANED, call->call_id, finished);
+}
+
+/* A request from the server: a [callback] it makes while it executes one of our calls, with
+ * that call's call_id and presentation context ([MS-RPCE] 3.3.1.5.9). Its fragments gather on
+ * the call; once complete, the call's own thread runs it (a synchronous call, woken in
+ * asidl__cconn_wait), or a worker (an asynchronous one). */
+static void callback_request_locked(asidl__cconn *c, asidl__ccall *call, const asidl__pdu *pdu,
+                                    asidl__ccall **finished)
+{
+    const asidl__pdu_header *h = &pdu->hdr;
+    bool first = (h->pfc_flags & ASIDL_PFC_FIRST_FRAG) != 0, last = (h->pfc_flags & ASIDL_PFC_LAST_FRAG) != 0;
+    if (!call || call->kind != ASIDL_CCALL_REQUEST || call->done) {
+        /* No call of ours waits (it was given up on): answer, so that the server's manager
+         * routine does not wait for ever. */
+        if (last && !(h->pfc_flags & ASIDL_PFC_MAYBE))
+            queue_fault_locked(c, h->call_id, pdu->u.request.context_id, RPC_S_CALL_CANCELLED, true, finished);
+        return;
+    }
+    if (first == call->cb_started || call->cb_ready || call->cb_running) {
+        callback_violation_locked(c, call, RPC_S_PROTOCOL_ERROR, finished);   /* out of sequence */
+        return;
+    }
+    if (first) {
+        if (asidl__reasm_start(&call->cb_request, pdu->u.request.alloc_hint) != ASIDL_REASM_OK) {
+            callback_violation_locked(c, call, RPC_S_OUT_OF_RESOURCES, finished);
+            return;
+        }
+        call->cb_started = true;
+        call->cb_opnum = pdu->u.request.opnum;
+        call->cb_drep0 = h->drep[0];
+        call->cb_maybe = (h->pfc_flags & ASIDL_PFC_MAYBE) != 0;
+    }
+    if (asidl__reasm_append(&call->cb_request, pdu->u.request.stub, pdu->u.request.stub_len) != ASIDL_REASM_OK) {
+        callback_violation_locked(c, call, RPC_S_OUT_OF_RESOURCES, finished);
+        return;
+    }
+    refresh_deadline(call);
+    if (!last)
+        return;
+    call->cb_started = false;
+    if (!call->done_fn) {
+        call->cb_ready = true;                 /* for the waiting caller */
+        pthread_cond_broadcast(&c->changed);
+        return;
+    }
+    callback_job *job = malloc(sizeof *job);
+    if (job) {
+        *job = (callback_job){ call, call->cb_opnum, call->cb_drep0, call->cb_maybe, NULL, 0 };
+        job->request = asidl__reasm_take(&call->cb_request, &job->len);
+        asidl__ccall_ref(call);
+        call->cb_running = true;
+        if (asidl__rt_post(run_callback_job, job)) {
+            asidl__rt_need_io_thread();
+            return;
+        }
+        call->cb_running = false;
+        asidl__ccall_release(call);            /* the table still holds one: never the last */
+        free(job->request);
+        free(job);
+    }
+    asidl__reasm_free(&call->cb_request);
+    if (!call->cb_maybe)
+        queue_fault_locked(c, call->call_id, call->context_id, RPC_S_OUT_OF_MEMORY, true, finished);
+}
+
+void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS status, bool did_not_execute,
+                                  const void *reply, size_t reply_len)
+{
+    asidl__cconn *c = call->conn;
+    asidl__ccall *finished = NULL;
+    pthread_mutex_lock(&c->lock);
+    if (!maybe && !call->done) {
+        asidl__buf b;
+        asidl__buf_init(&b);
+        if (status == RPC_S_OK)
+            asidl__frag_response(&b, call->call_id, call->context_id, 0, reply, reply_len, c->frag_size);
+        else
+            asidl__pdu_encode_fault(&b, did_not_execute ? ASIDL_PFC_DID_NOT_EXECUTE : 0, call->call_id,
+                                    call->context_id, 0, asidl__status_to_fault(status));
+        if (b.failed) {
+            asidl__buf_free(&b);
+            callback_violation_locked(c, call, RPC_S_OUT_OF_MEMORY, &finished);   /* cannot answer */
+        } else {
+            size_t len;
+            uint8_t *data = asidl__buf_take(&b, &len);
+            queue_locked(c, data, len, &finished);
+        }
+    }
+    call->cb_running = false;
+    refresh_deadline(call);
+    pthread_cond_broadcast(&c->changed);
+    pthread_mutex_unlock(&c->lock);
+    run_finished(finished);
+}
+
 static void process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__ccall **finished)
 {
     asidl__trace_pdus("<-", c->src.fd, p, len);
@@ -558,6 +695,9 @@ static void process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__cc
         complete_locked(c, call, st, finished);
         break;
     }
+    case ASIDL_PTYPE_REQUEST:
+        callback_request_locked(c, call, &pdu, finished);
+        break;
     case ASIDL_PTYPE_SHUTDOWN:
         c->server_shutdown = true;       /* finish what is outstanding, start nothing new */
         break;
@@ -660,7 +800,7 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
 {
     for (;;) {
         pthread_mutex_lock(&c->lock);
-        bool done = call->done || c->dead;
+        bool done = call->done || c->dead || call->cb_ready;
         bool out = c->out.head != NULL;
         int64_t deadline = call->deadline;
         pthread_mutex_unlock(&c->lock);
@@ -706,6 +846,25 @@ RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call)
     c->sync_waiters++;
     while (!call->done) {
         bool timed_out = false;
+        if (call->cb_ready && !c->dead) {
+            /* The server asks this caller to run a [callback]: run it without the reading
+             * token (the callback may make calls of its own) and without counting as a waiter
+             * (so asynchronous calls get a reader meanwhile). */
+            call->cb_ready = false;
+            call->cb_running = true;
+            size_t len;
+            uint8_t *request = asidl__reasm_take(&call->cb_request, &len);
+            uint16_t opnum = call->cb_opnum;
+            uint8_t drep0 = call->cb_drep0;
+            bool maybe = call->cb_maybe;
+            c->sync_waiters--;
+            settle_locked(c);                  /* not dead: it keeps the lock */
+            pthread_mutex_unlock(&c->lock);
+            asidl__ccall_serve_callback(call, opnum, drep0, maybe, request, len);
+            pthread_mutex_lock(&c->lock);
+            c->sync_waiters++;
+            continue;
+        }
         if (!c->reading && !c->torn_down && !c->dead) {
             c->reading = true;
             pthread_mutex_unlock(&c->lock);

@@ -501,6 +501,10 @@ bool asidl__rt_set_stack_size(size_t bytes);
 void asidl__rt_need_io_thread(void);
 unsigned asidl__rt_worker_count(void);
 bool asidl__rt_is_worker(void);
+/* Called by a worker about to block inside a handler (a manager routine waiting for the
+ * answer to a [callback]): another worker polls from now on (one more is started if none is
+ * parked), so that the answer it waits for is read. Does nothing on other threads. */
+void asidl__rt_blocking(void);
 /* Stops and joins the workers and closes the loop's descriptors (tests end with it, so that
  * leak checkers see nothing left). Nothing may be watched any more. */
 void asidl__rt_shutdown(void);
@@ -641,6 +645,15 @@ struct asidl__scall {
     asidl__scall *run_next;           /* the server's queue of calls waiting to execute */
 };
 
+/* Runs a [callback] on the call's client: sends a request for `opnum` on the call's
+ * connection, with its call_id and presentation context ([MS-RPCE] 3.3.1.5.9), and waits for
+ * the answer (a [maybe] one is only sent). On RPC_S_OK *reply holds the response stub data
+ * (malloc'd) in the data representation *drep0; a fault's status is returned with *faulted.
+ * RPC_S_CALL_FAILED_DNE when the client is gone or the call abandoned before anything was sent,
+ * RPC_S_CALL_FAILED / RPC_S_CALL_CANCELLED when that happens while waiting. Blocks the calling
+ * thread: only the thread running the call's manager routine may use it. */
+RPC_STATUS asidl__scall_callback(asidl__scall *call, uint16_t opnum, bool maybe, const void *stub, size_t stub_len,
+                                 uint8_t **reply, size_t *reply_len, uint8_t *drep0, bool *faulted);
 /* Sends the response (fragmented as negotiated) and frees the call. RPC_S_OK, also when the
  * client orphaned the call (nothing is sent); RPC_S_CALL_FAILED when the client is gone. */
 RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_len);
@@ -706,6 +719,20 @@ typedef struct asidl__sctx {
     const asidl__siface *iface;
 } asidl__sctx;
 
+/* A [callback] a manager routine waits for (asidl__scall_callback): on its thread's stack,
+ * listed on the connection until the client's answer (or the end of the connection). */
+typedef struct asidl__scallback {
+    struct asidl__scallback *next;
+    uint32_t call_id;
+    pthread_cond_t answered;
+    bool done;
+    bool started;                     /* response fragments are arriving */
+    bool faulted;
+    RPC_STATUS status;
+    uint8_t drep0;
+    asidl__reasm reply;
+} asidl__scallback;
+
 struct asidl__sconn {
     asidl__source src;
     asidl__server *srv;
@@ -747,6 +774,7 @@ struct asidl__sconn {
     } incoming;
     asidl__scall *calls;              /* dispatched, not yet replied */
     unsigned n_calls;
+    asidl__scallback *callbacks;      /* [callback]s waiting for the client's answer */
     asidl__timer timer;
     bool timer_armed;
     int64_t partial_since;
@@ -984,6 +1012,10 @@ RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call);
 void asidl__cconn_complete(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status, uint8_t orphan_ptype);
 /* Makes sure someone reads the connection for its asynchronous calls. */
 void asidl__cconn_watch_async(asidl__cconn *c);
+/* Sends the answer to the [callback] the call's server asked for (a response with `reply`, or
+ * a fault with `status`; nothing for a [maybe] one) and lets the call wait on. */
+void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS status, bool did_not_execute,
+                                  const void *reply, size_t reply_len);
 void asidl__ccall_ref(asidl__ccall *call);
 /* The response size a client accepts (a hostile server cannot exhaust it). */
 #define ASIDL_MAX_RESPONSE (64u * 1024u * 1024u)
@@ -1198,6 +1230,14 @@ bool asidl__client_deliver_status(const struct asidl_ndr_proc *proc, void **args
 /* asidl_client_call returning the status instead of raising it (the runtime's own calls). */
 RPC_STATUS asidl__client_call_status(const struct asidl_interface *itf, const struct asidl_ndr_proc *proc,
                                      void **args);
+
+/* ============================================================================== callback.c */
+
+/* Client side: runs the [callback] the call's server asked for (routine `opnum` of the call's
+ * interface) from its request stub data (consumed), and answers it. Runs on the thread that
+ * made a synchronous call, or on a worker for an asynchronous one. */
+void asidl__ccall_serve_callback(asidl__ccall *call, uint16_t opnum, uint8_t drep0, bool maybe, uint8_t *request,
+                                 size_t request_len);
 
 /* ============================================================ ep_tower.c, ep_client.c, ep_mapper.c */
 

@@ -536,6 +536,56 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
               ready_tail);
 }
 
+/* ---- the client's answers to [callback]s ---- */
+
+static asidl__scallback *find_callback(asidl__sconn *c, uint32_t call_id)
+{
+    for (asidl__scallback *cb = c->callbacks; cb; cb = cb->next)
+        if (cb->call_id == call_id && !cb->done)
+            return cb;
+    return NULL;
+}
+
+static void callback_done_locked(asidl__scallback *cb, RPC_STATUS status)
+{
+    cb->done = true;
+    cb->status = status;
+    pthread_cond_signal(&cb->answered);
+}
+
+/* A response or fault from the client: the answer to a [callback] a manager routine waits for
+ * (anything else is a type only a server sends). */
+static void handle_callback_answer(asidl__sconn *c, const asidl__pdu *pdu)
+{
+    const asidl__pdu_header *h = &pdu->hdr;
+    pthread_mutex_lock(&c->lock);
+    asidl__scallback *cb = find_callback(c, h->call_id);
+    bool violation = !cb;
+    if (cb && h->ptype == ASIDL_PTYPE_FAULT) {
+        cb->faulted = true;
+        callback_done_locked(cb, asidl__fault_to_status(pdu->u.response.status));
+    } else if (cb) {
+        bool first = (h->pfc_flags & ASIDL_PFC_FIRST_FRAG) != 0;
+        if (first == cb->started) {
+            violation = true;                                  /* out of sequence */
+            callback_done_locked(cb, RPC_S_PROTOCOL_ERROR);
+        } else if ((first && asidl__reasm_start(&cb->reply, pdu->u.response.alloc_hint) != ASIDL_REASM_OK) ||
+                   asidl__reasm_append(&cb->reply, pdu->u.response.stub, pdu->u.response.stub_len) != ASIDL_REASM_OK) {
+            violation = true;                                  /* over the size cap */
+            callback_done_locked(cb, RPC_S_OUT_OF_RESOURCES);
+        } else {
+            if (first)
+                cb->drep0 = h->drep[0];
+            cb->started = true;
+            if (h->pfc_flags & ASIDL_PFC_LAST_FRAG)
+                callback_done_locked(cb, RPC_S_OK);
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (violation)
+        fault_and_close(c, h->call_id, 0, ASIDL_NCA_S_PROTO_ERROR, true);
+}
+
 /* co_cancel and orphaned: never answered; for an unknown call they are ignored (Windows). */
 static void handle_cancel(asidl__sconn *c, const asidl__pdu *pdu, bool orphaned)
 {
@@ -558,6 +608,10 @@ static void handle_cancel(asidl__sconn *c, const asidl__pdu *pdu, bool orphaned)
                 call->cancel_count++;
             if (call->notify && (!orphaned || first))
                 call->notify(call, ASIDL_SCALL_CANCELLED, call->notify_ctx);
+            /* An abandoned call's manager waits in vain for the answer to its callback. */
+            asidl__scallback *cb = orphaned ? find_callback(c, id) : NULL;
+            if (cb)
+                callback_done_locked(cb, RPC_S_CALL_CANCELLED);
             break;
         }
     }
@@ -598,6 +652,10 @@ static void handle_pdu(asidl__sconn *c, const uint8_t *p, size_t len, asidl__sca
         break;
     case ASIDL_PTYPE_ORPHANED:
         handle_cancel(c, &pdu, true);
+        break;
+    case ASIDL_PTYPE_RESPONSE:
+    case ASIDL_PTYPE_FAULT:
+        handle_callback_answer(c, &pdu);
         break;
     case ASIDL_PTYPE_BIND:                       /* one bind per connection */
         nak_and_close(c, pdu.hdr.call_id, ASIDL_NAK_NOT_SPECIFIED);
@@ -732,6 +790,10 @@ static void teardown_locked(asidl__sconn *c)
     }
     c->calls = NULL;
     c->n_calls = 0;
+    for (asidl__scallback *cb = c->callbacks; cb; cb = cb->next)
+        if (!cb->done)
+            callback_done_locked(cb, RPC_S_CALL_FAILED);
+    c->callbacks = NULL;                /* each waiter finds itself unlisted */
     if (c->timer_armed && asidl__timer_cancel(&c->timer)) {
         c->timer_armed = false;
         c->refs--;                      /* the handler's own reference keeps c alive */
