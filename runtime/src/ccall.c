@@ -20,6 +20,12 @@ void asidl__ccall_release(asidl__ccall *call)
         return;
     asidl__reasm_free(&call->response);
     asidl__reasm_free(&call->cb_request);
+    while (call->cb_queue) {
+        asidl__cbreq *r = call->cb_queue;
+        call->cb_queue = r->next;
+        free(r->stub);
+        free(r);
+    }
     asidl__cconn_release(call->conn);
     free(call);
 }

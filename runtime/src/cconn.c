@@ -502,22 +502,41 @@ static void queue_fault_locked(asidl__cconn *c, uint32_t call_id, uint16_t ctx_i
     queue_locked(c, data, len, finished);
 }
 
-/* A [callback] of an asynchronous call: nobody waits on the call, a worker runs it. */
-typedef struct callback_job {
-    asidl__ccall *call;
-    uint16_t opnum;
-    uint8_t drep0;
-    bool maybe;
-    uint8_t *request;
-    size_t len;
-} callback_job;
-
-static void run_callback_job(void *arg)
+/* The next [callback] request of the call to run, or NULL (c->lock held). */
+static asidl__cbreq *next_callback_locked(asidl__ccall *call)
 {
-    callback_job *job = arg;
-    asidl__ccall_serve_callback(job->call, job->opnum, job->drep0, job->maybe, job->request, job->len);
-    asidl__ccall_release(job->call);
-    free(job);
+    asidl__cbreq *r = call->cb_queue;
+    if (r) {
+        call->cb_queue = r->next;
+        if (!call->cb_queue)
+            call->cb_queue_tail = NULL;
+    }
+    return r;
+}
+
+static void serve(asidl__ccall *call, asidl__cbreq *r)
+{
+    asidl__ccall_serve_callback(call, r->opnum, r->drep0, r->maybe, r->stub, r->stub_len);
+    free(r);
+}
+
+/* The [callback]s of an asynchronous call, which nobody waits on: a worker runs them, one
+ * after the other, as they come. */
+static void run_callbacks_job(void *arg)
+{
+    asidl__ccall *call = arg;
+    asidl__cconn *c = call->conn;
+    for (;;) {
+        pthread_mutex_lock(&c->lock);
+        asidl__cbreq *r = next_callback_locked(call);
+        if (!r)
+            call->cb_running = false;
+        pthread_mutex_unlock(&c->lock);
+        if (!r)
+            break;
+        serve(call, r);
+    }
+    asidl__ccall_release(call);
 }
 
 /* The call breaks the callback protocol: it fails, and the server is told it was abandoned. */
@@ -530,8 +549,9 @@ static void callback_violation_locked(asidl__cconn *c, asidl__ccall *call, RPC_S
 
 /* A request from the server: a [callback] it makes while it executes one of our calls, with
  * that call's call_id and presentation context ([MS-RPCE] 3.3.1.5.9). Its fragments gather on
- * the call; once complete, the call's own thread runs it (a synchronous call, woken in
- * asidl__cconn_wait), or a worker (an asynchronous one). */
+ * the call; complete requests queue up there (a [maybe] one is not answered, so the next may
+ * follow it at once) and run in order on the call's own thread (a synchronous call, woken in
+ * asidl__cconn_wait) or on a worker (an asynchronous one). */
 static void callback_request_locked(asidl__cconn *c, asidl__ccall *call, const asidl__pdu *pdu,
                                     asidl__ccall **finished)
 {
@@ -544,7 +564,7 @@ static void callback_request_locked(asidl__cconn *c, asidl__ccall *call, const a
             queue_fault_locked(c, h->call_id, pdu->u.request.context_id, RPC_S_CALL_CANCELLED, true, finished);
         return;
     }
-    if (first == call->cb_started || call->cb_ready || call->cb_running) {
+    if (first == call->cb_started) {
         callback_violation_locked(c, call, RPC_S_PROTOCOL_ERROR, finished);   /* out of sequence */
         return;
     }
@@ -566,29 +586,41 @@ static void callback_request_locked(asidl__cconn *c, asidl__ccall *call, const a
     if (!last)
         return;
     call->cb_started = false;
-    if (!call->done_fn) {
-        call->cb_ready = true;                 /* for the waiting caller */
-        pthread_cond_broadcast(&c->changed);
+    asidl__cbreq *r = malloc(sizeof *r);
+    if (!r) {
+        asidl__reasm_free(&call->cb_request);
+        if (!call->cb_maybe)
+            queue_fault_locked(c, call->call_id, call->context_id, RPC_S_OUT_OF_MEMORY, true, finished);
         return;
     }
-    callback_job *job = malloc(sizeof *job);
-    if (job) {
-        *job = (callback_job){ call, call->cb_opnum, call->cb_drep0, call->cb_maybe, NULL, 0 };
-        job->request = asidl__reasm_take(&call->cb_request, &job->len);
-        asidl__ccall_ref(call);
-        call->cb_running = true;
-        if (asidl__rt_post(run_callback_job, job)) {
-            asidl__rt_need_io_thread();
-            return;
-        }
-        call->cb_running = false;
-        asidl__ccall_release(call);            /* the table still holds one: never the last */
-        free(job->request);
-        free(job);
+    *r = (asidl__cbreq){ NULL, call->cb_opnum, call->cb_drep0, call->cb_maybe, NULL, 0 };
+    r->stub = asidl__reasm_take(&call->cb_request, &r->stub_len);
+    if (call->cb_queue_tail)
+        call->cb_queue_tail->next = r;
+    else
+        call->cb_queue = r;
+    call->cb_queue_tail = r;
+    if (!call->done_fn) {
+        pthread_cond_broadcast(&c->changed);   /* for the waiting caller */
+        return;
     }
-    asidl__reasm_free(&call->cb_request);
-    if (!call->cb_maybe)
-        queue_fault_locked(c, call->call_id, call->context_id, RPC_S_OUT_OF_MEMORY, true, finished);
+    if (call->cb_running)
+        return;                                /* its worker takes this one too */
+    asidl__ccall_ref(call);
+    call->cb_running = true;
+    if (asidl__rt_post(run_callbacks_job, call)) {
+        asidl__rt_need_io_thread();
+        return;
+    }
+    /* No worker can take it: the callbacks are answered as failed. */
+    call->cb_running = false;
+    asidl__ccall_release(call);                /* the table still holds one: never the last */
+    while ((r = next_callback_locked(call))) {
+        if (!r->maybe)
+            queue_fault_locked(c, call->call_id, call->context_id, RPC_S_OUT_OF_MEMORY, true, finished);
+        free(r->stub);
+        free(r);
+    }
 }
 
 void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS status, bool did_not_execute,
@@ -614,9 +646,7 @@ void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS sta
             queue_locked(c, data, len, &finished);
         }
     }
-    call->cb_running = false;
     refresh_deadline(call);
-    pthread_cond_broadcast(&c->changed);
     pthread_mutex_unlock(&c->lock);
     run_finished(finished);
 }
@@ -800,7 +830,7 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
 {
     for (;;) {
         pthread_mutex_lock(&c->lock);
-        bool done = call->done || c->dead || call->cb_ready;
+        bool done = call->done || c->dead || call->cb_queue;
         bool out = c->out.head != NULL;
         int64_t deadline = call->deadline;
         pthread_mutex_unlock(&c->lock);
@@ -844,23 +874,18 @@ RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call)
     asidl__ccall *finished = NULL;
     pthread_mutex_lock(&c->lock);
     c->sync_waiters++;
-    while (!call->done) {
+    /* (A [maybe] callback may arrive just before the reply: it still runs.) */
+    while (!call->done || (call->cb_queue && !c->dead)) {
         bool timed_out = false;
-        if (call->cb_ready && !c->dead) {
+        if (call->cb_queue && !c->dead) {
             /* The server asks this caller to run a [callback]: run it without the reading
              * token (the callback may make calls of its own) and without counting as a waiter
              * (so asynchronous calls get a reader meanwhile). */
-            call->cb_ready = false;
-            call->cb_running = true;
-            size_t len;
-            uint8_t *request = asidl__reasm_take(&call->cb_request, &len);
-            uint16_t opnum = call->cb_opnum;
-            uint8_t drep0 = call->cb_drep0;
-            bool maybe = call->cb_maybe;
+            asidl__cbreq *r = next_callback_locked(call);
             c->sync_waiters--;
             settle_locked(c);                  /* not dead: it keeps the lock */
             pthread_mutex_unlock(&c->lock);
-            asidl__ccall_serve_callback(call, opnum, drep0, maybe, request, len);
+            serve(call, r);
             pthread_mutex_lock(&c->lock);
             c->sync_waiters++;
             continue;

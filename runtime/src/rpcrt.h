@@ -953,14 +953,24 @@ struct asidl__ccall {
     bool maybe;                         /* [maybe]: sent with PFC_MAYBE, complete once queued */
     /* [callback] requests the server makes while the call is pending (callback.c runs them): */
     const struct asidl_interface *callbacks;   /* whose callback routines; NULL: none */
-    asidl__reasm cb_request;            /* the request's stub data, as its fragments arrive */
-    bool cb_started;                    /* a first fragment came, the last not yet */
-    bool cb_ready;                      /* complete: the call's own thread (or a worker) runs it */
-    bool cb_running;
-    bool cb_maybe;                      /* a [maybe] callback: nothing is sent back */
+    asidl__reasm cb_request;            /* the stub data of the one arriving, fragment by fragment */
+    bool cb_started;                    /* its first fragment came, the last not yet */
+    bool cb_maybe;                      /* it is a [maybe] callback: nothing is sent back */
     uint16_t cb_opnum;
     uint8_t cb_drep0;
+    struct asidl__cbreq *cb_queue, *cb_queue_tail;   /* complete ones, to run in arrival order */
+    bool cb_running;                    /* a worker runs the queue (asynchronous calls) */
 };
+
+/* A complete [callback] request waiting to run. */
+typedef struct asidl__cbreq {
+    struct asidl__cbreq *next;
+    uint16_t opnum;
+    uint8_t drep0;
+    bool maybe;
+    uint8_t *stub;
+    size_t stub_len;
+} asidl__cbreq;
 
 /* What a request is made of (asidl__ccall_start_ex). */
 typedef struct asidl__request {

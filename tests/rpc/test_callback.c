@@ -88,6 +88,14 @@ hyper Sum(handle_t h, long n)
     return total;
 }
 
+long Told(handle_t h, long v)
+{
+    (void)h;
+    Tell(v);
+    Tell(v + 1);
+    return v;
+}
+
 /* Notify holds its call until the test releases it. */
 static pthread_mutex_t notify_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t notify_changed = PTHREAD_COND_INITIALIZER;
@@ -155,6 +163,16 @@ long c_Nest(long depth)
     return depth > 0 ? c_Deep(nest_binding, depth - 1) * 10 : c_Ping(nest_binding, 5);
 }
 
+static long told[2];
+static atomic_int tells;
+
+void c_Tell(long v)
+{
+    int i = atomic_fetch_add(&tells, 1);
+    if (i < 2)
+        told[i] = v;
+}
+
 void c_Fill(long n, long *values)
 {
     for (long i = 0; i < n; i++)
@@ -219,6 +237,20 @@ TEST(large_callback_data_is_fragmented_both_ways)
     RPC_BINDING_HANDLE h = bind(tcp_binding);
     long n = 20000;                           /* 80000 octets back from the callback */
     CHECK_EQ_INT(c_Sum(h, n), 3LL * (n - 1) * n / 2);
+    RpcBindingFree(&h);
+}
+
+TEST(maybe_callbacks_run_in_order_and_nothing_answers_them)
+{
+    RPC_BINDING_HANDLE h = bind(tcp_binding);
+    for (int round = 0; round < 20; round++) {
+        atomic_store(&tells, 0);
+        told[0] = told[1] = 0;
+        CHECK_EQ_INT(c_Told(h, 10 * round), 10 * round);
+        CHECK_EQ_INT(atomic_load(&tells), 2);    /* both ran before the call returned */
+        CHECK(told[0] == 10 * round && told[1] == 10 * round + 1);
+    }
+    CHECK_EQ_INT(c_Ping(h, 1), 2);            /* no answer to them came first */
     RpcBindingFree(&h);
 }
 
@@ -487,6 +519,7 @@ int main(void)
     RUN(an_exception_in_a_client_callback_reaches_the_manager_as_its_code);
     RUN(callbacks_nest_calls_and_callbacks_on_the_same_binding);
     RUN(large_callback_data_is_fragmented_both_ways);
+    RUN(maybe_callbacks_run_in_order_and_nothing_answers_them);
     RUN(a_callback_outside_a_call_fails_with_rpc_s_no_call_active);
     RUN(callbacks_of_an_asynchronous_call_run_on_a_runtime_thread);
     RUN(a_maybe_call_returns_while_its_manager_still_runs);
