@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <rpc.h>
+#include <rpcasync.h>
 
 #include "callback.h"
 #include "asidl_stub.h"
@@ -123,6 +124,15 @@ void Crash(handle_t h, unsigned long code)
     (void)h;
     atomic_fetch_add(&crashes, 1);
     RpcRaiseException((RPC_STATUS)code);
+}
+
+static atomic_long announced;
+
+void Announce(PRPC_ASYNC_STATE pAsync, handle_t h, long value)
+{
+    (void)h;
+    atomic_store(&announced, value);
+    RpcAsyncCompleteCall(pAsync, NULL);        /* nothing goes back: the call is [maybe] */
 }
 
 long Twice(handle_t h, long v)
@@ -354,6 +364,23 @@ TEST(a_maybe_call_returns_while_its_manager_still_runs)
     RpcBindingFree(&h);
 }
 
+TEST(an_asynchronous_maybe_call_completes_once_sent)
+{
+    RPC_BINDING_HANDLE h = bind(lrpc_binding);
+    RPC_ASYNC_STATE state;
+    CHECK_EQ_INT(RpcAsyncInitializeHandle(&state, sizeof state), RPC_S_OK);
+    state.NotificationType = RpcNotificationTypeNone;
+    atomic_store(&announced, 0);
+    c_Announce(&state, h, 77);
+    CHECK_EQ_INT(RpcAsyncGetCallStatus(&state), RPC_S_OK);   /* complete already */
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&state, NULL), RPC_S_OK);
+    for (int i = 0; i < 500 && atomic_load(&announced) == 0; i++)
+        sleep_ms(10);
+    CHECK_EQ_INT(atomic_load(&announced), 77);
+    CHECK_EQ_INT(c_Ping(h, 1), 2);            /* and no answer to it came first */
+    RpcBindingFree(&h);
+}
+
 TEST(idempotent_and_broadcast_operations_are_ordinary_calls)
 {
     RPC_BINDING_HANDLE h = bind(lrpc_binding);
@@ -523,6 +550,7 @@ int main(void)
     RUN(a_callback_outside_a_call_fails_with_rpc_s_no_call_active);
     RUN(callbacks_of_an_asynchronous_call_run_on_a_runtime_thread);
     RUN(a_maybe_call_returns_while_its_manager_still_runs);
+    RUN(an_asynchronous_maybe_call_completes_once_sent);
     RUN(idempotent_and_broadcast_operations_are_ordinary_calls);
     RUN(a_callback_is_a_request_with_the_calls_call_id_answered_by_the_client);
     CHECK_EQ_INT(RpcMgmtStopServerListening(NULL), RPC_S_OK);

@@ -560,7 +560,7 @@ TEST(an_orphaned_call_gets_no_answer)
     close(fd);
 }
 
-/* PFC_MAYBE (C706 12.6.3.1): the call runs, and nothing comes back for it, neither its
+/* PFC_MAYBE (C706 12.6): the call runs, and nothing comes back for it, neither its
  * response nor the fault of a call that cannot run or that fails. */
 TEST(a_maybe_request_runs_and_gets_no_answer_not_even_a_fault)
 {
