@@ -168,7 +168,7 @@ update-golden: $(ASIDL)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@examples/demo.sh
+	@B=$(B) examples/demo.sh
 
 # ---- install -----------------------------------------------------------------------------
 

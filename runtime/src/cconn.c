@@ -328,7 +328,9 @@ static void arm_locked(asidl__cconn *c)
         return;
     uint32_t mask = EPOLLIN | EPOLLRDHUP | (c->want_write ? EPOLLOUT : 0);
     if (!c->watched) {
-        if (asidl__rt_watch(&c->src, mask) != 0)
+        /* In a process that is only a client, the first asynchronous call is what creates the
+         * event loop: the set must exist before the socket can join it. */
+        if (!asidl__rt_init() || asidl__rt_watch(&c->src, mask) != 0)
             return;
         c->watched = true;
         asidl__rt_need_io_thread();

@@ -659,7 +659,7 @@ RPC_STATUS asidl__scall_callback(asidl__scall *call, uint16_t opnum, bool maybe,
 RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_len);
 /* Ends the call with a fault carrying `status` (an NCA code or an application exception). */
 RPC_STATUS asidl__scall_fault(asidl__scall *call, uint32_t status, bool did_not_execute);
-/* RPC_S_OK if the client cancelled the call, RPC_S_CALL_IN_PROGRESS if not. */
+/* RPC_S_OK if the client cancelled, abandoned (orphaned) or lost the call, RPC_S_CALL_IN_PROGRESS if not. */
 RPC_STATUS asidl__scall_test_cancel(asidl__scall *call);
 /* Registers the hook for cancel / disconnect; an event that already happened is reported at once. */
 void asidl__scall_set_notify(asidl__scall *call, void (*fn)(asidl__scall *, int, void *), void *ctx);
@@ -775,6 +775,9 @@ struct asidl__sconn {
     asidl__scall *calls;              /* dispatched, not yet replied */
     unsigned n_calls;
     asidl__scallback *callbacks;      /* [callback]s waiting for the client's answer */
+    /* Complete requests waiting for the previous call's manager routine to return: */
+    asidl__scall *dispatch_head, **dispatch_tail;
+    bool dispatching;                 /* one of them is with a worker */
     asidl__timer timer;
     bool timer_armed;
     int64_t partial_since;
@@ -787,12 +790,14 @@ void asidl__sconn_release(asidl__sconn *c);
 void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len);
 /* Stops the connection from any thread: the worker that next handles it tears it down. */
 void asidl__sconn_kill(asidl__sconn *c);
+/* After a manager routine returned: the connection's next call in arrival order, or NULL
+ * (then the connection is no longer dispatching). */
+asidl__scall *asidl__sconn_next_ready(asidl__sconn *c);
 
 /* server.c */
 const asidl__siface *asidl__server_find_iface(asidl__server *s, const asidl__syntax_id *id);
 /* Runs the dispatch of ready calls, honouring the executing limit. */
 void asidl__server_dispatch(asidl__server *s, asidl__scall *first);
-bool asidl__server_post(asidl__scall *call);
 bool asidl__server_group_join(asidl__server *s, uint32_t requested, uint32_t *id);
 void asidl__server_group_leave(asidl__server *s, uint32_t id);
 /* Whether the association group still has a connection. */

@@ -188,7 +188,8 @@ RPC_STATUS asidl__scall_test_cancel(asidl__scall *call)
     if (!call)
         return RPC_S_INVALID_BINDING;
     pthread_mutex_lock(&call->conn->lock);
-    bool cancelled = call->cancel_count > 0 || call->orphaned;
+    /* Abandoned or cut off, nobody will read the answer: that is a cancel too (DCE). */
+    bool cancelled = call->cancel_count > 0 || call->orphaned || call->disconnected;
     pthread_mutex_unlock(&call->conn->lock);
     return cancelled ? RPC_S_OK : RPC_S_CALL_IN_PROGRESS;
 }

@@ -806,6 +806,20 @@ static void teardown_locked(asidl__sconn *c)
     asidl__sconn_release(c);            /* the registration's reference */
 }
 
+/* The connection's next call to dispatch; the connection is "dispatching" while one is out. */
+static asidl__scall *pop_ready_locked(asidl__sconn *c)
+{
+    asidl__scall *call = c->dispatch_head;
+    if (call) {
+        c->dispatch_head = call->run_next;
+        if (!c->dispatch_head)
+            c->dispatch_tail = NULL;
+        call->run_next = NULL;
+    }
+    c->dispatching = call != NULL;
+    return call;
+}
+
 static void on_event(asidl__source *src, uint32_t events)
 {
     asidl__sconn *c = (asidl__sconn *)src;
@@ -846,19 +860,30 @@ static void on_event(asidl__source *src, uint32_t events)
         pthread_mutex_unlock(&c->lock);
     }
 
-    /* The connection is armed again: run what arrived, the first call on this thread, the
-     * others on whichever workers are free. */
+    /* The connection is armed again: run what arrived, in arrival order, one manager routine
+     * at a time (causal ordering: a client that wants its calls to overlap on the server uses
+     * RPC_C_OPT_BINDING_NONCAUSAL, which spreads them over connections). */
     if (ready) {
-        for (asidl__scall *call = ready->run_next, *next; call; call = next) {
-            next = call->run_next;
-            call->run_next = NULL;
-            if (!asidl__server_post(call))
-                asidl__server_dispatch(c->srv, call);
-        }
-        ready->run_next = NULL;
-        asidl__server_dispatch(c->srv, ready);
+        pthread_mutex_lock(&c->lock);
+        if (c->dispatch_tail)
+            *c->dispatch_tail = ready;
+        else
+            c->dispatch_head = ready;
+        c->dispatch_tail = ready_tail;
+        asidl__scall *first = c->dispatching ? NULL : pop_ready_locked(c);
+        pthread_mutex_unlock(&c->lock);
+        if (first)
+            asidl__server_dispatch(c->srv, first);
     }
     asidl__sconn_release(c);
+}
+
+asidl__scall *asidl__sconn_next_ready(asidl__sconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    asidl__scall *call = pop_ready_locked(c);
+    pthread_mutex_unlock(&c->lock);
+    return call;
 }
 
 /* A partial PDU older than the read timeout: the sender is too slow (or never finishes). */

@@ -365,12 +365,6 @@ void asidl__server_free(asidl__server *s)
 
 /* ---- dispatch under the executing limit ---- */
 
-static void run_queued(void *arg)
-{
-    asidl__scall *call = arg;
-    asidl__server_dispatch(call->conn->srv, call);
-}
-
 void asidl__server_dispatch(asidl__server *s, asidl__scall *call)
 {
     pthread_mutex_lock(&s->lock);
@@ -388,7 +382,16 @@ void asidl__server_dispatch(asidl__server *s, asidl__scall *call)
     pthread_mutex_unlock(&s->lock);
 
     while (call) {
+        /* The call may be gone when the routine returns; its connection is kept for the next. */
+        asidl__sconn *c = call->conn;
+        pthread_mutex_lock(&c->lock);
+        c->refs++;
+        pthread_mutex_unlock(&c->lock);
         call->siface->fn(call, call->siface->ctx);
+        call = asidl__sconn_next_ready(c);
+        asidl__sconn_release(c);
+        if (call)
+            continue;               /* the same connection's next call keeps this slot */
         pthread_mutex_lock(&s->lock);
         call = s->run_head;
         if (call) {
@@ -401,10 +404,4 @@ void asidl__server_dispatch(asidl__server *s, asidl__scall *call)
         }
         pthread_mutex_unlock(&s->lock);
     }
-}
-
-/* Used by sconn.c to hand extra ready calls to other workers. */
-bool asidl__server_post(asidl__scall *call)
-{
-    return asidl__rt_post(run_queued, call);
 }

@@ -9,6 +9,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -119,7 +121,7 @@ static int held_count(void)
     return n;
 }
 
-static __attribute__((unused)) bool wait_held_count(int n)
+static bool wait_held_count(int n)
 {
     for (int i = 0; i < 1000 && held_count() < n; i++)
         usleep(10000);
@@ -173,7 +175,7 @@ static RPC_STATUS poll_until_done(RPC_ASYNC_STATE *a)
         raised_;                                                                     \
     })
 
-static __attribute__((unused)) int thread_count(void)
+static int thread_count(void)
 {
     int n = 0;
     DIR *d = opendir("/proc/self/task");
@@ -450,6 +452,533 @@ TEST(callback_is_called_once_per_call)
     RpcBindingFree(&h);
 }
 
+/* ==================================================================== the rules */
+
+TEST(calls_complete_out_of_order_as_the_server_finishes_them)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    enum { N = 4 };
+    RPC_ASYNC_STATE a[N];
+    long echo[N], counter[N];
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    for (int i = 0; i < N; i++) {
+        init_handle(&a[i], RpcNotificationTypeIoc);
+        a[i].u.IOC.hIOPort = port;
+        a[i].u.IOC.dwCompletionKey = (ULONG_PTR)i;
+        echo[i] = -1;
+        counter[i] = 0;
+        c_Hold(&a[i], h, 200 + i, &echo[i], &counter[i]);
+    }
+    static const int order[N] = { 2, 0, 3, 1 };
+    for (int k = 0; k < N; k++) {
+        held_call c = { 0 };
+        CHECK(take_held(200 + order[k], &c));
+        CHECK_EQ_INT(finish_held(&c, order[k]), RPC_S_OK);
+        DWORD bytes;
+        ULONG_PTR key = 99;
+        LPOVERLAPPED ov;
+        CHECK(GetQueuedCompletionStatus(port, &bytes, &key, &ov, 5000));
+        CHECK_EQ_INT(key, order[k]);                  /* the one just completed, no other */
+        long reply = -1;
+        CHECK_EQ_INT(RpcAsyncCompleteCall(&a[key], &reply), RPC_S_OK);
+        CHECK_EQ_INT(reply, order[k]);
+        CHECK_EQ_INT(echo[key], 200 + order[k]);
+    }
+    CloseHandle(port);
+    RpcBindingFree(&h);
+}
+
+TEST(a_synchronous_call_on_the_same_binding_runs_while_asynchronous_ones_are_pending)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    RPC_ASYNC_STATE a;
+    init_handle(&a, RpcNotificationTypeNone);
+    long echo = 0, counter = 0, reply = 0;
+    c_Hold(&a, h, 300, &echo, &counter);
+    held_call c = { 0 };
+    CHECK(take_held(300, &c));
+    CHECK_EQ_INT(c_Ping(h, 41), 42);                  /* as in seed 003 */
+    CHECK_EQ_INT(RpcAsyncGetCallStatus(&a), RPC_S_ASYNC_CALL_PENDING);
+    finish_held(&c, 1);
+    CHECK_EQ_INT(poll_until_done(&a), RPC_S_OK);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, &reply), RPC_S_OK);
+    RpcBindingFree(&h);
+}
+
+TEST(a_pending_handle_cannot_start_a_second_call)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    RPC_ASYNC_STATE a;
+    init_handle(&a, RpcNotificationTypeNone);
+    long echo = 0, counter = 0, reply = 0, sum = -1;
+    c_Hold(&a, h, 301, &echo, &counter);
+    CHECK_EQ_INT(RAISED(c_Add(&a, h, 1, 2, &sum)), RPC_S_INVALID_ASYNC_HANDLE);
+    CHECK_EQ_INT(sum, -1);
+    held_call c = { 0 };
+    CHECK(take_held(301, &c));
+    finish_held(&c, 3);
+    CHECK_EQ_INT(poll_until_done(&a), RPC_S_OK);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, &reply), RPC_S_OK);
+    CHECK_EQ_INT(reply, 3);                           /* the first call's result, untouched */
+    RpcBindingFree(&h);
+}
+
+TEST(a_call_that_cannot_start_raises_and_never_notifies)
+{
+    atomic_store(&callback_runs, 0);
+    RPC_ASYNC_STATE a;
+    long sum = 0;
+    /* no binding at all */
+    init_handle(&a, RpcNotificationTypeCallback);
+    a.u.NotificationRoutine = count_callback;
+    CHECK_EQ_INT(RAISED(c_Add(&a, NULL, 1, 2, &sum)), RPC_S_INVALID_BINDING);
+    /* nobody listening */
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof sa;
+    bind(s, (struct sockaddr *)&sa, sizeof sa);
+    getsockname(s, (struct sockaddr *)&sa, &len);
+    close(s);                                          /* a port nobody listens on now */
+    char text[64];
+    snprintf(text, sizeof text, "ncacn_ip_tcp:127.0.0.1[%u]", ntohs(sa.sin_port));
+    RPC_BINDING_HANDLE dead = bind_to(text);
+    RPC_STATUS st = RAISED(c_Add(&a, dead, 1, 2, &sum));
+    CHECK(st == RPC_S_SERVER_UNAVAILABLE || st == RPC_S_CALL_FAILED_DNE);
+    /* data the stub cannot marshal: a long beyond 32 bits */
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    CHECK_EQ_INT(RAISED(c_Add(&a, h, 1L << 40, 0, &sum)), RPC_X_BAD_STUB_DATA);
+    /* the handle was not consumed: it can start a call now */
+    init_handle(&a, RpcNotificationTypeEvent);
+    a.u.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    c_Add(&a, h, 1, 2, &sum);
+    CHECK_EQ_INT(WaitForSingleObject(a.u.hEvent, 5000), WAIT_OBJECT_0);
+    long reply = 0;
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, &reply), RPC_S_OK);
+    CHECK_EQ_INT(reply, 3);
+    Sleep(20);
+    CHECK_EQ_INT(atomic_load(&callback_runs), 0);     /* neither failed start ever notified */
+    CloseHandle(a.u.hEvent);
+    RpcBindingFree(&dead);
+    RpcBindingFree(&h);
+}
+
+TEST(calls_from_one_thread_on_one_binding_arrive_in_order)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    enum { N = 200 };
+    static RPC_ASYNC_STATE a[N];
+    atomic_store(&seq_len, 0);
+    for (int i = 0; i < N; i++) {
+        init_handle(&a[i], RpcNotificationTypeNone);
+        c_Seq(&a[i], h, i);
+    }
+    for (int i = 0; i < N; i++) {
+        CHECK_EQ_INT(poll_until_done(&a[i]), RPC_S_OK);
+        long reply = -1;
+        CHECK_EQ_INT(RpcAsyncCompleteCall(&a[i], &reply), RPC_S_OK);
+        CHECK_EQ_INT(reply, i);
+    }
+    CHECK_EQ_INT(atomic_load(&seq_len), N);
+    int out_of_order = 0;
+    for (int i = 0; i < N; i++)
+        out_of_order += seq_log[i] != i;
+    CHECK_EQ_INT(out_of_order, 0);
+    if (out_of_order) {
+        printf("#  ");
+        for (int i = 0; i < 40; i++)
+            printf(" %d", seq_log[i]);
+        printf("\n");
+    }
+    CHECK_EQ_INT(asidl__assoc_connection_count(asidl__binding_from(h)->assoc), 1);
+    RpcBindingFree(&h);
+}
+
+TEST(the_noncausal_option_lets_calls_spread_over_connections)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    CHECK_EQ_INT(RpcBindingSetOption(h, RPC_C_OPT_BINDING_NONCAUSAL, TRUE), RPC_S_OK);
+    enum { N = 8 };
+    RPC_ASYNC_STATE a[N];
+    long echo[N] = { 0 }, counter[N] = { 0 };
+    for (int i = 0; i < N; i++) {
+        init_handle(&a[i], RpcNotificationTypeNone);
+        c_Hold(&a[i], h, 400 + i, &echo[i], &counter[i]);
+    }
+    /* every call is pending on the server at once, and they did not queue behind one another */
+    CHECK(wait_held_count(N));
+    CHECK(asidl__assoc_connection_count(asidl__binding_from(h)->assoc) > 1);
+    for (int i = 0; i < N; i++) {
+        held_call c = { 0 };
+        CHECK(take_held(400 + i, &c));
+        finish_held(&c, i);
+    }
+    for (int i = 0; i < N; i++) {
+        long reply = -1;
+        CHECK_EQ_INT(poll_until_done(&a[i]), RPC_S_OK);
+        CHECK_EQ_INT(RpcAsyncCompleteCall(&a[i], &reply), RPC_S_OK);
+        CHECK_EQ_INT(reply, i);
+    }
+    RpcBindingFree(&h);
+}
+
+/* ==================================================================== abort, exceptions */
+
+TEST(abort_sends_the_servers_code_and_leaves_out_buffers_alone)
+{
+    RPC_BINDING_HANDLE h = bind_to(lrpc_binding);
+    RPC_ASYNC_STATE a;
+    init_handle(&a, RpcNotificationTypeNone);
+    long echo = -1, counter = 5, reply = -1;
+    c_Hold(&a, h, 500, &echo, &counter);
+    held_call c = { 0 };
+    CHECK(take_held(500, &c));
+    CHECK_EQ_INT(RpcAsyncAbortCall(c.async, 0), RPC_S_INVALID_ARG);   /* a fault needs a code */
+    *c.echo = 77;                                       /* written, but never marshalled */
+    CHECK_EQ_INT(RpcAsyncAbortCall(c.async, 0x2A2A2A2A), RPC_S_OK);
+    CHECK_EQ_INT(poll_until_done(&a), 0x2A2A2A2A);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, &reply), 0x2A2A2A2A);
+    CHECK_EQ_INT(reply, -1);
+    CHECK_EQ_INT(echo, -1);
+    CHECK_EQ_INT(counter, 5);
+    RpcBindingFree(&h);
+}
+
+TEST(an_exception_in_an_async_manager_reaches_the_client)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    RPC_ASYNC_STATE a;
+    init_handle(&a, RpcNotificationTypeNone);
+    c_Raise(&a, h, 0x5EED);
+    CHECK_EQ_INT(poll_until_done(&a), 0x5EED);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, NULL), 0x5EED);
+    RpcBindingFree(&h);
+}
+
+TEST(the_server_handle_refuses_client_functions_and_a_second_completion)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    RPC_ASYNC_STATE a;
+    init_handle(&a, RpcNotificationTypeNone);
+    long echo = 0, counter = 0;
+    c_Hold(&a, h, 501, &echo, &counter);
+    held_call c = { 0 };
+    CHECK(take_held(501, &c));
+    CHECK_EQ_INT(RpcAsyncGetCallStatus(c.async), RPC_S_ASYNC_CALL_PENDING);
+    CHECK_EQ_INT(RpcAsyncCancelCall(c.async, TRUE), RPC_S_INVALID_ASYNC_HANDLE);
+    CHECK(RpcAsyncGetCallHandle(c.async) == c.h);       /* the binding the manager received */
+    CHECK_EQ_INT(RpcServerTestCancel(RpcAsyncGetCallHandle(c.async)), RPC_S_CALL_IN_PROGRESS);
+    CHECK_EQ_INT(RpcAsyncAbortCall(&a, 1), RPC_S_INVALID_ASYNC_HANDLE);   /* a client handle */
+    finish_held(&c, 0);
+    CHECK_EQ_INT(poll_until_done(&a), RPC_S_OK);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, NULL), RPC_S_OK);
+    RpcBindingFree(&h);
+}
+
+/* ==================================================================== cancel */
+
+static void cancel_reaches_the_server(const char *binding, bool server_gives_up)
+{
+    RPC_BINDING_HANDLE h = bind_to(binding);
+    RPC_ASYNC_STATE a;
+    init_handle(&a, RpcNotificationTypeEvent);
+    a.u.hEvent = CreateEventA(NULL, FALSE, FALSE, NULL);
+    long echo = -1, counter = 0, reply = -1;
+    c_Hold(&a, h, 600, &echo, &counter);
+    held_call c = { 0 };
+    CHECK(take_held(600, &c));
+    RPC_BINDING_HANDLE sh = RpcAsyncGetCallHandle(c.async);
+    CHECK_EQ_INT(RpcServerTestCancel(sh), RPC_S_CALL_IN_PROGRESS);
+    HANDLE cancelled = CreateEventA(NULL, TRUE, FALSE, NULL);
+    RPC_ASYNC_NOTIFICATION_INFO info = { .hEvent = cancelled };
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(sh, RpcNotificationCallCancel, RpcNotificationTypeEvent, &info),
+                 RPC_S_OK);
+    CHECK_EQ_INT(RpcAsyncCancelCall(&a, FALSE), RPC_S_OK);
+    CHECK_EQ_INT(WaitForSingleObject(cancelled, 5000), WAIT_OBJECT_0);
+    CHECK_EQ_INT(RpcServerTestCancel(sh), RPC_S_OK);
+    unsigned long queued = 0;
+    CHECK_EQ_INT(RpcServerUnsubscribeForNotification(sh, RpcNotificationCallCancel, &queued), RPC_S_OK);
+    CHECK_EQ_INT(queued, 1);
+    /* non-abortive: the client still waits for the server's decision */
+    CHECK_EQ_INT(WaitForSingleObject(a.u.hEvent, 50), WAIT_TIMEOUT);
+    CHECK_EQ_INT(RpcAsyncGetCallStatus(&a), RPC_S_ASYNC_CALL_PENDING);
+    if (server_gives_up) {
+        CHECK_EQ_INT(RpcAsyncAbortCall(c.async, RPC_S_CALL_CANCELLED), RPC_S_OK);
+        CHECK_EQ_INT(WaitForSingleObject(a.u.hEvent, 5000), WAIT_OBJECT_0);
+        CHECK_EQ_INT(RpcAsyncCompleteCall(&a, &reply), RPC_S_CALL_CANCELLED);
+        CHECK_EQ_INT(echo, -1);
+    } else {
+        CHECK_EQ_INT(finish_held(&c, 9), RPC_S_OK);   /* the cancel came too late: it succeeds */
+        CHECK_EQ_INT(WaitForSingleObject(a.u.hEvent, 5000), WAIT_OBJECT_0);
+        CHECK_EQ_INT(RpcAsyncCompleteCall(&a, &reply), RPC_S_OK);
+        CHECK_EQ_INT(reply, 9);
+        CHECK_EQ_INT(echo, 600);
+    }
+    CloseHandle(cancelled);
+    CloseHandle(a.u.hEvent);
+    RpcBindingFree(&h);
+}
+
+TEST(a_non_abortive_cancel_reaches_the_server_which_ends_the_call_cancelled)
+{
+    cancel_reaches_the_server(tcp_binding, true);
+}
+
+TEST(a_non_abortive_cancel_the_server_ignores_still_succeeds)
+{
+    cancel_reaches_the_server(lrpc_binding, false);
+}
+
+TEST(an_abortive_cancel_completes_at_once_and_the_late_reply_is_dropped)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    RPC_ASYNC_STATE a;
+    init_handle(&a, RpcNotificationTypeCallback);
+    a.u.NotificationRoutine = count_callback;
+    atomic_store(&callback_runs, 0);
+    long echo = -1, counter = 0, reply = -1;
+    c_Hold(&a, h, 601, &echo, &counter);
+    held_call c = { 0 };
+    CHECK(take_held(601, &c));
+    CHECK_EQ_INT(RpcAsyncCancelCall(&a, TRUE), RPC_S_OK);
+    CHECK_EQ_INT(atomic_load(&callback_runs), 1);        /* completed locally, at once */
+    CHECK_EQ_INT(RpcAsyncGetCallStatus(&a), RPC_S_CALL_CANCELLED);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, &reply), RPC_S_CALL_CANCELLED);
+    /* the server learns it through orphaned; its reply goes nowhere */
+    RPC_BINDING_HANDLE sh = RpcAsyncGetCallHandle(c.async);
+    for (int i = 0; i < 500 && RpcServerTestCancel(sh) != RPC_S_OK; i++)
+        Sleep(2);
+    CHECK_EQ_INT(RpcServerTestCancel(sh), RPC_S_OK);
+    CHECK_EQ_INT(finish_held(&c, 1), RPC_S_OK);
+    CHECK_EQ_INT(c_Ping(h, 1), 2);                       /* the connection goes on */
+    Sleep(20);
+    CHECK_EQ_INT(atomic_load(&callback_runs), 1);
+    CHECK_EQ_INT(echo, -1);
+    RpcBindingFree(&h);
+}
+
+TEST(the_cancel_timeout_bounds_how_long_a_cancel_waits_for_the_server)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    CHECK_EQ_INT(RpcMgmtSetCancelTimeout(-2), RPC_S_INVALID_ARG);
+    CHECK_EQ_INT(RpcMgmtSetCancelTimeout(1), RPC_S_OK);
+    RPC_ASYNC_STATE a;
+    init_handle(&a, RpcNotificationTypeEvent);
+    a.u.hEvent = CreateEventA(NULL, FALSE, FALSE, NULL);
+    long echo = -1, counter = 0;
+    c_Hold(&a, h, 602, &echo, &counter);
+    held_call c = { 0 };
+    CHECK(take_held(602, &c));
+    CHECK_EQ_INT(RpcAsyncCancelCall(&a, FALSE), RPC_S_OK);
+    CHECK_EQ_INT(WaitForSingleObject(a.u.hEvent, 300), WAIT_TIMEOUT);   /* the server has its second */
+    CHECK_EQ_INT(WaitForSingleObject(a.u.hEvent, 5000), WAIT_OBJECT_0);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, NULL), RPC_S_CALL_CANCELLED);
+    CHECK_EQ_INT(finish_held(&c, 0), RPC_S_OK);
+    /* timeout 0: cancels are abortive */
+    CHECK_EQ_INT(RpcMgmtSetCancelTimeout(0), RPC_S_OK);
+    init_handle(&a, RpcNotificationTypeNone);
+    c_Hold(&a, h, 603, &echo, &counter);
+    CHECK(take_held(603, &c));
+    CHECK_EQ_INT(RpcAsyncCancelCall(&a, FALSE), RPC_S_OK);
+    CHECK_EQ_INT(RpcAsyncGetCallStatus(&a), RPC_S_CALL_CANCELLED);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, NULL), RPC_S_CALL_CANCELLED);
+    CHECK_EQ_INT(finish_held(&c, 0), RPC_S_OK);
+    CHECK_EQ_INT(RpcMgmtSetCancelTimeout(RPC_C_CANCEL_INFINITE_TIMEOUT), RPC_S_OK);
+    CloseHandle(a.u.hEvent);
+    RpcBindingFree(&h);
+}
+
+static atomic_int server_notices;
+static PRPC_ASYNC_STATE server_notice_async;
+static RPC_ASYNC_EVENT server_notice_event;
+
+static void RPC_ENTRY server_notice(PRPC_ASYNC_STATE pAsync, void *context, RPC_ASYNC_EVENT event)
+{
+    CHECK(context == NULL);
+    server_notice_async = pAsync;
+    server_notice_event = event;
+    atomic_fetch_add(&server_notices, 1);
+}
+
+TEST(a_server_subscription_can_call_back_and_reports_a_past_cancel_at_once)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    RPC_ASYNC_STATE a;
+    init_handle(&a, RpcNotificationTypeNone);
+    long echo = -1, counter = 0;
+    c_Hold(&a, h, 604, &echo, &counter);
+    held_call c = { 0 };
+    CHECK(take_held(604, &c));
+    RPC_BINDING_HANDLE sh = RpcAsyncGetCallHandle(c.async);
+    RPC_ASYNC_NOTIFICATION_INFO bad = { .NotificationRoutine = NULL };
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(sh, RpcNotificationCallCancel, RpcNotificationTypeCallback, &bad),
+                 RPC_S_INVALID_ARG);
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(sh, RpcNotificationCallNone, RpcNotificationTypeNone, NULL),
+                 RPC_S_INVALID_ARG);
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(NULL, RpcNotificationCallCancel, RpcNotificationTypeNone, NULL),
+                 RPC_S_NO_CALL_ACTIVE);              /* no manager routine runs on this thread */
+    CHECK_EQ_INT(RpcAsyncCancelCall(&a, FALSE), RPC_S_OK);
+    for (int i = 0; i < 500 && RpcServerTestCancel(sh) != RPC_S_OK; i++)
+        Sleep(2);
+    atomic_store(&server_notices, 0);
+    RPC_ASYNC_NOTIFICATION_INFO info = { .NotificationRoutine = server_notice };
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(sh, RpcNotificationCallCancel, RpcNotificationTypeCallback, &info),
+                 RPC_S_OK);
+    for (int i = 0; i < 500 && atomic_load(&server_notices) == 0; i++)
+        Sleep(2);
+    CHECK_EQ_INT(atomic_load(&server_notices), 1);
+    CHECK(server_notice_async == c.async);
+    CHECK_EQ_INT(server_notice_event, RpcClientCancel);
+    CHECK_EQ_INT(RpcAsyncAbortCall(c.async, RPC_S_CALL_CANCELLED), RPC_S_OK);
+    CHECK_EQ_INT(poll_until_done(&a), RPC_S_CALL_CANCELLED);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, NULL), RPC_S_CALL_CANCELLED);
+    RpcBindingFree(&h);
+}
+
+/* ==================================================================== races: one completion */
+
+typedef struct race {
+    held_call call;
+    HANDLE go;
+} race;
+
+static void *complete_on_go(void *p)
+{
+    race *r = p;
+    WaitForSingleObject(r->go, INFINITE);
+    finish_held(&r->call, 1);
+    return NULL;
+}
+
+TEST(reply_and_abortive_cancel_racing_give_exactly_one_completion)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    int ok = 0, cancelled = 0, other = 0;
+    for (int round = 0; round < 200; round++) {
+        RPC_ASYNC_STATE a;
+        init_handle(&a, RpcNotificationTypeCallback);
+        a.u.NotificationRoutine = count_callback;
+        atomic_store(&callback_runs, 0);
+        long echo = -1, counter = 0;
+        c_Hold(&a, h, 1000 + round, &echo, &counter);
+        race r = { .go = CreateEventA(NULL, TRUE, FALSE, NULL) };
+        CHECK(take_held(1000 + round, &r.call));
+        pthread_t th;
+        pthread_create(&th, NULL, complete_on_go, &r);
+        SetEvent(r.go);
+        /* a varying head start for the reply, so that both outcomes happen */
+        if (round % 2)
+            usleep((useconds_t)(round % 10) * 10);
+        RpcAsyncCancelCall(&a, TRUE);
+        pthread_join(th, NULL);
+        for (int i = 0; i < 5000 && RpcAsyncGetCallStatus(&a) == RPC_S_ASYNC_CALL_PENDING; i++)
+            Sleep(1);
+        Sleep(1);
+        RPC_STATUS st = RpcAsyncCompleteCall(&a, NULL);
+        ok += st == RPC_S_OK;
+        cancelled += st == RPC_S_CALL_CANCELLED;
+        other += st != RPC_S_OK && st != RPC_S_CALL_CANCELLED;
+        if (st == RPC_S_OK)
+            CHECK_EQ_INT(echo, 1000 + round);
+        else
+            CHECK_EQ_INT(echo, -1);                     /* a cancelled call never writes */
+        CHECK_EQ_INT(atomic_load(&callback_runs), 1);
+        CloseHandle(r.go);
+    }
+    CHECK_EQ_INT(other, 0);
+    printf("#   200 races: %d replies won, %d cancels won\n", ok, cancelled);
+    RpcBindingFree(&h);
+}
+
+/* ==================================================================== disconnect */
+
+TEST(a_client_that_disconnects_leaves_the_server_call_valid_and_its_completion_fails)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    RPC_ASYNC_STATE a;
+    init_handle(&a, RpcNotificationTypeNone);
+    long echo = -1, counter = 0;
+    c_Hold(&a, h, 700, &echo, &counter);
+    held_call c = { 0 };
+    CHECK(take_held(700, &c));
+    HANDLE gone = CreateEventA(NULL, TRUE, FALSE, NULL);
+    RPC_ASYNC_NOTIFICATION_INFO info = { .hEvent = gone };
+    RPC_BINDING_HANDLE sh = RpcAsyncGetCallHandle(c.async);
+    CHECK_EQ_INT(RpcServerSubscribeForNotification(sh, RpcNotificationClientDisconnect, RpcNotificationTypeEvent,
+                                                   &info), RPC_S_OK);
+    /* the network goes away under the client */
+    asidl__assoc *assoc = asidl__binding_from(h)->assoc;
+    pthread_mutex_lock(&assoc->lock);
+    for (asidl__cconn *conn = assoc->conns; conn; conn = conn->next)
+        shutdown(conn->src.fd, SHUT_RDWR);
+    pthread_mutex_unlock(&assoc->lock);
+    CHECK_EQ_INT(poll_until_done(&a), RPC_S_CALL_FAILED);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, NULL), RPC_S_CALL_FAILED);
+    CHECK_EQ_INT(echo, -1);
+    CHECK_EQ_INT(WaitForSingleObject(gone, 5000), WAIT_OBJECT_0);
+    CHECK_EQ_INT(RpcServerTestCancel(sh), RPC_S_OK);     /* nobody will read the answer */
+    CHECK_EQ_INT(finish_held(&c, 0), RPC_S_CALL_FAILED);
+    CloseHandle(gone);
+    /* and the binding makes a new connection for the next call */
+    CHECK_EQ_INT(c_Ping(h, 5), 6);
+    RpcBindingFree(&h);
+}
+
+/* ==================================================================== scale */
+
+static atomic_int scale_done;
+
+static void RPC_ENTRY count_done(PRPC_ASYNC_STATE pAsync, void *context, RPC_ASYNC_EVENT event)
+{
+    (void)pAsync, (void)context, (void)event;
+    atomic_fetch_add(&scale_done, 1);
+}
+
+TEST(ten_thousand_calls_pending_on_one_binding_hold_no_thread_on_either_side)
+{
+    enum { N = 10000 };
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    RPC_ASYNC_STATE *a = calloc(N, sizeof *a);
+    long *echo = calloc(N, sizeof *echo), *counter = calloc(N, sizeof *counter);
+    int threads_before = thread_count();
+    atomic_store(&scale_done, 0);
+    for (int i = 0; i < N; i++) {
+        init_handle(&a[i], RpcNotificationTypeCallback);
+        a[i].u.NotificationRoutine = count_done;
+        counter[i] = i;
+        c_Hold(&a[i], h, 100000 + i, &echo[i], &counter[i]);
+    }
+    CHECK(wait_held_count(N));
+    int threads_pending = thread_count();
+    printf("#   threads: %d before, %d with %d calls pending (client and server in this process)\n",
+           threads_before, threads_pending, N);
+    CHECK(threads_pending <= threads_before + 2);
+    CHECK_EQ_INT(atomic_load(&scale_done), 0);
+    CHECK_EQ_INT(c_Ping(h, 1), 2);
+    /* completed from this thread in reverse order */
+    for (int i = N - 1; i >= 0; i--) {
+        held_call c = { 0 };
+        if (!take_held(100000 + i, &c)) {
+            CHECK(!"held call missing");
+            break;
+        }
+        finish_held(&c, i);
+    }
+    for (int i = 0; i < 1000 && atomic_load(&scale_done) < N; i++)
+        Sleep(10);
+    CHECK_EQ_INT(atomic_load(&scale_done), N);
+    int wrong = 0;
+    for (int i = 0; i < N; i++) {
+        long reply = -1;
+        wrong += RpcAsyncCompleteCall(&a[i], &reply) != RPC_S_OK || reply != i || echo[i] != 100000 + i ||
+                 counter[i] != i + 1;
+    }
+    CHECK_EQ_INT(wrong, 0);
+    free(a);
+    free(echo);
+    free(counter);
+    RpcBindingFree(&h);
+}
+
 /* ==================================================================== main */
 
 int main(void)
@@ -485,6 +1014,23 @@ int main(void)
     RUN(ioc_posts_the_callers_key_overlapped_pointer_and_byte_count);
     RUN(hwnd_posts_msg_with_wparam_0_and_lparam_pasync);
     RUN(callback_is_called_once_per_call);
+    RUN(calls_complete_out_of_order_as_the_server_finishes_them);
+    RUN(a_synchronous_call_on_the_same_binding_runs_while_asynchronous_ones_are_pending);
+    RUN(a_pending_handle_cannot_start_a_second_call);
+    RUN(a_call_that_cannot_start_raises_and_never_notifies);
+    RUN(calls_from_one_thread_on_one_binding_arrive_in_order);
+    RUN(the_noncausal_option_lets_calls_spread_over_connections);
+    RUN(abort_sends_the_servers_code_and_leaves_out_buffers_alone);
+    RUN(an_exception_in_an_async_manager_reaches_the_client);
+    RUN(the_server_handle_refuses_client_functions_and_a_second_completion);
+    RUN(a_non_abortive_cancel_reaches_the_server_which_ends_the_call_cancelled);
+    RUN(a_non_abortive_cancel_the_server_ignores_still_succeeds);
+    RUN(an_abortive_cancel_completes_at_once_and_the_late_reply_is_dropped);
+    RUN(the_cancel_timeout_bounds_how_long_a_cancel_waits_for_the_server);
+    RUN(a_server_subscription_can_call_back_and_reports_a_past_cancel_at_once);
+    RUN(reply_and_abortive_cancel_racing_give_exactly_one_completion);
+    RUN(a_client_that_disconnects_leaves_the_server_call_valid_and_its_completion_fails);
+    RUN(ten_thousand_calls_pending_on_one_binding_hold_no_thread_on_either_side);
     CHECK_EQ_INT(RpcMgmtStopServerListening(NULL), RPC_S_OK);
     asidl__rpc_server_reset();
     asidl__rt_shutdown();
