@@ -793,11 +793,20 @@ void asidl__sconn_kill(asidl__sconn *c);
 /* After a manager routine returned: the connection's next call in arrival order, or NULL
  * (then the connection is no longer dispatching). */
 asidl__scall *asidl__sconn_next_ready(asidl__sconn *c);
+/* The connection's running manager routine waits (for the answer to a [callback]): its next
+ * calls may run meanwhile, on other workers, as if it had returned. false if they could not be
+ * handed over (out of memory): they then wait for it. */
+bool asidl__sconn_hand_over(asidl__sconn *c);
 
 /* server.c */
 const asidl__siface *asidl__server_find_iface(asidl__server *s, const asidl__syntax_id *id);
 /* Runs the dispatch of ready calls, honouring the executing limit. */
 void asidl__server_dispatch(asidl__server *s, asidl__scall *first);
+/* Called on the thread running a manager routine that is about to wait for its client (a
+ * [callback]): if that routine holds its connection's turn (one manager routine at a time per
+ * connection), the turn passes on now (asidl__sconn_hand_over) rather than when it returns, so
+ * that calls the client makes meanwhile, the callback's own included, can run. */
+void asidl__server_yield_turn(asidl__sconn *c);
 bool asidl__server_group_join(asidl__server *s, uint32_t requested, uint32_t *id);
 void asidl__server_group_leave(asidl__server *s, uint32_t id);
 /* Whether the association group still has a connection. */

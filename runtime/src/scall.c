@@ -151,8 +151,11 @@ RPC_STATUS asidl__scall_callback(asidl__scall *call, uint16_t opnum, bool maybe,
     asidl__scallback cb = { .call_id = call->call_id };
     pthread_cond_init(&cb.answered, NULL);
     asidl__reasm_init(&cb.reply, c->srv->limits.max_request);
-    /* This worker is about to wait: another one reads the connection meanwhile. */
+    /* This worker is about to wait: another one reads the connection meanwhile, and the
+     * connection's next calls (the client may make some from inside the callback) need not
+     * wait for this manager routine to return. */
     asidl__rt_blocking();
+    asidl__server_yield_turn(c);
     pthread_mutex_lock(&c->lock);
     if (c->torn_down || call->disconnected) {
         /* gone meanwhile: nobody would answer, or tell */

@@ -886,6 +886,32 @@ asidl__scall *asidl__sconn_next_ready(asidl__sconn *c)
     return call;
 }
 
+static void run_handed_over(void *arg)
+{
+    asidl__sconn *c = arg;
+    asidl__scall *call = asidl__sconn_next_ready(c);
+    if (call)
+        asidl__server_dispatch(c->srv, call);
+    asidl__sconn_release(c);
+}
+
+bool asidl__sconn_hand_over(asidl__sconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    if (!c->dispatch_head) {
+        c->dispatching = false;          /* the next call to arrive starts at once */
+        pthread_mutex_unlock(&c->lock);
+        return true;
+    }
+    /* Still dispatching: the worker given the next call takes it, and those after it. */
+    c->refs++;
+    pthread_mutex_unlock(&c->lock);
+    if (asidl__rt_post(run_handed_over, c))
+        return true;
+    asidl__sconn_release(c);
+    return false;
+}
+
 /* A partial PDU older than the read timeout: the sender is too slow (or never finishes). */
 static void on_timer(asidl__timer *t)
 {
