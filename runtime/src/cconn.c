@@ -23,6 +23,7 @@
 #include "rpcrt.h"
 
 static void on_event(asidl__source *src, uint32_t events);
+static void on_writable(asidl__source *src, uint32_t events);
 
 /* ---- associations ---- */
 
@@ -237,6 +238,7 @@ static asidl__cconn *cconn_new(asidl__assoc *a, int fd)
     if (flags >= 0)
         fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     c->src = (asidl__source){ on_event, fd };
+    c->writer = (asidl__source){ on_writable, -1 };
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->changed, NULL);
     c->refs = 1;
@@ -258,6 +260,8 @@ void asidl__cconn_release(asidl__cconn *c)
         return;
     if (c->src.fd >= 0)
         close(c->src.fd);
+    if (c->writer.fd >= 0)
+        close(c->writer.fd);
     asidl__inbuf_free(&c->in);
     asidl__sendq_clear(&c->out);
     free(c->table);
@@ -281,6 +285,18 @@ static void close_socket_locked(asidl__cconn *c)
     c->src.fd = -1;
 }
 
+/* The same for the writer descriptor: only when its event cannot be on its way. */
+static void close_writer_locked(asidl__cconn *c)
+{
+    if (c->writer.fd < 0)
+        return;
+    if (c->writer_watched)
+        asidl__rt_unwatch(&c->writer);
+    c->writer_watched = false;
+    close(c->writer.fd);
+    c->writer.fd = -1;
+}
+
 /* Called by the holder of the reading token (or when nobody can hold it any more) with
  * c->lock held; returns with it released. */
 static void teardown_locked(asidl__cconn *c)
@@ -291,10 +307,12 @@ static void teardown_locked(asidl__cconn *c)
     /* An armed socket may have an event on its way to a worker that would then find it
      * closed (or reused): shut it down instead, so that the event surely comes, and let the
      * worker that gets it close the socket. */
-    if (c->armed)
+    if (c->armed || c->writer_armed)
         shutdown(c->src.fd, SHUT_RDWR);
-    else
+    if (!c->armed)
         close_socket_locked(c);
+    if (!c->writer_armed)
+        close_writer_locked(c);
     asidl__sendq_clear(&c->out);
     asidl__inbuf_free(&c->in);
     asidl__assoc *a = c->assoc;
@@ -321,26 +339,51 @@ static void teardown_locked(asidl__cconn *c)
 }
 
 /* Arms the socket in the epoll set (c->lock held). An armed connection holds a reference,
- * which the worker that receives the (one-shot) event takes over. */
-static void arm_locked(asidl__cconn *c)
+ * which the worker that receives the (one-shot) event takes over. False when the event loop
+ * cannot watch it (out of descriptors or memory): then nobody would ever read it. */
+static bool arm_writer_locked(asidl__cconn *c)
+{
+    if (c->writer_armed)
+        return true;
+    if (c->writer.fd < 0 && (c->writer.fd = fcntl(c->src.fd, F_DUPFD_CLOEXEC, 0)) < 0)
+        return false;
+    if (!c->writer_watched) {
+        if (asidl__rt_watch(&c->writer, EPOLLOUT) != 0)
+            return false;
+        c->writer_watched = true;
+    } else if (asidl__rt_rearm(&c->writer, EPOLLOUT) != 0) {
+        return false;
+    }
+    c->writer_armed = true;
+    c->refs++;
+    return true;
+}
+
+static bool arm_locked(asidl__cconn *c)
 {
     if (c->torn_down || c->dead)
-        return;
+        return true;
     uint32_t mask = EPOLLIN | EPOLLRDHUP | (c->want_write ? EPOLLOUT : 0);
+    if (c->armed) {
+        /* Its one-shot event may already have fired, on its way to a worker that will re-arm
+         * it: re-arming now could deliver a second event that holds no reference. Only room
+         * to send cannot wait for that worker; the writer descriptor waits for it. */
+        return (c->armed_mask & mask) == mask || arm_writer_locked(c);
+    }
     if (!c->watched) {
         /* In a process that is only a client, the first asynchronous call is what creates the
          * event loop: the set must exist before the socket can join it. */
         if (!asidl__rt_init() || asidl__rt_watch(&c->src, mask) != 0)
-            return;
+            return false;
         c->watched = true;
         asidl__rt_need_io_thread();
     } else if (asidl__rt_rearm(&c->src, mask) != 0) {
-        return;
+        return false;
     }
-    if (!c->armed) {
-        c->armed = true;
-        c->refs++;
-    }
+    c->armed = true;
+    c->armed_mask = mask;
+    c->refs++;
+    return true;
 }
 
 /* After the token is released or a waiter leaves (c->lock held; may release it by tearing
@@ -355,8 +398,13 @@ static bool settle_locked(asidl__cconn *c)
     }
     if (c->sync_waiters)
         pthread_cond_broadcast(&c->changed);     /* one of them takes the token */
-    else if (c->n_async || c->want_write)
-        arm_locked(c);
+    else if ((c->n_async || c->want_write) && !arm_locked(c)) {
+        /* Unwatched, its calls would wait for ever: they fail instead. */
+        c->dead = true;
+        c->dead_status = RPC_S_OUT_OF_RESOURCES;
+        teardown_locked(c);
+        return false;
+    }
     return true;
 }
 
@@ -399,8 +447,8 @@ static void queue_locked(asidl__cconn *c, uint8_t *data, size_t len, asidl__ccal
     if (c->want_write)
         return;                     /* whoever waits for the socket to drain sends it in order */
     flush_locked(c, finished);
-    if (c->want_write && !c->reading)
-        arm_locked(c);              /* an epoll worker sends the rest; a reader polls for it */
+    if (c->want_write && !c->reading && !arm_locked(c))   /* an epoll worker sends the rest; a reader polls for it */
+        fail_locked(c, RPC_S_OUT_OF_RESOURCES, finished);
 }
 
 void asidl__cconn_queue(asidl__cconn *c, uint8_t *data, size_t len)
@@ -798,6 +846,28 @@ static void read_some(asidl__cconn *c, bool wait, asidl__ccall **finished)
 
 /* ---- the reading token ---- */
 
+/* The writer descriptor has room: send what is queued (writing needs no token). */
+static void on_writable(asidl__source *src, uint32_t events)
+{
+    (void)events;
+    asidl__cconn *c = (asidl__cconn *)((char *)src - offsetof(asidl__cconn, writer));
+    pthread_mutex_lock(&c->lock);
+    c->writer_armed = false;                 /* this worker now holds its reference */
+    if (c->torn_down) {
+        close_writer_locked(c);
+        pthread_mutex_unlock(&c->lock);
+        asidl__cconn_release(c);
+        return;
+    }
+    asidl__ccall *finished = NULL;
+    if (c->want_write)
+        flush_locked(c, &finished);
+    if (settle_locked(c))
+        pthread_mutex_unlock(&c->lock);
+    run_finished(finished);
+    asidl__cconn_release(c);
+}
+
 static void on_event(asidl__source *src, uint32_t events)
 {
     asidl__cconn *c = (asidl__cconn *)src;
@@ -1087,7 +1157,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
     for (int attempt = 0; attempt < 8; attempt++) {
         asidl__cconn *pick = NULL, *idle_other = NULL, *loaded = NULL;
         unsigned least = ~0u, live = 0;
-        bool pick_idle = false;
+        bool pick_idle = false, pick_causal = false;
         pthread_mutex_lock(&a->lock);
         for (asidl__cconn *c = a->conns; c; c = c->next) {
             pthread_mutex_lock(&c->lock);
@@ -1102,6 +1172,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             live++;
             if (causal && recent.assoc == a && recent.conn == c && load > 0) {
                 pick = c;                  /* the thread has calls outstanding there */
+                pick_causal = true;
                 break;
             }
             if (has && idle && !pick)
@@ -1117,7 +1188,9 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
          * while under the limit; else the least loaded (its calls are pipelined). */
         if (!pick)
             pick = idle_other;
-        pick_idle = pick != NULL;
+        /* Only an idle connection may have been closed unseen; one with calls outstanding is
+         * being read (a peek for each pipelined call would cost a system call each). */
+        pick_idle = pick != NULL && !pick_causal;
         bool make_new = !pick && (a->n_conns < a->max_conns || !loaded);
         if (!pick && !make_new)
             pick = loaded;

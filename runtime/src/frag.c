@@ -85,7 +85,9 @@ static asidl__reasm_status grow(asidl__reasm *r, size_t want)
 {
     if (want <= r->cap)
         return ASIDL_REASM_OK;
-    size_t cap = r->cap ? r->cap : 4096;
+    /* The first allocation is what is asked for (the alloc_hint, or the first fragment): a
+     * small reply, the usual case, costs a small block; growth beyond it doubles. */
+    size_t cap = r->cap ? r->cap : want;
     while (cap < want)
         cap = cap > SIZE_MAX / 2 ? want : cap * 2;
     if (cap > r->limit)

@@ -740,6 +740,12 @@ struct asidl__sconn {
     pthread_mutex_t lock;
     int refs;
     bool in_handler;                  /* the reading token: only the epoll worker holding it reads */
+    /* A duplicate of the socket registered for EPOLLOUT alone, armed by a thread that is not the
+     * handler (a later completion) when the socket is full: the socket's own registration
+     * cannot be re-armed then, as its event may already be on its way. Opened on first need. */
+    asidl__source writer;
+    bool writer_armed;
+    bool writer_watched;
     uint32_t missed;                  /* events delivered while another worker held the token */
     bool want_write;
     bool closing;                     /* send what is queued (a fault, a nak), then close */
@@ -912,6 +918,12 @@ struct asidl__cconn {
     bool reading;                       /* the reading token (docs/runtime-design.md) */
     bool watched;                       /* registered in the epoll set */
     bool armed;                         /* armed there: an event (and a reference) is due */
+    uint32_t armed_mask;                /* what the armed registration waits for */
+    /* A duplicate of the socket registered for EPOLLOUT alone: it waits for room to send while
+     * the socket's own registration is armed without EPOLLOUT (which cannot be re-armed then:
+     * its event may already be on its way). Opened on first need. */
+    asidl__source writer;
+    bool writer_watched, writer_armed;
     bool want_write;
     bool dead;
     bool torn_down;

@@ -9,6 +9,7 @@
  * request can be read by another worker meanwhile. Replies are queued from any thread.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,12 +55,15 @@ static void note_peer(asidl__sconn *c, int fd)
     }
 }
 
+static void on_writable(asidl__source *src, uint32_t events);
+
 asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_address)
 {
     asidl__sconn *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->src = (asidl__source){ on_event, fd };
+    c->writer = (asidl__source){ on_writable, -1 };
     c->srv = s;
     pthread_mutex_init(&c->lock, NULL);
     c->refs = 1;                      /* the epoll registration's */
@@ -100,6 +104,8 @@ void asidl__sconn_release(asidl__sconn *c)
     if (!last)
         return;
     asidl__server *s = c->srv;
+    if (c->writer.fd >= 0)
+        close(c->writer.fd);
     free(c->ctx);
     pthread_mutex_destroy(&c->lock);
     free(c);
@@ -116,6 +122,62 @@ void asidl__sconn_kill(asidl__sconn *c)
 }
 
 /* ---- sending ---- */
+
+/* Arms the writer descriptor (c->lock held); it holds a reference until its event is handled. */
+static bool arm_writer_locked(asidl__sconn *c)
+{
+    if (c->writer_armed)
+        return true;
+    if (c->writer.fd < 0) {
+        c->writer = (asidl__source){ on_writable, fcntl(c->src.fd, F_DUPFD_CLOEXEC, 0) };
+        if (c->writer.fd < 0)
+            return false;
+    }
+    if (!c->writer_watched) {
+        if (asidl__rt_watch(&c->writer, EPOLLOUT) != 0)
+            return false;
+        c->writer_watched = true;
+    } else if (asidl__rt_rearm(&c->writer, EPOLLOUT) != 0) {
+        return false;
+    }
+    c->writer_armed = true;
+    c->refs++;
+    return true;
+}
+
+static void close_writer_locked(asidl__sconn *c)
+{
+    if (c->writer.fd < 0)
+        return;
+    if (c->writer_watched)
+        asidl__rt_unwatch(&c->writer);
+    c->writer_watched = false;
+    close(c->writer.fd);
+    c->writer.fd = -1;
+}
+
+/* Room to send on a socket no handler is serving: send the rest of the queue. */
+static void on_writable(asidl__source *src, uint32_t events)
+{
+    (void)events;
+    asidl__sconn *c = (asidl__sconn *)((char *)src - offsetof(asidl__sconn, writer));
+    pthread_mutex_lock(&c->lock);
+    c->writer_armed = false;                 /* this worker now holds its reference */
+    if (c->torn_down) {
+        close_writer_locked(c);
+    } else if (!c->dead && c->want_write) {
+        int r = asidl__sendq_flush(&c->out, c->src.fd);
+        c->want_write = r == 0;
+        if (r < 0 || (r == 0 && !c->in_handler && !arm_writer_locked(c))) {
+            c->dead = true;
+            shutdown(c->src.fd, SHUT_RDWR);  /* wakes the worker that tears it down */
+        } else if (r > 0 && c->closing && !c->in_handler) {
+            shutdown(c->src.fd, SHUT_RDWR);
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    asidl__sconn_release(c);
+}
 
 void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len)
 {
@@ -139,8 +201,10 @@ void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len)
         /* The socket is full: the rest goes when it drains, from an epoll worker, so no thread
          * blocks here on behalf of a slow client. */
         c->want_write = true;
-        if (!c->in_handler)
-            asidl__rt_rearm(&c->src, EPOLLRDHUP | EPOLLOUT | (c->closing ? 0 : EPOLLIN));
+        if (!c->in_handler && !arm_writer_locked(c)) {
+            c->dead = true;               /* nobody would ever send the rest */
+            shutdown(c->src.fd, SHUT_RDWR);
+        }
     } else if (c->closing && !c->in_handler) {
         shutdown(c->src.fd, SHUT_RDWR);   /* the answer is out; the worker closes */
     }
@@ -776,6 +840,10 @@ static void teardown_locked(asidl__sconn *c)
     c->torn_down = true;
     c->dead = true;
     c->in_handler = false;
+    if (c->writer_armed)
+        shutdown(c->src.fd, SHUT_RDWR);   /* its event comes, and its worker closes it */
+    else
+        close_writer_locked(c);
     asidl__rt_unwatch(&c->src);
     close(c->src.fd);
     asidl__sendq_clear(&c->out);

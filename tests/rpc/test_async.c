@@ -84,6 +84,15 @@ void Raise(PRPC_ASYNC_STATE pAsync, handle_t h, unsigned long code)
     RpcRaiseException((RPC_STATUS)code);
 }
 
+void Sum(PRPC_ASYNC_STATE pAsync, handle_t h, long n, const long *values)
+{
+    (void)h;
+    hyper total = 0;
+    for (long i = 0; i < n; i++)
+        total += values[i];
+    RpcAsyncCompleteCall(pAsync, &total);
+}
+
 long Ping(handle_t h, long v)
 {
     (void)h;
@@ -621,6 +630,77 @@ TEST(the_noncausal_option_lets_calls_spread_over_connections)
     RpcBindingFree(&h);
 }
 
+static void large_requests_behind_a_pending_call(const char *binding)
+{
+    RPC_BINDING_HANDLE h = bind_to(binding);
+    RPC_ASYNC_STATE held_state;
+    init_handle(&held_state, RpcNotificationTypeNone);
+    long echo = 0, counter = 0;
+    c_Hold(&held_state, h, 450, &echo, &counter);     /* the connection is now watched */
+    held_call c = { 0 };
+    CHECK(take_held(450, &c));
+    enum { N = 4, COUNT = 256 * 1024 };               /* 1 MiB on the wire each: more than the socket holds */
+    long *values = malloc(COUNT * sizeof *values);
+    for (long i = 0; i < COUNT; i++)
+        values[i] = i;
+    RPC_ASYNC_STATE a[N];
+    for (int i = 0; i < N; i++) {
+        init_handle(&a[i], RpcNotificationTypeNone);
+        c_Sum(&a[i], h, COUNT, values);
+    }
+    for (int i = 0; i < N; i++) {
+        hyper total = 0;
+        CHECK_EQ_INT(poll_until_done(&a[i]), RPC_S_OK);
+        CHECK_EQ_INT(RpcAsyncCompleteCall(&a[i], &total), RPC_S_OK);
+        CHECK_EQ_INT(total, (hyper)COUNT * (COUNT - 1) / 2);
+    }
+    finish_held(&c, 0);
+    CHECK_EQ_INT(poll_until_done(&held_state), RPC_S_OK);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&held_state, NULL), RPC_S_OK);
+    free(values);
+    RpcBindingFree(&h);
+}
+
+static void large_replies_pipelined(const char *binding)
+{
+    RPC_BINDING_HANDLE h = bind_to(binding);
+    enum { N = 16, COUNT = 46000 };                   /* 184 KB replies, i * i within 32 bits: 2.9 MB in all */
+    RPC_ASYNC_STATE a[N];
+    long *values[N];
+    for (int i = 0; i < N; i++) {
+        values[i] = calloc(COUNT, sizeof(long));
+        init_handle(&a[i], RpcNotificationTypeNone);
+        c_Fill(&a[i], h, COUNT, values[i]);
+    }
+    for (int i = 0; i < N; i++) {
+        CHECK_EQ_INT(poll_until_done(&a[i]), RPC_S_OK);
+        CHECK_EQ_INT(RpcAsyncCompleteCall(&a[i], NULL), RPC_S_OK);
+        CHECK_EQ_INT(values[i][COUNT - 1], (long)(COUNT - 1) * (COUNT - 1));
+        free(values[i]);
+    }
+    RpcBindingFree(&h);
+}
+
+TEST(large_replies_of_pipelined_calls_all_arrive_over_tcp)
+{
+    large_replies_pipelined(tcp_binding);
+}
+
+TEST(large_replies_of_pipelined_calls_all_arrive_over_ncalrpc)
+{
+    large_replies_pipelined(lrpc_binding);
+}
+
+TEST(large_requests_are_sent_while_the_connection_waits_for_replies_over_tcp)
+{
+    large_requests_behind_a_pending_call(tcp_binding);
+}
+
+TEST(large_requests_are_sent_while_the_connection_waits_for_replies_over_ncalrpc)
+{
+    large_requests_behind_a_pending_call(lrpc_binding);
+}
+
 /* ==================================================================== abort, exceptions */
 
 TEST(abort_sends_the_servers_code_and_leaves_out_buffers_alone)
@@ -908,8 +988,12 @@ TEST(a_client_that_disconnects_leaves_the_server_call_valid_and_its_completion_f
     /* the network goes away under the client */
     asidl__assoc *assoc = asidl__binding_from(h)->assoc;
     pthread_mutex_lock(&assoc->lock);
-    for (asidl__cconn *conn = assoc->conns; conn; conn = conn->next)
-        shutdown(conn->src.fd, SHUT_RDWR);
+    for (asidl__cconn *conn = assoc->conns; conn; conn = conn->next) {
+        pthread_mutex_lock(&conn->lock);
+        if (conn->src.fd >= 0)
+            shutdown(conn->src.fd, SHUT_RDWR);
+        pthread_mutex_unlock(&conn->lock);
+    }
     pthread_mutex_unlock(&assoc->lock);
     CHECK_EQ_INT(poll_until_done(&a), RPC_S_CALL_FAILED);
     CHECK_EQ_INT(RpcAsyncCompleteCall(&a, NULL), RPC_S_CALL_FAILED);
@@ -1020,6 +1104,10 @@ int main(void)
     RUN(a_call_that_cannot_start_raises_and_never_notifies);
     RUN(calls_from_one_thread_on_one_binding_arrive_in_order);
     RUN(the_noncausal_option_lets_calls_spread_over_connections);
+    RUN(large_requests_are_sent_while_the_connection_waits_for_replies_over_tcp);
+    RUN(large_replies_of_pipelined_calls_all_arrive_over_tcp);
+    RUN(large_replies_of_pipelined_calls_all_arrive_over_ncalrpc);
+    RUN(large_requests_are_sent_while_the_connection_waits_for_replies_over_ncalrpc);
     RUN(abort_sends_the_servers_code_and_leaves_out_buffers_alone);
     RUN(an_exception_in_an_async_manager_reaches_the_client);
     RUN(the_server_handle_refuses_client_functions_and_a_second_completion);
