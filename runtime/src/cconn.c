@@ -955,8 +955,8 @@ RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call)
              * (so asynchronous calls get a reader meanwhile). */
             asidl__cbreq *r = next_callback_locked(call);
             c->sync_waiters--;
-            settle_locked(c);                  /* not dead: it keeps the lock */
-            pthread_mutex_unlock(&c->lock);
+            if (settle_locked(c))              /* else torn down, unlocked, the call failed */
+                pthread_mutex_unlock(&c->lock);
             serve(call, r);
             pthread_mutex_lock(&c->lock);
             c->sync_waiters++;
