@@ -67,6 +67,16 @@ void asidl__ccall_serve_callback(asidl__ccall *call, uint16_t opnum, uint8_t dre
     }
     void **args = (void **)block;
     asidl_ndr_frame_init(proc, block + head, args);
+    /* [comm_status] / [fault_status] parameters do not travel: they get storage of their own */
+    unsigned long status_slot = 0;
+    for (unsigned i = 0; i < proc->n_params; i++) {
+        const asidl_ndr_param *p = &proc->params[i];
+        if ((p->flags & ASIDL_NDR_PARAM_NOWIRE) && !(p->flags & ASIDL_NDR_PARAM_RETURN) &&
+            p->ctype == ASIDL_NDR_C_PTR && p->mem_size == sizeof(void *)) {
+            void *slot = &status_slot;
+            memcpy(args[i], &slot, sizeof slot);
+        }
+    }
 
     asidl_ndr_call ndr;
     asidl_ndr_call_init(&ndr, ASIDL_NDR_SERVER);

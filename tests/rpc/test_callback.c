@@ -63,6 +63,14 @@ unsigned long TryFail(handle_t h, unsigned long code)
     return seen;
 }
 
+unsigned long Probe(handle_t h, long v)
+{
+    (void)h;
+    error_status_t comm = 77, fault = 77;
+    Check(v, &comm, &fault);                  /* never raises: the status parameters take it */
+    return fault ? fault : comm;              /* both 0 after a success */
+}
+
 long Deep(handle_t h, long depth)
 {
     (void)h;
@@ -168,6 +176,14 @@ void c_Fail(unsigned long code)
     RpcRaiseException((RPC_STATUS)code);
 }
 
+void c_Check(long v, error_status_t *comm, error_status_t *fault)
+{
+    if (v < 0)
+        RpcRaiseException((RPC_STATUS)-v);
+    *comm = 1;                                /* writable, and not sent back */
+    *fault = 2;
+}
+
 long c_Nest(long depth)
 {
     return depth > 0 ? c_Deep(nest_binding, depth - 1) * 10 : c_Ping(nest_binding, 5);
@@ -229,6 +245,14 @@ TEST(an_exception_in_a_client_callback_reaches_the_manager_as_its_code)
     CHECK_EQ_INT(c_TryFail(h, 0x20000777), 0x20000777);
     CHECK_EQ_INT(c_TryFail(h, RPC_S_ACCESS_DENIED), RPC_S_ACCESS_DENIED);
     CHECK_EQ_INT(c_Ping(h, 1), 2);            /* the connection goes on */
+    RpcBindingFree(&h);
+}
+
+TEST(a_callbacks_status_parameters_take_its_failure_on_the_server)
+{
+    RPC_BINDING_HANDLE h = bind(tcp_binding);
+    CHECK_EQ_INT(c_Probe(h, 5), 0);
+    CHECK_EQ_INT(c_Probe(h, -0x20000555), 0x20000555);
     RpcBindingFree(&h);
 }
 
@@ -544,6 +568,7 @@ int main(void)
     RUN(callbacks_run_on_the_calling_thread_during_the_call_over_tcp);
     RUN(callbacks_run_on_the_calling_thread_during_the_call_over_ncalrpc);
     RUN(an_exception_in_a_client_callback_reaches_the_manager_as_its_code);
+    RUN(a_callbacks_status_parameters_take_its_failure_on_the_server);
     RUN(callbacks_nest_calls_and_callbacks_on_the_same_binding);
     RUN(large_callback_data_is_fragmented_both_ways);
     RUN(maybe_callbacks_run_in_order_and_nothing_answers_them);
