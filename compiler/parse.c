@@ -6,9 +6,10 @@
  * Imports are parsed when the parser reads the import statement, before the rest of the
  * importing file, so the types they declare are known to the scanner (type names) from there on.
  */
-#include "asidl.h"
-
+#include <stdlib.h>
 #include <string.h>
+
+#include "asidl.h"
 
 enum { MAX_IMPORT_DEPTH = 200 };
 
@@ -33,6 +34,23 @@ static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The texts files were parsed from: tokens point into them, so they live, like the arena,
+ * until exit. Listed here (not in the arena, which leak checkers do not scan) so that they
+ * stay reachable. */
+static char **kept_texts;
+static size_t n_kept_texts, cap_kept_texts;
+
+static void keep_text(char *text)
+{
+    if (n_kept_texts == cap_kept_texts) {
+        cap_kept_texts = cap_kept_texts ? cap_kept_texts * 2 : 16;
+        kept_texts = realloc(kept_texts, cap_kept_texts * sizeof *kept_texts);
+        if (!kept_texts)
+            diag_fatal("out of memory");
+    }
+    kept_texts[n_kept_texts++] = text;
 }
 
 File *parse_file(Program *prog, const char *path, const char *name, bool is_acf, bool imported)
@@ -66,6 +84,7 @@ File *parse_file(Program *prog, const char *path, const char *name, bool is_acf,
         return NULL;
     }
 
+    keep_text(text);
     ParseState ps = { 0 };
     ps.prog = prog;
     ps.file = f;

@@ -427,6 +427,9 @@ static void stop_jobs(void)
             waitpid(j->pid, NULL, 0);
             j->pid = 0;
         }
+        /* Read ahead for a file the parser never asked for (an import under a false #if). */
+        free(j->raw);
+        j->raw = NULL;
     }
 }
 

@@ -286,8 +286,9 @@ RPC_STATUS asidl__acall_cancel(PRPC_ASYNC_STATE s, bool abortive)
         a->cancel_timer.fn = cancel_timer_expired;
         __atomic_add_fetch(&a->refs, 1, __ATOMIC_RELAXED);
         a->cancel_timer_started = true;
-        asidl__rt_need_io_thread();        /* someone must run the timer */
-        if (!asidl__timer_start(&a->cancel_timer, asidl__now_ms() + (int64_t)timeout * 1000)) {
+        /* Someone must run the timer; without one the cancel waits for the server. */
+        if (!asidl__rt_need_io_thread() ||
+            !asidl__timer_start(&a->cancel_timer, asidl__now_ms() + (int64_t)timeout * 1000)) {
             a->cancel_timer_started = false;
             acall_put(a);
         }

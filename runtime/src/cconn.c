@@ -376,7 +376,8 @@ static bool arm_locked(asidl__cconn *c)
         if (!asidl__rt_init() || asidl__rt_watch(&c->src, mask) != 0)
             return false;
         c->watched = true;
-        asidl__rt_need_io_thread();
+        if (!asidl__rt_need_io_thread())
+            return false;                /* watched by nobody: as good as not watched */
     } else if (asidl__rt_rearm(&c->src, mask) != 0) {
         return false;
     }

@@ -497,8 +497,9 @@ bool asidl__rt_post(void (*fn)(void *), void *arg);
 RPC_STATUS asidl__rt_start_workers(unsigned n);
 /* Stack size of workers started later (0: the system default); false if below the minimum. */
 bool asidl__rt_set_stack_size(size_t bytes);
-/* Makes sure some thread waits on the epoll set (a client-only process's I/O thread). */
-void asidl__rt_need_io_thread(void);
+/* Makes sure some thread waits on the epoll set (a client-only process's I/O thread); false
+ * when none exists and none can be started. */
+bool asidl__rt_need_io_thread(void);
 unsigned asidl__rt_worker_count(void);
 bool asidl__rt_is_worker(void);
 /* Called by a worker about to block inside a handler (a manager routine waiting for the

@@ -336,13 +336,12 @@ bool asidl__rt_set_stack_size(size_t bytes)
     return true;
 }
 
-void asidl__rt_need_io_thread(void)
+bool asidl__rt_need_io_thread(void)
 {
     pthread_mutex_lock(&rt.lock);
     bool none = rt.n_workers == 0;
     pthread_mutex_unlock(&rt.lock);
-    if (none)
-        asidl__rt_start_workers(1);
+    return !none || asidl__rt_start_workers(1) == RPC_S_OK;
 }
 
 void asidl__rt_blocking(void)
