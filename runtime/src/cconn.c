@@ -238,7 +238,7 @@ static asidl__cconn *cconn_new(asidl__assoc *a, int fd)
     if (flags >= 0)
         fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     c->src = (asidl__source){ on_event, fd };
-    c->writer = (asidl__source){ on_writable, -1 };
+    asidl__writer_init(&c->writer, on_writable);
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->changed, NULL);
     c->refs = 1;
@@ -260,8 +260,7 @@ void asidl__cconn_release(asidl__cconn *c)
         return;
     if (c->src.fd >= 0)
         close(c->src.fd);
-    if (c->writer.fd >= 0)
-        close(c->writer.fd);
+    asidl__writer_close(&c->writer);
     asidl__inbuf_free(&c->in);
     asidl__sendq_clear(&c->out);
     free(c->table);
@@ -285,18 +284,6 @@ static void close_socket_locked(asidl__cconn *c)
     c->src.fd = -1;
 }
 
-/* The same for the writer descriptor: only when its event cannot be on its way. */
-static void close_writer_locked(asidl__cconn *c)
-{
-    if (c->writer.fd < 0)
-        return;
-    if (c->writer_watched)
-        asidl__rt_unwatch(&c->writer);
-    c->writer_watched = false;
-    close(c->writer.fd);
-    c->writer.fd = -1;
-}
-
 /* Called by the holder of the reading token (or when nobody can hold it any more) with
  * c->lock held; returns with it released. */
 static void teardown_locked(asidl__cconn *c)
@@ -307,12 +294,12 @@ static void teardown_locked(asidl__cconn *c)
     /* An armed socket may have an event on its way to a worker that would then find it
      * closed (or reused): shut it down instead, so that the event surely comes, and let the
      * worker that gets it close the socket. */
-    if (c->armed || c->writer_armed)
+    if (c->armed || c->writer.armed)
         shutdown(c->src.fd, SHUT_RDWR);
     if (!c->armed)
         close_socket_locked(c);
-    if (!c->writer_armed)
-        close_writer_locked(c);
+    if (!c->writer.armed)
+        asidl__writer_close(&c->writer);
     asidl__sendq_clear(&c->out);
     asidl__inbuf_free(&c->in);
     asidl__assoc *a = c->assoc;
@@ -338,27 +325,18 @@ static void teardown_locked(asidl__cconn *c)
     }
 }
 
+/* Arms the connection's writer (c->lock held), with a reference for its event. */
+static bool arm_writer_locked(asidl__cconn *c)
+{
+    int r = asidl__writer_arm(&c->writer, c->src.fd);
+    if (r > 0)
+        c->refs++;
+    return r >= 0;
+}
+
 /* Arms the socket in the epoll set (c->lock held). An armed connection holds a reference,
  * which the worker that receives the (one-shot) event takes over. False when the event loop
  * cannot watch it (out of descriptors or memory): then nobody would ever read it. */
-static bool arm_writer_locked(asidl__cconn *c)
-{
-    if (c->writer_armed)
-        return true;
-    if (c->writer.fd < 0 && (c->writer.fd = fcntl(c->src.fd, F_DUPFD_CLOEXEC, 0)) < 0)
-        return false;
-    if (!c->writer_watched) {
-        if (asidl__rt_watch(&c->writer, EPOLLOUT) != 0)
-            return false;
-        c->writer_watched = true;
-    } else if (asidl__rt_rearm(&c->writer, EPOLLOUT) != 0) {
-        return false;
-    }
-    c->writer_armed = true;
-    c->refs++;
-    return true;
-}
-
 static bool arm_locked(asidl__cconn *c)
 {
     if (c->torn_down || c->dead)
@@ -851,11 +829,11 @@ static void read_some(asidl__cconn *c, bool wait, asidl__ccall **finished)
 static void on_writable(asidl__source *src, uint32_t events)
 {
     (void)events;
-    asidl__cconn *c = (asidl__cconn *)((char *)src - offsetof(asidl__cconn, writer));
+    asidl__cconn *c = (asidl__cconn *)((char *)src - offsetof(asidl__cconn, writer.src));
     pthread_mutex_lock(&c->lock);
-    c->writer_armed = false;                 /* this worker now holds its reference */
+    c->writer.armed = false;                 /* this worker now holds its reference */
     if (c->torn_down) {
-        close_writer_locked(c);
+        asidl__writer_close(&c->writer);
         pthread_mutex_unlock(&c->lock);
         asidl__cconn_release(c);
         return;

@@ -506,6 +506,24 @@ bool asidl__rt_is_worker(void);
  * answer to a [callback]): another worker polls from now on (one more is started if none is
  * parked), so that the answer it waits for is read. Does nothing on other threads. */
 void asidl__rt_blocking(void);
+/* writer.c: a duplicate of a connection's socket registered for EPOLLOUT alone, armed by a
+ * thread that is not the connection's handler when the socket is full (the connection's own
+ * registration cannot be re-armed then: its event may already be on its way). The owner
+ * guards it with its lock. */
+typedef struct asidl__writer {
+    asidl__source src;                /* fd -1 until first armed */
+    bool watched;                     /* registered in the epoll set */
+    bool armed;                       /* an event (and the owner's reference for it) is due */
+} asidl__writer;
+
+void asidl__writer_init(asidl__writer *w, asidl__source_fn *on_writable);
+/* Arms it for one EPOLLOUT event: 1 when armed now (the owner takes a reference for the
+ * event), 0 when it already was, -1 when it cannot be (out of descriptors or memory). The
+ * worker that gets the event clears `armed` and takes the reference over. */
+int asidl__writer_arm(asidl__writer *w, int socket_fd);
+/* Takes it out of the epoll set and closes it: only when its event cannot be on its way. */
+void asidl__writer_close(asidl__writer *w);
+
 /* Stops and joins the workers and closes the loop's descriptors (tests end with it, so that
  * leak checkers see nothing left). Nothing may be watched any more. */
 void asidl__rt_shutdown(void);
@@ -741,12 +759,7 @@ struct asidl__sconn {
     pthread_mutex_t lock;
     int refs;
     bool in_handler;                  /* the reading token: only the epoll worker holding it reads */
-    /* A duplicate of the socket registered for EPOLLOUT alone, armed by a thread that is not the
-     * handler (a later completion) when the socket is full: the socket's own registration
-     * cannot be re-armed then, as its event may already be on its way. Opened on first need. */
-    asidl__source writer;
-    bool writer_armed;
-    bool writer_watched;
+    asidl__writer writer;             /* room to send for threads that are not the handler */
     uint32_t missed;                  /* events delivered while another worker held the token */
     bool want_write;
     bool closing;                     /* send what is queued (a fault, a nak), then close */
@@ -920,11 +933,7 @@ struct asidl__cconn {
     bool watched;                       /* registered in the epoll set */
     bool armed;                         /* armed there: an event (and a reference) is due */
     uint32_t armed_mask;                /* what the armed registration waits for */
-    /* A duplicate of the socket registered for EPOLLOUT alone: it waits for room to send while
-     * the socket's own registration is armed without EPOLLOUT (which cannot be re-armed then:
-     * its event may already be on its way). Opened on first need. */
-    asidl__source writer;
-    bool writer_watched, writer_armed;
+    asidl__writer writer;               /* room to send while `armed` lacks EPOLLOUT */
     bool want_write;
     bool dead;
     bool torn_down;

@@ -63,7 +63,7 @@ asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_a
     if (!c)
         return NULL;
     c->src = (asidl__source){ on_event, fd };
-    c->writer = (asidl__source){ on_writable, -1 };
+    asidl__writer_init(&c->writer, on_writable);
     c->srv = s;
     pthread_mutex_init(&c->lock, NULL);
     c->refs = 1;                      /* the epoll registration's */
@@ -104,8 +104,7 @@ void asidl__sconn_release(asidl__sconn *c)
     if (!last)
         return;
     asidl__server *s = c->srv;
-    if (c->writer.fd >= 0)
-        close(c->writer.fd);
+    asidl__writer_close(&c->writer);
     free(c->ctx);
     pthread_mutex_destroy(&c->lock);
     free(c);
@@ -123,48 +122,24 @@ void asidl__sconn_kill(asidl__sconn *c)
 
 /* ---- sending ---- */
 
-/* Arms the writer descriptor (c->lock held); it holds a reference until its event is handled. */
+/* Arms the connection's writer (c->lock held), with a reference for its event. */
 static bool arm_writer_locked(asidl__sconn *c)
 {
-    if (c->writer_armed)
-        return true;
-    if (c->writer.fd < 0) {
-        c->writer = (asidl__source){ on_writable, fcntl(c->src.fd, F_DUPFD_CLOEXEC, 0) };
-        if (c->writer.fd < 0)
-            return false;
-    }
-    if (!c->writer_watched) {
-        if (asidl__rt_watch(&c->writer, EPOLLOUT) != 0)
-            return false;
-        c->writer_watched = true;
-    } else if (asidl__rt_rearm(&c->writer, EPOLLOUT) != 0) {
-        return false;
-    }
-    c->writer_armed = true;
-    c->refs++;
-    return true;
-}
-
-static void close_writer_locked(asidl__sconn *c)
-{
-    if (c->writer.fd < 0)
-        return;
-    if (c->writer_watched)
-        asidl__rt_unwatch(&c->writer);
-    c->writer_watched = false;
-    close(c->writer.fd);
-    c->writer.fd = -1;
+    int r = asidl__writer_arm(&c->writer, c->src.fd);
+    if (r > 0)
+        c->refs++;
+    return r >= 0;
 }
 
 /* Room to send on a socket no handler is serving: send the rest of the queue. */
 static void on_writable(asidl__source *src, uint32_t events)
 {
     (void)events;
-    asidl__sconn *c = (asidl__sconn *)((char *)src - offsetof(asidl__sconn, writer));
+    asidl__sconn *c = (asidl__sconn *)((char *)src - offsetof(asidl__sconn, writer.src));
     pthread_mutex_lock(&c->lock);
-    c->writer_armed = false;                 /* this worker now holds its reference */
+    c->writer.armed = false;                 /* this worker now holds its reference */
     if (c->torn_down) {
-        close_writer_locked(c);
+        asidl__writer_close(&c->writer);
     } else if (!c->dead && c->want_write) {
         int r = asidl__sendq_flush(&c->out, c->src.fd);
         c->want_write = r == 0;
@@ -840,10 +815,10 @@ static void teardown_locked(asidl__sconn *c)
     c->torn_down = true;
     c->dead = true;
     c->in_handler = false;
-    if (c->writer_armed)
+    if (c->writer.armed)
         shutdown(c->src.fd, SHUT_RDWR);   /* its event comes, and its worker closes it */
     else
-        close_writer_locked(c);
+        asidl__writer_close(&c->writer);
     asidl__rt_unwatch(&c->src);
     close(c->src.fd);
     asidl__sendq_clear(&c->out);
