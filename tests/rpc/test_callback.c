@@ -22,8 +22,9 @@
 #include "asidl_stub.h"
 #include "rpcrt.h"
 #include "test.h"
+#include "test_server_start.h"
 
-static char tcp_binding[128], lrpc_binding[256];
+static const char *tcp_binding, *lrpc_binding;
 
 static void sleep_ms(int ms)
 {
@@ -544,27 +545,12 @@ TEST(a_callback_is_a_request_with_the_calls_call_id_answered_by_the_client)
 
 int main(void)
 {
-    CHECK_EQ_INT(RpcServerUseProtseqA((RPC_CSTR) "ncacn_ip_tcp", RPC_C_PROTSEQ_MAX_REQS_DEFAULT, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerUseProtseqA((RPC_CSTR) "ncalrpc", RPC_C_PROTSEQ_MAX_REQS_DEFAULT, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerRegisterIf(cbtest_v1_0_s_ifspec, NULL, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerListen(1, RPC_C_LISTEN_MAX_CALLS_DEFAULT, 1), RPC_S_OK);
-    RPC_BINDING_VECTOR *v = NULL;
-    CHECK_EQ_INT(RpcServerInqBindings(&v), RPC_S_OK);
-    for (unsigned long i = 0; v && i < v->Count; i++) {
-        RPC_CSTR text = NULL;
-        RpcBindingToStringBindingA(v->BindingH[i], &text);
-        asidl__binding *b = asidl__binding_from(v->BindingH[i]);
-        if (b->protseq == ASIDL_PROTSEQ_TCP)
-            snprintf(tcp_binding, sizeof tcp_binding, "ncacn_ip_tcp:127.0.0.1[%s]", b->endpoint);
-        else
-            snprintf(lrpc_binding, sizeof lrpc_binding, "%s", (char *)text);
-        RpcStringFreeA(&text);
-    }
-    RpcBindingVectorFree(&v);
-    if (!tcp_binding[0] || !lrpc_binding[0]) {
-        printf("not ok - server_starts\n");
+    const RPC_IF_HANDLE ifaces[] = { cbtest_v1_0_s_ifspec, NULL };
+    test_server server;
+    if (!test_server_start(&server, ifaces, 1))
         return 1;
-    }
+    tcp_binding = server.tcp;
+    lrpc_binding = server.lrpc;
     RUN(callbacks_run_on_the_calling_thread_during_the_call_over_tcp);
     RUN(callbacks_run_on_the_calling_thread_during_the_call_over_ncalrpc);
     RUN(an_exception_in_a_client_callback_reaches_the_manager_as_its_code);
