@@ -701,7 +701,8 @@ void acf_apply(Program *prog);
  *    values count on from the previous one);
  *  - Decl.opnum on every operation of an interface: its procedure number, counting the
  *    inherited ones first (IUnknown's three for object interfaces); a [call_as(Local)]
- *    operation takes Local's number (it is Local's wire form);
+ *    operation takes Local's number (it is Local's wire form); [callback] operations have
+ *    their own numbers, from 0, and the others are numbered as if they were not there;
  *  - u.iface.async_iface on each valid [async_uuid] interface: AsyncIFoo, a TY_INTERFACE with
  *    uuid = the async_uuid (other attributes copied), base IUnknown or the base's AsyncIBase,
  *    and per method M (except call_as ones) Begin_M (the [in] and [in, out] parameters, as [in])
@@ -826,6 +827,21 @@ StubTables *stub_begin(Program *prog, StubSide side, FILE *out, Emitter *e);
  * (server side: epv, invokers, epv_slots name the server's tables, or NULL). */
 void stub_emit_interface(StubTables *g, Emitter *e, Type *iface, const char *epv, const char *invokers,
                          const char *epv_slots);
+/* The same with every table a side may have ([callback] operations have their own tables). */
+typedef struct StubIfaceTables {
+    const char *epv, *invokers, *epv_slots;          /* server side */
+    const char *callback_epv, *callback_invokers;    /* client side: the application's callbacks */
+} StubIfaceTables;
+void stub_emit_interface_tables(StubTables *g, Emitter *e, Type *iface, const StubIfaceTables *t);
+/* Operations are numbered in two spaces ([MS-RPCE] 2.2.4.2): [callback] ones and the others.
+ * The count of one space (highest opnum + 1), and the operation at an opnum (or NULL). */
+int stub_op_count(Type *iface, bool callbacks);
+Decl *stub_op_at(Type *iface, int opnum, bool callbacks);
+/* The invoker of a procedure libffi cannot call: calls m-><op>(...) for `const epv_type *m`. */
+void stub_emit_invoker(StubTables *g, Emitter *e, Type *iface, Decl *op, const char *epv_type);
+/* The function with the header's prototype that calls an operation from this side: on the
+ * client a client stub, on the server the stub of a [callback] (run on the client). */
+void stub_emit_caller(StubTables *g, Emitter *e, Type *iface, Decl *op);
 /* The C name of an operation's client stub or manager routine (-prefix). */
 char *stub_routine_name(Decl *op, StubSide side);
 /* op_c_function with every parameter named (unnamed ones are asidl_arg<i>). */

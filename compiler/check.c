@@ -1009,6 +1009,41 @@ static void check_remote_param(Remote *r, Decl *p, bool is_last)
     check_remote_var(p, "parameter", true);
 }
 
+/* A binding, generic or context handle, by value or through a pointer. */
+static bool is_any_handle(Decl *p)
+{
+    Type *t = p->type;
+    for (int depth = 0; t && depth < 2; depth++) {
+        if (is_handle_t(t) || is_context_handle(t, depth ? NULL : p->attrs) || alias_chain_has(t, ATTR_HANDLE))
+            return true;
+        t = strip(t);
+        t = t && t->kind == TY_POINTER ? t->u.ptr.ref : NULL;
+    }
+    return false;
+}
+
+/* A [callback] runs on the client, inside the call of the interface that the server is
+ * executing: it is bound by that call, and cannot outlive it. */
+static void check_callback(Remote *r)
+{
+    Decl *f = r->func;
+    Attr *cb = attr_find(f->attrs, ATTR_CALLBACK);
+    if (r->object) {
+        diag_error(cb->loc, "'[callback]' operation '%s' in object interface '%s'; callbacks are for RPC interfaces",
+                   f->name, r->iface->name);
+        return;
+    }
+    if (attr_has(f->attrs, ATTR_ASYNC))
+        diag_error(attr_find(f->attrs, ATTR_ASYNC)->loc,
+                   "'[callback]' operation '%s' cannot be '[async]': it runs inside the call that makes it", f->name);
+    for (Decl *p = f->type->u.fn.params; p; p = p->next)
+        if (is_any_handle(p))
+            diag_error(p->loc,
+                       "'[callback]' operation '%s' cannot take a binding or context handle ('%s'): it runs on the "
+                       "client of the call that makes it",
+                       f->name, p->name ? p->name : "(unnamed)");
+}
+
 static void check_remote_function(Remote *r)
 {
     Decl *f = r->func;
@@ -1027,6 +1062,8 @@ static void check_remote_function(Remote *r)
                        "'[maybe]' operation '%s' gets no reply, so it can have no [out] parameters or return value",
                        f->name);
     }
+    if (attr_has(f->attrs, ATTR_CALLBACK))
+        check_callback(r);
     if (fn->u.fn.varargs)
         diag_error(f->loc, "operation '%s' takes a variable argument list, which cannot be sent", f->name);
     Type *ret = strip(fn->u.fn.ret);

@@ -2,8 +2,10 @@
  * gen_client.c: foo_c.c, the client stubs.
  *
  *   banner, includes (foo.h, asidl_stub.h), the descriptor tables (gen_desc.c);
- *   per interface: the [implicit_handle] variable the header declares, the procedures by opnum,
- *   the client asidl_interface and foo_v1_0_c_ifspec (with -oldnames foo_ClientIfHandle, an
+ *   per interface: the [implicit_handle] variable the header declares, the application's
+ *   [callback] routines (the server runs them during a call: the runtime dispatches them from
+ *   the calling thread), the procedures by opnum and the callbacks by callback opnum, the
+ *   client asidl_interface and foo_v1_0_c_ifspec (with -oldnames foo_ClientIfHandle, an
  *   ordinary variable the application may even overwrite: the stubs never read it), then one
  *   function per operation with the header's prototype.
  *
@@ -15,78 +17,69 @@
  */
 #include "asidl.h"
 
-static bool scalar_result(Type *t)
+static bool is_callback(Decl *op)
 {
-    for (int i = 0; t && t->kind == TY_ALIAS && i < 100; i++) {
-        Expr *e = attr_arg(attr_find(t->attrs, ATTR_REPRESENT_AS), 0);
-        if (!e)
-            e = attr_arg(attr_find(t->attrs, ATTR_USER_MARSHAL), 0);
-        t = e && e->kind == EXPR_TYPE && e->type ? e->type : t->u.alias.target;
+    return op->kind == DECL_FUNC && op->type && op->type->kind == TY_FUNCTION && attr_has(op->attrs, ATTR_CALLBACK) &&
+           !attr_has(op->attrs, ATTR_LOCAL);
+}
+
+/* The application's [callback] routines, which the runtime runs when the server calls one
+ * during a call of the interface: an EPV-like structure in callback opnum order (-prefix
+ * client names them), and invokers for those libffi cannot call. */
+static void emit_callback_tables(StubTables *g, Emitter *e, Type *iface, StubIfaceTables *t)
+{
+    const char *name = c_plain_name(iface);
+    int count = stub_op_count(iface, true);
+    bool any = false, invokers = false;
+    for (int opnum = 0; opnum < count; opnum++) {
+        Decl *op = stub_op_at(iface, opnum, true);
+        any |= op && is_callback(op) && stub_proc_name(g, op);
+        invokers |= op && is_callback(op) && stub_proc_needs_invoker(g, op);
     }
-    return t && (t->kind == TY_BASE || t->kind == TY_ENUM || t->kind == TY_POINTER);
-}
-
-/* [nocode] (ACF) on the operation, or on the interface without [code] on the operation: the
- * application writes this stub itself. */
-static bool stub_wanted(Type *iface, Decl *op)
-{
-    if (attr_has(op->attrs, ATTR_NOCODE))
-        return false;
-    return !attr_has(iface->attrs, ATTR_NOCODE) || attr_has(op->attrs, ATTR_CODE);
-}
-
-static void emit_stub(StubTables *g, Emitter *e, Type *iface, Decl *op)
-{
-    const char *proc = stub_proc_name(g, op);
-    if (!proc || !stub_wanted(iface, op))
+    if (!any)
         return;
-    bool async = op_is_async(iface, op);
-    Type *fn = stub_named_function(iface, op);
-    Type *ret = op->type->u.fn.ret;
-    bool has_result = ret && type_strip_alias(ret) && type_strip_alias(ret)->kind != TY_VOID;
-    const char *itf = xasprintf("%s__client_interface", c_plain_name(iface));
-
+    const char *type = xasprintf("struct %s__callback_epv", name);
     emit_blank_line(e);
-    emit(e, "%s\n{\n", c_decl(fn, 0, stub_routine_name(op, STUB_CLIENT)));
+    emit(e, "/* The application's [callback] routines, run when the server calls them during a call */\n");
+    emit(e, "static const %s {\n", type);
     emit_indent(e, 1);
-    if (has_result && !async) {
-        if (scalar_result(ret)) {
-            emit(e, "%s = 0;\n", c_decl(ret, 0, "asidl_result"));
-        } else {
-            emit(e, "%s;\n", c_decl(ret, 0, "asidl_result"));
-            emit(e, "memset(&asidl_result, 0, sizeof asidl_result);\n");
-        }
+    for (int opnum = 0; opnum < count; opnum++) {
+        Decl *op = stub_op_at(iface, opnum, true);
+        if (op && is_callback(op))
+            emit(e, "%s;\n", c_decl(type_pointer(op_c_function(iface, op), 0), 0, op->name));
+        else
+            emit(e, "void (*asidl_unused%d)(void);\n", opnum);
     }
-    /* the frame: every C parameter but the asynchronous handle, then the result's storage */
-    int n = 0;
-    Decl *p = fn->u.fn.params;
-    const char *async_handle = NULL;
-    if (async && p) {
-        async_handle = p->name;
-        p = p->next;
-    }
-    for (Decl *q = p; q; q = q->next)
-        n++;
-    if (n == 0 && !has_result) {
-        emit(e, "void *asidl_args[1] = { NULL };   /* no parameters */\n");
-    } else {
-        emit(e, "void *asidl_args[] = {\n");
-        emit_indent(e, 1);
-        for (; p; p = p->next)
-            emit(e, "(void *)&%s,\n", p->name);
-        if (has_result)
-            emit(e, async ? "NULL,   /* the result arrives through RpcAsyncCompleteCall */\n" : "&asidl_result,\n");
-        emit_indent(e, -1);
-        emit(e, "};\n");
-    }
-    if (async)
-        emit(e, "asidl_client_call_async(&%s, &%s, %s, asidl_args);\n", itf, proc, async_handle);
-    else
-        emit(e, "asidl_client_call(&%s, &%s, asidl_args);\n", itf, proc);
-    if (has_result && !async)
-        emit(e, "return asidl_result;\n");
     emit_indent(e, -1);
-    emit(e, "}\n");
+    emit(e, "} %s__callback_epv = {\n", name);
+    emit_indent(e, 1);
+    for (int opnum = 0; opnum < count; opnum++) {
+        Decl *op = stub_op_at(iface, opnum, true);
+        emit(e, "%s,\n", op && is_callback(op) ? stub_routine_name(op, STUB_CLIENT) : "NULL");
+    }
+    emit_indent(e, -1);
+    emit(e, "};\n");
+    t->callback_epv = xasprintf("&%s__callback_epv", name);
+    if (!invokers)
+        return;
+    for (int opnum = 0; opnum < count; opnum++) {
+        Decl *op = stub_op_at(iface, opnum, true);
+        if (op && is_callback(op) && stub_proc_needs_invoker(g, op))
+            stub_emit_invoker(g, e, iface, op, type);
+    }
+    t->callback_invokers = xasprintf("%s__callback_invokers", name);
+    emit_blank_line(e);
+    emit(e, "static asidl_server_invoker *const %s[] = {\n", t->callback_invokers);
+    emit_indent(e, 1);
+    for (int opnum = 0; opnum < count; opnum++) {
+        Decl *op = stub_op_at(iface, opnum, true);
+        if (op && is_callback(op) && stub_proc_needs_invoker(g, op))
+            emit(e, "%s__%s_invoke,\n", name, op->name);
+        else
+            emit(e, "NULL,\n");
+    }
+    emit_indent(e, -1);
+    emit(e, "};\n");
 }
 
 void gen_client(Program *prog, FILE *out, const char *file_name)
@@ -111,11 +104,13 @@ void gen_client(Program *prog, FILE *out, const char *file_name)
             emit(e, "/* [implicit_handle]: the binding every call of the interface uses */\n");
             emit(e, "handle_t %s;\n", ih);
         }
-        stub_emit_interface(g, e, iface, NULL, NULL, NULL);
+        StubIfaceTables t = { 0 };
+        emit_callback_tables(g, e, iface, &t);
+        stub_emit_interface_tables(g, e, iface, &t);
         for (Stmt *s = iface->u.iface.body; s; s = s->next)
             if (s->kind == STMT_DECL)
                 for (Decl *op = s->decls; op; op = op->next)
-                    if (op->kind == DECL_FUNC)
-                        emit_stub(g, e, iface, op);
+                    if (op->kind == DECL_FUNC && !attr_has(op->attrs, ATTR_CALLBACK))
+                        stub_emit_caller(g, e, iface, op);
     }
 }

@@ -1775,14 +1775,7 @@ static void build_proc(StubTables *g, Type *iface, Decl *op, int epv_slot)
     p->epv_slot = epv_slot;
     ptrmap_put(&g->procs, op, p);
     Type *fn = op->type;
-    if (attr_has(op->attrs, ATTR_CALLBACK)) {
-        static PtrMap warned;   /* the client and the server stub file build tables in one run */
-        if (ptrmap_mark(&warned, op))
-            diag_warning(op->loc, WARN_UNIMPLEMENTED,
-                         "[callback] operation '%s' is not supported yet: asidl generates no stubs for it", op->name);
-        p->epv_slot = -1;
-        return;
-    }
+    bool callback = attr_has(op->attrs, ATTR_CALLBACK);
     if (fn->u.fn.varargs) {
         diag_error(op->loc, "operation '%s' takes a variable argument list, which cannot be sent", op->name);
         return;
@@ -1835,6 +1828,12 @@ static void build_proc(StubTables *g, Type *iface, Decl *op, int epv_slot)
      * need not define the client's implicit handle variable or bind/unbind routines. */
     if (g->side == STUB_SERVER && (generic || !strcmp(handle_kind, "ASIDL_NDR_HANDLE_IMPLICIT"))) {
         handle_kind = "ASIDL_NDR_HANDLE_AUTO";
+        generic = NULL;
+    }
+    /* A callback is bound by the call it runs in (the checker allows it no handle). */
+    if (callback) {
+        handle_kind = "ASIDL_NDR_HANDLE_NONE";
+        handle_param = -1;
         generic = NULL;
     }
 
@@ -1928,6 +1927,8 @@ static void build_proc(StubTables *g, Type *iface, Decl *op, int epv_slot)
         str_add(&flags, "%sASIDL_NDR_PROC_HAS_RETURN", flags.len ? " | " : "");
     if (comm)
         str_add(&flags, "%sASIDL_NDR_PROC_COMM_STATUS", flags.len ? " | " : "");
+    if (callback)
+        str_add(&flags, "%sASIDL_NDR_PROC_CALLBACK", flags.len ? " | " : "");
 
     Desc *d = desc_new(g, "asidl_ndr_proc", hint);
     d->complete = true;
@@ -1959,7 +1960,8 @@ static void build_proc(StubTables *g, Type *iface, Decl *op, int epv_slot)
         line_add(&l, NULL, ".generic_unbind = ndr__%s_unbind,", tn);
     }
     d->body = lines_block(&l);
-    d->comment = xasprintf("%s, opnum %d", comment_safe(c_decl(op_c_function(iface, op), 0, op->name)), op->opnum);
+    d->comment = xasprintf("%s, %sopnum %d", comment_safe(c_decl(op_c_function(iface, op), 0, op->name)),
+                           callback ? "[callback] " : "", op->opnum);
     add_dep(d, params);
     p->desc = d;
     if (g->n_roots == g->cap_roots) {
@@ -2190,6 +2192,15 @@ static const char *stub_header_name(Program *prog)
     return xasprintf("%.*s.h", dot ? (int)(dot - base) : (int)strlen(base), base);
 }
 
+/* The server stub file calls [callback] operations, through stubs like the client's. */
+static bool has_callbacks(Program *prog)
+{
+    for (Stmt *s = prog->main->stmts; s; s = s->next)
+        if (s->kind == STMT_TYPE && !s->forward && stub_interface_wanted(s->type) && stub_op_count(s->type, true))
+            return true;
+    return false;
+}
+
 static void stub_emit_prologue(Emitter *e, Program *prog, StubSide side)
 {
     const char *path = prog->main->name ? prog->main->name : prog->main->path;
@@ -2199,7 +2210,8 @@ static void stub_emit_prologue(Emitter *e, Program *prog, StubSide side)
         emit(e, "/* Client stubs: the NDR descriptor tables, the client interface objects, a function per operation. */\n\n");
     else
         emit(e, "/* Server side: the NDR descriptor tables, the default manager EPVs, the server interface objects. */\n\n");
-    emit(e, "#include <stddef.h>\n#include <stdint.h>\n%s\n", side == STUB_CLIENT ? "#include <string.h>\n" : "");
+    bool callers = side == STUB_CLIENT || has_callbacks(prog);
+    emit(e, "#include <stddef.h>\n#include <stdint.h>\n%s\n", callers ? "#include <string.h>\n" : "");
     emit(e, "#include \"%s\"\n#include \"asidl_stub.h\"\n\n", stub_header_name(prog));
     emit(e, "#if ASIDL_NDR_FORMAT_VERSION != 1\n");
     emit(e, "#error \"these stubs hold NDR descriptors of format 1; asidl_ndr.h is from another asidl\"\n");
@@ -2235,52 +2247,72 @@ static void version_of(Type *iface, int *major, int *minor)
     }
 }
 
-/* The procedures by opnum, the interface object and its RPC_IF_HANDLE.  epv / invokers /
- * epv_slots: names of the server's tables, or NULL. */
-void stub_emit_interface(StubTables *g, Emitter *e, Type *iface, const char *epv, const char *invokers,
-                         const char *epv_slots)
+/* Operations numbered in one of the two spaces: [callback] ones or the others. */
+static bool op_in_space(Decl *op, bool callbacks)
 {
-    const char *name = c_plain_name(iface);
+    return op->kind == DECL_FUNC && attr_has(op->attrs, ATTR_CALLBACK) == callbacks;
+}
+
+int stub_op_count(Type *iface, bool callbacks)
+{
     int count = 0;
     for (Stmt *s = iface->u.iface.body; s; s = s->next)
         if (s->kind == STMT_DECL)
             for (Decl *op = s->decls; op; op = op->next)
-                if (op->kind == DECL_FUNC && op->opnum + 1 > count)
+                if (op_in_space(op, callbacks) && op->opnum + 1 > count)
                     count = op->opnum + 1;
-    const char *procs = "NULL";
-    if (count > 0) {
-        procs = xasprintf("%s__procs", name);
-        emit_blank_line(e);
+    return count;
+}
+
+Decl *stub_op_at(Type *iface, int opnum, bool callbacks)
+{
+    for (Stmt *s = iface->u.iface.body; s; s = s->next)
+        if (s->kind == STMT_DECL)
+            for (Decl *op = s->decls; op; op = op->next)
+                if (op_in_space(op, callbacks) && op->opnum == opnum)
+                    return op;
+    return NULL;
+}
+
+/* One table of procedure descriptors by opnum, in one number space; NULL if it has none. */
+static const char *emit_proc_table(StubTables *g, Emitter *e, Type *iface, bool callbacks, int count)
+{
+    if (count == 0)
+        return NULL;
+    const char *table = xasprintf("%s__%s", c_plain_name(iface), callbacks ? "callbacks" : "procs");
+    emit_blank_line(e);
+    if (callbacks)
+        emit(e, "/* interface %s: its [callback] procedures, which run on the client, by callback opnum */\n",
+             iface->name);
+    else
         emit(e, "/* interface %s: its procedures by opnum */\n", iface->name);
-        emit(e, "static const asidl_ndr_proc *const %s[] = {\n", procs);
-        emit_indent(e, 1);
-        for (int opnum = 0; opnum < count; opnum++) {
-            Decl *found = NULL;
-            const char *why = "no operation";
-            for (Stmt *s = iface->u.iface.body; s && !found; s = s->next)
-                if (s->kind == STMT_DECL)
-                    for (Decl *op = s->decls; op; op = op->next) {
-                        if (op->kind != DECL_FUNC || op->opnum != opnum)
-                            continue;
-                        if (!op_is_remote(op)) {
-                            why = xasprintf("[local] %s", op->name);
-                            continue;
-                        }
-                        if (attr_has(op->attrs, ATTR_CALLBACK))
-                            why = xasprintf("[callback] %s: not supported yet", op->name);
-                        else
-                            found = op;
-                        break;
-                    }
-            const char *pn = found ? stub_proc_name(g, found) : NULL;
-            if (pn)
-                emit(e, "&%s,\n", pn);
-            else
-                emit(e, "NULL,  /* %s */\n", why);
-        }
-        emit_indent(e, -1);
-        emit(e, "};\n");
+    emit(e, "static const asidl_ndr_proc *const %s[] = {\n", table);
+    emit_indent(e, 1);
+    for (int opnum = 0; opnum < count; opnum++) {
+        Decl *op = stub_op_at(iface, opnum, callbacks);
+        const char *pn = op && op_is_remote(op) ? stub_proc_name(g, op) : NULL;
+        if (pn)
+            emit(e, "&%s,\n", pn);
+        else if (op)
+            emit(e, "NULL,  /* [local] %s */\n", op->name);
+        else
+            emit(e, "NULL,  /* no operation */\n");
     }
+    emit_indent(e, -1);
+    emit(e, "};\n");
+    return table;
+}
+
+/* The procedures by opnum ([callback] ones in a table of their own), the interface object and
+ * its RPC_IF_HANDLE.  t: names of the side's other tables (NULL entries: none). */
+void stub_emit_interface_tables(StubTables *g, Emitter *e, Type *iface, const StubIfaceTables *t)
+{
+    const char *name = c_plain_name(iface);
+    int count = stub_op_count(iface, false), callback_count = stub_op_count(iface, true);
+    const char *procs = emit_proc_table(g, e, iface, false, count);
+    const char *callbacks = emit_proc_table(g, e, iface, true, callback_count);
+    if (!procs)
+        procs = "NULL";
     const char *endpoints = "NULL";
     Attr *ep = attr_find(iface->attrs, ATTR_ENDPOINT);
     if (ep && ep->args) {
@@ -2311,21 +2343,156 @@ void stub_emit_interface(StubTables *g, Emitter *e, Type *iface, const char *epv
          uuid.d4[6], uuid.d4[7]);
     emit(e, ".major = %d,\n.minor = %d,\n", major, minor);
     emit(e, ".procs = %s,\n.proc_count = %d,\n", procs, count);
-    if (epv)
-        emit(e, ".default_epv = %s,\n", epv);
+    if (t->epv)
+        emit(e, ".default_epv = %s,\n", t->epv);
     if (strcmp(endpoints, "NULL"))
         emit(e, ".endpoints = %s,\n", endpoints);
     const char *ih = stub_implicit_handle(iface);
     if (ih && !server)
         emit(e, ".implicit_handle = &%s,\n", ih);
-    if (invokers)
-        emit(e, ".invokers = %s,\n", invokers);
-    if (epv_slots)
-        emit(e, ".epv_slots = %s,\n", epv_slots);
+    if (t->invokers)
+        emit(e, ".invokers = %s,\n", t->invokers);
+    if (t->epv_slots)
+        emit(e, ".epv_slots = %s,\n", t->epv_slots);
+    if (callbacks)
+        emit(e, ".callbacks = %s,\n.callback_count = %d,\n", callbacks, callback_count);
+    if (t->callback_epv)
+        emit(e, ".callback_epv = %s,\n", t->callback_epv);
+    if (t->callback_invokers)
+        emit(e, ".callback_invokers = %s,\n", t->callback_invokers);
     emit_indent(e, -1);
     emit(e, "};\n");
     emit_blank_line(e);
     emit(e, "RPC_IF_HANDLE %s = (RPC_IF_HANDLE)&%s;\n", ifspec_name(iface, server), object);
+}
+
+void stub_emit_interface(StubTables *g, Emitter *e, Type *iface, const char *epv, const char *invokers,
+                         const char *epv_slots)
+{
+    StubIfaceTables t = { .epv = epv, .invokers = invokers, .epv_slots = epv_slots };
+    stub_emit_interface_tables(g, e, iface, &t);
+}
+
+/* The type a frame slot holds for a parameter: arrays are passed (and held) as pointers. */
+static Type *slot_type(Decl *p)
+{
+    Type *t = type_strip_alias(p->type);
+    if (t && t->kind == TY_ARRAY)
+        return type_pointer(t->u.arr.elem, t->u.arr.elem_quals);
+    return p->type;
+}
+
+void stub_emit_invoker(StubTables *g, Emitter *e, Type *iface, Decl *op, const char *epv_type)
+{
+    const char *name = c_plain_name(iface);
+    Type *fn = stub_named_function(iface, op);
+    bool async = op_is_async(iface, op);
+    Type *ret = op->type->u.fn.ret;
+    bool has_result = ret && type_strip_alias(ret) && type_strip_alias(ret)->kind != TY_VOID;
+    emit_blank_line(e);
+    emit(e, "/* %s passes by value what libffi cannot describe: the dispatcher calls it through this */\n",
+         op->name);
+    emit(e, "static void %s__%s_invoke(const void *epv, PRPC_ASYNC_STATE pAsync, void **args)\n{\n", name, op->name);
+    emit_indent(e, 1);
+    emit(e, "const %s *m = epv;\n", epv_type);
+    if (!async)
+        emit(e, "(void)pAsync;\n");
+    int i = 0;
+    Decl *p = fn->u.fn.params;
+    if (async && p)
+        p = p->next;
+    char *call = xasprintf("m->%s(%s", op->name, async ? "pAsync" : "");
+    bool first = !async;
+    for (; p; p = p->next, i++) {
+        call = xasprintf("%s%s*(%s)args[%d]", call, first ? "" : ", ",
+                         c_type(type_pointer(slot_type(p), p->quals), 0), i);
+        first = false;
+    }
+    call = xasprintf("%s)", call);
+    if (has_result && !async)
+        emit(e, "*(%s)args[%d] = %s;\n", c_type(type_pointer(ret, 0), 0), i, call);
+    else
+        emit(e, "%s;\n", call);
+    emit_indent(e, -1);
+    emit(e, "}\n");
+    (void)g;
+}
+
+static bool scalar_result(Type *t)
+{
+    for (int i = 0; t && t->kind == TY_ALIAS && i < 100; i++) {
+        Expr *x = attr_arg(attr_find(t->attrs, ATTR_REPRESENT_AS), 0);
+        if (!x)
+            x = attr_arg(attr_find(t->attrs, ATTR_USER_MARSHAL), 0);
+        t = x && x->kind == EXPR_TYPE && x->type ? x->type : t->u.alias.target;
+    }
+    return t && (t->kind == TY_BASE || t->kind == TY_ENUM || t->kind == TY_POINTER);
+}
+
+/* [nocode] (ACF) on the operation, or on the interface without [code] on the operation: the
+ * application writes this stub itself. */
+static bool stub_wanted(Type *iface, Decl *op)
+{
+    if (attr_has(op->attrs, ATTR_NOCODE))
+        return false;
+    return !attr_has(iface->attrs, ATTR_NOCODE) || attr_has(op->attrs, ATTR_CODE);
+}
+
+void stub_emit_caller(StubTables *g, Emitter *e, Type *iface, Decl *op)
+{
+    const char *proc = stub_proc_name(g, op);
+    if (!proc || !stub_wanted(iface, op))
+        return;
+    bool server = g->side == STUB_SERVER;
+    bool async = op_is_async(iface, op);
+    Type *fn = stub_named_function(iface, op);
+    Type *ret = op->type->u.fn.ret;
+    bool has_result = ret && type_strip_alias(ret) && type_strip_alias(ret)->kind != TY_VOID;
+    const char *itf = xasprintf("%s__%s_interface", c_plain_name(iface), server ? "server" : "client");
+
+    emit_blank_line(e);
+    if (server)
+        emit(e, "/* [callback] %s: runs on the client of the call this thread is executing */\n", op->name);
+    emit(e, "%s\n{\n", c_decl(fn, 0, stub_routine_name(op, g->side)));
+    emit_indent(e, 1);
+    if (has_result && !async) {
+        if (scalar_result(ret)) {
+            emit(e, "%s = 0;\n", c_decl(ret, 0, "asidl_result"));
+        } else {
+            emit(e, "%s;\n", c_decl(ret, 0, "asidl_result"));
+            emit(e, "memset(&asidl_result, 0, sizeof asidl_result);\n");
+        }
+    }
+    /* the frame: every C parameter but the asynchronous handle, then the result's storage */
+    int n = 0;
+    Decl *p = fn->u.fn.params;
+    const char *async_handle = NULL;
+    if (async && p) {
+        async_handle = p->name;
+        p = p->next;
+    }
+    for (Decl *q = p; q; q = q->next)
+        n++;
+    if (n == 0 && !has_result) {
+        emit(e, "void *asidl_args[1] = { NULL };   /* no parameters */\n");
+    } else {
+        emit(e, "void *asidl_args[] = {\n");
+        emit_indent(e, 1);
+        for (; p; p = p->next)
+            emit(e, "(void *)&%s,\n", p->name);
+        if (has_result)
+            emit(e, async ? "NULL,   /* the result arrives through RpcAsyncCompleteCall */\n" : "&asidl_result,\n");
+        emit_indent(e, -1);
+        emit(e, "};\n");
+    }
+    if (async)
+        emit(e, "asidl_client_call_async(&%s, &%s, %s, asidl_args);\n", itf, proc, async_handle);
+    else
+        emit(e, "%s(&%s, &%s, asidl_args);\n", server ? "asidl_server_callback" : "asidl_client_call", itf, proc);
+    if (has_result && !async)
+        emit(e, "return asidl_result;\n");
+    emit_indent(e, -1);
+    emit(e, "}\n");
 }
 
 /* A copy of an operation's C function type whose parameters all have names (unnamed ones

@@ -5,8 +5,9 @@
  *   per interface: the default manager EPV (foo_v1_0_epv_t filled with the manager routines the
  *   header declares, -prefix server applied; none with -no_default_epv), invokers for the
  *   procedures libffi cannot call, the EPV index of each opnum when it is not the opnum itself,
- *   the procedures by opnum, the server asidl_interface and foo_v1_0_s_ifspec (with -oldnames
- *   foo_ServerIfHandle).
+ *   the procedures by opnum and the [callback] ones by callback opnum, the server
+ *   asidl_interface and foo_v1_0_s_ifspec (with -oldnames foo_ServerIfHandle), then the stub of
+ *   each [callback] operation, which a manager routine calls to run it on its client.
  *
  * There is no dispatch code: the runtime's dispatcher unmarshals the [in] parameters into an
  * argument frame from the descriptors, calls the manager routine of the EPV in use through
@@ -22,69 +23,21 @@ static bool in_epv(Decl *op)
            !attr_has(op->attrs, ATTR_CALLBACK) && !attr_has(op->attrs, ATTR_LOCAL);
 }
 
-/* The type a frame slot holds for a parameter: arrays are passed (and held) as pointers. */
-static Type *slot_type(Decl *p)
-{
-    Type *t = type_strip_alias(p->type);
-    if (t && t->kind == TY_ARRAY)
-        return type_pointer(t->u.arr.elem, t->u.arr.elem_quals);
-    return p->type;
-}
-
-static void emit_invoker(StubTables *g, Emitter *e, Type *iface, Decl *op, const char *epv_type)
-{
-    const char *name = c_plain_name(iface);
-    Type *fn = stub_named_function(iface, op);
-    bool async = op_is_async(iface, op);
-    Type *ret = op->type->u.fn.ret;
-    bool has_result = ret && type_strip_alias(ret) && type_strip_alias(ret)->kind != TY_VOID;
-    emit_blank_line(e);
-    emit(e, "/* %s passes by value what libffi cannot describe: the dispatcher calls it through this */\n",
-         op->name);
-    emit(e, "static void %s__%s_invoke(const void *epv, PRPC_ASYNC_STATE pAsync, void **args)\n{\n", name, op->name);
-    emit_indent(e, 1);
-    emit(e, "const %s *m = epv;\n", epv_type);
-    if (!async)
-        emit(e, "(void)pAsync;\n");
-    int i = 0;
-    Decl *p = fn->u.fn.params;
-    if (async && p)
-        p = p->next;
-    char *call = xasprintf("m->%s(%s", op->name, async ? "pAsync" : "");
-    bool first = !async;
-    for (; p; p = p->next, i++) {
-        call = xasprintf("%s%s*(%s)args[%d]", call, first ? "" : ", ",
-                         c_type(type_pointer(slot_type(p), p->quals), 0), i);
-        first = false;
-    }
-    call = xasprintf("%s)", call);
-    if (has_result && !async)
-        emit(e, "*(%s)args[%d] = %s;\n", c_type(type_pointer(ret, 0), 0), i, call);
-    else
-        emit(e, "%s;\n", call);
-    emit_indent(e, -1);
-    emit(e, "}\n");
-    (void)g;
-}
-
 static void emit_server_interface(StubTables *g, Emitter *e, Type *iface)
 {
     const char *name = c_plain_name(iface);
     const char *epv_type = epv_type_name(iface);
     bool any = false, invokers = false, slots_differ = false;
-    int count = 0;
-    for (Stmt *s = iface->u.iface.body; s; s = s->next)
-        if (s->kind == STMT_DECL)
-            for (Decl *op = s->decls; op; op = op->next) {
-                if (op->kind != DECL_FUNC)
-                    continue;
-                any |= in_epv(op);
-                invokers |= stub_proc_needs_invoker(g, op);
-                if (op->opnum + 1 > count)
-                    count = op->opnum + 1;
-                if (stub_proc_name(g, op) && stub_epv_slot(g, op) != op->opnum)
-                    slots_differ = true;
-            }
+    int count = stub_op_count(iface, false);
+    for (int opnum = 0; opnum < count; opnum++) {
+        Decl *op = stub_op_at(iface, opnum, false);
+        if (!op)
+            continue;
+        any |= in_epv(op);
+        invokers |= stub_proc_needs_invoker(g, op);
+        if (stub_proc_name(g, op) && stub_epv_slot(g, op) != op->opnum)
+            slots_differ = true;
+    }
 
     const char *epv = NULL;
     if (any && !opts.no_default_epv) {
@@ -107,23 +60,16 @@ static void emit_server_interface(StubTables *g, Emitter *e, Type *iface)
         for (Stmt *s = iface->u.iface.body; s; s = s->next)
             if (s->kind == STMT_DECL)
                 for (Decl *op = s->decls; op; op = op->next)
-                    if (op->kind == DECL_FUNC && stub_proc_needs_invoker(g, op))
-                        emit_invoker(g, e, iface, op, epv_type);
+                    if (in_epv(op) && stub_proc_needs_invoker(g, op))
+                        stub_emit_invoker(g, e, iface, op, epv_type);
         invoker_table = xasprintf("%s__invokers", name);
         emit_blank_line(e);
         emit(e, "static asidl_server_invoker *const %s[] = {\n", invoker_table);
         emit_indent(e, 1);
         for (int opnum = 0; opnum < count; opnum++) {
-            Decl *found = NULL;
-            for (Stmt *s = iface->u.iface.body; s && !found; s = s->next)
-                if (s->kind == STMT_DECL)
-                    for (Decl *op = s->decls; op; op = op->next)
-                        if (op->kind == DECL_FUNC && op->opnum == opnum && stub_proc_needs_invoker(g, op)) {
-                            found = op;
-                            break;
-                        }
-            if (found)
-                emit(e, "%s__%s_invoke,\n", name, found->name);
+            Decl *op = stub_op_at(iface, opnum, false);
+            if (op && stub_proc_needs_invoker(g, op))
+                emit(e, "%s__%s_invoke,\n", name, op->name);
             else
                 emit(e, "NULL,\n");
         }
@@ -135,27 +81,28 @@ static void emit_server_interface(StubTables *g, Emitter *e, Type *iface)
     if (slots_differ) {
         slot_table = xasprintf("%s__epv_slots", name);
         emit_blank_line(e);
-        emit(e, "/* The EPV index of each opnum ([local] and [callback] operations have none) */\n");
+        emit(e, "/* The EPV index of each opnum ([local] operations have none) */\n");
         emit(e, "static const int16_t %s[] = {\n", slot_table);
         emit_indent(e, 1);
         for (int opnum = 0; opnum < count; opnum++) {
-            Decl *found = NULL;
-            for (Stmt *s = iface->u.iface.body; s && !found; s = s->next)
-                if (s->kind == STMT_DECL)
-                    for (Decl *op = s->decls; op; op = op->next)
-                        if (op->kind == DECL_FUNC && op->opnum == opnum && stub_proc_name(g, op)) {
-                            found = op;
-                            break;
-                        }
-            if (found)
-                emit(e, "%d,   /* %s */\n", stub_epv_slot(g, found), found->name);
+            Decl *op = stub_op_at(iface, opnum, false);
+            if (op && stub_proc_name(g, op))
+                emit(e, "%d,   /* %s */\n", stub_epv_slot(g, op), op->name);
             else
                 emit(e, "-1,\n");
         }
         emit_indent(e, -1);
         emit(e, "};\n");
     }
-    stub_emit_interface(g, e, iface, epv, invoker_table, slot_table);
+    StubIfaceTables t = { .epv = epv, .invokers = invoker_table, .epv_slots = slot_table };
+    stub_emit_interface_tables(g, e, iface, &t);
+
+    /* the [callback] operations: called by manager routines, run on the client */
+    for (Stmt *s = iface->u.iface.body; s; s = s->next)
+        if (s->kind == STMT_DECL)
+            for (Decl *op = s->decls; op; op = op->next)
+                if (op->kind == DECL_FUNC && attr_has(op->attrs, ATTR_CALLBACK))
+                    stub_emit_caller(g, e, iface, op);
 }
 
 void gen_server(Program *prog, FILE *out, const char *file_name)

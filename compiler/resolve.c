@@ -1132,7 +1132,9 @@ static bool is_method_stmt(Stmt *s, Decl *d)
 
 /* Operations are numbered in order; an object interface's count on from its base's
  * (IUnknown's three come first).  A [call_as(Local)] operation is the wire form of Local and
- * takes Local's number instead of one of its own. */
+ * takes Local's number instead of one of its own.  [callback] operations are numbered apart,
+ * from 0 in declaration order, and the others as if they were not there ([MS-RPCE] 2.2.4.2):
+ * a callback travels from the server to the client, in the other direction's number space. */
 static int number_operations(Type *t, PtrMap *done)
 {
     intptr_t known = (intptr_t)ptrmap_get(done, t);
@@ -1140,7 +1142,7 @@ static int number_operations(Type *t, PtrMap *done)
         return (int)(known - 1);
     ptrmap_put(done, t, (void *)(intptr_t)1);   /* guards cycles (already reported) */
     Type *b = iface_base(t);
-    int n = b ? number_operations(b, done) : 0;
+    int n = b ? number_operations(b, done) : 0, callbacks = 0;
     for (Stmt *s = t->u.iface.body; s; s = s->next)
         for (Decl *d = s->decls; d; d = d->next) {
             if (!is_method_stmt(s, d))
@@ -1149,7 +1151,7 @@ static int number_operations(Type *t, PtrMap *done)
                 d->opnum = -1;
                 continue;
             }
-            d->opnum = n++;
+            d->opnum = attr_has(d->attrs, ATTR_CALLBACK) ? callbacks++ : n++;
         }
     for (Stmt *s = t->u.iface.body; s; s = s->next)
         for (Decl *d = s->decls; d; d = d->next) {

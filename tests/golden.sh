@@ -165,6 +165,14 @@ static int check(const char *name, const asidl_interface *itf)
             bad = 1;
         }
     }
+    for (uint32_t i = 0; !bad && i < itf->callback_count; i++) {
+        const char *why = NULL;
+        const asidl_ndr_proc *p = itf->callbacks[i];
+        if (p && (p->opnum != i || !(p->flags & ASIDL_NDR_PROC_CALLBACK) || asidl_ndr_validate_proc(p, &why))) {
+            printf("#   %s, callback opnum %u: %s\n", name, (unsigned)i, why ? why : "wrong opnum or flags");
+            bad = 1;
+        }
+    }
     return bad;
 }
 int main(void)

@@ -42,8 +42,16 @@ typedef struct asidl_interface {
     asidl_server_invoker *const *invokers; /* server side, by opnum: NULL, or a NULL entry, means
                                               call the manager through libffi */
     const int16_t *epv_slots;              /* server side, by opnum: the manager routine's index
-                                              in the EPV (-1: none, e.g. a [callback]); NULL when
-                                              every index is the opnum */
+                                              in the EPV (-1: none, e.g. a [local] operation);
+                                              NULL when every index is the opnum */
+    /* [callback] operations: numbered apart from the others, from 0 in declaration order
+     * ([MS-RPCE] 2.2.4.2), and run on the client during a call of the interface. */
+    const asidl_ndr_proc *const *callbacks;        /* both sides, by callback opnum */
+    uint32_t callback_count;
+    const void *callback_epv;              /* client side: the application's callback routines
+                                              in callback opnum order (an EPV-like structure) */
+    asidl_server_invoker *const *callback_invokers; /* client side, by callback opnum: NULL, or a
+                                              NULL entry, means call the routine through libffi */
 } asidl_interface;
 
 /* Procedure descriptors as the generator writes them (asidl_ndr.h has the format):
@@ -87,6 +95,13 @@ ASIDL_API void asidl_client_call(const asidl_interface *itf, const asidl_ndr_pro
  * through pAsync.  If starting fails it raises, and no notification is ever delivered. */
 ASIDL_API void asidl_client_call_async(const asidl_interface *itf, const asidl_ndr_proc *proc,
                                        PRPC_ASYNC_STATE pAsync, void **args);
+
+/* Server side, the stub of a [callback] operation: a manager routine calls it while it serves
+ * a call of the interface, on the thread running the manager; the procedure runs on that
+ * call's client (over its connection, with the call's call_id) and its [out] parameters come
+ * back into args.  Failures raise, or fill [comm_status]/[fault_status] parameters, as for
+ * asidl_client_call; outside such a call it fails with RPC_S_NO_CALL_ACTIVE. */
+ASIDL_API void asidl_server_callback(const asidl_interface *itf, const asidl_ndr_proc *proc, void **args);
 
 ASIDL_EXTERN_C_END
 

@@ -186,8 +186,11 @@ static RPC_STATUS start(const asidl_interface *itf, const asidl_ndr_proc *proc, 
         asidl__ccall *call;
         /* From here the call may complete (and be completed by the application) on another
          * thread before this one goes on: only the stub's own reference is used below. */
-        st = asidl__ccall_start(a->assoc, &iface, proc->opnum, o.has_object ? &o.object : NULL, request.data,
-                                request.len, 0, o.noncausal, complete, a, &call);
+        asidl__request req = { .iface = &iface, .opnum = proc->opnum, .object = o.has_object ? &o.object : NULL,
+                               .stub = request.data, .stub_len = request.len, .noncausal = o.noncausal,
+                               .maybe = (proc->flags & ASIDL_NDR_PROC_MAYBE) != 0,
+                               .callbacks = itf->callback_count ? itf : NULL };
+        st = asidl__ccall_start_ex(a->assoc, &req, complete, a, &call);
         if (st == RPC_S_OK) {
             __atomic_store_n(&a->ccall, call, __ATOMIC_RELEASE);
         } else {

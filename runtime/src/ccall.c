@@ -19,6 +19,13 @@ void asidl__ccall_release(asidl__ccall *call)
     if (__atomic_sub_fetch(&call->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
     asidl__reasm_free(&call->response);
+    asidl__reasm_free(&call->cb_request);
+    while (call->cb_queue) {
+        asidl__cbreq *r = call->cb_queue;
+        call->cb_queue = r->next;
+        free(r->stub);
+        free(r);
+    }
     asidl__cconn_release(call->conn);
     free(call);
 }
@@ -28,10 +35,19 @@ RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, ui
                               uint32_t timeout_ms, bool noncausal, asidl__ccall_done_fn *done_fn,
                               void *done_ctx, asidl__ccall **out)
 {
+    asidl__request req = { .iface = iface, .opnum = opnum, .object = object, .stub = stub, .stub_len = stub_len,
+                           .timeout_ms = timeout_ms, .noncausal = noncausal };
+    return asidl__ccall_start_ex(a, &req, done_fn, done_ctx, out);
+}
+
+RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn,
+                                 void *done_ctx, asidl__ccall **out)
+{
     *out = NULL;
     asidl__cconn *c;
     uint16_t ctx_id;
-    RPC_STATUS st = asidl__assoc_connection(a, iface, !noncausal, timeout_ms ? (int)timeout_ms : -1,
+    uint32_t timeout_ms = req->timeout_ms;
+    RPC_STATUS st = asidl__assoc_connection(a, req->iface, !req->noncausal, timeout_ms ? (int)timeout_ms : -1,
                                             &c, &ctx_id);
     if (st != RPC_S_OK)
         return st;
@@ -48,7 +64,10 @@ RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, ui
     call->timeout_ms = timeout_ms;
     call->done_fn = done_fn;
     call->done_ctx = done_ctx;
+    call->maybe = req->maybe;
+    call->callbacks = req->callbacks;
     asidl__reasm_init(&call->response, ASIDL_MAX_RESPONSE);
+    asidl__reasm_init(&call->cb_request, ASIDL_MAX_RESPONSE);
 
     pthread_mutex_lock(&c->lock);
     if (c->reserved)
@@ -71,7 +90,8 @@ RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, ui
 
     asidl__buf b;
     asidl__buf_init(&b);
-    asidl__frag_request(&b, call_id, ctx_id, opnum, object, stub, stub_len, frag, 0);
+    asidl__frag_request(&b, call_id, ctx_id, req->opnum, req->object, req->stub, req->stub_len, frag,
+                        req->maybe ? ASIDL_PFC_MAYBE : 0);
     if (b.failed) {
         asidl__buf_free(&b);
         /* Not sent: complete it quietly (no done function runs for a call that failed to
@@ -89,8 +109,14 @@ RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, ui
     size_t len;
     uint8_t *data = asidl__buf_take(&b, &len);
     asidl__cconn_queue(c, data, len);
-    if (done_fn)
+    if (req->maybe) {
+        /* Nothing comes back for a [maybe] call (a server that answers anyway, as Windows does,
+         * answers a call_id nobody waits for: the reply is dropped). Complete it now; a broken
+         * connection has failed it already, which is then its outcome. */
+        asidl__cconn_complete(c, call, RPC_S_OK, 0);
+    } else if (done_fn) {
         asidl__cconn_watch_async(c);
+    }
     *out = call;
     return RPC_S_OK;
 }

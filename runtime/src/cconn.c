@@ -238,7 +238,7 @@ static asidl__cconn *cconn_new(asidl__assoc *a, int fd)
     if (flags >= 0)
         fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     c->src = (asidl__source){ on_event, fd };
-    c->writer = (asidl__source){ on_writable, -1 };
+    asidl__writer_init(&c->writer, on_writable);
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->changed, NULL);
     c->refs = 1;
@@ -260,8 +260,7 @@ void asidl__cconn_release(asidl__cconn *c)
         return;
     if (c->src.fd >= 0)
         close(c->src.fd);
-    if (c->writer.fd >= 0)
-        close(c->writer.fd);
+    asidl__writer_close(&c->writer);
     asidl__inbuf_free(&c->in);
     asidl__sendq_clear(&c->out);
     free(c->table);
@@ -285,18 +284,6 @@ static void close_socket_locked(asidl__cconn *c)
     c->src.fd = -1;
 }
 
-/* The same for the writer descriptor: only when its event cannot be on its way. */
-static void close_writer_locked(asidl__cconn *c)
-{
-    if (c->writer.fd < 0)
-        return;
-    if (c->writer_watched)
-        asidl__rt_unwatch(&c->writer);
-    c->writer_watched = false;
-    close(c->writer.fd);
-    c->writer.fd = -1;
-}
-
 /* Called by the holder of the reading token (or when nobody can hold it any more) with
  * c->lock held; returns with it released. */
 static void teardown_locked(asidl__cconn *c)
@@ -307,12 +294,12 @@ static void teardown_locked(asidl__cconn *c)
     /* An armed socket may have an event on its way to a worker that would then find it
      * closed (or reused): shut it down instead, so that the event surely comes, and let the
      * worker that gets it close the socket. */
-    if (c->armed || c->writer_armed)
+    if (c->armed || c->writer.armed)
         shutdown(c->src.fd, SHUT_RDWR);
     if (!c->armed)
         close_socket_locked(c);
-    if (!c->writer_armed)
-        close_writer_locked(c);
+    if (!c->writer.armed)
+        asidl__writer_close(&c->writer);
     asidl__sendq_clear(&c->out);
     asidl__inbuf_free(&c->in);
     asidl__assoc *a = c->assoc;
@@ -338,27 +325,18 @@ static void teardown_locked(asidl__cconn *c)
     }
 }
 
+/* Arms the connection's writer (c->lock held), with a reference for its event. */
+static bool arm_writer_locked(asidl__cconn *c)
+{
+    int r = asidl__writer_arm(&c->writer, c->src.fd);
+    if (r > 0)
+        c->refs++;
+    return r >= 0;
+}
+
 /* Arms the socket in the epoll set (c->lock held). An armed connection holds a reference,
  * which the worker that receives the (one-shot) event takes over. False when the event loop
  * cannot watch it (out of descriptors or memory): then nobody would ever read it. */
-static bool arm_writer_locked(asidl__cconn *c)
-{
-    if (c->writer_armed)
-        return true;
-    if (c->writer.fd < 0 && (c->writer.fd = fcntl(c->src.fd, F_DUPFD_CLOEXEC, 0)) < 0)
-        return false;
-    if (!c->writer_watched) {
-        if (asidl__rt_watch(&c->writer, EPOLLOUT) != 0)
-            return false;
-        c->writer_watched = true;
-    } else if (asidl__rt_rearm(&c->writer, EPOLLOUT) != 0) {
-        return false;
-    }
-    c->writer_armed = true;
-    c->refs++;
-    return true;
-}
-
 static bool arm_locked(asidl__cconn *c)
 {
     if (c->torn_down || c->dead)
@@ -535,6 +513,173 @@ static void refresh_deadline(asidl__ccall *call)
         call->deadline = asidl__now_ms() + call->timeout_ms;
 }
 
+/* ---- [callback] requests from the server ---- */
+
+static void queue_fault_locked(asidl__cconn *c, uint32_t call_id, uint16_t ctx_id, RPC_STATUS status,
+                               bool did_not_execute, asidl__ccall **finished)
+{
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__pdu_encode_fault(&b, did_not_execute ? ASIDL_PFC_DID_NOT_EXECUTE : 0, call_id, ctx_id, 0,
+                            asidl__status_to_fault(status));
+    if (b.failed) {
+        asidl__buf_free(&b);
+        return;
+    }
+    size_t len;
+    uint8_t *data = asidl__buf_take(&b, &len);
+    queue_locked(c, data, len, finished);
+}
+
+/* The next [callback] request of the call to run, or NULL (c->lock held). */
+static asidl__cbreq *next_callback_locked(asidl__ccall *call)
+{
+    asidl__cbreq *r = call->cb_queue;
+    if (r) {
+        call->cb_queue = r->next;
+        if (!call->cb_queue)
+            call->cb_queue_tail = NULL;
+    }
+    return r;
+}
+
+static void serve(asidl__ccall *call, asidl__cbreq *r)
+{
+    asidl__ccall_serve_callback(call, r->opnum, r->drep0, r->maybe, r->stub, r->stub_len);
+    free(r);
+}
+
+/* The [callback]s of an asynchronous call, which nobody waits on: a worker runs them, one
+ * after the other, as they come. */
+static void run_callbacks_job(void *arg)
+{
+    asidl__ccall *call = arg;
+    asidl__cconn *c = call->conn;
+    for (;;) {
+        pthread_mutex_lock(&c->lock);
+        asidl__cbreq *r = next_callback_locked(call);
+        if (!r)
+            call->cb_running = false;
+        pthread_mutex_unlock(&c->lock);
+        if (!r)
+            break;
+        serve(call, r);
+    }
+    asidl__ccall_release(call);
+}
+
+/* The call breaks the callback protocol: it fails, and the server is told it was abandoned. */
+static void callback_violation_locked(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status,
+                                      asidl__ccall **finished)
+{
+    complete_locked(c, call, status, finished);
+    queue_header_locked(c, ASIDL_PTYPE_ORPHANED, call->call_id, finished);
+}
+
+/* A request from the server: a [callback] it makes while it executes one of our calls, with
+ * that call's call_id and presentation context ([MS-RPCE] 3.3.1.5.9). Its fragments gather on
+ * the call; complete requests queue up there (a [maybe] one is not answered, so the next may
+ * follow it at once) and run in order on the call's own thread (a synchronous call, woken in
+ * asidl__cconn_wait) or on a worker (an asynchronous one). */
+static void callback_request_locked(asidl__cconn *c, asidl__ccall *call, const asidl__pdu *pdu,
+                                    asidl__ccall **finished)
+{
+    const asidl__pdu_header *h = &pdu->hdr;
+    bool first = (h->pfc_flags & ASIDL_PFC_FIRST_FRAG) != 0, last = (h->pfc_flags & ASIDL_PFC_LAST_FRAG) != 0;
+    if (!call || call->kind != ASIDL_CCALL_REQUEST || call->done) {
+        /* No call of ours waits (it was given up on): answer, so that the server's manager
+         * routine does not wait for ever. */
+        if (last && !(h->pfc_flags & ASIDL_PFC_MAYBE))
+            queue_fault_locked(c, h->call_id, pdu->u.request.context_id, RPC_S_CALL_CANCELLED, true, finished);
+        return;
+    }
+    if (first == call->cb_started) {
+        callback_violation_locked(c, call, RPC_S_PROTOCOL_ERROR, finished);   /* out of sequence */
+        return;
+    }
+    if (first) {
+        if (asidl__reasm_start(&call->cb_request, pdu->u.request.alloc_hint) != ASIDL_REASM_OK) {
+            callback_violation_locked(c, call, RPC_S_OUT_OF_RESOURCES, finished);
+            return;
+        }
+        call->cb_started = true;
+        call->cb_opnum = pdu->u.request.opnum;
+        call->cb_drep0 = h->drep[0];
+        call->cb_maybe = (h->pfc_flags & ASIDL_PFC_MAYBE) != 0;
+    }
+    if (asidl__reasm_append(&call->cb_request, pdu->u.request.stub, pdu->u.request.stub_len) != ASIDL_REASM_OK) {
+        callback_violation_locked(c, call, RPC_S_OUT_OF_RESOURCES, finished);
+        return;
+    }
+    refresh_deadline(call);
+    if (!last)
+        return;
+    call->cb_started = false;
+    asidl__cbreq *r = malloc(sizeof *r);
+    if (!r) {
+        asidl__reasm_free(&call->cb_request);
+        if (!call->cb_maybe)
+            queue_fault_locked(c, call->call_id, call->context_id, RPC_S_OUT_OF_MEMORY, true, finished);
+        return;
+    }
+    *r = (asidl__cbreq){ NULL, call->cb_opnum, call->cb_drep0, call->cb_maybe, NULL, 0 };
+    r->stub = asidl__reasm_take(&call->cb_request, &r->stub_len);
+    if (call->cb_queue_tail)
+        call->cb_queue_tail->next = r;
+    else
+        call->cb_queue = r;
+    call->cb_queue_tail = r;
+    if (!call->done_fn) {
+        pthread_cond_broadcast(&c->changed);   /* for the waiting caller */
+        return;
+    }
+    if (call->cb_running)
+        return;                                /* its worker takes this one too */
+    asidl__ccall_ref(call);
+    call->cb_running = true;
+    if (asidl__rt_post(run_callbacks_job, call)) {
+        asidl__rt_need_io_thread();
+        return;
+    }
+    /* No worker can take it: the callbacks are answered as failed. */
+    call->cb_running = false;
+    asidl__ccall_release(call);                /* the table still holds one: never the last */
+    while ((r = next_callback_locked(call))) {
+        if (!r->maybe)
+            queue_fault_locked(c, call->call_id, call->context_id, RPC_S_OUT_OF_MEMORY, true, finished);
+        free(r->stub);
+        free(r);
+    }
+}
+
+void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS status, bool did_not_execute,
+                                  const void *reply, size_t reply_len)
+{
+    asidl__cconn *c = call->conn;
+    asidl__ccall *finished = NULL;
+    pthread_mutex_lock(&c->lock);
+    if (!maybe && !call->done) {
+        asidl__buf b;
+        asidl__buf_init(&b);
+        if (status == RPC_S_OK)
+            asidl__frag_response(&b, call->call_id, call->context_id, 0, reply, reply_len, c->frag_size);
+        else
+            asidl__pdu_encode_fault(&b, did_not_execute ? ASIDL_PFC_DID_NOT_EXECUTE : 0, call->call_id,
+                                    call->context_id, 0, asidl__status_to_fault(status));
+        if (b.failed) {
+            asidl__buf_free(&b);
+            callback_violation_locked(c, call, RPC_S_OUT_OF_MEMORY, &finished);   /* cannot answer */
+        } else {
+            size_t len;
+            uint8_t *data = asidl__buf_take(&b, &len);
+            queue_locked(c, data, len, &finished);
+        }
+    }
+    refresh_deadline(call);
+    pthread_mutex_unlock(&c->lock);
+    run_finished(finished);
+}
+
 static void process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__ccall **finished)
 {
     asidl__trace_pdus("<-", c->src.fd, p, len);
@@ -609,6 +754,9 @@ static void process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__cc
         complete_locked(c, call, st, finished);
         break;
     }
+    case ASIDL_PTYPE_REQUEST:
+        callback_request_locked(c, call, &pdu, finished);
+        break;
     case ASIDL_PTYPE_SHUTDOWN:
         c->server_shutdown = true;       /* finish what is outstanding, start nothing new */
         break;
@@ -681,11 +829,11 @@ static void read_some(asidl__cconn *c, bool wait, asidl__ccall **finished)
 static void on_writable(asidl__source *src, uint32_t events)
 {
     (void)events;
-    asidl__cconn *c = (asidl__cconn *)((char *)src - offsetof(asidl__cconn, writer));
+    asidl__cconn *c = (asidl__cconn *)((char *)src - offsetof(asidl__cconn, writer.src));
     pthread_mutex_lock(&c->lock);
-    c->writer_armed = false;                 /* this worker now holds its reference */
+    c->writer.armed = false;                 /* this worker now holds its reference */
     if (c->torn_down) {
-        close_writer_locked(c);
+        asidl__writer_close(&c->writer);
         pthread_mutex_unlock(&c->lock);
         asidl__cconn_release(c);
         return;
@@ -733,7 +881,7 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
 {
     for (;;) {
         pthread_mutex_lock(&c->lock);
-        bool done = call->done || c->dead;
+        bool done = call->done || c->dead || call->cb_queue;
         bool out = c->out.head != NULL;
         int64_t deadline = call->deadline;
         pthread_mutex_unlock(&c->lock);
@@ -777,8 +925,22 @@ RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call)
     asidl__ccall *finished = NULL;
     pthread_mutex_lock(&c->lock);
     c->sync_waiters++;
-    while (!call->done) {
+    /* (A [maybe] callback may arrive just before the reply: it still runs.) */
+    while (!call->done || (call->cb_queue && !c->dead)) {
         bool timed_out = false;
+        if (call->cb_queue && !c->dead) {
+            /* The server asks this caller to run a [callback]: run it without the reading
+             * token (the callback may make calls of its own) and without counting as a waiter
+             * (so asynchronous calls get a reader meanwhile). */
+            asidl__cbreq *r = next_callback_locked(call);
+            c->sync_waiters--;
+            if (settle_locked(c))              /* else torn down, unlocked, the call failed */
+                pthread_mutex_unlock(&c->lock);
+            serve(call, r);
+            pthread_mutex_lock(&c->lock);
+            c->sync_waiters++;
+            continue;
+        }
         if (!c->reading && !c->torn_down && !c->dead) {
             c->reading = true;
             pthread_mutex_unlock(&c->lock);

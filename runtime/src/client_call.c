@@ -145,10 +145,14 @@ typedef struct reply {
     uint8_t drep0;
 } reply;
 
-/* One request and its reply on the binding's association; *kind says where a failure came from. */
-static RPC_STATUS exchange(asidl__binding *b, const asidl__syntax_id *iface, uint16_t opnum,
+/* One request and its reply on the binding's association (a [maybe] request has none); *kind
+ * says where a failure came from. While it waits, the calling thread runs the [callback]
+ * routines of `itf` the server asks for. */
+static RPC_STATUS exchange(asidl__binding *b, const asidl_interface *itf, const asidl_ndr_proc *proc,
                            const void *stub, size_t stub_len, reply *r, asidl__failure_kind *kind)
 {
+    asidl__syntax_id iface;
+    asidl__interface_syntax(itf, &iface);
     asidl__assoc *a;
     RPC_STATUS st = asidl__binding_assoc(b, &a);
     if (st != RPC_S_OK) {
@@ -158,8 +162,11 @@ static RPC_STATUS exchange(asidl__binding *b, const asidl__syntax_id *iface, uin
     asidl__call_options o;
     asidl__binding_call_options(b, &o);
     asidl__ccall *call;
-    st = asidl__ccall_start(a, iface, opnum, o.has_object ? &o.object : NULL, stub, stub_len, o.timeout_ms,
-                            o.noncausal, NULL, NULL, &call);
+    asidl__request req = { .iface = &iface, .opnum = proc->opnum, .object = o.has_object ? &o.object : NULL,
+                           .stub = stub, .stub_len = stub_len, .timeout_ms = o.timeout_ms, .noncausal = o.noncausal,
+                           .maybe = (proc->flags & ASIDL_NDR_PROC_MAYBE) != 0,
+                           .callbacks = itf->callback_count ? itf : NULL };
+    st = asidl__ccall_start_ex(a, &req, NULL, NULL, &call);
     if (st == RPC_S_OK) {
         asidl__ccall_wait(call);
         st = asidl__ccall_result(call, &r->data, &r->len);
@@ -214,14 +221,14 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
         st = asidl_ndr_client_marshal(&ndr, proc, args, &request);
     reply r = { NULL, 0, ASIDL_NDR_DREP_LITTLE_ENDIAN };
     if (st == RPC_S_OK) {
-        asidl__syntax_id iface;
-        asidl__interface_syntax(itf, &iface);
         asidl__stats_add(RPC_C_STATS_CALLS_OUT, 1);
-        st = exchange(b, &iface, proc->opnum, request.data, request.len, &r, kind);
+        st = exchange(b, itf, proc, request.data, request.len, &r, kind);
     }
     asidl_ndr_buffer_free(&request);
     if (st == RPC_S_OK) {
-        st = asidl_ndr_client_unmarshal(&ndr, proc, args, r.data, r.len, r.drep0);
+        /* a [maybe] call has no reply, and nothing to unmarshal */
+        if (!(proc->flags & ASIDL_NDR_PROC_MAYBE))
+            st = asidl_ndr_client_unmarshal(&ndr, proc, args, r.data, r.len, r.drep0);
         *kind = st == RPC_S_OK ? ASIDL_FAIL_NONE : ASIDL_FAIL_LOCAL;
         asidl__cctx_call_finish(&cc, st == RPC_S_OK);
     } else {

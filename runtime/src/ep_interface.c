@@ -237,5 +237,5 @@ const asidl_ndr_proc *const asidl__ept_procs[ASIDL_EPT_N_PROCS] = {
 const asidl_interface asidl__ept_client_ifspec = {
     ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION,
     { 0xe1af8308, 0x5d1f, 0x11c9, { 0x91, 0xa4, 0x08, 0x00, 0x2b, 0x14, 0xa0, 0xfa } }, 3, 0,
-    asidl__ept_procs, ASIDL_EPT_N_PROCS, NULL, NULL, NULL, NULL, NULL,
+    asidl__ept_procs, ASIDL_EPT_N_PROCS, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL,
 };

@@ -429,7 +429,7 @@ static void (*const ept_epv[ASIDL_EPT_N_PROCS])(void) = {
 static const asidl_interface ept_server_ifspec = {
     ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION,
     { 0xe1af8308, 0x5d1f, 0x11c9, { 0x91, 0xa4, 0x08, 0x00, 0x2b, 0x14, 0xa0, 0xfa } }, 3, 0,
-    asidl__ept_procs, ASIDL_EPT_N_PROCS, ept_epv, NULL, NULL, NULL, NULL,
+    asidl__ept_procs, ASIDL_EPT_N_PROCS, ept_epv, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL,
 };
 
 static bool belongs_to_group(const ep_entry *e, const void *arg)

@@ -502,6 +502,28 @@ bool asidl__rt_set_stack_size(size_t bytes);
 bool asidl__rt_need_io_thread(void);
 unsigned asidl__rt_worker_count(void);
 bool asidl__rt_is_worker(void);
+/* Called by a worker about to block inside a handler (a manager routine waiting for the
+ * answer to a [callback]): another worker polls from now on (one more is started if none is
+ * parked), so that the answer it waits for is read. Does nothing on other threads. */
+void asidl__rt_blocking(void);
+/* writer.c: a duplicate of a connection's socket registered for EPOLLOUT alone, armed by a
+ * thread that is not the connection's handler when the socket is full (the connection's own
+ * registration cannot be re-armed then: its event may already be on its way). The owner
+ * guards it with its lock. */
+typedef struct asidl__writer {
+    asidl__source src;                /* fd -1 until first armed */
+    bool watched;                     /* registered in the epoll set */
+    bool armed;                       /* an event (and the owner's reference for it) is due */
+} asidl__writer;
+
+void asidl__writer_init(asidl__writer *w, asidl__source_fn *on_writable);
+/* Arms it for one EPOLLOUT event: 1 when armed now (the owner takes a reference for the
+ * event), 0 when it already was, -1 when it cannot be (out of descriptors or memory). The
+ * worker that gets the event clears `armed` and takes the reference over. */
+int asidl__writer_arm(asidl__writer *w, int socket_fd);
+/* Takes it out of the epoll set and closes it: only when its event cannot be on its way. */
+void asidl__writer_close(asidl__writer *w);
+
 /* Stops and joins the workers and closes the loop's descriptors (tests end with it, so that
  * leak checkers see nothing left). Nothing may be watched any more. */
 void asidl__rt_shutdown(void);
@@ -627,6 +649,7 @@ struct asidl__scall {
     bool has_object;
     asidl__uuid object;
     uint8_t drep[4];                  /* the client's data representation */
+    bool maybe;                       /* PFC_MAYBE: nothing, not even a fault, is sent back */
     uint8_t *stub;                    /* the reassembled request stub data (owned) */
     size_t stub_len;
     const asidl__syntax_id *iface;
@@ -641,6 +664,15 @@ struct asidl__scall {
     asidl__scall *run_next;           /* the server's queue of calls waiting to execute */
 };
 
+/* Runs a [callback] on the call's client: sends a request for `opnum` on the call's
+ * connection, with its call_id and presentation context ([MS-RPCE] 3.3.1.5.9), and waits for
+ * the answer (a [maybe] one is only sent). On RPC_S_OK *reply holds the response stub data
+ * (malloc'd) in the data representation *drep0; a fault's status is returned with *faulted.
+ * RPC_S_CALL_FAILED_DNE when the client is gone or the call abandoned before anything was sent,
+ * RPC_S_CALL_FAILED / RPC_S_CALL_CANCELLED when that happens while waiting. Blocks the calling
+ * thread: only the thread running the call's manager routine may use it. */
+RPC_STATUS asidl__scall_callback(asidl__scall *call, uint16_t opnum, bool maybe, const void *stub, size_t stub_len,
+                                 uint8_t **reply, size_t *reply_len, uint8_t *drep0, bool *faulted);
 /* Sends the response (fragmented as negotiated) and frees the call. RPC_S_OK, also when the
  * client orphaned the call (nothing is sent); RPC_S_CALL_FAILED when the client is gone. */
 RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_len);
@@ -706,6 +738,20 @@ typedef struct asidl__sctx {
     const asidl__siface *iface;
 } asidl__sctx;
 
+/* A [callback] a manager routine waits for (asidl__scall_callback): on its thread's stack,
+ * listed on the connection until the client's answer (or the end of the connection). */
+typedef struct asidl__scallback {
+    struct asidl__scallback *next;
+    uint32_t call_id;
+    pthread_cond_t answered;
+    bool done;
+    bool started;                     /* response fragments are arriving */
+    bool faulted;
+    RPC_STATUS status;
+    uint8_t drep0;
+    asidl__reasm reply;
+} asidl__scallback;
+
 struct asidl__sconn {
     asidl__source src;
     asidl__server *srv;
@@ -713,12 +759,7 @@ struct asidl__sconn {
     pthread_mutex_t lock;
     int refs;
     bool in_handler;                  /* the reading token: only the epoll worker holding it reads */
-    /* A duplicate of the socket registered for EPOLLOUT alone, armed by a thread that is not the
-     * handler (a later completion) when the socket is full: the socket's own registration
-     * cannot be re-armed then, as its event may already be on its way. Opened on first need. */
-    asidl__source writer;
-    bool writer_armed;
-    bool writer_watched;
+    asidl__writer writer;             /* room to send for threads that are not the handler */
     uint32_t missed;                  /* events delivered while another worker held the token */
     bool want_write;
     bool closing;                     /* send what is queued (a fault, a nak), then close */
@@ -749,9 +790,11 @@ struct asidl__sconn {
         asidl__reasm data;
         unsigned cancel_count;
         bool orphaned;
+        bool maybe;
     } incoming;
     asidl__scall *calls;              /* dispatched, not yet replied */
     unsigned n_calls;
+    asidl__scallback *callbacks;      /* [callback]s waiting for the client's answer */
     /* Complete requests waiting for the previous call's manager routine to return: */
     asidl__scall *dispatch_head, **dispatch_tail;
     bool dispatching;                 /* one of them is with a worker */
@@ -770,11 +813,20 @@ void asidl__sconn_kill(asidl__sconn *c);
 /* After a manager routine returned: the connection's next call in arrival order, or NULL
  * (then the connection is no longer dispatching). */
 asidl__scall *asidl__sconn_next_ready(asidl__sconn *c);
+/* The connection's running manager routine waits (for the answer to a [callback]): its next
+ * calls may run meanwhile, on other workers, as if it had returned. false if they could not be
+ * handed over (out of memory): they then wait for it. */
+bool asidl__sconn_hand_over(asidl__sconn *c);
 
 /* server.c */
 const asidl__siface *asidl__server_find_iface(asidl__server *s, const asidl__syntax_id *id);
 /* Runs the dispatch of ready calls, honouring the executing limit. */
 void asidl__server_dispatch(asidl__server *s, asidl__scall *first);
+/* Called on the thread running a manager routine that is about to wait for its client (a
+ * [callback]): if that routine holds its connection's turn (one manager routine at a time per
+ * connection), the turn passes on now (asidl__sconn_hand_over) rather than when it returns, so
+ * that calls the client makes meanwhile, the callback's own included, can run. */
+void asidl__server_yield_turn(asidl__sconn *c);
 bool asidl__server_group_join(asidl__server *s, uint32_t requested, uint32_t *id);
 void asidl__server_group_leave(asidl__server *s, uint32_t id);
 /* Whether the association group still has a connection. */
@@ -881,11 +933,7 @@ struct asidl__cconn {
     bool watched;                       /* registered in the epoll set */
     bool armed;                         /* armed there: an event (and a reference) is due */
     uint32_t armed_mask;                /* what the armed registration waits for */
-    /* A duplicate of the socket registered for EPOLLOUT alone: it waits for room to send while
-     * the socket's own registration is armed without EPOLLOUT (which cannot be re-armed then:
-     * its event may already be on its way). Opened on first need. */
-    asidl__source writer;
-    bool writer_watched, writer_armed;
+    asidl__writer writer;               /* room to send while `armed` lacks EPOLLOUT */
     bool want_write;
     bool dead;
     bool torn_down;
@@ -938,7 +986,40 @@ struct asidl__ccall {
     asidl__ccall_done_fn *done_fn;
     void *done_ctx;
     asidl__ccall *done_next;            /* completed, waiting for done_fn to run */
+    bool maybe;                         /* [maybe]: sent with PFC_MAYBE, complete once queued */
+    /* [callback] requests the server makes while the call is pending (callback.c runs them): */
+    const struct asidl_interface *callbacks;   /* whose callback routines; NULL: none */
+    asidl__reasm cb_request;            /* the stub data of the one arriving, fragment by fragment */
+    bool cb_started;                    /* its first fragment came, the last not yet */
+    bool cb_maybe;                      /* it is a [maybe] callback: nothing is sent back */
+    uint16_t cb_opnum;
+    uint8_t cb_drep0;
+    struct asidl__cbreq *cb_queue, *cb_queue_tail;   /* complete ones, to run in arrival order */
+    bool cb_running;                    /* a worker runs the queue (asynchronous calls) */
 };
+
+/* A complete [callback] request waiting to run. */
+typedef struct asidl__cbreq {
+    struct asidl__cbreq *next;
+    uint16_t opnum;
+    uint8_t drep0;
+    bool maybe;
+    uint8_t *stub;
+    size_t stub_len;
+} asidl__cbreq;
+
+/* What a request is made of (asidl__ccall_start_ex). */
+typedef struct asidl__request {
+    const asidl__syntax_id *iface;
+    uint16_t opnum;
+    const asidl__uuid *object;          /* NULL: the request carries none */
+    const void *stub;
+    size_t stub_len;
+    uint32_t timeout_ms;                /* RPC_C_OPT_CALL_TIMEOUT (synchronous calls); 0: none */
+    bool noncausal;
+    bool maybe;                         /* [maybe]: PFC_MAYBE; the call completes once queued */
+    const struct asidl_interface *callbacks;   /* [callback] routines the server may run here */
+} asidl__request;
 
 /* Starts a request: negotiates the interface on one of the association's connections,
  * fragments and queues the stub bytes (copied: the caller's buffer is free on return). With
@@ -948,6 +1029,10 @@ RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, ui
                               const asidl__uuid *object, const void *stub, size_t stub_len,
                               uint32_t timeout_ms, bool noncausal, asidl__ccall_done_fn *done_fn,
                               void *done_ctx, asidl__ccall **out);
+/* asidl__ccall_start with everything a request may carry. A [maybe] request completes with
+ * RPC_S_OK as soon as it is queued: nothing comes back for it. */
+RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn,
+                                 void *done_ctx, asidl__ccall **out);
 /* Waits for the call, reading the connection itself when nobody else does. */
 RPC_STATUS asidl__ccall_wait(asidl__ccall *call);
 /* The outcome of a completed call; the response bytes (malloc'd, may be NULL when empty) go
@@ -973,6 +1058,10 @@ RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call);
 void asidl__cconn_complete(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status, uint8_t orphan_ptype);
 /* Makes sure someone reads the connection for its asynchronous calls. */
 void asidl__cconn_watch_async(asidl__cconn *c);
+/* Sends the answer to the [callback] the call's server asked for (a response with `reply`, or
+ * a fault with `status`; nothing for a [maybe] one) and lets the call wait on. */
+void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS status, bool did_not_execute,
+                                  const void *reply, size_t reply_len);
 void asidl__ccall_ref(asidl__ccall *call);
 /* The response size a client accepts (a hostile server cannot exhaust it). */
 #define ASIDL_MAX_RESPONSE (64u * 1024u * 1024u)
@@ -1187,6 +1276,14 @@ bool asidl__client_deliver_status(const struct asidl_ndr_proc *proc, void **args
 /* asidl_client_call returning the status instead of raising it (the runtime's own calls). */
 RPC_STATUS asidl__client_call_status(const struct asidl_interface *itf, const struct asidl_ndr_proc *proc,
                                      void **args);
+
+/* ============================================================================== callback.c */
+
+/* Client side: runs the [callback] the call's server asked for (routine `opnum` of the call's
+ * interface) from its request stub data (consumed), and answers it. Runs on the thread that
+ * made a synchronous call, or on a worker for an asynchronous one. */
+void asidl__ccall_serve_callback(asidl__ccall *call, uint16_t opnum, uint8_t drep0, bool maybe, uint8_t *request,
+                                 size_t request_len);
 
 /* ============================================================ ep_tower.c, ep_client.c, ep_mapper.c */
 

@@ -344,6 +344,29 @@ bool asidl__rt_need_io_thread(void)
     return !none || asidl__rt_start_workers(1) == RPC_S_OK;
 }
 
+void asidl__rt_blocking(void)
+{
+    if (!asidl__rt_is_worker())
+        return;
+    pthread_mutex_lock(&lf.lock);
+    if (lf.polling || lf.exiting) {
+        pthread_mutex_unlock(&lf.lock);
+        return;
+    }
+    worker *w = lf.parked;
+    if (w) {
+        /* the watcher polls now; the next parked worker watches */
+        lf.parked = w->parked_next;
+        w->parked = false;
+        pthread_cond_signal(&w->wake);
+        if (lf.parked)
+            pthread_cond_signal(&lf.parked->wake);
+    }
+    pthread_mutex_unlock(&lf.lock);
+    if (!w)
+        asidl__rt_start_workers(asidl__rt_worker_count() + 1);
+}
+
 unsigned asidl__rt_worker_count(void)
 {
     pthread_mutex_lock(&rt.lock);

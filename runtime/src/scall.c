@@ -79,7 +79,7 @@ RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_
     uint16_t frag;
     pthread_mutex_lock(&c->lock);
     bool alive = detach(call, &cancels, &frag);
-    bool orphaned = call->orphaned;
+    bool orphaned = call->orphaned || call->maybe;     /* nobody waits for an answer */
     pthread_mutex_unlock(&c->lock);
 
     asidl__buf b;
@@ -106,7 +106,7 @@ RPC_STATUS asidl__scall_fault(asidl__scall *call, uint32_t status, bool did_not_
     uint16_t frag;
     pthread_mutex_lock(&c->lock);
     bool alive = detach(call, &cancels, &frag);
-    bool orphaned = call->orphaned;
+    bool orphaned = call->orphaned || call->maybe;     /* nobody waits for an answer */
     pthread_mutex_unlock(&c->lock);
 
     asidl__buf b;
@@ -115,6 +115,75 @@ RPC_STATUS asidl__scall_fault(asidl__scall *call, uint32_t status, bool did_not_
         asidl__pdu_encode_fault(&b, did_not_execute ? ASIDL_PFC_DID_NOT_EXECUTE : 0, call->call_id,
                                 call->context_id, (uint8_t)(cancels > 255 ? 255 : cancels), status);
     return finish(call, &b, alive, orphaned);
+}
+
+RPC_STATUS asidl__scall_callback(asidl__scall *call, uint16_t opnum, bool maybe, const void *stub, size_t stub_len,
+                                 uint8_t **reply, size_t *reply_len, uint8_t *drep0, bool *faulted)
+{
+    *reply = NULL;
+    *reply_len = 0;
+    *drep0 = 0x10;                     /* little-endian */
+    *faulted = false;
+    asidl__sconn *c = call->conn;
+    pthread_mutex_lock(&c->lock);
+    bool alive = !c->torn_down && !c->dead && !c->closing && !call->disconnected && !call->orphaned;
+    uint16_t frag = c->frag_size;
+    pthread_mutex_unlock(&c->lock);
+    if (!alive)
+        return RPC_S_CALL_FAILED_DNE;
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__frag_request(&b, call->call_id, call->context_id, opnum, NULL, stub, stub_len, frag,
+                        maybe ? ASIDL_PFC_MAYBE : 0);
+    if (b.failed) {
+        asidl__buf_free(&b);
+        return RPC_S_OUT_OF_MEMORY;
+    }
+    size_t len;
+    uint8_t *data = asidl__buf_take(&b, &len);
+    if (maybe) {
+        pthread_mutex_lock(&c->lock);
+        asidl__sconn_send_locked(c, data, len);
+        pthread_mutex_unlock(&c->lock);
+        return RPC_S_OK;
+    }
+
+    asidl__scallback cb = { .call_id = call->call_id };
+    pthread_cond_init(&cb.answered, NULL);
+    asidl__reasm_init(&cb.reply, c->srv->limits.max_request);
+    /* This worker is about to wait: another one reads the connection meanwhile, and the
+     * connection's next calls (the client may make some from inside the callback) need not
+     * wait for this manager routine to return. */
+    asidl__rt_blocking();
+    asidl__server_yield_turn(c);
+    pthread_mutex_lock(&c->lock);
+    if (c->torn_down || call->disconnected) {
+        /* gone meanwhile: nobody would answer, or tell */
+        pthread_mutex_unlock(&c->lock);
+        free(data);
+        pthread_cond_destroy(&cb.answered);
+        return RPC_S_CALL_FAILED_DNE;
+    }
+    cb.next = c->callbacks;
+    c->callbacks = &cb;
+    asidl__sconn_send_locked(c, data, len);
+    while (!cb.done)
+        pthread_cond_wait(&cb.answered, &c->lock);
+    for (asidl__scallback **p = &c->callbacks; *p; p = &(*p)->next) {
+        if (*p == &cb) {
+            *p = cb.next;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    pthread_cond_destroy(&cb.answered);
+    *faulted = cb.faulted;
+    if (cb.status == RPC_S_OK) {
+        *reply = asidl__reasm_take(&cb.reply, reply_len);
+        *drep0 = cb.drep0;
+    }
+    asidl__reasm_free(&cb.reply);
+    return cb.status;
 }
 
 RPC_STATUS asidl__scall_test_cancel(asidl__scall *call)

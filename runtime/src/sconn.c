@@ -63,7 +63,7 @@ asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_a
     if (!c)
         return NULL;
     c->src = (asidl__source){ on_event, fd };
-    c->writer = (asidl__source){ on_writable, -1 };
+    asidl__writer_init(&c->writer, on_writable);
     c->srv = s;
     pthread_mutex_init(&c->lock, NULL);
     c->refs = 1;                      /* the epoll registration's */
@@ -104,8 +104,7 @@ void asidl__sconn_release(asidl__sconn *c)
     if (!last)
         return;
     asidl__server *s = c->srv;
-    if (c->writer.fd >= 0)
-        close(c->writer.fd);
+    asidl__writer_close(&c->writer);
     free(c->ctx);
     pthread_mutex_destroy(&c->lock);
     free(c);
@@ -123,48 +122,24 @@ void asidl__sconn_kill(asidl__sconn *c)
 
 /* ---- sending ---- */
 
-/* Arms the writer descriptor (c->lock held); it holds a reference until its event is handled. */
+/* Arms the connection's writer (c->lock held), with a reference for its event. */
 static bool arm_writer_locked(asidl__sconn *c)
 {
-    if (c->writer_armed)
-        return true;
-    if (c->writer.fd < 0) {
-        c->writer = (asidl__source){ on_writable, fcntl(c->src.fd, F_DUPFD_CLOEXEC, 0) };
-        if (c->writer.fd < 0)
-            return false;
-    }
-    if (!c->writer_watched) {
-        if (asidl__rt_watch(&c->writer, EPOLLOUT) != 0)
-            return false;
-        c->writer_watched = true;
-    } else if (asidl__rt_rearm(&c->writer, EPOLLOUT) != 0) {
-        return false;
-    }
-    c->writer_armed = true;
-    c->refs++;
-    return true;
-}
-
-static void close_writer_locked(asidl__sconn *c)
-{
-    if (c->writer.fd < 0)
-        return;
-    if (c->writer_watched)
-        asidl__rt_unwatch(&c->writer);
-    c->writer_watched = false;
-    close(c->writer.fd);
-    c->writer.fd = -1;
+    int r = asidl__writer_arm(&c->writer, c->src.fd);
+    if (r > 0)
+        c->refs++;
+    return r >= 0;
 }
 
 /* Room to send on a socket no handler is serving: send the rest of the queue. */
 static void on_writable(asidl__source *src, uint32_t events)
 {
     (void)events;
-    asidl__sconn *c = (asidl__sconn *)((char *)src - offsetof(asidl__sconn, writer));
+    asidl__sconn *c = (asidl__sconn *)((char *)src - offsetof(asidl__sconn, writer.src));
     pthread_mutex_lock(&c->lock);
-    c->writer_armed = false;                 /* this worker now holds its reference */
+    c->writer.armed = false;                 /* this worker now holds its reference */
     if (c->torn_down) {
-        close_writer_locked(c);
+        asidl__writer_close(&c->writer);
     } else if (!c->dead && c->want_write) {
         int r = asidl__sendq_flush(&c->out, c->src.fd);
         c->want_write = r == 0;
@@ -412,12 +387,13 @@ static void handle_alter(asidl__sconn *c, const asidl__pdu *pdu)
 /* Makes a complete request a call and puts it on the ready list; `stub` is owned. */
 static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16_t opnum,
                       const asidl__uuid *object, const uint8_t drep[4], const asidl__siface *iface,
-                      uint8_t *stub, size_t stub_len, unsigned cancel_count,
+                      uint8_t *stub, size_t stub_len, unsigned cancel_count, bool maybe,
                       asidl__scall ***ready_tail)
 {
     if (opnum >= iface->n_procs) {
         free(stub);
-        send_fault(c, call_id, ctx_id, ASIDL_NCA_S_OP_RNG_ERROR, true);
+        if (!maybe)
+            send_fault(c, call_id, ctx_id, ASIDL_NCA_S_OP_RNG_ERROR, true);
         return;
     }
     asidl__server *s = c->srv;
@@ -434,10 +410,12 @@ static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16
             pthread_mutex_unlock(&s->lock);
         }
         free(stub);
-        send_fault(c, call_id, ctx_id, ASIDL_NCA_S_SERVER_TOO_BUSY, true);
+        if (!maybe)
+            send_fault(c, call_id, ctx_id, ASIDL_NCA_S_SERVER_TOO_BUSY, true);
         return;
     }
     call->call_id = call_id;
+    call->maybe = maybe;
     call->context_id = ctx_id;
     call->opnum = opnum;
     call->has_object = object != NULL;
@@ -477,6 +455,7 @@ static void reset_reassembly(asidl__sconn *c)
     asidl__reasm_free(&c->incoming.data);
     c->incoming.active = false;
     c->incoming.orphaned = false;
+    c->incoming.maybe = false;
     c->incoming.cancel_count = 0;
 }
 
@@ -505,9 +484,12 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
             fault_and_close(c, h->call_id, ctx_id, RPC_S_NO_CALL_ACTIVE, true);
             return;
         }
+        /* [maybe] calls are answered nothing, not even the faults of calls that cannot run. */
+        bool maybe = (h->pfc_flags & ASIDL_PFC_MAYBE) != 0;
         asidl__sctx *ctx = find_ctx(c, ctx_id);
         if (!ctx || !ctx->iface->active) {
-            send_fault(c, h->call_id, ctx_id, ASIDL_NCA_S_UNK_IF, true);   /* connection stays */
+            if (!maybe)
+                send_fault(c, h->call_id, ctx_id, ASIDL_NCA_S_UNK_IF, true);   /* connection stays */
             return;
         }
         const asidl__uuid *object = pdu->u.request.has_object ? &pdu->u.request.object : NULL;
@@ -518,11 +500,12 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
             }
             uint8_t *stub = copy_bytes(pdu->u.request.stub, pdu->u.request.stub_len);
             if (!stub && pdu->u.request.stub_len) {
-                send_fault(c, h->call_id, ctx_id, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY, true);
+                if (!maybe)
+                    send_fault(c, h->call_id, ctx_id, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY, true);
                 return;
             }
             make_call(c, h->call_id, ctx_id, pdu->u.request.opnum, object, h->drep, ctx->iface, stub,
-                      pdu->u.request.stub_len, 0, ready_tail);
+                      pdu->u.request.stub_len, 0, maybe, ready_tail);
             return;
         }
         if (pdu->u.request.alloc_hint > max) {
@@ -538,6 +521,7 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
             c->incoming.object = *object;
         memcpy(c->incoming.drep, h->drep, 4);
         c->incoming.iface = ctx->iface;
+        c->incoming.maybe = maybe;
         asidl__reasm_init(&c->incoming.data, max);
         if (asidl__reasm_start(&c->incoming.data, pdu->u.request.alloc_hint) != ASIDL_REASM_OK ||
             asidl__reasm_append(&c->incoming.data, pdu->u.request.stub, pdu->u.request.stub_len) !=
@@ -581,13 +565,64 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
     uint8_t drep[4];
     memcpy(drep, c->incoming.drep, 4);
     const asidl__siface *iface = c->incoming.iface;
+    bool maybe = c->incoming.maybe;
     reset_reassembly(c);
     if (orphaned) {             /* abandoned by the client before it was complete */
         free(stub);
         return;
     }
-    make_call(c, call_id, frag_ctx, opnum, has_object ? &object : NULL, drep, iface, stub, len, cancels,
+    make_call(c, call_id, frag_ctx, opnum, has_object ? &object : NULL, drep, iface, stub, len, cancels, maybe,
               ready_tail);
+}
+
+/* ---- the client's answers to [callback]s ---- */
+
+static asidl__scallback *find_callback(asidl__sconn *c, uint32_t call_id)
+{
+    for (asidl__scallback *cb = c->callbacks; cb; cb = cb->next)
+        if (cb->call_id == call_id && !cb->done)
+            return cb;
+    return NULL;
+}
+
+static void callback_done_locked(asidl__scallback *cb, RPC_STATUS status)
+{
+    cb->done = true;
+    cb->status = status;
+    pthread_cond_signal(&cb->answered);
+}
+
+/* A response or fault from the client: the answer to a [callback] a manager routine waits for
+ * (anything else is a type only a server sends). */
+static void handle_callback_answer(asidl__sconn *c, const asidl__pdu *pdu)
+{
+    const asidl__pdu_header *h = &pdu->hdr;
+    pthread_mutex_lock(&c->lock);
+    asidl__scallback *cb = find_callback(c, h->call_id);
+    bool violation = !cb;
+    if (cb && h->ptype == ASIDL_PTYPE_FAULT) {
+        cb->faulted = true;
+        callback_done_locked(cb, asidl__fault_to_status(pdu->u.response.status));
+    } else if (cb) {
+        bool first = (h->pfc_flags & ASIDL_PFC_FIRST_FRAG) != 0;
+        if (first == cb->started) {
+            violation = true;                                  /* out of sequence */
+            callback_done_locked(cb, RPC_S_PROTOCOL_ERROR);
+        } else if ((first && asidl__reasm_start(&cb->reply, pdu->u.response.alloc_hint) != ASIDL_REASM_OK) ||
+                   asidl__reasm_append(&cb->reply, pdu->u.response.stub, pdu->u.response.stub_len) != ASIDL_REASM_OK) {
+            violation = true;                                  /* over the size cap */
+            callback_done_locked(cb, RPC_S_OUT_OF_RESOURCES);
+        } else {
+            if (first)
+                cb->drep0 = h->drep[0];
+            cb->started = true;
+            if (h->pfc_flags & ASIDL_PFC_LAST_FRAG)
+                callback_done_locked(cb, RPC_S_OK);
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (violation)
+        fault_and_close(c, h->call_id, 0, ASIDL_NCA_S_PROTO_ERROR, true);
 }
 
 /* co_cancel and orphaned: never answered; for an unknown call they are ignored (Windows). */
@@ -612,6 +647,10 @@ static void handle_cancel(asidl__sconn *c, const asidl__pdu *pdu, bool orphaned)
                 call->cancel_count++;
             if (call->notify && (!orphaned || first))
                 call->notify(call, ASIDL_SCALL_CANCELLED, call->notify_ctx);
+            /* An abandoned call's manager waits in vain for the answer to its callback. */
+            asidl__scallback *cb = orphaned ? find_callback(c, id) : NULL;
+            if (cb)
+                callback_done_locked(cb, RPC_S_CALL_CANCELLED);
             break;
         }
     }
@@ -652,6 +691,10 @@ static void handle_pdu(asidl__sconn *c, const uint8_t *p, size_t len, asidl__sca
         break;
     case ASIDL_PTYPE_ORPHANED:
         handle_cancel(c, &pdu, true);
+        break;
+    case ASIDL_PTYPE_RESPONSE:
+    case ASIDL_PTYPE_FAULT:
+        handle_callback_answer(c, &pdu);
         break;
     case ASIDL_PTYPE_BIND:                       /* one bind per connection */
         nak_and_close(c, pdu.hdr.call_id, ASIDL_NAK_NOT_SPECIFIED);
@@ -772,10 +815,10 @@ static void teardown_locked(asidl__sconn *c)
     c->torn_down = true;
     c->dead = true;
     c->in_handler = false;
-    if (c->writer_armed)
+    if (c->writer.armed)
         shutdown(c->src.fd, SHUT_RDWR);   /* its event comes, and its worker closes it */
     else
-        close_writer_locked(c);
+        asidl__writer_close(&c->writer);
     asidl__rt_unwatch(&c->src);
     close(c->src.fd);
     asidl__sendq_clear(&c->out);
@@ -790,6 +833,10 @@ static void teardown_locked(asidl__sconn *c)
     }
     c->calls = NULL;
     c->n_calls = 0;
+    for (asidl__scallback *cb = c->callbacks; cb; cb = cb->next)
+        if (!cb->done)
+            callback_done_locked(cb, RPC_S_CALL_FAILED);
+    c->callbacks = NULL;                /* each waiter finds itself unlisted */
     if (c->timer_armed && asidl__timer_cancel(&c->timer)) {
         c->timer_armed = false;
         c->refs--;                      /* the handler's own reference keeps c alive */
@@ -880,6 +927,32 @@ asidl__scall *asidl__sconn_next_ready(asidl__sconn *c)
     asidl__scall *call = pop_ready_locked(c);
     pthread_mutex_unlock(&c->lock);
     return call;
+}
+
+static void run_handed_over(void *arg)
+{
+    asidl__sconn *c = arg;
+    asidl__scall *call = asidl__sconn_next_ready(c);
+    if (call)
+        asidl__server_dispatch(c->srv, call);
+    asidl__sconn_release(c);
+}
+
+bool asidl__sconn_hand_over(asidl__sconn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    if (!c->dispatch_head) {
+        c->dispatching = false;          /* the next call to arrive starts at once */
+        pthread_mutex_unlock(&c->lock);
+        return true;
+    }
+    /* Still dispatching: the worker given the next call takes it, and those after it. */
+    c->refs++;
+    pthread_mutex_unlock(&c->lock);
+    if (asidl__rt_post(run_handed_over, c))
+        return true;
+    asidl__sconn_release(c);
+    return false;
 }
 
 /* A partial PDU older than the read timeout: the sender is too slow (or never finishes). */

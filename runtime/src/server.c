@@ -365,6 +365,21 @@ void asidl__server_free(asidl__server *s)
 
 /* ---- dispatch under the executing limit ---- */
 
+/* The connection whose turn this thread's dispatch loop holds, and whether its manager routine
+ * passed the turn on before returning (asidl__server_yield_turn). */
+typedef struct dispatch_turn {
+    asidl__sconn *conn;
+    bool yielded;
+} dispatch_turn;
+static _Thread_local dispatch_turn turn;
+
+void asidl__server_yield_turn(asidl__sconn *c)
+{
+    if (turn.conn != c || turn.yielded)
+        return;
+    turn.yielded = asidl__sconn_hand_over(c);
+}
+
 void asidl__server_dispatch(asidl__server *s, asidl__scall *call)
 {
     pthread_mutex_lock(&s->lock);
@@ -387,8 +402,13 @@ void asidl__server_dispatch(asidl__server *s, asidl__scall *call)
         pthread_mutex_lock(&c->lock);
         c->refs++;
         pthread_mutex_unlock(&c->lock);
+        dispatch_turn outer = turn;
+        turn.conn = c;
+        turn.yielded = false;
         call->siface->fn(call, call->siface->ctx);
-        call = asidl__sconn_next_ready(c);
+        bool yielded = turn.yielded;
+        turn = outer;
+        call = yielded ? NULL : asidl__sconn_next_ready(c);
         asidl__sconn_release(c);
         if (call)
             continue;               /* the same connection's next call keeps this slot */

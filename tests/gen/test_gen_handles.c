@@ -5,7 +5,8 @@
  * <type>_bind, context, [implicit_handle], [auto_handle]); the server's tables never refer to
  * the client's handle variable or bind routines; -oldnames' foo_ClientIfHandle is a plain
  * variable the stubs never read; [nocode] leaves the stub to the application; [callback]
- * procedures have no descriptor and no EPV slot.  Calls run through the loopback.
+ * procedures are numbered apart, have no EPV slot, and name the application's callback
+ * routine (client prefix) on the client side.  Calls run through the loopback.
  */
 #include <wchar.h>
 
@@ -37,6 +38,12 @@ void __RPC_USER counter_rundown(counter c)
     free(c);
 }
 
+/* [callback] Progress: the client's routine, which the server would run during a call */
+long c_Progress(long percent)
+{
+    return percent;
+}
+
 /* [nocode] Skipped: the application writes the client stub itself (the generated file has
  * none, or this program would not link). */
 long c_Skipped(handle_t IDL_handle, long x)
@@ -64,7 +71,6 @@ long s_Make(handle_t IDL_handle, counter *c)
 long s_Bump(counter c) { return ++*(long *)c; }
 long s_Skipped(handle_t IDL_handle, long x) { (void)IDL_handle; return x; }
 long s_Last(handle_t IDL_handle, long x) { (void)IDL_handle; return x * 100; }
-long s_Progress(long percent) { return percent; }
 long s_Get(long *value) { *value = 17; return 1; }
 long s_Now(short kind, choice *c) { return kind == 2 ? (long)(c->big >> 32) : c->tiny; }
 
@@ -177,17 +183,26 @@ TEST(oldnames_client_handle_is_a_plain_variable_the_stubs_do_not_read)
     explicit_handles_ClientIfHandle = saved;
 }
 
-TEST(nocode_leaves_the_stub_to_the_application_and_callbacks_have_no_slot)
+TEST(nocode_leaves_the_stub_to_the_application_and_callbacks_are_numbered_apart)
 {
     CHECK_EQ_INT(c_Skipped(BINDING, 3), -3);
-    const asidl_interface *si = explicit_handles_ServerIfHandle;
+    const asidl_interface *si = explicit_handles_ServerIfHandle, *ci = explicit_handles_ClientIfHandle;
     CHECK(gen_proc(si, "Skipped") != NULL);   /* the server still dispatches it */
-    CHECK(gen_proc(si, "Progress") == NULL && si->procs[5] == NULL);
-    CHECK(si->epv_slots && si->epv_slots[5] == -1 && si->epv_slots[6] == 5 && si->epv_slots[7] == 6);
+    /* [callback] Progress is callback opnum 0, and the other operations are numbered without
+     * it ([MS-RPCE] 2.2.4.2): Skipped is 5, Last 6, and every EPV index is the opnum. */
+    CHECK(gen_proc(si, "Progress") == NULL && si->proc_count == 7 && si->epv_slots == NULL);
+    CHECK(gen_proc(si, "Skipped")->opnum == 5 && gen_proc(si, "Last")->opnum == 6);
+    for (int side = 0; side < 2; side++) {
+        const asidl_interface *itf = side ? ci : si;
+        CHECK(itf->callback_count == 1 && itf->callbacks && itf->callbacks[0]->opnum == 0 &&
+              (itf->callbacks[0]->flags & ASIDL_NDR_PROC_CALLBACK) && !strcmp(itf->callbacks[0]->name, "Progress"));
+    }
+    typedef long progress_fn(long);
+    CHECK(si->callback_epv == NULL && ci->callback_epv && *(progress_fn *const *)ci->callback_epv == c_Progress);
     const explicit_handles_v1_0_epv_t *epv = si->default_epv;
     CHECK(epv->Skipped == s_Skipped && epv->Last == s_Last);
     gen_server_interface = si;
-    CHECK_EQ_INT(c_Last(BINDING, 2), 200);   /* its manager is found through the slot table */
+    CHECK_EQ_INT(c_Last(BINDING, 2), 200);   /* its manager is at its opnum in the EPV */
     /* [nocode] on an interface, [code] on its operation */
     CHECK(gen_proc(auto_handles_ClientIfHandle, "Now") != NULL);
 }
@@ -201,6 +216,6 @@ int main(void)
     RUN(implicit_handle_is_the_clients_variable_and_not_the_servers);
     RUN(auto_handle_and_ms_union);
     RUN(oldnames_client_handle_is_a_plain_variable_the_stubs_do_not_read);
-    RUN(nocode_leaves_the_stub_to_the_application_and_callbacks_have_no_slot);
+    RUN(nocode_leaves_the_stub_to_the_application_and_callbacks_are_numbered_apart);
     return test_exit();
 }

@@ -20,8 +20,9 @@
 #include "async.h"
 #include "rpcrt.h"
 #include "test.h"
+#include "test_server_start.h"
 
-static char tcp_binding[128], lrpc_binding[256];
+static const char *tcp_binding, *lrpc_binding;
 
 /* ==================================================================== the server's side */
 
@@ -1067,27 +1068,12 @@ TEST(ten_thousand_calls_pending_on_one_binding_hold_no_thread_on_either_side)
 
 int main(void)
 {
-    CHECK_EQ_INT(RpcServerUseProtseqA((RPC_CSTR) "ncacn_ip_tcp", RPC_C_PROTSEQ_MAX_REQS_DEFAULT, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerUseProtseqA((RPC_CSTR) "ncalrpc", RPC_C_PROTSEQ_MAX_REQS_DEFAULT, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerRegisterIf(atest_v1_0_s_ifspec, NULL, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerListen(1, RPC_C_LISTEN_MAX_CALLS_DEFAULT, 1), RPC_S_OK);
-    RPC_BINDING_VECTOR *v = NULL;
-    CHECK_EQ_INT(RpcServerInqBindings(&v), RPC_S_OK);
-    for (unsigned long i = 0; v && i < v->Count; i++) {
-        RPC_CSTR text = NULL;
-        RpcBindingToStringBindingA(v->BindingH[i], &text);
-        asidl__binding *b = asidl__binding_from(v->BindingH[i]);
-        if (b->protseq == ASIDL_PROTSEQ_TCP)
-            snprintf(tcp_binding, sizeof tcp_binding, "ncacn_ip_tcp:127.0.0.1[%s]", b->endpoint);
-        else
-            snprintf(lrpc_binding, sizeof lrpc_binding, "%s", (char *)text);
-        RpcStringFreeA(&text);
-    }
-    RpcBindingVectorFree(&v);
-    if (!tcp_binding[0] || !lrpc_binding[0]) {
-        printf("not ok - server_starts\n");
+    const RPC_IF_HANDLE ifaces[] = { atest_v1_0_s_ifspec, NULL };
+    test_server server;
+    if (!test_server_start(&server, ifaces, 1))
         return 1;
-    }
+    tcp_binding = server.tcp;
+    lrpc_binding = server.lrpc;
     RUN(initialize_handle_checks_the_size_and_fills_the_documented_fields);
     RUN(a_handle_never_initialised_is_refused_and_nothing_is_sent);
     RUN(polling_over_tcp);

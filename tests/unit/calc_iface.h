@@ -226,10 +226,10 @@ static const asidl_ndr_proc *const peek_procs[] = { &peek_loose, &peek_strict };
 #define PEEK_UUID { 0x2c9e4f1a, 0x7b3d, 0x4e58, { 0xa6, 0xc2, 0x9d, 0x0f, 0x1e, 0x3b, 0x5a, 0x78 } }
 
 static const asidl_interface calc_client_if = {
-    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, CALC_UUID, 1, 0, calc_procs, 13, NULL, NULL, NULL, NULL, NULL,
+    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, CALC_UUID, 1, 0, calc_procs, 13, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL,
 };
 static const asidl_interface peek_client_if = {
-    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, PEEK_UUID, 2, 1, peek_procs, 2, NULL, NULL, NULL, NULL, NULL,
+    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, PEEK_UUID, 2, 1, peek_procs, 2, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL,
 };
 
 /* ---- client stubs, as generated ---- */

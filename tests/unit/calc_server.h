@@ -199,10 +199,10 @@ typedef struct peek_v2_1_epv_t {
 static const peek_v2_1_epv_t peek_default_epv = { s_PeekLoose, s_PeekStrict };
 
 static const asidl_interface calc_server_if = {
-    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, CALC_UUID, 1, 0, calc_procs, 13, &calc_default_epv, NULL, NULL, NULL, NULL,
+    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, CALC_UUID, 1, 0, calc_procs, 13, &calc_default_epv, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL,
 };
 static const asidl_interface peek_server_if = {
-    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, PEEK_UUID, 2, 1, peek_procs, 2, &peek_default_epv, NULL, NULL, NULL, NULL,
+    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, PEEK_UUID, 2, 1, peek_procs, 2, &peek_default_epv, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL,
 };
 
 #endif

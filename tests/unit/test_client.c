@@ -428,13 +428,17 @@ TEST(cancel_non_abortive_reaches_the_server_abortive_completes_at_once)
 
 /* ---- scripted servers that misbehave ---- */
 
-typedef enum { CLOSE_AFTER_REQUEST, GARBAGE_RESPONSE, NAK_BIND, FAULT_CALL_ID_ZERO, SHORT_FRAG_SIZE } misbehaviour;
+typedef enum { CLOSE_AFTER_REQUEST, GARBAGE_RESPONSE, NAK_BIND, FAULT_CALL_ID_ZERO, SHORT_FRAG_SIZE,
+               SILENT_AFTER_REQUEST, CALLBACKS_THEN_REPLY, CALLBACK_OUT_OF_SEQUENCE } misbehaviour;
 
 typedef struct scripted {
     int listen_fd;
     misbehaviour what;
     char port[32];
+    uint8_t request_flags;      /* of the request's last fragment */
+    int answers_seen;           /* the client's answers to callbacks, as the script expects them */
 } scripted;
+
 
 static bool read_one(int fd, uint8_t *buf, size_t cap, size_t *len)
 {
@@ -454,6 +458,19 @@ static bool read_one(int fd, uint8_t *buf, size_t cap, size_t *len)
             return false;
         have += (size_t)r;
     }
+}
+
+/* Reads the client's answer to a callback request and counts it if it is the expected one. */
+static void expect_answer(scripted *s, int fd, uint8_t ptype, uint32_t call_id, uint32_t status)
+{
+    uint8_t buf[4096];
+    size_t len;
+    asidl__pdu pdu;
+    if (read_one(fd, buf, sizeof buf, &len) && asidl__pdu_decode(buf, len, &pdu) == ASIDL_PDU_OK &&
+        pdu.hdr.ptype == ptype && pdu.hdr.call_id == call_id &&
+        (ptype != ASIDL_PTYPE_FAULT || (pdu.u.response.status == status &&
+                                        (pdu.hdr.pfc_flags & ASIDL_PFC_DID_NOT_EXECUTE))))
+        s->answers_seen++;
 }
 
 static void *scripted_server(void *arg)
@@ -491,9 +508,36 @@ static void *scripted_server(void *arg)
         if (pdu.hdr.pfc_flags & ASIDL_PFC_LAST_FRAG)
             break;
     }
+    s->request_flags = pdu.hdr.pfc_flags;
     asidl__buf_init(&b);
     switch (s->what) {
     case CLOSE_AFTER_REQUEST:
+        break;
+    case SILENT_AFTER_REQUEST:
+        sleep_ms(500);          /* no answer, and the connection stays open meanwhile */
+        break;
+    case CALLBACKS_THEN_REPLY:
+        /* A callback for a call the client does not have, then one it has no routine for:
+         * both answered with a fault that did not execute; then the call's own reply. */
+        asidl__pdu_encode_request(&b, 3, pdu.hdr.call_id + 100, 1, 0, 0, NULL, "x", 1);
+        asidl__sock_send(fd, b.data, b.len);
+        asidl__buf_free(&b);
+        expect_answer(s, fd, ASIDL_PTYPE_FAULT, pdu.hdr.call_id + 100, ASIDL_NCA_S_FAULT_CANCEL);
+        asidl__buf_init(&b);
+        asidl__pdu_encode_request(&b, 3, pdu.hdr.call_id, 1, 0, 9, NULL, "x", 1);
+        asidl__sock_send(fd, b.data, b.len);
+        asidl__buf_free(&b);
+        expect_answer(s, fd, ASIDL_PTYPE_FAULT, pdu.hdr.call_id, ASIDL_NCA_S_OP_RNG_ERROR);
+        asidl__buf_init(&b);
+        asidl__pdu_encode_response(&b, 3, pdu.hdr.call_id, 2, 0, 0, "ok", 2);
+        break;
+    case CALLBACK_OUT_OF_SEQUENCE:
+        /* a callback's later fragment with no first one: the call fails and is orphaned */
+        asidl__pdu_encode_request(&b, ASIDL_PFC_LAST_FRAG, pdu.hdr.call_id, 1, 0, 0, NULL, "x", 1);
+        asidl__sock_send(fd, b.data, b.len);
+        asidl__buf_free(&b);
+        asidl__buf_init(&b);
+        expect_answer(s, fd, ASIDL_PTYPE_ORPHANED, pdu.hdr.call_id, 0);
         break;
     case GARBAGE_RESPONSE:
         asidl__buf_put(&b, "\x05\x00\x02\x03\x10\x00\x00\x00\x08\x00", 10);   /* frag_length 8 */
@@ -517,7 +561,7 @@ out:
     return NULL;
 }
 
-static RPC_STATUS against(misbehaviour what, size_t stub_len)
+static RPC_STATUS against_counting(misbehaviour what, size_t stub_len, int *answers_seen)
 {
     scripted s = { .what = what };
     asidl__listener_fds l;
@@ -536,7 +580,14 @@ static RPC_STATUS against(misbehaviour what, size_t stub_len)
     RpcBindingFree(&h);
     pthread_join(t, NULL);
     asidl__transport_unlisten(&l);
+    if (answers_seen)
+        *answers_seen = s.answers_seen;
     return st;
+}
+
+static RPC_STATUS against(misbehaviour what, size_t stub_len)
+{
+    return against_counting(what, stub_len, NULL);
 }
 
 TEST(misbehaving_servers_fail_calls_cleanly)
@@ -547,6 +598,51 @@ TEST(misbehaving_servers_fail_calls_cleanly)
     CHECK_EQ_INT(against(FAULT_CALL_ID_ZERO, 10), RPC_S_PROTOCOL_ERROR);
     /* The fragment size the server's bind_ack gives is the one the client sends with. */
     CHECK_EQ_INT(against(SHORT_FRAG_SIZE, 10000), RPC_S_OK);
+}
+
+/* The server's [callback] requests ([MS-RPCE] 3.3.1.5.9) that the client cannot serve are
+ * answered, so that the server's manager does not wait for ever; out of sequence, they fail the
+ * call. (Callbacks that run are tested with generated stubs in tests/rpc/test_callback.c.) */
+TEST(callback_requests_the_client_cannot_serve_are_answered_with_faults)
+{
+    int answers = 0;
+    CHECK_EQ_INT(against_counting(CALLBACKS_THEN_REPLY, 10, &answers), RPC_S_OK);
+    CHECK_EQ_INT(answers, 2);
+    CHECK_EQ_INT(against_counting(CALLBACK_OUT_OF_SEQUENCE, 10, &answers), RPC_S_PROTOCOL_ERROR);
+    CHECK_EQ_INT(answers, 1);
+}
+
+/* A [maybe] request goes out with PFC_MAYBE and its caller does not wait for an answer. */
+TEST(a_maybe_call_is_sent_with_pfc_maybe_and_completes_without_an_answer)
+{
+    scripted s = { .what = SILENT_AFTER_REQUEST };
+    asidl__listener_fds l;
+    CHECK(asidl__transport_listen(ASIDL_PROTSEQ_TCP, "127.0.0.1", NULL, 4, &l) == RPC_S_OK);
+    s.listen_fd = l.fd[0];
+    pthread_t t;
+    pthread_create(&t, NULL, scripted_server, &s);
+    RPC_BINDING_HANDLE h = bind_to("ncacn_ip_tcp", "127.0.0.1", l.endpoint);
+    asidl__assoc *a = NULL;
+    CHECK(asidl__binding_assoc(asidl__binding_from(h), &a) == RPC_S_OK);
+    asidl__request req = { .iface = &echo_iface, .opnum = 0, .stub = "fire and forget", .stub_len = 15,
+                           .maybe = true };
+    asidl__ccall *c = NULL;
+    int64_t t0 = asidl__now_ms();
+    CHECK_EQ_INT(asidl__ccall_start_ex(a, &req, NULL, NULL, &c), RPC_S_OK);
+    if (c) {
+        CHECK_EQ_INT(asidl__ccall_wait(c), RPC_S_OK);
+        uint8_t *out = NULL;
+        size_t len = 1;
+        CHECK_EQ_INT(asidl__ccall_result(c, &out, &len), RPC_S_OK);
+        CHECK(out == NULL && len == 0);
+        asidl__ccall_release(c);
+    }
+    CHECK(asidl__now_ms() - t0 < 400);        /* the server holds its silence for 500 ms */
+    asidl__assoc_release(a);
+    pthread_join(t, NULL);
+    CHECK_EQ_INT(s.request_flags & ASIDL_PFC_MAYBE, ASIDL_PFC_MAYBE);
+    RpcBindingFree(&h);
+    asidl__transport_unlisten(&l);
 }
 
 int main(int argc, char **argv)
@@ -582,6 +678,8 @@ int main(int argc, char **argv)
     RUN(a_call_timeout_gives_up_with_rpc_s_call_cancelled);
     RUN(cancel_non_abortive_reaches_the_server_abortive_completes_at_once);
     RUN(misbehaving_servers_fail_calls_cleanly);
+    RUN(a_maybe_call_is_sent_with_pfc_maybe_and_completes_without_an_answer);
+    RUN(callback_requests_the_client_cannot_serve_are_answered_with_faults);
     echo_wait_idle();
     asidl__server_free(server);
     asidl__rt_shutdown();

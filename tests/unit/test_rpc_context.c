@@ -11,8 +11,9 @@
 #include "calc_server.h"
 #include "rpcrt.h"
 #include "test.h"
+#include "test_server_start.h"
 
-static char tcp_binding[256], lrpc_binding[256];
+static const char *tcp_binding, *lrpc_binding;
 
 static RPC_BINDING_HANDLE bind_text(const char *text)
 {
@@ -196,21 +197,12 @@ TEST(unregistering_with_rundown_runs_down_the_interfaces_handles)
 
 int main(void)
 {
-    CHECK_EQ_INT(RpcServerUseProtseqA((RPC_CSTR) "ncacn_ip_tcp", RPC_C_PROTSEQ_MAX_REQS_DEFAULT, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerUseProtseqA((RPC_CSTR) "ncalrpc", RPC_C_PROTSEQ_MAX_REQS_DEFAULT, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerRegisterIf((RPC_IF_HANDLE)&calc_server_if, NULL, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerRegisterIf((RPC_IF_HANDLE)&peek_server_if, NULL, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerListen(2, RPC_C_LISTEN_MAX_CALLS_DEFAULT, 1), RPC_S_OK);
-    RPC_BINDING_VECTOR *v = NULL;
-    CHECK_EQ_INT(RpcServerInqBindings(&v), RPC_S_OK);
-    for (unsigned long i = 0; v && i < v->Count; i++) {
-        asidl__binding *b = asidl__binding_from(v->BindingH[i]);
-        if (b->protseq == ASIDL_PROTSEQ_TCP)
-            snprintf(tcp_binding, sizeof tcp_binding, "ncacn_ip_tcp:127.0.0.1[%s]", b->endpoint);
-        else
-            snprintf(lrpc_binding, sizeof lrpc_binding, "ncalrpc:[%s]", b->endpoint);
-    }
-    RpcBindingVectorFree(&v);
+    const RPC_IF_HANDLE ifaces[] = { (RPC_IF_HANDLE)&calc_server_if, (RPC_IF_HANDLE)&peek_server_if, NULL };
+    test_server server;
+    if (!test_server_start(&server, ifaces, 2))
+        return 1;
+    tcp_binding = server.tcp;
+    lrpc_binding = server.lrpc;
     RUN(a_handle_is_made_used_as_binding_and_closed);
     RUN(null_and_foreign_handles_are_refused_before_anything_is_sent);
     RUN(handles_run_down_when_the_client_association_ends);

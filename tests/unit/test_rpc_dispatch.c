@@ -13,8 +13,9 @@
 #include "rpcrt.h"
 #include "asidl_rpc.h"
 #include "test.h"
+#include "test_server_start.h"
 
-static char tcp_binding[256], lrpc_binding[256];
+static const char *tcp_binding, *lrpc_binding;
 
 static RPC_BINDING_HANDLE bind_text(const char *text)
 {
@@ -425,7 +426,7 @@ TEST(registration_checks_its_arguments_and_the_descriptors)
     static void (*const bad_epv[])(void) = { (void (*)(void))s_Stop };
     static const asidl_interface bad_if = {
         ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION,
-        { 0x11112222, 0x3333, 0x4444, { 5, 5, 5, 5, 6, 6, 6, 6 } }, 1, 0, bad_procs, 1, bad_epv, NULL, NULL, NULL, NULL,
+        { 0x11112222, 0x3333, 0x4444, { 5, 5, 5, 5, 6, 6, 6, 6 } }, 1, 0, bad_procs, 1, bad_epv, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL,
     };
     CHECK_EQ_INT(RpcServerRegisterIf((RPC_IF_HANDLE)&bad_if, NULL, NULL), RPC_S_INTERNAL_ERROR);
     /* ... and an interface from another ABI version is not one */
@@ -522,29 +523,12 @@ TEST(inquiries_about_the_server)
 
 int main(void)
 {
-    CHECK_EQ_INT(RpcServerUseProtseqA((RPC_CSTR) "ncacn_ip_tcp", RPC_C_PROTSEQ_MAX_REQS_DEFAULT, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerUseProtseqA((RPC_CSTR) "ncalrpc", RPC_C_PROTSEQ_MAX_REQS_DEFAULT, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerRegisterIf((RPC_IF_HANDLE)&calc_server_if, NULL, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerRegisterIf((RPC_IF_HANDLE)&peek_server_if, NULL, NULL), RPC_S_OK);
-    CHECK_EQ_INT(RpcServerListen(1, RPC_C_LISTEN_MAX_CALLS_DEFAULT, 1), RPC_S_OK);
-    RPC_BINDING_VECTOR *v = NULL;
-    CHECK_EQ_INT(RpcServerInqBindings(&v), RPC_S_OK);
-    for (unsigned long i = 0; v && i < v->Count; i++) {
-        RPC_CSTR text = NULL;
-        RpcBindingToStringBindingA(v->BindingH[i], &text);
-        asidl__binding *b = asidl__binding_from(v->BindingH[i]);
-        /* the host name the server reports, made loopback so the test needs no name service */
-        if (b->protseq == ASIDL_PROTSEQ_TCP)
-            snprintf(tcp_binding, sizeof tcp_binding, "ncacn_ip_tcp:127.0.0.1[%s]", b->endpoint);
-        else
-            snprintf(lrpc_binding, sizeof lrpc_binding, "%s", (char *)text);
-        RpcStringFreeA(&text);
-    }
-    RpcBindingVectorFree(&v);
-    if (!tcp_binding[0] || !lrpc_binding[0]) {
-        printf("not ok - server_starts\n");
+    const RPC_IF_HANDLE ifaces[] = { (RPC_IF_HANDLE)&calc_server_if, (RPC_IF_HANDLE)&peek_server_if, NULL };
+    test_server server;
+    if (!test_server_start(&server, ifaces, 1))
         return 1;
-    }
+    tcp_binding = server.tcp;
+    lrpc_binding = server.lrpc;
     RUN(parameters_of_several_types_reach_the_manager_and_come_back);
     RUN(a_long_outside_32_bits_is_refused_before_sending);
     RUN(large_arguments_travel_in_several_fragments);

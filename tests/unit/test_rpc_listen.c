@@ -212,13 +212,13 @@ static const asidl_ndr_proc add_auto = PROC(0, "Add", add_implicit_params, HAS_R
 static const asidl_ndr_proc *const implicit_procs[] = { &add_implicit };
 static const asidl_ndr_proc *const auto_procs[] = { &add_auto };
 static const asidl_interface calc_implicit_if = {
-    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, CALC_UUID, 1, 0, implicit_procs, 1, NULL, well_known, &calc_implicit, NULL, NULL,
+    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, CALC_UUID, 1, 0, implicit_procs, 1, NULL, well_known, &calc_implicit, NULL, NULL, NULL, 0, NULL, NULL,
 };
 static const asidl_interface calc_auto_if = {
-    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, CALC_UUID, 1, 0, auto_procs, 1, NULL, well_known, NULL, NULL, NULL,
+    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, CALC_UUID, 1, 0, auto_procs, 1, NULL, well_known, NULL, NULL, NULL, NULL, 0, NULL, NULL,
 };
 static const asidl_interface calc_server_well_known_if = {
-    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, CALC_UUID, 1, 0, calc_procs, 13, &calc_default_epv, well_known, NULL, NULL, NULL,
+    ASIDL_INTERFACE_MAGIC, ASIDL_ABI_VERSION, CALC_UUID, 1, 0, calc_procs, 13, &calc_default_epv, well_known, NULL, NULL, NULL, NULL, 0, NULL, NULL,
 };
 
 static long implicit_Add(const asidl_interface *itf, const asidl_ndr_proc *proc, long a, long b, long *sum)

@@ -560,6 +560,34 @@ TEST(an_orphaned_call_gets_no_answer)
     close(fd);
 }
 
+/* PFC_MAYBE (C706 12.6): the call runs, and nothing comes back for it, neither its
+ * response nor the fault of a call that cannot run or that fails. */
+TEST(a_maybe_request_runs_and_gets_no_answer_not_even_a_fault)
+{
+    int fd = bound_connection(port, 4280);
+    asidl__buf b;
+    asidl__buf_init(&b);
+    uint8_t maybe = ASIDL_PFC_FIRST_FRAG | ASIDL_PFC_LAST_FRAG | ASIDL_PFC_MAYBE;
+    uint32_t code = 0x20000456;
+    asidl__pdu_encode_request(&b, maybe, 90, 1, 0, 5, NULL, "m", 1);       /* parked: runs later */
+    asidl__pdu_encode_request(&b, maybe, 91, 4, 0, 4, NULL, &code, 4);     /* faults */
+    asidl__pdu_encode_request(&b, maybe, 92, 1, 0, 77, NULL, "x", 1);      /* no such opnum */
+    asidl__pdu_encode_request(&b, maybe, 93, 1, 9, 0, NULL, "x", 1);       /* no such context */
+    uint8_t *big = calloc(1, 10000);
+    asidl__frag_request(&b, 94, 0, 0, NULL, big, 10000, 4280, ASIDL_PFC_MAYBE);  /* fragmented */
+    free(big);
+    send_buf(fd, &b);
+    for (int i = 0; i < 300 && echo_parked() == 0; i++)
+        sleep_ms(10);
+    CHECK_EQ_INT(echo_parked(), 1);           /* the manager got the maybe call */
+    echo_release_parked();                    /* and its answer goes nowhere */
+    CHECK(echo_works(fd, 95));                /* the next PDU is the answer to 95 */
+    uint8_t store[256];
+    asidl__pdu pdu;
+    CHECK(asidl__sock_wait(fd, POLLIN, 200) == 0 || !read_pdu(fd, store, sizeof store, &pdu));
+    close(fd);
+}
+
 TEST(a_client_that_vanishes_mid_call_leaves_nothing_behind)
 {
     int before = echo_late_replies_failed;
@@ -692,6 +720,7 @@ int main(void)
     RUN(cancel_and_orphaned_for_unknown_calls_are_ignored);
     RUN(co_cancel_reaches_a_pending_call_and_counts_in_the_answer);
     RUN(an_orphaned_call_gets_no_answer);
+    RUN(a_maybe_request_runs_and_gets_no_answer_not_even_a_fault);
     RUN(a_client_that_vanishes_mid_call_leaves_nothing_behind);
     RUN(truncated_pdus_from_a_departing_client_are_freed);
     RUN(limits_on_request_size_connections_pending_calls_and_slow_senders);

@@ -1,0 +1,571 @@
+/*
+ * [callback] operations end to end ([MS-RPCE] 2.2.4.2, 3.3.1.5.9), and [maybe], [idempotent]
+ * and [broadcast] calls: the stubs asidl generates from callback.idl, client and server in this
+ * process, over ncacn_ip_tcp and ncalrpc.  The client's stubs and callback routines carry the
+ * c_ prefix; the manager routines and the server's callback stubs the IDL names.
+ *
+ * The wire is checked too: a raw client makes a call and answers the server's callback request
+ * by hand (a response, a fault, orphaned, a disconnect), and a [maybe] call's manager holds it
+ * while the client goes on.
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rpc.h>
+#include <rpcasync.h>
+
+#include "callback.h"
+#include "asidl_stub.h"
+#include "rpcrt.h"
+#include "test.h"
+#include "test_server_start.h"
+
+static const char *tcp_binding, *lrpc_binding;
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+/* ==================================================================== the server's side */
+
+static atomic_ulong work_failure;       /* the status a callback of Work failed with */
+
+long Work(handle_t h, long steps)
+{
+    (void)h;
+    volatile long sum = 0;
+    RpcTryExcept {
+        for (long i = 1; i <= steps; i++) {
+            long ack = 0;
+            sum += Progress(i, "step", &ack) + ack;
+        }
+    } RpcExcept(EXCEPTION_EXECUTE_HANDLER) {
+        atomic_store(&work_failure, (unsigned long)RpcExceptionCode());
+        sum = -1;
+    } RpcEndExcept
+    return sum;
+}
+
+unsigned long TryFail(handle_t h, unsigned long code)
+{
+    (void)h;
+    volatile unsigned long seen = 0;
+    RpcTryExcept {
+        Fail(code);
+    } RpcExcept(EXCEPTION_EXECUTE_HANDLER) {
+        seen = RpcExceptionCode();
+    } RpcEndExcept
+    return seen;
+}
+
+unsigned long Probe(handle_t h, long v)
+{
+    (void)h;
+    error_status_t comm = 77, fault = 77;
+    Check(v, &comm, &fault);                  /* never raises: the status parameters take it */
+    return fault ? fault : comm;              /* both 0 after a success */
+}
+
+long Deep(handle_t h, long depth)
+{
+    (void)h;
+    return Nest(depth) + 1;
+}
+
+long Ping(handle_t h, long v)
+{
+    (void)h;
+    return v + 1;
+}
+
+hyper Sum(handle_t h, long n)
+{
+    (void)h;
+    long *values = malloc(sizeof *values * (size_t)n);
+    if (!values)
+        RpcRaiseException(RPC_S_OUT_OF_MEMORY);
+    Fill(n, values);
+    hyper total = 0;
+    for (long i = 0; i < n; i++)
+        total += values[i];
+    free(values);
+    return total;
+}
+
+long Told(handle_t h, long v)
+{
+    (void)h;
+    Tell(v);
+    Tell(v + 1);
+    return v;
+}
+
+/* Notify holds its call until the test releases it. */
+static pthread_mutex_t notify_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t notify_changed = PTHREAD_COND_INITIALIZER;
+static long notified_value;
+static bool notify_entered, notify_release;
+static atomic_int crashes;
+
+void Notify(handle_t h, long value)
+{
+    (void)h;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 5;
+    pthread_mutex_lock(&notify_lock);
+    notified_value = value;
+    notify_entered = true;
+    pthread_cond_broadcast(&notify_changed);
+    while (!notify_release && pthread_cond_timedwait(&notify_changed, &notify_lock, &until) == 0)
+        ;
+    pthread_mutex_unlock(&notify_lock);
+}
+
+void Crash(handle_t h, unsigned long code)
+{
+    (void)h;
+    atomic_fetch_add(&crashes, 1);
+    RpcRaiseException((RPC_STATUS)code);
+}
+
+static atomic_long announced;
+
+void Announce(PRPC_ASYNC_STATE pAsync, handle_t h, long value)
+{
+    (void)h;
+    atomic_store(&announced, value);
+    RpcAsyncCompleteCall(pAsync, NULL);        /* nothing goes back: the call is [maybe] */
+}
+
+long Twice(handle_t h, long v)
+{
+    (void)h;
+    return 2 * v;
+}
+
+long Anyone(handle_t h, long v)
+{
+    (void)h;
+    return v + 100;
+}
+
+/* ==================================================================== the client's side */
+
+static atomic_int progress_calls;
+static pthread_t progress_thread;
+static char progress_note[16];
+static RPC_BINDING_HANDLE nest_binding;
+
+long c_Progress(long step, char *note, long *ack)
+{
+    atomic_fetch_add(&progress_calls, 1);
+    progress_thread = pthread_self();
+    snprintf(progress_note, sizeof progress_note, "%s", note ? note : "(null)");
+    *ack = 1000;
+    return step * 10;
+}
+
+void c_Fail(unsigned long code)
+{
+    RpcRaiseException((RPC_STATUS)code);
+}
+
+void c_Check(long v, error_status_t *comm, error_status_t *fault)
+{
+    if (v < 0)
+        RpcRaiseException((RPC_STATUS)-v);
+    *comm = 1;                                /* writable, and not sent back */
+    *fault = 2;
+}
+
+long c_Nest(long depth)
+{
+    return depth > 0 ? c_Deep(nest_binding, depth - 1) * 10 : c_Ping(nest_binding, 5);
+}
+
+static long told[2];
+static atomic_int tells;
+
+void c_Tell(long v)
+{
+    int i = atomic_fetch_add(&tells, 1);
+    if (i < 2)
+        told[i] = v;
+}
+
+void c_Fill(long n, long *values)
+{
+    for (long i = 0; i < n; i++)
+        values[i] = i * 3;
+}
+
+static RPC_BINDING_HANDLE bind(const char *text)
+{
+    RPC_BINDING_HANDLE h = NULL;
+    if (RpcBindingFromStringBindingA((RPC_CSTR)text, &h) != RPC_S_OK)
+        return NULL;
+    return h;
+}
+
+/* ==================================================================== through the stubs */
+
+static void callbacks_over(const char *binding)
+{
+    RPC_BINDING_HANDLE h = bind(binding);
+    CHECK(h != NULL);
+    atomic_store(&progress_calls, 0);
+    progress_thread = (pthread_t)0;
+    CHECK_EQ_INT(c_Work(h, 4), 10 + 20 + 30 + 40 + 4 * 1000);
+    CHECK_EQ_INT(atomic_load(&progress_calls), 4);
+    CHECK(pthread_equal(progress_thread, pthread_self()));   /* on the thread that made the call */
+    CHECK(strcmp(progress_note, "step") == 0);
+    CHECK_EQ_INT(c_Work(h, 0), 0);
+    RpcBindingFree(&h);
+}
+
+TEST(callbacks_run_on_the_calling_thread_during_the_call_over_tcp)
+{
+    callbacks_over(tcp_binding);
+}
+
+TEST(callbacks_run_on_the_calling_thread_during_the_call_over_ncalrpc)
+{
+    callbacks_over(lrpc_binding);
+}
+
+TEST(an_exception_in_a_client_callback_reaches_the_manager_as_its_code)
+{
+    RPC_BINDING_HANDLE h = bind(tcp_binding);
+    CHECK_EQ_INT(c_TryFail(h, 0x20000777), 0x20000777);
+    CHECK_EQ_INT(c_TryFail(h, RPC_S_ACCESS_DENIED), RPC_S_ACCESS_DENIED);
+    CHECK_EQ_INT(c_Ping(h, 1), 2);            /* the connection goes on */
+    RpcBindingFree(&h);
+}
+
+TEST(a_callbacks_status_parameters_take_its_failure_on_the_server)
+{
+    RPC_BINDING_HANDLE h = bind(tcp_binding);
+    CHECK_EQ_INT(c_Probe(h, 5), 0);
+    CHECK_EQ_INT(c_Probe(h, -0x20000555), 0x20000555);
+    RpcBindingFree(&h);
+}
+
+TEST(callbacks_nest_calls_and_callbacks_on_the_same_binding)
+{
+    for (int i = 0; i < 2; i++) {
+        nest_binding = bind(i ? lrpc_binding : tcp_binding);
+        CHECK_EQ_INT(c_Deep(nest_binding, 0), 7);
+        CHECK_EQ_INT(c_Deep(nest_binding, 3), 7111);
+        RpcBindingFree(&nest_binding);
+    }
+}
+
+TEST(large_callback_data_is_fragmented_both_ways)
+{
+    RPC_BINDING_HANDLE h = bind(tcp_binding);
+    long n = 20000;                           /* 80000 octets back from the callback */
+    CHECK_EQ_INT(c_Sum(h, n), 3LL * (n - 1) * n / 2);
+    RpcBindingFree(&h);
+}
+
+TEST(maybe_callbacks_run_in_order_and_nothing_answers_them)
+{
+    RPC_BINDING_HANDLE h = bind(tcp_binding);
+    for (int round = 0; round < 20; round++) {
+        atomic_store(&tells, 0);
+        told[0] = told[1] = 0;
+        CHECK_EQ_INT(c_Told(h, 10 * round), 10 * round);
+        CHECK_EQ_INT(atomic_load(&tells), 2);    /* both ran before the call returned */
+        CHECK(told[0] == 10 * round && told[1] == 10 * round + 1);
+    }
+    CHECK_EQ_INT(c_Ping(h, 1), 2);            /* no answer to them came first */
+    RpcBindingFree(&h);
+}
+
+TEST(a_callback_outside_a_call_fails_with_rpc_s_no_call_active)
+{
+    volatile RPC_STATUS code = 0;
+    RpcTryExcept {
+        long ack;
+        Progress(1, "x", &ack);
+    } RpcExcept(EXCEPTION_EXECUTE_HANDLER) {
+        code = RpcExceptionCode();
+    } RpcEndExcept
+    CHECK_EQ_INT(code, RPC_S_NO_CALL_ACTIVE);
+}
+
+/* An asynchronous call has no thread waiting in the runtime: its callbacks run on a worker. */
+typedef struct async_wait {
+    pthread_mutex_t lock;
+    pthread_cond_t done_cv;
+    bool done;
+} async_wait;
+
+static void async_done(asidl__ccall *call, void *ctx)
+{
+    (void)call;
+    async_wait *w = ctx;
+    pthread_mutex_lock(&w->lock);
+    w->done = true;
+    pthread_cond_signal(&w->done_cv);
+    pthread_mutex_unlock(&w->lock);
+}
+
+TEST(callbacks_of_an_asynchronous_call_run_on_a_runtime_thread)
+{
+    RPC_BINDING_HANDLE h = bind(tcp_binding);
+    asidl__assoc *a = NULL;
+    CHECK_EQ_INT(asidl__binding_assoc(asidl__binding_from(h), &a), RPC_S_OK);
+    const asidl_interface *itf = asidl__interface_from(cbtest_v1_0_c_ifspec);
+    asidl__syntax_id id;
+    asidl__interface_syntax(itf, &id);
+    uint8_t steps[4] = { 2, 0, 0, 0 };        /* Work(h, 2): the [in] long, NDR little-endian */
+    asidl__request req = { .iface = &id, .opnum = 0, .stub = steps, .stub_len = 4, .callbacks = itf };
+    async_wait w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false };
+    atomic_store(&progress_calls, 0);
+    progress_thread = pthread_self();
+    asidl__ccall *call = NULL;
+    CHECK_EQ_INT(asidl__ccall_start_ex(a, &req, async_done, &w, &call), RPC_S_OK);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 5;
+    pthread_mutex_lock(&w.lock);
+    while (!w.done && pthread_cond_timedwait(&w.done_cv, &w.lock, &until) == 0)
+        ;
+    pthread_mutex_unlock(&w.lock);
+    CHECK(w.done);
+    if (call && w.done) {
+        uint8_t *out = NULL;
+        size_t len = 0;
+        CHECK_EQ_INT(asidl__ccall_result(call, &out, &len), RPC_S_OK);
+        CHECK(len == 4 && out && out[0] + (out[1] << 8) == 2030);
+        free(out);
+    }
+    if (call)
+        asidl__ccall_release(call);
+    CHECK_EQ_INT(atomic_load(&progress_calls), 2);
+    CHECK(!pthread_equal(progress_thread, pthread_self()));
+    asidl__assoc_release(a);
+    RpcBindingFree(&h);
+}
+
+TEST(a_maybe_call_returns_while_its_manager_still_runs)
+{
+    RPC_BINDING_HANDLE h = bind(tcp_binding);
+    pthread_mutex_lock(&notify_lock);
+    notify_entered = notify_release = false;
+    pthread_mutex_unlock(&notify_lock);
+    c_Notify(h, 42);                          /* returns: nothing to wait for */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 5;
+    pthread_mutex_lock(&notify_lock);
+    while (!notify_entered && pthread_cond_timedwait(&notify_changed, &notify_lock, &until) == 0)
+        ;
+    CHECK(notify_entered);                    /* the manager got it, and holds it still */
+    CHECK_EQ_INT(notified_value, 42);
+    notify_release = true;
+    pthread_cond_broadcast(&notify_changed);
+    pthread_mutex_unlock(&notify_lock);
+
+    /* A manager that raises: no exception here, and the next reply is the next call's. */
+    int before = atomic_load(&crashes);
+    RpcTryExcept {
+        c_Crash(h, 0x20000123);
+    } RpcExcept(EXCEPTION_EXECUTE_HANDLER) {
+        CHECK(!"a [maybe] call raised");
+    } RpcEndExcept
+    for (int i = 0; i < 500 && atomic_load(&crashes) == before; i++)
+        sleep_ms(10);
+    CHECK_EQ_INT(atomic_load(&crashes), before + 1);
+    CHECK_EQ_INT(c_Ping(h, 9), 10);
+    RpcBindingFree(&h);
+}
+
+TEST(an_asynchronous_maybe_call_completes_once_sent)
+{
+    RPC_BINDING_HANDLE h = bind(lrpc_binding);
+    RPC_ASYNC_STATE state;
+    CHECK_EQ_INT(RpcAsyncInitializeHandle(&state, sizeof state), RPC_S_OK);
+    state.NotificationType = RpcNotificationTypeNone;
+    atomic_store(&announced, 0);
+    c_Announce(&state, h, 77);
+    CHECK_EQ_INT(RpcAsyncGetCallStatus(&state), RPC_S_OK);   /* complete already */
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&state, NULL), RPC_S_OK);
+    for (int i = 0; i < 500 && atomic_load(&announced) == 0; i++)
+        sleep_ms(10);
+    CHECK_EQ_INT(atomic_load(&announced), 77);
+    CHECK_EQ_INT(c_Ping(h, 1), 2);            /* and no answer to it came first */
+    RpcBindingFree(&h);
+}
+
+TEST(idempotent_and_broadcast_operations_are_ordinary_calls)
+{
+    RPC_BINDING_HANDLE h = bind(lrpc_binding);
+    CHECK_EQ_INT(c_Twice(h, 21), 42);
+    CHECK_EQ_INT(c_Anyone(h, 1), 101);
+    RpcBindingFree(&h);
+}
+
+/* ==================================================================== on the wire */
+
+
+static bool read_pdu(int fd, uint8_t *store, size_t cap, asidl__pdu *pdu)
+{
+    size_t have = 0, need = 16;
+    while (have < need) {
+        if (asidl__sock_wait(fd, POLLIN, 3000) <= 0)
+            return false;
+        ssize_t r = asidl__sock_recv(fd, store + have, need - have);
+        if (r <= 0)
+            return false;
+        have += (size_t)r;
+        if (have == 16) {
+            need = (size_t)(store[8] | store[9] << 8);
+            if (need < 16 || need > cap)
+                return false;
+        }
+    }
+    return asidl__pdu_decode(store, have, pdu) == ASIDL_PDU_OK;
+}
+
+static void send_buf(int fd, asidl__buf *b)
+{
+    CHECK(!b->failed && asidl__sock_send(fd, b->data, b->len) == (ssize_t)b->len);
+    asidl__buf_free(b);
+    asidl__buf_init(b);
+}
+
+/* A raw connection bound to cbtest as context 0. */
+static int raw_bound(void)
+{
+    const char *port = strrchr(tcp_binding, '[');
+    char p[16] = "";
+    if (port)
+        snprintf(p, sizeof p, "%.*s", (int)strcspn(port + 1, "]"), port + 1);
+    int fd = -1;
+    if (asidl__transport_connect(ASIDL_PROTSEQ_TCP, "127.0.0.1", p, 2000, &fd) != RPC_S_OK)
+        return -1;
+    asidl__syntax_id id;
+    asidl__interface_syntax(asidl__interface_from(cbtest_v1_0_s_ifspec), &id);
+    asidl__ctx_elem ctx = { 0, id, 1, &asidl__ndr20_syntax };
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__pdu_encode_bind(&b, ASIDL_PTYPE_BIND, 3, 1, 4280, 4280, 0, &ctx, 1);
+    send_buf(fd, &b);
+    uint8_t store[4096];
+    asidl__pdu pdu;
+    if (!read_pdu(fd, store, sizeof store, &pdu) || pdu.hdr.ptype != ASIDL_PTYPE_BIND_ACK) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Sends Work(h, steps) as call_id and reads the server's callback request for Progress. */
+static bool work_until_callback(int fd, uint32_t call_id, long steps, uint8_t *store, size_t cap, asidl__pdu *pdu)
+{
+    uint8_t stub[4] = { (uint8_t)steps, 0, 0, 0 };
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__pdu_encode_request(&b, 3, call_id, 4, 0, 0, NULL, stub, 4);
+    send_buf(fd, &b);
+    return read_pdu(fd, store, cap, pdu);
+}
+
+static unsigned long wait_work_failure(void)
+{
+    for (int i = 0; i < 300 && atomic_load(&work_failure) == 0; i++)
+        sleep_ms(10);
+    return atomic_exchange(&work_failure, 0);
+}
+
+TEST(a_callback_is_a_request_with_the_calls_call_id_answered_by_the_client)
+{
+    int fd = raw_bound();
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    uint8_t store[4096];
+    asidl__pdu pdu;
+    /* The callback request: the executing call's call_id and context, Progress's callback opnum
+     * 0, and its [in] parameters: step 1, then the string "step". */
+    CHECK(work_until_callback(fd, 6, 1, store, sizeof store, &pdu));
+    CHECK_EQ_INT(pdu.hdr.ptype, ASIDL_PTYPE_REQUEST);
+    CHECK_EQ_INT(pdu.hdr.call_id, 6);
+    CHECK_EQ_INT(pdu.u.request.context_id, 0);
+    CHECK_EQ_INT(pdu.u.request.opnum, 0);
+    CHECK(pdu.u.request.stub_len == 4 + 12 + 5 && pdu.u.request.stub[0] == 1 &&
+          memcmp(pdu.u.request.stub + 16, "step", 5) == 0);
+    /* Answered: [out] ack 5, return value 7; Work returns their sum, 12. */
+    uint8_t answer[8] = { 5, 0, 0, 0, 7, 0, 0, 0 };
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__pdu_encode_response(&b, 3, 6, 8, 0, 0, answer, 8);
+    send_buf(fd, &b);
+    CHECK(read_pdu(fd, store, sizeof store, &pdu));
+    CHECK(pdu.hdr.ptype == ASIDL_PTYPE_RESPONSE && pdu.hdr.call_id == 6 && pdu.u.response.stub_len == 4 &&
+          pdu.u.response.stub[0] == 12);
+
+    /* A fault as the answer: the manager's callback raises its status. */
+    CHECK(work_until_callback(fd, 7, 1, store, sizeof store, &pdu) && pdu.hdr.ptype == ASIDL_PTYPE_REQUEST);
+    asidl__pdu_encode_fault(&b, 0, 7, 0, 0, 0x20000999);
+    send_buf(fd, &b);
+    CHECK(read_pdu(fd, store, sizeof store, &pdu) && pdu.hdr.ptype == ASIDL_PTYPE_RESPONSE);
+    CHECK_EQ_INT(wait_work_failure(), 0x20000999);
+
+    /* The client abandons the call during the callback: RPC_S_CALL_CANCELLED, nothing sent. */
+    CHECK(work_until_callback(fd, 8, 1, store, sizeof store, &pdu) && pdu.hdr.ptype == ASIDL_PTYPE_REQUEST);
+    asidl__pdu_encode_header_only(&b, ASIDL_PTYPE_ORPHANED, 3, 8);
+    send_buf(fd, &b);
+    CHECK_EQ_INT(wait_work_failure(), RPC_S_CALL_CANCELLED);
+
+    /* A response for no callback breaks the protocol: fault, and the connection closes. */
+    asidl__pdu_encode_response(&b, 3, 40, 8, 0, 0, answer, 8);
+    send_buf(fd, &b);
+    CHECK(read_pdu(fd, store, sizeof store, &pdu) && pdu.hdr.ptype == ASIDL_PTYPE_FAULT &&
+          pdu.u.response.status == ASIDL_NCA_S_PROTO_ERROR);
+    close(fd);
+
+    /* The client goes away during the callback: RPC_S_CALL_FAILED. */
+    fd = raw_bound();
+    CHECK(fd >= 0 && work_until_callback(fd, 9, 1, store, sizeof store, &pdu));
+    close(fd);
+    CHECK_EQ_INT(wait_work_failure(), RPC_S_CALL_FAILED);
+}
+
+/* ==================================================================== main */
+
+int main(void)
+{
+    const RPC_IF_HANDLE ifaces[] = { cbtest_v1_0_s_ifspec, NULL };
+    test_server server;
+    if (!test_server_start(&server, ifaces, 1))
+        return 1;
+    tcp_binding = server.tcp;
+    lrpc_binding = server.lrpc;
+    RUN(callbacks_run_on_the_calling_thread_during_the_call_over_tcp);
+    RUN(callbacks_run_on_the_calling_thread_during_the_call_over_ncalrpc);
+    RUN(an_exception_in_a_client_callback_reaches_the_manager_as_its_code);
+    RUN(a_callbacks_status_parameters_take_its_failure_on_the_server);
+    RUN(callbacks_nest_calls_and_callbacks_on_the_same_binding);
+    RUN(large_callback_data_is_fragmented_both_ways);
+    RUN(maybe_callbacks_run_in_order_and_nothing_answers_them);
+    RUN(a_callback_outside_a_call_fails_with_rpc_s_no_call_active);
+    RUN(callbacks_of_an_asynchronous_call_run_on_a_runtime_thread);
+    RUN(a_maybe_call_returns_while_its_manager_still_runs);
+    RUN(an_asynchronous_maybe_call_completes_once_sent);
+    RUN(idempotent_and_broadcast_operations_are_ordinary_calls);
+    RUN(a_callback_is_a_request_with_the_calls_call_id_answered_by_the_client);
+    CHECK_EQ_INT(RpcMgmtStopServerListening(NULL), RPC_S_OK);
+    asidl__rpc_server_reset();
+    asidl__rt_shutdown();
+    return test_exit();
+}
