@@ -55,7 +55,7 @@ RUNTIME_LIBS   := -pthread $(shell pkg-config --libs libffi 2>/dev/null || echo 
 LIBA  := $(B)/lib/libasidlrt.a
 LIBSO := $(B)/lib/libasidlrt.so.$(VERSION)
 
-.PHONY: all tests check demo install clean update-golden deps
+.PHONY: all tests check check-asan demo install clean update-golden deps
 all: $(ASIDL) $(if $(RUNTIME_SRC),$(LIBA) $(LIBSO) $(EPMD))
 
 $(ASIDL): $(COMPILER_OBJ)
@@ -162,6 +162,13 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory tests
 	@B=$(B) tests/run-all.sh
+
+# The C test programs (unit, generated-code and stub-over-the-wire tests), and the compiler that
+# generates their stubs, under AddressSanitizer and UBSan with leak detection, in build-asan/.
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+check-asan: deps
+	@$(MAKE) --no-print-directory B=build-asan CFLAGS='$(SAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' tests
+	@B=build-asan ASIDL_TEST_SUITES=programs tests/run-all.sh
 
 update-golden: $(ASIDL)
 	@B=$(B) ASIDL_UPDATE_GOLDEN=1 tests/golden.sh
