@@ -102,7 +102,6 @@ short s_Bases(handle_t h, all_bases *in, all_bases *out)
     manager_calls++;
     all_bases want = sample_bases();
     CHECK(h == NULL);   /* the binding handle does not travel; the runtime gives the server its own */
-    CHECK(memcmp(in, &want, offsetof(all_bases, f)) == 0 || in->l == want.l);
     CHECK(in->flag == 1 && in->octet == 0xfe && in->c == 'q' && in->wc == 0x20ac && in->sm == -100);
     CHECK(in->usm == 200 && in->s == -30000 && in->us == 60000 && in->i == -2000000000 && in->ui == 4000000000u);
     CHECK(in->l == want.l && in->ul == want.ul && in->h == want.h && in->uh == want.uh);
