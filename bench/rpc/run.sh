@@ -2,7 +2,7 @@
 # Builds and runs bench/rpc against build directory $B (default build): asidl generates the
 # stubs of echo.idl (client stubs prefixed c_, so one program is client and server), and the
 # benchmark links them with the static runtime.
-#   make && bench/rpc/run.sh [seconds per measurement]
+#   make && bench/rpc/run.sh [-t seconds per measurement] [-r rounds] [-s size]... [-l | -p]
 set -eu
 cd "$(dirname "$0")/../.."
 B=${B:-build}

@@ -88,12 +88,11 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
         return RPC_S_OUT_OF_MEMORY;
     }
 
-    asidl__buf b;
-    asidl__buf_init(&b);
-    asidl__frag_request(&b, call_id, ctx_id, req->opnum, req->object, req->stub, req->stub_len, frag,
-                        req->maybe ? ASIDL_PFC_MAYBE : 0);
-    if (b.failed) {
-        asidl__buf_free(&b);
+    asidl__frags f;
+    asidl__frags_request(&f, call_id, ctx_id, req->opnum, req->object, req->stub, req->stub_len, frag,
+                         req->maybe ? ASIDL_PFC_MAYBE : 0);
+    if (f.headers.failed) {
+        asidl__frags_free(&f);
         /* Not sent: complete it quietly (no done function runs for a call that failed to
          * start), then give it up. */
         call->done_fn = NULL;
@@ -106,9 +105,10 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
         return RPC_S_OUT_OF_MEMORY;
     }
     call->sent = true;
-    size_t len;
-    uint8_t *data = asidl__buf_take(&b, &len);
-    asidl__cconn_queue(c, data, len);
+    /* Written straight from the caller's stub bytes; whatever the socket does not take at once
+     * is copied, so the caller's buffer is free on return. */
+    asidl__cconn_queue_frags(c, &f);
+    asidl__frags_free(&f);
     if (req->maybe) {
         /* Nothing comes back for a [maybe] call (a server that answers anyway, as Windows does,
          * answers a call_id nobody waits for: the reply is dropped). Complete it now; a broken

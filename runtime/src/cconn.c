@@ -430,6 +430,39 @@ static void queue_locked(asidl__cconn *c, uint8_t *data, size_t len, asidl__ccal
         fail_locked(c, RPC_S_OUT_OF_RESOURCES, finished);
 }
 
+/* Like queue_locked for a fragment sequence that borrows its stub bytes: written straight from
+ * them when nothing waits to be sent before it (and no trace wants the PDUs whole). */
+static void queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__ccall **finished)
+{
+    if (c->dead || c->torn_down)
+        return;
+    if (c->want_write || c->out.head || asidl__trace_enabled()) {
+        size_t len;
+        uint8_t *data = asidl__frags_flatten(f, 0, &len);
+        if (data)
+            queue_locked(c, data, len, finished);
+        else
+            fail_locked(c, RPC_S_OUT_OF_MEMORY, finished);
+        return;
+    }
+    asidl__stats_add(RPC_C_STATS_PKTS_OUT, f->count);
+    int r = asidl__sendq_send_frags(&c->out, c->src.fd, f);
+    if (r < 0)
+        fail_locked(c, RPC_S_CALL_FAILED, finished);
+    c->want_write = r == 0;
+    if (c->want_write && !c->reading && !arm_locked(c))   /* as queue_locked */
+        fail_locked(c, RPC_S_OUT_OF_RESOURCES, finished);
+}
+
+void asidl__cconn_queue_frags(asidl__cconn *c, const asidl__frags *f)
+{
+    asidl__ccall *finished = NULL;
+    pthread_mutex_lock(&c->lock);
+    queue_frags_locked(c, f, &finished);
+    pthread_mutex_unlock(&c->lock);
+    run_finished(finished);
+}
+
 void asidl__cconn_queue(asidl__cconn *c, uint8_t *data, size_t len)
 {
     asidl__ccall *finished = NULL;
@@ -658,14 +691,19 @@ void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS sta
     asidl__cconn *c = call->conn;
     asidl__ccall *finished = NULL;
     pthread_mutex_lock(&c->lock);
-    if (!maybe && !call->done) {
+    if (!maybe && !call->done && status == RPC_S_OK) {
+        asidl__frags f;
+        asidl__frags_response(&f, call->call_id, call->context_id, 0, reply, reply_len, c->frag_size);
+        if (f.headers.failed)
+            callback_violation_locked(c, call, RPC_S_OUT_OF_MEMORY, &finished);   /* cannot answer */
+        else
+            queue_frags_locked(c, &f, &finished);
+        asidl__frags_free(&f);
+    } else if (!maybe && !call->done) {
         asidl__buf b;
         asidl__buf_init(&b);
-        if (status == RPC_S_OK)
-            asidl__frag_response(&b, call->call_id, call->context_id, 0, reply, reply_len, c->frag_size);
-        else
-            asidl__pdu_encode_fault(&b, did_not_execute ? ASIDL_PFC_DID_NOT_EXECUTE : 0, call->call_id,
-                                    call->context_id, 0, asidl__status_to_fault(status));
+        asidl__pdu_encode_fault(&b, did_not_execute ? ASIDL_PFC_DID_NOT_EXECUTE : 0, call->call_id,
+                                call->context_id, 0, asidl__status_to_fault(status));
         if (b.failed) {
             asidl__buf_free(&b);
             callback_violation_locked(c, call, RPC_S_OUT_OF_MEMORY, &finished);   /* cannot answer */

@@ -6,8 +6,13 @@
  * multiple of 8 so every fragment but the last carries whole NDR alignment units (not required
  * by NDR, whose alignment is relative to the reassembled data, but what other runtimes do and
  * what packet dissectors display most readably).
+ *
+ * The fragments of a call are built as their headers alone, around the stub bytes they borrow
+ * (asidl__frags): the sender writes headers and stub together with one sendmsg, and copies
+ * only what the socket does not take at once.
  */
 #include <stdlib.h>
+#include <sys/uio.h>
 #include <string.h>
 
 #include "rpcrt.h"
@@ -24,47 +29,154 @@ static uint32_t hint(size_t remaining)
     return remaining > UINT32_MAX ? UINT32_MAX : (uint32_t)remaining;
 }
 
+/* Appends the header of one fragment carrying `n` stub bytes, which are not copied: the
+ * header's frag_length counts them. */
+static void request_header(asidl__buf *b, uint8_t flags, uint32_t call_id, uint32_t alloc_hint,
+                           uint16_t context_id, uint16_t opnum, const asidl__uuid *object, size_t n)
+{
+    size_t start = b->len;
+    asidl__pdu_encode_request(b, flags, call_id, alloc_hint, context_id, opnum, object, NULL, 0);
+    if (!b->failed)
+        asidl__buf_patch_u16le(b, start + 8, (uint16_t)(b->len - start + n));
+}
+
+static void response_header(asidl__buf *b, uint8_t flags, uint32_t call_id, uint32_t alloc_hint,
+                            uint16_t context_id, uint8_t cancel_count, size_t n)
+{
+    size_t start = b->len;
+    asidl__pdu_encode_response(b, flags, call_id, alloc_hint, context_id, cancel_count, NULL, 0);
+    if (!b->failed)
+        asidl__buf_patch_u16le(b, start + 8, (uint16_t)(b->len - start + n));
+}
+
+static void frags_begin(asidl__frags *f, const void *stub, size_t stub_len, size_t header_len, uint16_t max_frag)
+{
+    asidl__buf_init(&f->headers);
+    f->header_len = header_len;
+    f->stub = stub;
+    f->stub_len = stub_len;
+    f->chunk = stub_per_fragment(max_frag, header_len);
+    f->count = stub_len ? (stub_len + f->chunk - 1) / f->chunk : 1;
+    asidl__buf_reserve(&f->headers, f->count * header_len);
+}
+
+void asidl__frags_request(asidl__frags *f, uint32_t call_id, uint16_t context_id, uint16_t opnum,
+                          const asidl__uuid *object, const void *stub, size_t stub_len, uint16_t max_frag,
+                          uint8_t extra_flags)
+{
+    frags_begin(f, stub, stub_len, object ? ASIDL_PDU_REQUEST_OBJECT_LEN : ASIDL_PDU_REQUEST_LEN, max_frag);
+    /* PENDING_CANCEL is only meaningful on the first fragment. */
+    uint8_t later_flags = extra_flags & (uint8_t)~ASIDL_PFC_PENDING_CANCEL;
+    size_t left = stub_len;
+    for (size_t i = 0; i < f->count && !f->headers.failed; i++) {
+        size_t n = left < f->chunk ? left : f->chunk;
+        uint8_t flags = i == 0 ? ASIDL_PFC_FIRST_FRAG | extra_flags : later_flags;
+        if (n == left)
+            flags |= ASIDL_PFC_LAST_FRAG;
+        request_header(&f->headers, flags, call_id, hint(left), context_id, opnum, object, n);
+        left -= n;
+    }
+}
+
+void asidl__frags_response(asidl__frags *f, uint32_t call_id, uint16_t context_id, uint8_t cancel_count,
+                           const void *stub, size_t stub_len, uint16_t max_frag)
+{
+    frags_begin(f, stub, stub_len, ASIDL_PDU_RESPONSE_LEN, max_frag);
+    size_t left = stub_len;
+    for (size_t i = 0; i < f->count && !f->headers.failed; i++) {
+        size_t n = left < f->chunk ? left : f->chunk;
+        uint8_t flags = (i == 0 ? ASIDL_PFC_FIRST_FRAG : 0) | (n == left ? ASIDL_PFC_LAST_FRAG : 0);
+        response_header(&f->headers, flags, call_id, hint(left), context_id, cancel_count, n);
+        left -= n;
+    }
+}
+
+size_t asidl__frags_bytes(const asidl__frags *f)
+{
+    return f->count * f->header_len + f->stub_len;
+}
+
+size_t asidl__frags_iov(const asidl__frags *f, size_t from, struct iovec *iov, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < f->count && k < max; i++) {
+        size_t at = i * f->chunk;
+        size_t n = f->stub_len - at < f->chunk ? f->stub_len - at : f->chunk;
+        const uint8_t *part[2] = { f->headers.data + i * f->header_len, f->stub + at };
+        size_t len[2] = { f->header_len, n };
+        for (int j = 0; j < 2 && k < max; j++) {
+            if (from >= len[j]) {
+                from -= len[j];
+                continue;
+            }
+            if (len[j] - from == 0)
+                continue;
+            iov[k].iov_base = (void *)(part[j] + from);
+            iov[k].iov_len = len[j] - from;
+            from = 0;
+            k++;
+        }
+    }
+    return k;
+}
+
+uint8_t *asidl__frags_flatten(const asidl__frags *f, size_t from, size_t *len)
+{
+    size_t total = asidl__frags_bytes(f);
+    *len = total > from ? total - from : 0;
+    uint8_t *out = malloc(*len ? *len : 1);
+    if (!out)
+        return NULL;
+    struct iovec iov[64];
+    size_t at = 0;
+    while (at < *len) {
+        size_t k = asidl__frags_iov(f, from + at, iov, 64);
+        for (size_t i = 0; i < k; i++) {
+            memcpy(out + at, iov[i].iov_base, iov[i].iov_len);
+            at += iov[i].iov_len;
+        }
+    }
+    return out;
+}
+
+void asidl__frags_free(asidl__frags *f)
+{
+    asidl__buf_free(&f->headers);
+}
+
+/* The flat forms: every fragment, stub bytes included, appended to `b`. */
+static void flatten_into(asidl__buf *b, asidl__frags *f)
+{
+    if (f->headers.failed) {
+        b->failed = true;
+    } else {
+        size_t len;
+        uint8_t *flat = asidl__frags_flatten(f, 0, &len);
+        if (flat)
+            asidl__buf_put(b, flat, len);
+        else
+            b->failed = true;
+        free(flat);
+    }
+    asidl__frags_free(f);
+}
+
 void asidl__frag_request(asidl__buf *b, uint32_t call_id, uint16_t context_id, uint16_t opnum,
                          const asidl__uuid *object, const void *stub, size_t stub_len,
                          uint16_t max_frag, uint8_t extra_flags)
 {
-    const uint8_t *p = stub;
-    size_t chunk = stub_per_fragment(max_frag, object ? ASIDL_PDU_REQUEST_OBJECT_LEN
-                                                      : ASIDL_PDU_REQUEST_LEN);
-    size_t left = stub_len;
-    uint8_t flags = ASIDL_PFC_FIRST_FRAG;
-    /* PENDING_CANCEL is only meaningful on the first fragment. */
-    uint8_t later_flags = extra_flags & (uint8_t)~ASIDL_PFC_PENDING_CANCEL;
-    asidl__buf_reserve(b, stub_len + (stub_len / chunk + 1) * ASIDL_PDU_REQUEST_OBJECT_LEN);
-    do {
-        size_t n = left < chunk ? left : chunk;
-        uint8_t f = flags | (flags & ASIDL_PFC_FIRST_FRAG ? extra_flags : later_flags);
-        if (n == left)
-            f |= ASIDL_PFC_LAST_FRAG;
-        asidl__pdu_encode_request(b, f, call_id, hint(left), context_id, opnum, object, p, n);
-        p += n;
-        left -= n;
-        flags = 0;
-    } while (left > 0 && !b->failed);
+    asidl__frags f;
+    asidl__frags_request(&f, call_id, context_id, opnum, object, stub, stub_len, max_frag, extra_flags);
+    flatten_into(b, &f);
 }
 
 void asidl__frag_response(asidl__buf *b, uint32_t call_id, uint16_t context_id,
                           uint8_t cancel_count, const void *stub, size_t stub_len,
                           uint16_t max_frag)
 {
-    const uint8_t *p = stub;
-    size_t chunk = stub_per_fragment(max_frag, ASIDL_PDU_RESPONSE_LEN);
-    size_t left = stub_len;
-    uint8_t flags = ASIDL_PFC_FIRST_FRAG;
-    asidl__buf_reserve(b, stub_len + (stub_len / chunk + 1) * ASIDL_PDU_RESPONSE_LEN);
-    do {
-        size_t n = left < chunk ? left : chunk;
-        uint8_t f = flags | (n == left ? ASIDL_PFC_LAST_FRAG : 0);
-        asidl__pdu_encode_response(b, f, call_id, hint(left), context_id, cancel_count, p, n);
-        p += n;
-        left -= n;
-        flags = 0;
-    } while (left > 0 && !b->failed);
+    asidl__frags f;
+    asidl__frags_response(&f, call_id, context_id, cancel_count, stub, stub_len, max_frag);
+    flatten_into(b, &f);
 }
 
 /* ---- reassembly ---- */

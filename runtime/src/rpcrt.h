@@ -454,6 +454,32 @@ void asidl__frag_response(asidl__buf *b, uint32_t call_id, uint16_t context_id,
                           uint8_t cancel_count, const void *stub, size_t stub_len,
                           uint16_t max_frag);
 
+/* The fragments of one call as their headers (back to back, header_len each) around the stub
+ * bytes, which are borrowed, not copied: they must stay valid until the sequence is sent or
+ * flattened. A sequence whose headers.failed is set could not be built (out of memory). */
+struct iovec;
+typedef struct asidl__frags {
+    asidl__buf headers;
+    size_t header_len;
+    const uint8_t *stub;
+    size_t stub_len;
+    size_t chunk;           /* stub bytes per fragment but the last */
+    size_t count;           /* fragments (at least one) */
+} asidl__frags;
+
+void asidl__frags_request(asidl__frags *f, uint32_t call_id, uint16_t context_id, uint16_t opnum,
+                          const asidl__uuid *object, const void *stub, size_t stub_len, uint16_t max_frag,
+                          uint8_t extra_flags);
+void asidl__frags_response(asidl__frags *f, uint32_t call_id, uint16_t context_id, uint8_t cancel_count,
+                           const void *stub, size_t stub_len, uint16_t max_frag);
+/* Every octet of the sequence, headers and stub. */
+size_t asidl__frags_bytes(const asidl__frags *f);
+/* Up to `max` iovecs describing the sequence's octets from offset `from` on; returns how many. */
+size_t asidl__frags_iov(const asidl__frags *f, size_t from, struct iovec *iov, size_t max);
+/* A malloc'd copy of the octets from `from` on (NULL when out of memory). */
+uint8_t *asidl__frags_flatten(const asidl__frags *f, size_t from, size_t *len);
+void asidl__frags_free(asidl__frags *f);
+
 /* Reassembly of the stub data of one call, refusing to grow past `limit` bytes. */
 typedef struct asidl__reasm {
     uint8_t *data;
@@ -598,6 +624,10 @@ typedef struct asidl__sendq {
 bool asidl__sendq_push(asidl__sendq *q, uint8_t *data, size_t len);
 /* Writes as much as the socket takes: 1 all written, 0 the socket is full, -1 error. */
 int asidl__sendq_flush(asidl__sendq *q, int fd);
+/* Writes a fragment sequence behind an empty queue with sendmsg, straight from its borrowed stub
+ * bytes; what the socket does not take is copied onto the queue, so the stub is free on return.
+ * 1 all written, 0 the rest is queued (the socket is full), -1 error (socket or memory). */
+int asidl__sendq_send_frags(asidl__sendq *q, int fd, const asidl__frags *f);
 void asidl__sendq_clear(asidl__sendq *q);
 
 /* ============================================================= server.c, sconn.c, scall.c */
@@ -808,6 +838,8 @@ asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_a
 void asidl__sconn_release(asidl__sconn *c);
 /* Queues bytes (owned) for sending; the caller holds c->lock. */
 void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len);
+/* Sends (or queues a copy of) a fragment sequence; its borrowed stub is free on return. */
+void asidl__sconn_send_frags_locked(asidl__sconn *c, const asidl__frags *f);
 /* Stops the connection from any thread: the worker that next handles it tears it down. */
 void asidl__sconn_kill(asidl__sconn *c);
 /* After a manager routine returned: the connection's next call in arrival order, or NULL
@@ -1052,6 +1084,8 @@ RPC_STATUS asidl__client_call(asidl__binding *b, const asidl__syntax_id *iface, 
 uint32_t asidl__cconn_add_call(asidl__cconn *c, asidl__ccall *call);
 /* Queues PDUs (owned) for sending and sends what the socket takes now. */
 void asidl__cconn_queue(asidl__cconn *c, uint8_t *data, size_t len);
+/* Sends (or queues a copy of) a fragment sequence; its borrowed stub is free on return. */
+void asidl__cconn_queue_frags(asidl__cconn *c, const asidl__frags *f);
 /* Waits for the call to complete, reading the connection when nobody else is. */
 RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call);
 /* Completes the call with `status` unless it already completed (the first outcome wins). */

@@ -85,14 +85,18 @@ RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_
     asidl__buf b;
     asidl__buf_init(&b);
     if (alive && !orphaned) {
-        asidl__frag_response(&b, call->call_id, call->context_id,
-                             (uint8_t)(cancels > 255 ? 255 : cancels), stub, stub_len, frag);
-        if (b.failed) {
-            asidl__buf_free(&b);
-            asidl__buf_init(&b);
-            asidl__pdu_encode_fault(&b, 0, call->call_id, call->context_id, 0,
-                                    ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY);
+        /* Written straight from the stub bytes (a copy only of what the socket does not take). */
+        asidl__frags f;
+        asidl__frags_response(&f, call->call_id, call->context_id, (uint8_t)(cancels > 255 ? 255 : cancels), stub,
+                              stub_len, frag);
+        if (!f.headers.failed) {
+            pthread_mutex_lock(&c->lock);
+            asidl__sconn_send_frags_locked(c, &f);
+            pthread_mutex_unlock(&c->lock);
+        } else {
+            asidl__pdu_encode_fault(&b, 0, call->call_id, call->context_id, 0, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY);
         }
+        asidl__frags_free(&f);
     }
     return finish(call, &b, alive, orphaned);
 }

@@ -154,6 +154,8 @@ static void on_writable(asidl__source *src, uint32_t events)
     asidl__sconn_release(c);
 }
 
+static void after_send_locked(asidl__sconn *c, int r);
+
 void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len)
 {
     if (c->dead || c->torn_down) {
@@ -168,7 +170,31 @@ void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len)
     }
     if (c->want_write)
         return;                       /* the worker waiting for EPOLLOUT sends it in order */
-    int r = asidl__sendq_flush(&c->out, c->src.fd);
+    after_send_locked(c, asidl__sendq_flush(&c->out, c->src.fd));
+}
+
+void asidl__sconn_send_frags_locked(asidl__sconn *c, const asidl__frags *f)
+{
+    if (c->dead || c->torn_down)
+        return;
+    if (c->want_write || c->out.head || asidl__trace_enabled()) {
+        size_t len;
+        uint8_t *data = asidl__frags_flatten(f, 0, &len);
+        if (!data) {
+            c->dead = true;
+            shutdown(c->src.fd, SHUT_RDWR);
+            return;
+        }
+        asidl__sconn_send_locked(c, data, len);
+        return;
+    }
+    asidl__stats_add(RPC_C_STATS_PKTS_OUT, f->count);
+    after_send_locked(c, asidl__sendq_send_frags(&c->out, c->src.fd, f));
+}
+
+/* What a send (1 all written, 0 the socket is full, -1 error) leaves to do (c->lock held). */
+static void after_send_locked(asidl__sconn *c, int r)
+{
     if (r < 0) {
         c->dead = true;
         shutdown(c->src.fd, SHUT_RDWR);

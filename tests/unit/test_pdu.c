@@ -5,6 +5,9 @@
  * reassembly preserve the stub bytes under the size cap.
  */
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "rpcrt.h"
 #include "test.h"
@@ -495,6 +498,84 @@ TEST(fragmentation_splits_and_reassembly_restores_the_stub)
     check_fragmentation(3, 20, true, true);          /* absurdly small size still progresses */
 }
 
+/* Reads everything the other end of `fd` sends until `want` octets have come. */
+static void read_exactly(int fd, uint8_t *to, size_t want)
+{
+    for (size_t got = 0; got < want;) {
+        ssize_t r = recv(fd, to + got, want - got, 0);
+        CHECK(r > 0);
+        if (r <= 0)
+            return;
+        got += (size_t)r;
+    }
+}
+
+TEST(borrowed_fragments_are_sent_whole_or_their_rest_is_copied_and_queued)
+{
+    size_t len = 300000;
+    uint8_t *stub = malloc(len);
+    for (size_t i = 0; i < len; i++)
+        stub[i] = (uint8_t)(i * 13 + 1);
+    asidl__buf flat;
+    asidl__buf_init(&flat);
+    asidl__frag_response(&flat, 5, 1, 0, stub, len, 5840);
+    CHECK(!flat.failed);
+
+    int sv[2];
+    CHECK_EQ_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    int small = 4096;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    asidl__sendq q = { 0 };
+    asidl__frags f;
+    asidl__frags_response(&f, 5, 1, 0, stub, len, 5840);
+    CHECK_EQ_INT(asidl__frags_bytes(&f), flat.len);
+    /* The socket takes only part: the rest is copied onto the queue. */
+    CHECK_EQ_INT(asidl__sendq_send_frags(&q, sv[0], &f), 0);
+    CHECK(q.head != NULL);
+    asidl__frags_free(&f);
+    memset(stub, 0, len);                  /* the caller's buffer is free on return */
+    /* A second sequence goes behind the queued rest, never before it. */
+    uint8_t small_stub[3] = { 7, 8, 9 };
+    asidl__frags f2;
+    asidl__frags_response(&f2, 6, 1, 0, small_stub, 3, 5840);
+    CHECK_EQ_INT(asidl__sendq_send_frags(&q, sv[0], &f2), 0);
+    size_t second_len;
+    uint8_t *second = asidl__frags_flatten(&f2, 0, &second_len);
+    asidl__frags_free(&f2);
+
+    uint8_t *got = malloc(flat.len + second_len);
+    size_t at = 0;
+    int flushed = 0;
+    while (flushed != 1) {
+        ssize_t r = recv(sv[1], got + at, flat.len + second_len - at, MSG_DONTWAIT);
+        if (r > 0)
+            at += (size_t)r;
+        flushed = asidl__sendq_flush(&q, sv[0]);
+        CHECK(flushed >= 0);
+        if (flushed < 0)
+            break;
+    }
+    read_exactly(sv[1], got + at, flat.len + second_len - at);
+    CHECK_EQ_MEM(got, flat.data, flat.len);
+    CHECK_EQ_MEM(got + flat.len, second, second_len);
+
+    /* Nothing queued and room enough: written at once. */
+    asidl__frags_response(&f2, 7, 1, 0, small_stub, 3, 5840);
+    CHECK_EQ_INT(asidl__sendq_send_frags(&q, sv[0], &f2), 1);
+    CHECK(q.head == NULL);
+    read_exactly(sv[1], got, second_len);
+    /* A peer that has gone is an error, not a queued rest. */
+    close(sv[1]);
+    CHECK_EQ_INT(asidl__sendq_send_frags(&q, sv[0], &f2), -1);
+    asidl__frags_free(&f2);
+    asidl__sendq_clear(&q);
+    close(sv[0]);
+    free(got);
+    free(second);
+    asidl__buf_free(&flat);
+    free(stub);
+}
+
 TEST(reassembly_refuses_to_grow_past_its_limit)
 {
     asidl__reasm r;
@@ -525,6 +606,7 @@ int main(void)
     RUN(fragment_size_negotiation_follows_windows);
     RUN(bind_time_feature_negotiation_syntax_is_recognised);
     RUN(fragmentation_splits_and_reassembly_restores_the_stub);
+    RUN(borrowed_fragments_are_sent_whole_or_their_rest_is_copied_and_queued);
     RUN(reassembly_refuses_to_grow_past_its_limit);
     return test_exit();
 }
