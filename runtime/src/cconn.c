@@ -472,19 +472,26 @@ void asidl__cconn_queue(asidl__cconn *c, uint8_t *data, size_t len)
     run_finished(finished);
 }
 
+/* Queues a PDU encoded into b (consumed); one that could not be encoded (out of memory) is
+ * dropped: a cancel, an orphaned or a fault answer is advisory. */
+static void queue_buf_locked(asidl__cconn *c, asidl__buf *b, asidl__ccall **finished)
+{
+    if (b->failed) {
+        asidl__buf_free(b);
+        return;
+    }
+    size_t len;
+    uint8_t *data = asidl__buf_take(b, &len);
+    queue_locked(c, data, len, finished);
+}
+
 static void queue_header_locked(asidl__cconn *c, uint8_t ptype, uint32_t call_id,
                                 asidl__ccall **finished)
 {
     asidl__buf b;
     asidl__buf_init(&b);
     asidl__pdu_encode_header_only(&b, ptype, ASIDL_PFC_FIRST_FRAG | ASIDL_PFC_LAST_FRAG, call_id);
-    if (b.failed) {
-        asidl__buf_free(&b);
-        return;
-    }
-    size_t len;
-    uint8_t *data = asidl__buf_take(&b, &len);
-    queue_locked(c, data, len, finished);
+    queue_buf_locked(c, &b, finished);
 }
 
 /* ---- receiving ---- */
@@ -555,13 +562,7 @@ static void queue_fault_locked(asidl__cconn *c, uint32_t call_id, uint16_t ctx_i
     asidl__buf_init(&b);
     asidl__pdu_encode_fault(&b, did_not_execute ? ASIDL_PFC_DID_NOT_EXECUTE : 0, call_id, ctx_id, 0,
                             asidl__status_to_fault(status));
-    if (b.failed) {
-        asidl__buf_free(&b);
-        return;
-    }
-    size_t len;
-    uint8_t *data = asidl__buf_take(&b, &len);
-    queue_locked(c, data, len, finished);
+    queue_buf_locked(c, &b, finished);
 }
 
 /* The next [callback] request of the call to run, or NULL (c->lock held). */
