@@ -94,6 +94,39 @@ void Sum(PRPC_ASYNC_STATE pAsync, handle_t h, long n, const long *values)
     RpcAsyncCompleteCall(pAsync, &total);
 }
 
+static atomic_int contexts_open, contexts_run_down;
+
+void Open(PRPC_ASYNC_STATE pAsync, handle_t h, long v, ACTX *ctx)
+{
+    (void)h;
+    long *value = malloc(sizeof *value);
+    *value = v;
+    *ctx = value;
+    atomic_fetch_add(&contexts_open, 1);
+    long ret = 0;
+    RpcAsyncCompleteCall(pAsync, &ret);
+}
+
+void Read(PRPC_ASYNC_STATE pAsync, ACTX ctx)
+{
+    long ret = *(long *)ctx;
+    RpcAsyncCompleteCall(pAsync, &ret);
+}
+
+void Close(ACTX *ctx)
+{
+    free(*ctx);
+    *ctx = NULL;
+    atomic_fetch_sub(&contexts_open, 1);
+}
+
+void ACTX_rundown(ACTX ctx)
+{
+    free(ctx);
+    atomic_fetch_sub(&contexts_open, 1);
+    atomic_fetch_add(&contexts_run_down, 1);
+}
+
 long Ping(handle_t h, long v)
 {
     (void)h;
@@ -702,6 +735,39 @@ TEST(large_requests_are_sent_while_the_connection_waits_for_replies_over_ncalrpc
     large_requests_behind_a_pending_call(lrpc_binding);
 }
 
+TEST(context_handles_are_made_and_used_by_asynchronous_calls)
+{
+    RPC_BINDING_HANDLE h = bind_to(tcp_binding);
+    RPC_ASYNC_STATE a;
+    ACTX ctx = NULL;
+    long reply = -1;
+    init_handle(&a, RpcNotificationTypeNone);
+    c_Open(&a, h, 77, &ctx);
+    CHECK_EQ_INT(poll_until_done(&a), RPC_S_OK);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, &reply), RPC_S_OK);
+    CHECK(ctx != NULL);                                  /* written before the notification */
+    CHECK_EQ_INT(atomic_load(&contexts_open), 1);
+    init_handle(&a, RpcNotificationTypeNone);
+    c_Read(&a, ctx);                                     /* the binding comes from the handle */
+    CHECK_EQ_INT(poll_until_done(&a), RPC_S_OK);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, &reply), RPC_S_OK);
+    CHECK_EQ_INT(reply, 77);
+    c_Close(&ctx);
+    CHECK(ctx == NULL);
+    CHECK_EQ_INT(atomic_load(&contexts_open), 0);
+    /* one the client forgets runs down when its association ends (the handle kept it) */
+    init_handle(&a, RpcNotificationTypeNone);
+    c_Open(&a, h, 78, &ctx);
+    CHECK_EQ_INT(poll_until_done(&a), RPC_S_OK);
+    CHECK_EQ_INT(RpcAsyncCompleteCall(&a, &reply), RPC_S_OK);
+    RpcBindingFree(&h);
+    RpcSsDestroyClientContext(&ctx);
+    for (int i = 0; i < 500 && atomic_load(&contexts_run_down) == 0; i++)
+        Sleep(2);
+    CHECK_EQ_INT(atomic_load(&contexts_run_down), 1);
+    CHECK_EQ_INT(atomic_load(&contexts_open), 0);
+}
+
 /* ==================================================================== abort, exceptions */
 
 TEST(abort_sends_the_servers_code_and_leaves_out_buffers_alone)
@@ -1094,6 +1160,7 @@ int main(void)
     RUN(large_replies_of_pipelined_calls_all_arrive_over_tcp);
     RUN(large_replies_of_pipelined_calls_all_arrive_over_ncalrpc);
     RUN(large_requests_are_sent_while_the_connection_waits_for_replies_over_ncalrpc);
+    RUN(context_handles_are_made_and_used_by_asynchronous_calls);
     RUN(abort_sends_the_servers_code_and_leaves_out_buffers_alone);
     RUN(an_exception_in_an_async_manager_reaches_the_client);
     RUN(the_server_handle_refuses_client_functions_and_a_second_completion);
