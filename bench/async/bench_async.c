@@ -50,6 +50,7 @@
 #include <windows.h>
 
 #include "abench.h"
+#include "raw_io.h"
 
 #define IN_FLIGHT 64
 #define PENDING 10000
@@ -127,28 +128,6 @@ static int connections_to(int port)
 }
 
 /* ==================================================================== the raw echo */
-
-static bool read_all(int fd, void *p, size_t n)
-{
-    for (size_t got = 0; got < n;) {
-        ssize_t r = recv(fd, (char *)p + got, n - got, 0);
-        if (r <= 0)
-            return false;
-        got += (size_t)r;
-    }
-    return true;
-}
-
-static bool write_all(int fd, const void *p, size_t n)
-{
-    for (size_t sent = 0; sent < n;) {
-        ssize_t r = send(fd, (const char *)p + sent, n - sent, MSG_NOSIGNAL);
-        if (r <= 0)
-            return false;
-        sent += (size_t)r;
-    }
-    return true;
-}
 
 /* One connection of the raw server: the client's first octet says whether replies are sent
  * one per request ('m') or one send per batch read ('b'). */

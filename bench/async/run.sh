@@ -11,6 +11,6 @@ CC=${CC:-cc}
 out=$B/bench/async
 mkdir -p "$out"
 "$B/bin/asidl" -prefix client c_ -out "$out" bench/async/abench.idl
-$CC -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iruntime/include -I"$out" -o "$out/bench_async" \
+$CC -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iruntime/include -Ibench -I"$out" -o "$out/bench_async" \
     bench/async/bench_async.c "$out/abench_c.c" "$out/abench_s.c" "$B/lib/libasidlrt.a" -pthread -lffi
 exec "$out/bench_async" "$@"

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "echo.h"
+#include "raw_io.h"
 
 static double seconds = 0.1;
 static int rounds = 9;
@@ -62,28 +63,6 @@ void Echo(handle_t h, unsigned long n, const byte *in, byte *out)
 }
 
 /* ---- the raw echo ---- */
-
-static bool read_all(int fd, void *p, size_t n)
-{
-    for (size_t got = 0; got < n;) {
-        ssize_t r = recv(fd, (char *)p + got, n - got, 0);
-        if (r <= 0)
-            return false;
-        got += (size_t)r;
-    }
-    return true;
-}
-
-static bool write_all(int fd, const void *p, size_t n)
-{
-    for (size_t sent = 0; sent < n;) {
-        ssize_t r = send(fd, (const char *)p + sent, n - sent, MSG_NOSIGNAL);
-        if (r <= 0)
-            return false;
-        sent += (size_t)r;
-    }
-    return true;
-}
 
 /* One connection of the raw echo: a message is read with as few recv calls as the kernel
  * allows (the first asks for everything the buffer holds, as asidl's reads do), then written

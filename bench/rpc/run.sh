@@ -10,6 +10,6 @@ CC=${CC:-cc}
 out=$B/bench/rpc
 mkdir -p "$out"
 "$B/bin/asidl" -prefix client c_ -out "$out" bench/rpc/echo.idl
-$CC -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iruntime/include -I"$out" -o "$out/bench_rpc" \
+$CC -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iruntime/include -Ibench -I"$out" -o "$out/bench_rpc" \
     bench/rpc/bench_rpc.c "$out/echo_c.c" "$out/echo_s.c" "$B/lib/libasidlrt.a" -pthread -lffi
 exec "$out/bench_rpc" "$@"
