@@ -107,13 +107,6 @@ static void complete(asidl__ccall *call, void *ctx)
 
 /* ==================================================================== start */
 
-static RPC_STATUS check_handle(PRPC_ASYNC_STATE s)
-{
-    if (!s || s->Size != sizeof(RPC_ASYNC_STATE) || s->Signature != ASIDL_ASYNC_SIGNATURE)
-        return RPC_S_INVALID_ASYNC_HANDLE;
-    return RPC_S_OK;
-}
-
 static asidl__acall *acall_new(const asidl_ndr_proc *proc, PRPC_ASYNC_STATE s, void **stub_args)
 {
     size_t head = (sizeof(asidl__acall) + sizeof(void *) * proc->n_params + _Alignof(max_align_t) - 1) &
@@ -137,15 +130,12 @@ static asidl__acall *acall_new(const asidl_ndr_proc *proc, PRPC_ASYNC_STATE s, v
 /* Everything up to handing the request to the engine; on failure nothing is left behind. */
 static RPC_STATUS start(const asidl_interface *itf, const asidl_ndr_proc *proc, PRPC_ASYNC_STATE s, void **args)
 {
-    RPC_STATUS st = check_handle(s);
+    /* Not initialised, in use by a call, or used and not initialised again: refused. */
+    if (asidl__async_state(s) != ASIDL_ASYNC_READY)
+        return RPC_S_INVALID_ASYNC_HANDLE;
+    RPC_STATUS st = asidl__client_check_stub(itf, proc, args);
     if (st != RPC_S_OK)
         return st;
-    if (s->Lock != ASIDL_ASYNC_READY)
-        return RPC_S_INVALID_ASYNC_HANDLE;   /* in use by a call, or used and not initialised again */
-    if (!asidl__interface_from((RPC_IF_HANDLE)itf) || !proc || !args)
-        return RPC_S_INVALID_ARG;
-    if (proc->magic != ASIDL_NDR_MAGIC)
-        return (proc->magic & 0xFFFFFF00u) == ASIDL_NDR_MAGIC_FAMILY ? RPC_X_WRONG_STUB_VERSION : RPC_S_INTERNAL_ERROR;
 
     asidl__acall *a = acall_new(proc, s, args);
     if (!a)

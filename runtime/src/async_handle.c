@@ -22,8 +22,7 @@ RPC_STATUS RPC_ENTRY RpcAsyncInitializeHandle(PRPC_ASYNC_STATE pAsync, unsigned 
     return RPC_S_OK;
 }
 
-/* The handle's state, or -1 when it is not a handle RpcAsyncInitializeHandle made. */
-static long state_of(PRPC_ASYNC_STATE s)
+long asidl__async_state(PRPC_ASYNC_STATE s)
 {
     if (!s || s->Size != sizeof(RPC_ASYNC_STATE) || s->Signature != ASIDL_ASYNC_SIGNATURE)
         return -1;
@@ -33,12 +32,12 @@ static long state_of(PRPC_ASYNC_STATE s)
 /* Obsolete on Windows (the stubs did it); kept for code that still calls it. */
 RPC_STATUS RPC_ENTRY RpcAsyncRegisterInfo(PRPC_ASYNC_STATE pAsync)
 {
-    return state_of(pAsync) < 0 ? RPC_S_INVALID_ASYNC_HANDLE : RPC_S_OK;
+    return asidl__async_state(pAsync) < 0 ? RPC_S_INVALID_ASYNC_HANDLE : RPC_S_OK;
 }
 
 RPC_STATUS RPC_ENTRY RpcAsyncGetCallStatus(PRPC_ASYNC_STATE pAsync)
 {
-    switch (state_of(pAsync)) {
+    switch (asidl__async_state(pAsync)) {
     case ASIDL_ASYNC_CLIENT:
         return asidl__acall_status(pAsync);
     case ASIDL_ASYNC_SERVER:
@@ -52,7 +51,7 @@ RPC_STATUS RPC_ENTRY RpcAsyncGetCallStatus(PRPC_ASYNC_STATE pAsync)
 
 RPC_STATUS RPC_ENTRY RpcAsyncCompleteCall(PRPC_ASYNC_STATE pAsync, void *Reply)
 {
-    switch (state_of(pAsync)) {
+    switch (asidl__async_state(pAsync)) {
     case ASIDL_ASYNC_CLIENT:
         return asidl__acall_complete(pAsync, Reply);
     case ASIDL_ASYNC_SERVER:
@@ -65,20 +64,20 @@ RPC_STATUS RPC_ENTRY RpcAsyncCompleteCall(PRPC_ASYNC_STATE pAsync, void *Reply)
 RPC_STATUS RPC_ENTRY RpcAsyncAbortCall(PRPC_ASYNC_STATE pAsync, unsigned long ExceptionCode)
 {
     /* A client ends its call with RpcAsyncCancelCall. */
-    return state_of(pAsync) == ASIDL_ASYNC_SERVER ? asidl__sasync_abort(pAsync, ExceptionCode)
+    return asidl__async_state(pAsync) == ASIDL_ASYNC_SERVER ? asidl__sasync_abort(pAsync, ExceptionCode)
                                                   : RPC_S_INVALID_ASYNC_HANDLE;
 }
 
 RPC_STATUS RPC_ENTRY RpcAsyncCancelCall(PRPC_ASYNC_STATE pAsync, BOOL fAbort)
 {
     /* A server ends its call with RpcAsyncAbortCall. */
-    return state_of(pAsync) == ASIDL_ASYNC_CLIENT ? asidl__acall_cancel(pAsync, fAbort != FALSE)
+    return asidl__async_state(pAsync) == ASIDL_ASYNC_CLIENT ? asidl__acall_cancel(pAsync, fAbort != FALSE)
                                                   : RPC_S_INVALID_ASYNC_HANDLE;
 }
 
 RPC_BINDING_HANDLE RPC_ENTRY RpcAsyncGetCallHandle(PRPC_ASYNC_STATE pAsync)
 {
-    switch (state_of(pAsync)) {
+    switch (asidl__async_state(pAsync)) {
     case ASIDL_ASYNC_CLIENT:
         return asidl__acall_binding(pAsync);
     case ASIDL_ASYNC_SERVER: {

@@ -124,10 +124,9 @@ static RPC_STATUS run_callback(const asidl_interface *itf, const asidl_ndr_proc 
                                asidl__failure_kind *kind)
 {
     *kind = ASIDL_FAIL_LOCAL;
-    if (!asidl__interface_from((RPC_IF_HANDLE)itf) || !proc || !args)
-        return RPC_S_INVALID_ARG;
-    if (proc->magic != ASIDL_NDR_MAGIC)
-        return (proc->magic & 0xFFFFFF00u) == ASIDL_NDR_MAGIC_FAMILY ? RPC_X_WRONG_STUB_VERSION : RPC_S_INTERNAL_ERROR;
+    RPC_STATUS checked = asidl__client_check_stub(itf, proc, args);
+    if (checked != RPC_S_OK)
+        return checked;
     /* Only inside a call of the callback's interface, on the thread running its manager; an
      * [async] call may be completed by another thread at any moment, so it makes none. */
     asidl__dcall *d = asidl__dcall_current();

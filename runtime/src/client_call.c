@@ -180,6 +180,15 @@ static RPC_STATUS exchange(asidl__binding *b, const asidl_interface *itf, const 
     return st;
 }
 
+RPC_STATUS asidl__client_check_stub(const asidl_interface *itf, const asidl_ndr_proc *proc, void **args)
+{
+    if (!asidl__interface_from((RPC_IF_HANDLE)itf) || !proc || !args)
+        return RPC_S_INVALID_ARG;
+    if (proc->magic != ASIDL_NDR_MAGIC)
+        return (proc->magic & 0xFFFFFF00u) == ASIDL_NDR_MAGIC_FAMILY ? RPC_X_WRONG_STUB_VERSION : RPC_S_INTERNAL_ERROR;
+    return RPC_S_OK;
+}
+
 RPC_STATUS asidl__client_complete_binding(asidl__binding *b, const asidl_interface *itf)
 {
     pthread_mutex_lock(&b->lock);
@@ -191,10 +200,9 @@ RPC_STATUS asidl__client_complete_binding(asidl__binding *b, const asidl_interfa
 static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *proc, void **args, asidl__failure_kind *kind)
 {
     *kind = ASIDL_FAIL_LOCAL;
-    if (!asidl__interface_from((RPC_IF_HANDLE)itf) || !proc || !args)
-        return RPC_S_INVALID_ARG;
-    if (proc->magic != ASIDL_NDR_MAGIC)
-        return (proc->magic & 0xFFFFFF00u) == ASIDL_NDR_MAGIC_FAMILY ? RPC_X_WRONG_STUB_VERSION : RPC_S_INTERNAL_ERROR;
+    RPC_STATUS checked = asidl__client_check_stub(itf, proc, args);
+    if (checked != RPC_S_OK)
+        return checked;
     RPC_BINDING_HANDLE h;
     bool unbind;
     RPC_STATUS st = asidl__client_binding(itf, proc, args, &h, &unbind);

@@ -1293,6 +1293,10 @@ void asidl__cctx_call_finish(asidl__cctx_call *cc, bool success);
  * rules of the procedure (explicit, implicit, auto, context, generic). */
 RPC_STATUS asidl__client_binding(const struct asidl_interface *itf, const struct asidl_ndr_proc *proc,
                                  void **args, RPC_BINDING_HANDLE *out, bool *unbind);
+/* What a stub hands the runtime is a registered-format interface and procedure descriptor:
+ * RPC_S_OK, RPC_S_INVALID_ARG, or RPC_X_WRONG_STUB_VERSION for another descriptor format. */
+RPC_STATUS asidl__client_check_stub(const struct asidl_interface *itf, const struct asidl_ndr_proc *proc,
+                                    void **args);
 /* A binding with no endpoint gets one before the first call (RpcEpResolveBinding). */
 RPC_STATUS asidl__client_complete_binding(asidl__binding *b, const struct asidl_interface *itf);
 
@@ -1423,6 +1427,10 @@ enum {
     ASIDL_ASYNC_SERVER = 2,     /* a server call in progress: RuntimeInfo is its asidl__dcall */
     ASIDL_ASYNC_SPENT = 3,      /* completed: initialise it again before the next call */
 };
+
+/* async_handle.c: the handle's state (ASIDL_ASYNC_*), or -1 when RpcAsyncInitializeHandle did
+ * not make it (a wrong Size or Signature). */
+long asidl__async_state(PRPC_ASYNC_STATE pAsync);
 
 /* async_notify.c: where one notification goes, captured when it is asked for (the call starts,
  * or the server subscribes), so that the thread of an APC is held by reference. */
