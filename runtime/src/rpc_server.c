@@ -894,23 +894,25 @@ RPC_STATUS RPC_ENTRY RpcProtseqVectorFreeA(RPC_PROTSEQ_VECTORA **ProtseqVector)
     return RPC_S_OK;
 }
 
+/* As every W function: the A function's result, converted. */
 RPC_STATUS RPC_ENTRY RpcNetworkInqProtseqsW(RPC_PROTSEQ_VECTORW **ProtseqVector)
 {
     if (!ProtseqVector)
         return RPC_S_INVALID_ARG;
-    unsigned n = sizeof supported_protseqs / sizeof supported_protseqs[0];
-    RPC_PROTSEQ_VECTORW *v = calloc(1, sizeof *v + n * sizeof v->Protseq[0]);
-    if (!v)
-        return RPC_S_OUT_OF_MEMORY;
-    for (unsigned i = 0; i < n; i++) {
-        if (asidl__utf8_to_wcs(supported_protseqs[i], &v->Protseq[i]) != ASIDL_WCONV_OK) {
-            RpcProtseqVectorFreeW(&v);
-            return RPC_S_OUT_OF_MEMORY;
-        }
-        v->Count++;
+    RPC_PROTSEQ_VECTORA *a;
+    RPC_STATUS st = RpcNetworkInqProtseqsA(&a);
+    if (st != RPC_S_OK)
+        return st;
+    RPC_PROTSEQ_VECTORW *v = calloc(1, sizeof *v + a->Count * sizeof v->Protseq[0]);
+    for (unsigned i = 0; v && i < a->Count; i++) {
+        if (asidl__utf8_to_wcs((const char *)a->Protseq[i], &v->Protseq[i]) != ASIDL_WCONV_OK)
+            RpcProtseqVectorFreeW(&v);   /* sets v to NULL: out of memory */
+        else
+            v->Count++;
     }
+    RpcProtseqVectorFreeA(&a);
     *ProtseqVector = v;
-    return RPC_S_OK;
+    return v ? RPC_S_OK : RPC_S_OUT_OF_MEMORY;
 }
 
 RPC_STATUS RPC_ENTRY RpcProtseqVectorFreeW(RPC_PROTSEQ_VECTORW **ProtseqVector)
