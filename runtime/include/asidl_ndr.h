@@ -465,6 +465,10 @@ typedef struct asidl_ndr_call {
         size_t fixups_len, fixups_cap;
         asidl_ndr__map full_ptrs;   /* marshal: address -> id; unmarshal: id -> address */
         asidl_ndr__map capacities;  /* client [in,out] referents: address -> elements sent */
+        /* The first entries of the queue and of the undo log, so that a small call allocates
+         * neither (the call must not be moved once used: the tables may point here). */
+        uint64_t local_queue[4 * 4];
+        uint64_t local_undo[4 * 4];
     } p;
 } asidl_ndr_call;
 
@@ -483,6 +487,13 @@ ASIDL_API void asidl_ndr_set_default_alloc_limit(size_t bytes);
 ASIDL_API void asidl_ndr_buffer_init(asidl_ndr_buffer *buf);
 /* A buffer over caller storage that never grows. */
 ASIDL_API void asidl_ndr_buffer_init_fixed(asidl_ndr_buffer *buf, void *storage, size_t cap);
+/* A buffer that starts in caller storage (typically a small array on the stack, so that small
+ * messages need no allocation) and moves to the heap when it outgrows it.  The storage must
+ * outlive the buffer's use; asidl_ndr_buffer_free releases only what went to the heap. */
+ASIDL_API void asidl_ndr_buffer_init_local(asidl_ndr_buffer *buf, void *storage, size_t cap);
+/* What the runtime's own callers give asidl_ndr_buffer_init_local: enough for most requests
+ * and replies, small enough for any thread's stack. */
+#define ASIDL_NDR_LOCAL_BUFFER 512
 /* Frees the storage of a buffer made by asidl_ndr_buffer_init. */
 ASIDL_API void asidl_ndr_buffer_free(asidl_ndr_buffer *buf);
 

@@ -218,13 +218,11 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
     asidl__cctx_call cc = { .binding = h };
     ndr.hooks = &asidl__client_context_hooks;
     ndr.hook_ctx = &cc;
+    /* Marshalled straight away, without a sizing pass: a small request fits the stack, and a
+     * large one moves to the heap once, when its largest item (usually one array) arrives. */
+    unsigned char local[ASIDL_NDR_LOCAL_BUFFER];
     asidl_ndr_buffer request;
-    asidl_ndr_buffer_init(&request);
-    size_t size = 0;
-    if (st == RPC_S_OK)
-        st = asidl_ndr_client_size(&ndr, proc, args, &size);
-    if (st == RPC_S_OK && size > 256 && request.grow(&request, size) != 0)
-        st = RPC_S_OUT_OF_MEMORY;
+    asidl_ndr_buffer_init_local(&request, local, sizeof local);
     if (st == RPC_S_OK)
         st = asidl_ndr_client_marshal(&ndr, proc, args, &request);
     reply r = { NULL, 0, ASIDL_NDR_DREP_LITTLE_ENDIAN };

@@ -238,15 +238,11 @@ RPC_STATUS asidl__dcall_complete(asidl__dcall *d)
     asidl_ndr_call_init(&ndr, ASIDL_NDR_SERVER);
     ndr.hooks = &asidl__server_context_hooks;
     ndr.hook_ctx = d;
+    /* No sizing pass: a small reply stays on the stack, a large one moves to the heap once. */
+    unsigned char local[ASIDL_NDR_LOCAL_BUFFER];
     asidl_ndr_buffer out;
-    asidl_ndr_buffer_init(&out);
-    /* Sized first, so a large reply is written into one allocation instead of a growing one. */
-    size_t size = 0;
-    RPC_STATUS st = asidl_ndr_server_size(&ndr, d->proc, d->args, &size);
-    if (st == RPC_S_OK && size > 256 && out.grow(&out, size) != 0)
-        st = RPC_S_OUT_OF_MEMORY;
-    if (st == RPC_S_OK)
-        st = asidl_ndr_server_marshal(&ndr, d->proc, d->args, &out);
+    asidl_ndr_buffer_init_local(&out, local, sizeof local);
+    RPC_STATUS st = asidl_ndr_server_marshal(&ndr, d->proc, d->args, &out);
     asidl_ndr_call_cleanup(&ndr);
     /* Everything the frame holds, and the context handles' new state, are settled before the
      * client can see the answer. (A handle made for a client that leaves before the reply

@@ -151,6 +151,8 @@ static long for_each_run(ndr_call *c, const asidl_ndr_array *a, unsigned char *m
     uint32_t nd = b->n_dims, idx[ASIDL_NDR_MAX_DIMS];
     if (b->sent == 0)
         return RPC_S_OK;
+    if (nd == 1)        /* one run: what the loop below does for a single dimension */
+        return fn(c, a, mem, base, b->offset[0], b->count[0]);
     for (uint32_t i = 0; i < nd; i++)
         idx[i] = b->offset[i];
     for (;;) {
@@ -230,6 +232,52 @@ static long unmarshal_run(ndr_call *c, const asidl_ndr_array *a, unsigned char *
     return RPC_S_OK;
 }
 
+/* The frequent array: one dimension, neither varying nor a string, of a base type (byte
+ * buffers, DWORD lists).  marshal_simple and unmarshal_simple take the steps of the general
+ * code below in the same order, with the same checks and statuses, without its per-dimension
+ * bookkeeping (tests compare the two with ndr_use_fast_paths). */
+static inline bool is_simple(const asidl_ndr_array *a)
+{
+    return ndr_fast_paths && a->n_dims == 1 && !(a->hdr.flags & (ASIDL_NDR_F_VARYING | ASIDL_NDR_F_STRING)) &&
+           a->elem->kind == ASIDL_NDR_BASE && !is_varying_dim(&a->dims[0]);
+}
+
+static long marshal_simple(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem,
+                           const unsigned char *base, bool hoisted)
+{
+    int64_t max, lower;
+    long st = dim_max(c, c->p.proc, c->p.frame, &a->dims[0], base, &max, &lower);
+    if (st)
+        return st;
+    if ((a->hdr.flags & ASIDL_NDR_F_CONFORMANT) && !hoisted && (st = ndr_out_u32(c, (uint32_t)max)))
+        return st;
+    if (max == 0)
+        return RPC_S_OK;    /* nothing transmitted: not even the elements' alignment */
+    return ndr_base_marshal_n(c, (const asidl_ndr_base *)a->elem, mem, (size_t)max);
+}
+
+static long unmarshal_simple(ndr_call *c, const asidl_ndr_array *a, unsigned char *mem,
+                             const unsigned char *base, size_t cap)
+{
+    const asidl_ndr_dim *d = &a->dims[0];
+    uint32_t max = d->count;
+    long st;
+    if ((a->hdr.flags & ASIDL_NDR_F_CONFORMANT) && (st = ndr_in_u32(c, &max)))
+        return st;
+    if (max > cap)
+        return RPC_X_INVALID_BOUND;
+    if (d->count && max != d->count)
+        return RPC_X_BAD_STUB_DATA;     /* a fixed dimension of a conformant array */
+    if ((st = ndr_check(c, d->size_is, NULL, base, max)) ||
+        (st = ndr_check(c, d->max_is, d->min_is, base, (int64_t)max - 1)))
+        return st;
+    if (!ndr_fits(max, ndr_min_wire_size(a->elem), ndr_in_left(c)))
+        return RPC_X_BAD_STUB_DATA;
+    if (max == 0)
+        return RPC_S_OK;
+    return ndr_base_unmarshal_n(c, (const asidl_ndr_base *)a->elem, mem, max);
+}
+
 long ndr_array_marshal(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem,
                        const unsigned char *base)
 {
@@ -237,6 +285,8 @@ long ndr_array_marshal(ndr_call *c, const asidl_ndr_array *a, const unsigned cha
         return ndr_string_marshal(c, a, mem, base);
     bool hoisted = c->p.hoist_pending != 0;
     c->p.hoist_pending = 0;
+    if (is_simple(a))
+        return marshal_simple(c, a, mem, base, hoisted);
     ndr_bounds b;
     long st = ndr_array_bounds(c, c->p.proc, c->p.frame, a, mem, base, &b);
     if (st)
@@ -264,6 +314,8 @@ long ndr_array_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *m
     c->p.hoist_pending = 0;
     size_t cap = c->p.target_cap;
     c->p.target_cap = SIZE_MAX;
+    if (!hoisted && is_simple(a))
+        return unmarshal_simple(c, a, mem, base, cap);
     long st;
     ndr_bounds b = { .n_dims = a->n_dims, .total = 1, .sent = 1 };
     if (a->n_dims == 0 || a->n_dims > ASIDL_NDR_MAX_DIMS)
@@ -331,8 +383,29 @@ long ndr_array_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *m
     return for_each_run(c, a, mem, base, &b, unmarshal_run);
 }
 
+/* ndr_referent_mem_size for the frequent referent, a one-dimensional conformant array that is
+ * not varying: the same checks in the same order, without the general bookkeeping. */
+static long simple_referent_mem_size(ndr_call *c, const asidl_ndr_array *a, size_t *bytes, size_t *elements)
+{
+    size_t pos = (c->p.in_pos + 3) & ~(size_t)3;
+    if (pos > c->p.in_len || c->p.in_len - pos < 4)
+        return RPC_X_BAD_STUB_DATA;
+    size_t total = ndr_get_u32(c, c->p.in + pos), n;
+    if (!ndr_fits(total, ndr_min_wire_size(a->elem), c->p.in_len - pos - 4))
+        return RPC_X_BAD_STUB_DATA;
+    if (__builtin_mul_overflow(total, (size_t)a->elem->mem_size, &n))
+        return RPC_X_BAD_STUB_DATA;
+    *bytes = n;
+    *elements = total;
+    return RPC_S_OK;
+}
+
 long ndr_referent_mem_size(ndr_call *c, const asidl_ndr_type *t, size_t *bytes, size_t *elements)
 {
+    if (ndr_fast_paths && t->kind == ASIDL_NDR_ARRAY &&
+        (t->flags & (ASIDL_NDR_F_CONFORMANT | ASIDL_NDR_F_VARYING)) == ASIDL_NDR_F_CONFORMANT &&
+        ((const asidl_ndr_array *)t)->n_dims == 1)
+        return simple_referent_mem_size(c, (const asidl_ndr_array *)t, bytes, elements);
     const asidl_ndr_array *a = NULL;
     size_t fixed = t->mem_size, elem_off = 0;
     *elements = 0;

@@ -17,9 +17,12 @@ void asidl_ndr_set_default_alloc_limit(size_t bytes)
     default_alloc_limit = bytes;
 }
 
+/* Where the call's state ends and the local table storage (never read before written) starts. */
+#define TABLES_END (offsetof(asidl_ndr_call, p.local_queue) - offsetof(asidl_ndr_call, p))
+
 void asidl_ndr_call_init(asidl_ndr_call *call, asidl_ndr_side side)
 {
-    memset(call, 0, sizeof *call);
+    memset(call, 0, offsetof(asidl_ndr_call, p) + TABLES_END);
     call->side = side;
     call->alloc_limit = default_alloc_limit;
     call->user_marshal_context = 2;     /* MSHCTX_DIFFERENTMACHINE: data crosses the network */
@@ -27,13 +30,25 @@ void asidl_ndr_call_init(asidl_ndr_call *call, asidl_ndr_side side)
 
 void asidl_ndr_call_cleanup(asidl_ndr_call *call)
 {
-    free(call->p.queue);
-    free(call->p.undo);
-    free(call->p.checks);
-    free(call->p.fixups);
-    ndr_map_free(&call->p.full_ptrs);
-    ndr_map_free(&call->p.capacities);
-    memset(&call->p, 0, sizeof call->p);
+    if (call->p.queue && call->p.queue != (void *)call->p.local_queue)
+        free(call->p.queue);
+    if (call->p.undo && call->p.undo != (void *)call->p.local_undo)
+        free(call->p.undo);
+    if (call->p.checks)
+        free(call->p.checks);
+    if (call->p.fixups)
+        free(call->p.fixups);
+    if (call->p.full_ptrs.slots)
+        ndr_map_free(&call->p.full_ptrs);
+    if (call->p.capacities.slots)
+        ndr_map_free(&call->p.capacities);
+    /* The rest of the state is set by each pass; only the tables' bookkeeping is reset. */
+    call->p.queue = NULL;
+    call->p.undo = NULL;
+    call->p.checks = NULL;
+    call->p.fixups = NULL;
+    call->p.q_len = call->p.q_cap = call->p.undo_len = call->p.undo_cap = 0;
+    call->p.checks_len = call->p.checks_cap = call->p.fixups_len = call->p.fixups_cap = 0;
 }
 
 void ndr_begin_pass(ndr_call *c, int mode)
@@ -79,9 +94,38 @@ static long grow_array(void **items, size_t *cap, size_t need, size_t item_size)
     return RPC_S_OK;
 }
 
+/* The same for a table whose first entries live in the call (local, local_cap entries). */
+static long grow_local_array(void **items, size_t *cap, size_t need, size_t item_size, void *local,
+                             size_t local_cap)
+{
+    if (need <= *cap)
+        return RPC_S_OK;
+    if (!*items && need <= local_cap) {
+        *items = local;
+        *cap = local_cap;
+        return RPC_S_OK;
+    }
+    if (*items != local)
+        return grow_array(items, cap, need, item_size);
+    void *heap = NULL;
+    size_t heap_cap = 0;
+    long st = grow_array(&heap, &heap_cap, need, item_size);
+    if (st)
+        return st;
+    memcpy(heap, local, *cap * item_size);
+    *items = heap;
+    *cap = heap_cap;
+    return RPC_S_OK;
+}
+
+#define LOCAL_ENTRIES(c, field, type) (sizeof (c)->p.field / (sizeof(type)))
+_Static_assert(sizeof(ndr_queue_entry) * 4 <= sizeof ((ndr_call *)0)->p.local_queue, "local queue too small");
+_Static_assert(sizeof(ndr_undo) * 4 <= sizeof ((ndr_call *)0)->p.local_undo, "local undo log too small");
+
 long ndr_queue_grow(ndr_call *c)
 {
-    return grow_array((void **)&c->p.queue, &c->p.q_cap, c->p.q_len + 1, sizeof(ndr_queue_entry));
+    return grow_local_array((void **)&c->p.queue, &c->p.q_cap, c->p.q_len + 1, sizeof(ndr_queue_entry),
+                            c->p.local_queue, LOCAL_ENTRIES(c, local_queue, ndr_queue_entry));
 }
 
 void ndr_queue_reverse(ndr_call *c, size_t from, size_t to)
@@ -97,7 +141,8 @@ void ndr_queue_reverse(ndr_call *c, size_t from, size_t to)
 
 long ndr_undo_grow(ndr_call *c)
 {
-    return grow_array((void **)&c->p.undo, &c->p.undo_cap, c->p.undo_len + 1, sizeof(ndr_undo));
+    return grow_local_array((void **)&c->p.undo, &c->p.undo_cap, c->p.undo_len + 1, sizeof(ndr_undo),
+                            c->p.local_undo, LOCAL_ENTRIES(c, local_undo, ndr_undo));
 }
 
 void ndr_undo_rollback(ndr_call *c, size_t to)
@@ -193,6 +238,37 @@ void asidl_ndr_buffer_init(asidl_ndr_buffer *buf)
     buf->grow = realloc_grow;
 }
 
+/* A buffer that starts in the caller's storage (owner remembers it) and moves to the heap the
+ * first time it outgrows it; from then on it grows like a realloc-backed one. */
+static int local_grow(asidl_ndr_buffer *b, size_t min_cap)
+{
+    if (b->data != b->owner)
+        return realloc_grow(b, min_cap);
+    size_t n = b->cap ? b->cap * 2 : 256;
+    while (n < min_cap) {
+        if (n > SIZE_MAX / 2)
+            return -1;
+        n *= 2;
+    }
+    unsigned char *p = malloc(n);
+    if (!p)
+        return -1;
+    if (b->len)
+        memcpy(p, b->data, b->len);
+    b->data = p;
+    b->cap = n;
+    return 0;
+}
+
+void asidl_ndr_buffer_init_local(asidl_ndr_buffer *buf, void *storage, size_t cap)
+{
+    memset(buf, 0, sizeof *buf);
+    buf->data = storage;
+    buf->cap = storage ? cap : 0;
+    buf->owner = storage;
+    buf->grow = local_grow;
+}
+
 void asidl_ndr_buffer_init_fixed(asidl_ndr_buffer *buf, void *storage, size_t cap)
 {
     memset(buf, 0, sizeof *buf);
@@ -202,7 +278,7 @@ void asidl_ndr_buffer_init_fixed(asidl_ndr_buffer *buf, void *storage, size_t ca
 
 void asidl_ndr_buffer_free(asidl_ndr_buffer *buf)
 {
-    if (buf->grow == realloc_grow)
+    if (buf->grow == realloc_grow || (buf->grow == local_grow && buf->data != buf->owner))
         free(buf->data);
     buf->data = NULL;
     buf->len = buf->cap = 0;

@@ -113,7 +113,7 @@ long ndr_unmarshal_root(ndr_call *c, const asidl_ndr_type *t, unsigned char *mem
 
 /* ---- static properties used to bound and speed up array walks ---- */
 
-size_t ndr_min_wire_size(const asidl_ndr_type *t)
+size_t ndr_min_wire_size_general(const asidl_ndr_type *t)
 {
     if (ndr_check_magic(t))
         return 0;
@@ -191,7 +191,7 @@ static size_t flat_size(const asidl_ndr_type *t)
     return 0;
 }
 
-size_t ndr_flat_stride(const asidl_ndr_type *t)
+size_t ndr_flat_stride_general(const asidl_ndr_type *t)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     size_t n = flat_size(t);
@@ -229,8 +229,8 @@ long asidl_ndr_marshal(asidl_ndr_call *call, const asidl_ndr_type *type, const v
 
 long ndr_finish_unmarshal(ndr_call *c)
 {
-    long st = ndr_apply_fixups(c, 0);
-    if (!st)
+    long st = c->p.fixups_len ? ndr_apply_fixups(c, 0) : RPC_S_OK;
+    if (!st && c->p.checks_len)
         st = ndr_run_deferred_checks(c, 0);
     return st;
 }

@@ -25,8 +25,19 @@ typedef struct scratch {
     size_t blocks_cap;
 } scratch;
 
+/* What a walk starts with on the C stack: most values have a few blocks at most, and need no
+ * scratch arrays at all. */
+enum { LOCAL_WORK = 8, LOCAL_BLOCKS = 16 };
+
 typedef struct free_walk {
-    scratch *s;
+    scratch *s;                     /* NULL until the local arrays overflow */
+    scratch fallback;               /* when no scratch can be allocated */
+    work *stack;                    /* local_stack or s->stack */
+    size_t cap;
+    void **blocks;                  /* local_blocks or s->blocks */
+    size_t blocks_cap;
+    work local_stack[LOCAL_WORK];
+    void *local_blocks[LOCAL_BLOCKS];
     size_t len, n_blocks;
     asidl_ndr__map seen;            /* full-pointer referents already scheduled */
     const asidl_ndr_proc *proc;
@@ -76,40 +87,107 @@ static void give_back_scratch(scratch *s, scratch *fallback)
     }
 }
 
+static void walk_init(free_walk *w, const asidl_ndr_proc *proc, void **frame)
+{
+    w->s = NULL;
+    w->stack = w->local_stack;
+    w->cap = LOCAL_WORK;
+    w->blocks = w->local_blocks;
+    w->blocks_cap = LOCAL_BLOCKS;
+    w->len = w->n_blocks = 0;
+    w->seen = (asidl_ndr__map){ NULL, 0, 0 };
+    w->proc = proc;
+    w->frame = frame;
+    w->keep = w->keep_end = NULL;
+    w->failed = false;
+}
+
+/* Moves the walk's arrays from the stack to the scratch arrays (taken on first need). */
+static void to_scratch(free_walk *w)
+{
+    if (w->s)
+        return;
+    w->s = take_scratch(&w->fallback);
+    scratch *s = w->s;
+    size_t stack_cap = s->cap, blocks_cap = s->blocks_cap;
+    if (stack_cap < 2 * LOCAL_WORK) {
+        work *st = realloc(s->stack, 2 * LOCAL_WORK * sizeof *st);
+        if (st) {
+            s->stack = st;
+            s->cap = stack_cap = 2 * LOCAL_WORK;
+        }
+    }
+    if (blocks_cap < 2 * LOCAL_BLOCKS) {
+        void **b = realloc(s->blocks, 2 * LOCAL_BLOCKS * sizeof *b);
+        if (b) {
+            s->blocks = b;
+            s->blocks_cap = blocks_cap = 2 * LOCAL_BLOCKS;
+        }
+    }
+    if (stack_cap < 2 * LOCAL_WORK || blocks_cap < 2 * LOCAL_BLOCKS) {
+        w->failed = true;
+        return;
+    }
+    memcpy(s->stack, w->stack, w->len * sizeof *w->stack);
+    memcpy(s->blocks, w->blocks, w->n_blocks * sizeof *w->blocks);
+    w->stack = s->stack;
+    w->cap = s->cap;
+    w->blocks = s->blocks;
+    w->blocks_cap = s->blocks_cap;
+}
+
 static void add_block(free_walk *w, void *block)
 {
     if (w->failed)
         return;
-    scratch *s = w->s;
-    if (w->n_blocks == s->blocks_cap) {
-        size_t n = s->blocks_cap ? s->blocks_cap * 2 : 64;
-        void **b = realloc(s->blocks, n * sizeof *b);
-        if (!b) {
-            w->failed = true;
-            return;
+    if (w->n_blocks == w->blocks_cap) {
+        if (!w->s) {
+            to_scratch(w);
+            if (w->failed)
+                return;
         }
-        s->blocks = b;
-        s->blocks_cap = n;
+        scratch *s = w->s;
+        if (w->n_blocks == s->blocks_cap) {
+            size_t n = s->blocks_cap * 2;
+            void **b = realloc(s->blocks, n * sizeof *b);
+            if (!b) {
+                w->failed = true;
+                return;
+            }
+            s->blocks = b;
+            s->blocks_cap = n;
+        }
+        w->blocks = s->blocks;
+        w->blocks_cap = s->blocks_cap;
     }
-    s->blocks[w->n_blocks++] = block;
+    w->blocks[w->n_blocks++] = block;
 }
 
 static void push(free_walk *w, work item)
 {
     if (w->failed)
         return;
-    scratch *s = w->s;
-    if (w->len == s->cap) {
-        size_t n = s->cap ? s->cap * 2 : 64;
-        work *st = realloc(s->stack, n * sizeof *st);
-        if (!st) {
-            w->failed = true;
-            return;
+    if (w->len == w->cap) {
+        if (!w->s) {
+            to_scratch(w);
+            if (w->failed)
+                return;
         }
-        s->stack = st;
-        s->cap = n;
+        scratch *s = w->s;
+        if (w->len == s->cap) {
+            size_t n = s->cap * 2;
+            work *st = realloc(s->stack, n * sizeof *st);
+            if (!st) {
+                w->failed = true;
+                return;
+            }
+            s->stack = st;
+            s->cap = n;
+        }
+        w->stack = s->stack;
+        w->cap = s->cap;
     }
-    s->stack[w->len++] = item;
+    w->stack[w->len++] = item;
 }
 
 static void schedule_referent(free_walk *w, const asidl_ndr_pointer *p, unsigned char *ref,
@@ -226,7 +304,7 @@ static void seed(free_walk *w, const asidl_ndr_type *t, void *mem)
 static void run(free_walk *w)
 {
     while (w->len && !w->failed) {
-        work item = w->s->stack[--w->len];
+        work item = w->stack[--w->len];
         add_block(w, item.mem);
         const asidl_ndr_type *rt = item.ptr->referent;
         if (ndr_check_magic(rt))
@@ -239,21 +317,23 @@ static void run(free_walk *w)
     /* Out of bookkeeping memory: leak rather than risk freeing something still referenced. */
     if (!w->failed) {
         for (size_t i = 0; i < w->n_blocks; i++) {
-            const unsigned char *b = w->s->blocks[i];
+            const unsigned char *b = w->blocks[i];
             if (!(b >= w->keep && b < w->keep_end))
-                MIDL_user_free(w->s->blocks[i]);
+                MIDL_user_free(w->blocks[i]);
         }
     }
-    ndr_map_free(&w->seen);
+    if (w->seen.slots)
+        ndr_map_free(&w->seen);
+    if (w->s)
+        give_back_scratch(w->s, &w->fallback);
 }
 
 void ndr_free_value(const asidl_ndr_type *t, void *mem, const asidl_ndr_proc *proc, void **frame)
 {
-    scratch fallback;
-    free_walk w = { .s = take_scratch(&fallback), .proc = proc, .frame = frame };
+    free_walk w;
+    walk_init(&w, proc, frame);
     seed(&w, t, mem);
     run(&w);
-    give_back_scratch(w.s, &fallback);
 }
 
 void asidl_ndr_free(const asidl_ndr_type *type, void *mem)
@@ -266,14 +346,14 @@ void asidl_ndr_server_free(const asidl_ndr_proc *proc, void **args, const void *
 {
     if (!proc || proc->magic != ASIDL_NDR_MAGIC || !args)
         return;
-    scratch fallback;
-    free_walk w = { .s = take_scratch(&fallback), .proc = proc, .frame = args, .keep = request,
-                    .keep_end = request ? (const unsigned char *)request + request_len : NULL };
+    free_walk w;
+    walk_init(&w, proc, args);
+    w.keep = request;
+    w.keep_end = request ? (const unsigned char *)request + request_len : NULL;
     for (uint32_t i = 0; i < proc->n_params; i++) {
         const asidl_ndr_param *p = &proc->params[i];
         if (!(p->flags & ASIDL_NDR_PARAM_NOWIRE) && p->type)
             seed(&w, p->type, args[i]);
     }
     run(&w);
-    give_back_scratch(w.s, &fallback);
 }

@@ -228,7 +228,15 @@ void ndr_begin_pass(ndr_call *c, int mode);
 unsigned ndr_wire_size(uint8_t wire);
 bool ndr_wire_signed(uint8_t wire);
 /* Reads / writes a C integer of `size` bytes (1, 2, 4, 8); signed or not. */
-int64_t ndr_load_int(const void *mem, unsigned size, bool is_signed);
+static inline int64_t ndr_load_int(const void *mem, unsigned size, bool is_signed)
+{
+    switch (size) {
+    case 1: { uint8_t v; memcpy(&v, mem, 1); return is_signed ? (int64_t)(int8_t)v : (int64_t)v; }
+    case 2: { uint16_t v; memcpy(&v, mem, 2); return is_signed ? (int64_t)(int16_t)v : (int64_t)v; }
+    case 4: { uint32_t v; memcpy(&v, mem, 4); return is_signed ? (int64_t)(int32_t)v : (int64_t)v; }
+    default: { uint64_t v; memcpy(&v, mem, 8); return (int64_t)v; }
+    }
+}
 void ndr_store_int(void *mem, unsigned size, int64_t v);
 /* The value of an integer-like base object in memory (enums, chars, booleans included). */
 int64_t ndr_base_value(const asidl_ndr_base *b, const void *mem);
@@ -316,10 +324,20 @@ void ndr_longs_use_vector_paths(bool on);
  * *ready false (the result is then meaningless); otherwise *ready is true. */
 long ndr_eval(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_op *e,
               const unsigned char *base, int64_t *out, bool *ready);
+/* The engine's shortcuts for frequent forms (a correlation expression that is one operand,
+ * one-dimensional arrays, ...) must give exactly what the general code gives, errors
+ * included.  Tests turn them off (false) to compare; on by default. */
+extern bool ndr_fast_paths;
+void ndr_use_fast_paths(bool on);
 /* Unmarshal-time consistency check: eval(a) - eval(b) (b may be NULL) must equal `expected`;
  * checked now if the operands are there, else when the pass ends. */
-long ndr_check(ndr_call *c, const asidl_ndr_op *a, const asidl_ndr_op *b, const unsigned char *base,
-               int64_t expected);
+long ndr_check_expr(ndr_call *c, const asidl_ndr_op *a, const asidl_ndr_op *b, const unsigned char *base,
+                    int64_t expected);
+static inline long ndr_check(ndr_call *c, const asidl_ndr_op *a, const asidl_ndr_op *b, const unsigned char *base,
+                             int64_t expected)
+{
+    return a ? ndr_check_expr(c, a, b, base, expected) : RPC_S_OK;     /* most expressions are absent */
+}
 typedef struct asidl_ndr__check {
     const asidl_ndr_op *a, *b;
     const unsigned char *base;
@@ -350,10 +368,26 @@ long ndr_marshal_root(ndr_call *c, const asidl_ndr_type *t, const unsigned char 
 long ndr_unmarshal_root(ndr_call *c, const asidl_ndr_type *t, unsigned char *mem,
                         const unsigned char *base);
 /* Lower bound on the wire size of one value (to reject impossible counts early). */
-size_t ndr_min_wire_size(const asidl_ndr_type *t);
+size_t ndr_min_wire_size_general(const asidl_ndr_type *t);
+static inline size_t ndr_min_wire_size(const asidl_ndr_type *t)
+{
+    if (t && t->magic == ASIDL_NDR_MAGIC && (t->kind == ASIDL_NDR_BASE || t->kind == ASIDL_NDR_RANGE))
+        return t->align;        /* the frequent elements, as the general function has them */
+    return ndr_min_wire_size_general(t);
+}
 /* If the type's memory layout equals its wire layout (so arrays of it are block copies),
  * its wire stride; else 0. */
-size_t ndr_flat_stride(const asidl_ndr_type *t);
+size_t ndr_flat_stride_general(const asidl_ndr_type *t);
+static inline size_t ndr_flat_stride(const asidl_ndr_type *t)
+{
+    if (NDR_HOST_LITTLE_ENDIAN && t && t->magic == ASIDL_NDR_MAGIC && t->kind == ASIDL_NDR_BASE &&
+        !(t->flags & ASIDL_NDR_F_COMPLEX)) {
+        /* as the general function has it for a base type */
+        const asidl_ndr_base *b = (const asidl_ndr_base *)t;
+        return b->hdr.mem_size == b->hdr.align && b->wire != ASIDL_NDR_W_ENUM16 ? b->hdr.align : 0;
+    }
+    return ndr_flat_stride_general(t);
+}
 
 /* Input for an unmarshal pass; drep is the PDU's drep[0]. */
 long ndr_set_input(ndr_call *c, const void *buf, size_t len, size_t pos, unsigned drep);

@@ -247,7 +247,7 @@ static long marshal_queued(ndr_call *c, const ndr_queue_entry *e)
 
 long ndr_drain_marshal(ndr_call *c, size_t mark)
 {
-    return drain(c, mark, marshal_queued);
+    return c->p.q_len == mark ? RPC_S_OK : drain(c, mark, marshal_queued);
 }
 
 /* ===================================================================== unmarshalling */
@@ -521,7 +521,7 @@ static long unmarshal_queued(ndr_call *c, const ndr_queue_entry *e)
 
 long ndr_drain_unmarshal(ndr_call *c, size_t mark)
 {
-    return drain(c, mark, unmarshal_queued);
+    return c->p.q_len == mark ? RPC_S_OK : drain(c, mark, unmarshal_queued);
 }
 
 long ndr_apply_fixups(ndr_call *c, size_t from)

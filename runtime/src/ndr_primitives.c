@@ -42,16 +42,6 @@ bool ndr_wire_signed(uint8_t wire)
     return false;
 }
 
-int64_t ndr_load_int(const void *mem, unsigned size, bool is_signed)
-{
-    switch (size) {
-    case 1: { uint8_t v; memcpy(&v, mem, 1); return is_signed ? (int64_t)(int8_t)v : (int64_t)v; }
-    case 2: { uint16_t v; memcpy(&v, mem, 2); return is_signed ? (int64_t)(int16_t)v : (int64_t)v; }
-    case 4: { uint32_t v; memcpy(&v, mem, 4); return is_signed ? (int64_t)(int32_t)v : (int64_t)v; }
-    default: { uint64_t v; memcpy(&v, mem, 8); return (int64_t)v; }
-    }
-}
-
 void ndr_store_int(void *mem, unsigned size, int64_t v)
 {
     switch (size) {
@@ -232,7 +222,8 @@ static bool block_copy(const asidl_ndr_base *b)
 long ndr_base_marshal_n(ndr_call *c, const asidl_ndr_base *b, const void *mem, size_t count)
 {
     unsigned n = b->hdr.align;
-    if (count > SIZE_MAX / n)
+    size_t bytes;
+    if (__builtin_mul_overflow(count, (size_t)n, &bytes))
         return RPC_X_NO_MEMORY;
     long st = ndr_out_align(c, n);
     if (st || count == 0)
@@ -240,9 +231,9 @@ long ndr_base_marshal_n(ndr_call *c, const asidl_ndr_base *b, const void *mem, s
     const unsigned char *src = mem;
     if (block_copy(b)) {
         unsigned char *dst;
-        st = ndr_out_space(c, count * n, &dst);
+        st = ndr_out_space(c, bytes, &dst);
         if (!st && dst)
-            memcpy(dst, src, count * n);
+            memcpy(dst, src, bytes);
         return st;
     }
     unsigned char *dst;

@@ -34,39 +34,38 @@ static long check_proc(const asidl_ndr_proc *proc, void **args)
 
 /* ---- frames ---- */
 
+/* A slot is aligned to the smallest power of two that covers it, up to 8. */
 static size_t slot_align(const asidl_ndr_param *p)
 {
     if (p->ctype == ASIDL_NDR_C_AGGREGATE)
         return _Alignof(max_align_t);
-    size_t a = 1;
-    while (a < p->mem_size && a < 8)
-        a *= 2;
-    return a;
+    uint32_t n = p->mem_size;
+    return n <= 1 ? 1 : n <= 2 ? 2 : n <= 4 ? 4 : 8;
 }
 
-size_t asidl_ndr_frame_size(const asidl_ndr_proc *proc)
+/* Lays the slots out (into args, if not NULL) and returns the frame's size. */
+static size_t frame_layout(const asidl_ndr_proc *proc, unsigned char *block, void **args)
 {
     size_t size = 0;
     for (uint32_t i = 0; i < proc->n_params; i++) {
         const asidl_ndr_param *p = &proc->params[i];
         size_t a = slot_align(p);
         size = (size + a - 1) & ~(a - 1);
+        if (args)
+            args[i] = block + size;
         size += p->mem_size ? p->mem_size : 1;
     }
     return size ? size : 1;
 }
 
+size_t asidl_ndr_frame_size(const asidl_ndr_proc *proc)
+{
+    return frame_layout(proc, NULL, NULL);
+}
+
 void asidl_ndr_frame_init(const asidl_ndr_proc *proc, void *block, void **args)
 {
-    size_t size = 0;
-    memset(block, 0, asidl_ndr_frame_size(proc));
-    for (uint32_t i = 0; i < proc->n_params; i++) {
-        const asidl_ndr_param *p = &proc->params[i];
-        size_t a = slot_align(p);
-        size = (size + a - 1) & ~(a - 1);
-        args[i] = (unsigned char *)block + size;
-        size += p->mem_size ? p->mem_size : 1;
-    }
+    memset(block, 0, frame_layout(proc, block, args));
 }
 
 /* ---- marshalling one direction ---- */
