@@ -19,7 +19,7 @@ static long eval_now(ndr_call *c, const asidl_ndr_proc *proc, void **frame, cons
 
 static bool is_varying_dim(const asidl_ndr_dim *d)
 {
-    return d->length_is || d->first_is || d->last_is;
+    return ndr_dim_is_varying(d);
 }
 
 /* Maximum count and lower bound of one dimension from the descriptor and memory. */
@@ -238,8 +238,7 @@ static long unmarshal_run(ndr_call *c, const asidl_ndr_array *a, unsigned char *
  * bookkeeping (tests compare the two with ndr_use_fast_paths). */
 static inline bool is_simple(const asidl_ndr_array *a)
 {
-    return ndr_fast_paths && a->n_dims == 1 && !(a->hdr.flags & (ASIDL_NDR_F_VARYING | ASIDL_NDR_F_STRING)) &&
-           a->elem->kind == ASIDL_NDR_BASE && !is_varying_dim(&a->dims[0]);
+    return ndr_fast_paths && ndr_array_is_simple(a);
 }
 
 static long marshal_simple(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem,
@@ -276,6 +275,20 @@ static long unmarshal_simple(ndr_call *c, const asidl_ndr_array *a, unsigned cha
     if (max == 0)
         return RPC_S_OK;
     return ndr_base_unmarshal_n(c, (const asidl_ndr_base *)a->elem, mem, max);
+}
+
+long ndr_simple_array_marshal(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem)
+{
+    bool hoisted = c->p.hoist_pending != 0;
+    c->p.hoist_pending = 0;
+    return marshal_simple(c, a, mem, NULL, hoisted);
+}
+
+long ndr_simple_array_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *mem, size_t cap)
+{
+    c->p.hoist_pending = 0;
+    c->p.target_cap = SIZE_MAX;
+    return unmarshal_simple(c, a, mem, NULL, cap);
 }
 
 long ndr_array_marshal(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem,
@@ -383,9 +396,7 @@ long ndr_array_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *m
     return for_each_run(c, a, mem, base, &b, unmarshal_run);
 }
 
-/* ndr_referent_mem_size for the frequent referent, a one-dimensional conformant array that is
- * not varying: the same checks in the same order, without the general bookkeeping. */
-static long simple_referent_mem_size(ndr_call *c, const asidl_ndr_array *a, size_t *bytes, size_t *elements)
+long ndr_simple_array_peek(ndr_call *c, const asidl_ndr_array *a, size_t *bytes, size_t *elements)
 {
     size_t pos = (c->p.in_pos + 3) & ~(size_t)3;
     if (pos > c->p.in_len || c->p.in_len - pos < 4)
@@ -405,7 +416,7 @@ long ndr_referent_mem_size(ndr_call *c, const asidl_ndr_type *t, size_t *bytes, 
     if (ndr_fast_paths && t->kind == ASIDL_NDR_ARRAY &&
         (t->flags & (ASIDL_NDR_F_CONFORMANT | ASIDL_NDR_F_VARYING)) == ASIDL_NDR_F_CONFORMANT &&
         ((const asidl_ndr_array *)t)->n_dims == 1)
-        return simple_referent_mem_size(c, (const asidl_ndr_array *)t, bytes, elements);
+        return ndr_simple_array_peek(c, (const asidl_ndr_array *)t, bytes, elements);
     const asidl_ndr_array *a = NULL;
     size_t fixed = t->mem_size, elem_off = 0;
     *elements = 0;

@@ -19,45 +19,6 @@ typedef struct value {
     bool is_addr;
 } value;
 
-static inline bool param_ready(const ndr_call *c, const asidl_ndr_proc *proc, uint32_t j)
-{
-    if (!c || c->p.mode != NDR_MODE_UNMARSHAL)
-        return true;
-    const asidl_ndr_param *p = &proc->params[j];
-    if (p->flags & ASIDL_NDR_PARAM_NOWIRE)
-        return true;
-    bool received = c->side == ASIDL_NDR_CLIENT ? (p->flags & ASIDL_NDR_PARAM_OUT) != 0
-                                                : (p->flags & ASIDL_NDR_PARAM_IN) != 0;
-    return !received || j < c->p.param;
-}
-
-static inline bool field_ready(const ndr_call *c, const unsigned char *base, int64_t offset)
-{
-    if (!c || c->p.mode != NDR_MODE_UNMARSHAL)
-        return true;
-    return base != c->p.ready_base || offset < (int64_t)c->p.ready_limit;
-}
-
-bool ndr_fast_paths = true;
-
-void ndr_use_fast_paths(bool on)
-{
-    ndr_fast_paths = on;
-}
-
-static inline long load(const unsigned char *addr, uint8_t ctype, int64_t *out)
-{
-    unsigned size = ctype & 0x0F;
-    if (size != 1 && size != 2 && size != 4 && size != 8)
-        return RPC_S_INTERNAL_ERROR;
-    bool is_signed = (ctype & ASIDL_NDR_C_SIGNED) != 0;
-    int64_t v = ndr_load_int(addr, size, is_signed);
-    if (size == 8 && !is_signed && v < 0)
-        return RPC_X_INVALID_BOUND;     /* unsigned beyond INT64_MAX: no valid count */
-    *out = v;
-    return RPC_S_OK;
-}
-
 static int64_t shift_right(int64_t a, int64_t b)
 {
     return a >= 0 ? a >> b : -((-(a + 1)) >> b) - 1;
@@ -101,55 +62,16 @@ static long binary(uint8_t op, int64_t a, int64_t b, int64_t *r)
     return RPC_S_INTERNAL_ERROR;
 }
 
-/* The most frequent expression: one parameter, field or constant (size_is(n), length_is(len)).
- * Exactly what the general machine does for it, without the stack.  Returns false for any
- * other form (the general machine then runs). */
-static inline bool eval_operand(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_op *e,
-                                const unsigned char *base, int64_t *out, bool *ready, long *status)
-{
-    if (e[1].op != ASIDL_NDR_OP_END || !ndr_fast_paths)
-        return false;
-    *ready = true;
-    switch (e->op) {
-    case ASIDL_NDR_OP_CONST:
-        *out = e->arg;
-        *status = RPC_S_OK;
-        return true;
-    case ASIDL_NDR_OP_PARAM:
-        if (!proc || !frame || e->arg < 0 || e->arg >= proc->n_params) {
-            *status = RPC_S_INTERNAL_ERROR;
-            return true;
-        }
-        *ready = param_ready(c, proc, (uint32_t)e->arg);
-        *status = *ready ? load(frame[e->arg], e->ctype, out) : RPC_S_OK;
-        return true;
-    case ASIDL_NDR_OP_FIELD:
-        if (!base || e->arg < 0) {
-            *status = RPC_S_INTERNAL_ERROR;
-            return true;
-        }
-        *ready = field_ready(c, base, e->arg);
-        *status = *ready ? load(base + e->arg, e->ctype, out) : RPC_S_OK;
-        return true;
-    }
-    return false;
-}
+bool ndr_fast_paths = true;
 
-static long eval_general(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_op *e,
-                         const unsigned char *base, int64_t *out, bool *ready) __attribute__((noinline));
-
-long ndr_eval(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_op *e,
-              const unsigned char *base, int64_t *out, bool *ready)
+void ndr_use_fast_paths(bool on)
 {
-    long status;
-    if (e->op != ASIDL_NDR_OP_END && eval_operand(c, proc, frame, e, base, out, ready, &status))
-        return status;
-    return eval_general(c, proc, frame, e, base, out, ready);
+    ndr_fast_paths = on;
 }
 
 /* The stack machine, for every form. */
-static long eval_general(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_op *e,
-                         const unsigned char *base, int64_t *out, bool *ready)
+long ndr_eval_general(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_op *e,
+                      const unsigned char *base, int64_t *out, bool *ready)
 {
     value st[EXPR_STACK];
     int sp = 0;
@@ -167,26 +89,26 @@ static long eval_general(ndr_call *c, const asidl_ndr_proc *proc, void **frame, 
         case ASIDL_NDR_OP_FIELD_ADDR:
             if (!base || e->arg < 0)
                 return RPC_S_INTERNAL_ERROR;
-            if (!field_ready(c, base, e->arg))
+            if (!ndr_field_ready(c, base, e->arg))
                 *ready = false;
             if (e->op == ASIDL_NDR_OP_FIELD_ADDR) {
                 r.addr = base + e->arg;
                 r.is_addr = true;
             } else if (*ready) {
-                status = load(base + e->arg, e->ctype, &r.v);
+                status = ndr_load_operand(base + e->arg, e->ctype, &r.v);
             }
             break;
         case ASIDL_NDR_OP_PARAM:
         case ASIDL_NDR_OP_PARAM_ADDR:
             if (!proc || !frame || e->arg < 0 || e->arg >= proc->n_params)
                 return RPC_S_INTERNAL_ERROR;
-            if (!param_ready(c, proc, (uint32_t)e->arg))
+            if (!ndr_param_ready(c, proc, (uint32_t)e->arg))
                 *ready = false;
             if (e->op == ASIDL_NDR_OP_PARAM_ADDR) {
                 r.addr = frame[e->arg];
                 r.is_addr = true;
             } else if (*ready) {
-                status = load(frame[e->arg], e->ctype, &r.v);
+                status = ndr_load_operand(frame[e->arg], e->ctype, &r.v);
             }
             break;
         case ASIDL_NDR_OP_DEREF:
@@ -206,7 +128,7 @@ static long eval_general(ndr_call *c, const asidl_ndr_proc *proc, void **frame, 
                 r.addr = p + e->arg;
                 r.is_addr = true;
             } else {
-                status = load(p + e->arg, e->ctype, &r.v);
+                status = ndr_load_operand(p + e->arg, e->ctype, &r.v);
             }
             break;
         }

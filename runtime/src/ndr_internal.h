@@ -16,6 +16,7 @@
  *   ndr_free.c        releasing unmarshalled data
  *   ndr_engine.c      the dispatch on type kind, one-value entry points
  *   ndr_proc.c        procedure-level entry points (client and server)
+ *   ndr_shapes.c      the frequent top-level parameters, without the general walk
  *   ndr_validate.c    descriptor consistency checks
  *
  * Conventions: every function returns a status (0 = RPC_S_OK) and leaves the call unusable for
@@ -37,6 +38,12 @@
 #include "asidl_ndr.h"
 
 typedef asidl_ndr_call ndr_call;
+
+/* The engine's shortcuts for frequent forms (a correlation expression that is one operand,
+ * one-dimensional arrays, ...) must give exactly what the general code gives, errors
+ * included.  Tests turn them off (false) to compare; on by default. */
+extern bool ndr_fast_paths;
+void ndr_use_fast_paths(bool on);
 
 enum { NDR_MODE_SIZE = 1, NDR_MODE_MARSHAL, NDR_MODE_UNMARSHAL };
 
@@ -240,8 +247,6 @@ static inline int64_t ndr_load_int(const void *mem, unsigned size, bool is_signe
 void ndr_store_int(void *mem, unsigned size, int64_t v);
 /* The value of an integer-like base object in memory (enums, chars, booleans included). */
 int64_t ndr_base_value(const asidl_ndr_base *b, const void *mem);
-long ndr_base_marshal(ndr_call *c, const asidl_ndr_base *b, const void *mem);
-long ndr_base_unmarshal(ndr_call *c, const asidl_ndr_base *b, void *mem);
 /* One value at a place already reserved or taken (its wire size, aligned): encode checks the
  * range (dst NULL: the check alone), decode converts from big-endian input if swap.  The
  * frequent cases (same size in C and on the wire, IDL long) are inline: structures and
@@ -300,9 +305,61 @@ static inline void ndr_base_decode(const asidl_ndr_base *b, const unsigned char 
     }
     ndr_base_decode_general(b, src, swap, mem);
 }
-/* n consecutive elements (C stride b->hdr.mem_size): block copies when layouts match. */
-long ndr_base_marshal_n(ndr_call *c, const asidl_ndr_base *b, const void *mem, size_t n);
-long ndr_base_unmarshal_n(ndr_call *c, const asidl_ndr_base *b, void *mem, size_t n);
+static inline long ndr_base_marshal(ndr_call *c, const asidl_ndr_base *b, const void *mem)
+{
+    unsigned char *dst;
+    long st = ndr_out_align(c, b->hdr.align);
+    if (!st)
+        st = ndr_out_space(c, b->hdr.align, &dst);
+    return st ? st : ndr_base_encode(b, mem, dst);
+}
+static inline long ndr_base_unmarshal(ndr_call *c, const asidl_ndr_base *b, void *mem)
+{
+    const unsigned char *src;
+    long st = ndr_in_align(c, b->hdr.align);
+    if (!st)
+        st = ndr_in_take(c, b->hdr.align, &src);
+    if (!st)
+        ndr_base_decode(b, src, c->p.swap, mem);
+    return st;
+}
+/* n consecutive elements (C stride b->hdr.mem_size): block copies when layouts match (the C
+ * object is the wire object: same size, no narrowing or range rule, little-endian both). */
+long ndr_base_marshal_n_general(ndr_call *c, const asidl_ndr_base *b, const void *mem, size_t n);
+long ndr_base_unmarshal_n_general(ndr_call *c, const asidl_ndr_base *b, void *mem, size_t n);
+static inline bool ndr_base_block_copy(const asidl_ndr_base *b)
+{
+    return NDR_HOST_LITTLE_ENDIAN && b->hdr.mem_size == b->hdr.align && b->wire != ASIDL_NDR_W_ENUM16;
+}
+static inline long ndr_base_marshal_n(ndr_call *c, const asidl_ndr_base *b, const void *mem, size_t n)
+{
+    size_t bytes;
+    if (!ndr_base_block_copy(b) || __builtin_mul_overflow(n, (size_t)b->hdr.align, &bytes))
+        return ndr_base_marshal_n_general(c, b, mem, n);
+    unsigned char *dst;
+    long st = ndr_out_align(c, b->hdr.align);
+    if (st || n == 0)
+        return st;
+    st = ndr_out_space(c, bytes, &dst);
+    if (!st && dst)
+        memcpy(dst, mem, bytes);
+    return st;
+}
+static inline long ndr_base_unmarshal_n(ndr_call *c, const asidl_ndr_base *b, void *mem, size_t n)
+{
+    if (c->p.swap || !ndr_base_block_copy(b))
+        return ndr_base_unmarshal_n_general(c, b, mem, n);
+    const unsigned char *src;
+    long st = ndr_in_align(c, b->hdr.align);
+    if (st || n == 0)
+        return st;
+    if (!ndr_fits(n, b->hdr.align, ndr_in_left(c)))
+        return RPC_X_BAD_STUB_DATA;
+    st = ndr_in_take(c, n * b->hdr.align, &src);
+    if (!st && mem != src)      /* in place: the elements are already where they belong */
+        memcpy(mem, src, n * b->hdr.align);
+    return st;
+}
 /* Marshals an integer value as the given base type (discriminants). */
 long ndr_base_marshal_value(ndr_call *c, const asidl_ndr_base *b, int64_t v);
 long ndr_base_unmarshal_value(ndr_call *c, const asidl_ndr_base *b, int64_t *v);
@@ -321,14 +378,70 @@ void ndr_longs_use_vector_paths(bool on);
 /* ===================================================================== ndr_expr.c */
 
 /* Evaluates a correlation expression.  While unmarshalling, operands not received yet make
- * *ready false (the result is then meaningless); otherwise *ready is true. */
-long ndr_eval(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_op *e,
-              const unsigned char *base, int64_t *out, bool *ready);
-/* The engine's shortcuts for frequent forms (a correlation expression that is one operand,
- * one-dimensional arrays, ...) must give exactly what the general code gives, errors
- * included.  Tests turn them off (false) to compare; on by default. */
-extern bool ndr_fast_paths;
-void ndr_use_fast_paths(bool on);
+ * *ready false (the result is then meaningless); otherwise *ready is true.  ndr_eval_general
+ * is the stack machine for every form; ndr_eval takes the most frequent form, one parameter,
+ * field or constant (size_is(n), length_is(len)), inline, exactly as the machine does. */
+long ndr_eval_general(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_op *e,
+                      const unsigned char *base, int64_t *out, bool *ready);
+
+/* Whether an operand has been received (while unmarshalling, parameters and fields that come
+ * later on the wire have not). */
+static inline bool ndr_param_ready(const ndr_call *c, const asidl_ndr_proc *proc, uint32_t j)
+{
+    if (!c || c->p.mode != NDR_MODE_UNMARSHAL)
+        return true;
+    const asidl_ndr_param *p = &proc->params[j];
+    if (p->flags & ASIDL_NDR_PARAM_NOWIRE)
+        return true;
+    bool received = c->side == ASIDL_NDR_CLIENT ? (p->flags & ASIDL_NDR_PARAM_OUT) != 0
+                                                : (p->flags & ASIDL_NDR_PARAM_IN) != 0;
+    return !received || j < c->p.param;
+}
+static inline bool ndr_field_ready(const ndr_call *c, const unsigned char *base, int64_t offset)
+{
+    if (!c || c->p.mode != NDR_MODE_UNMARSHAL)
+        return true;
+    return base != c->p.ready_base || offset < (int64_t)c->p.ready_limit;
+}
+/* An integer operand of C type ctype (ASIDL_NDR_C_OF). */
+static inline long ndr_load_operand(const unsigned char *addr, uint8_t ctype, int64_t *out)
+{
+    unsigned size = ctype & 0x0F;
+    if (size != 1 && size != 2 && size != 4 && size != 8)
+        return RPC_S_INTERNAL_ERROR;
+    bool is_signed = (ctype & ASIDL_NDR_C_SIGNED) != 0;
+    int64_t v = ndr_load_int(addr, size, is_signed);
+    if (size == 8 && !is_signed && v < 0)
+        return RPC_X_INVALID_BOUND;     /* unsigned beyond INT64_MAX: no valid count */
+    *out = v;
+    return RPC_S_OK;
+}
+
+static inline long ndr_eval(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_op *e,
+                            const unsigned char *base, int64_t *out, bool *ready)
+{
+    if (!ndr_fast_paths || e->op == ASIDL_NDR_OP_END || e[1].op != ASIDL_NDR_OP_END)
+        return ndr_eval_general(c, proc, frame, e, base, out, ready);
+    *ready = true;
+    switch (e->op) {
+    case ASIDL_NDR_OP_CONST:
+        *out = e->arg;
+        return RPC_S_OK;
+    case ASIDL_NDR_OP_PARAM:
+        if (!proc || !frame || e->arg < 0 || e->arg >= proc->n_params)
+            return RPC_S_INTERNAL_ERROR;
+        *ready = ndr_param_ready(c, proc, (uint32_t)e->arg);
+        *out = 0;       /* what the machine leaves for an operand not received */
+        return *ready ? ndr_load_operand(frame[e->arg], e->ctype, out) : RPC_S_OK;
+    case ASIDL_NDR_OP_FIELD:
+        if (!base || e->arg < 0)
+            return RPC_S_INTERNAL_ERROR;
+        *ready = ndr_field_ready(c, base, e->arg);
+        *out = 0;
+        return *ready ? ndr_load_operand(base + e->arg, e->ctype, out) : RPC_S_OK;
+    }
+    return ndr_eval_general(c, proc, frame, e, base, out, ready);
+}
 /* Unmarshal-time consistency check: eval(a) - eval(b) (b may be NULL) must equal `expected`;
  * checked now if the operands are there, else when the pass ends. */
 long ndr_check_expr(ndr_call *c, const asidl_ndr_op *a, const asidl_ndr_op *b, const unsigned char *base,
@@ -420,6 +533,22 @@ typedef struct ndr_bounds {
 /* Bounds of an array in memory (conformance and variance from its expressions). */
 long ndr_array_bounds(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_array *a,
                       const unsigned char *mem, const unsigned char *base, ndr_bounds *b);
+/* The frequent array: one dimension, neither varying nor a string, of a base type.  The
+ * simple-array functions do for it what the general ones do, in the same order; they serve
+ * ndr_shapes.c, for top-level parameters only.  _peek is ndr_referent_mem_size for a
+ * conformant one; _unmarshal takes the elements the memory given can hold (cap). */
+static inline bool ndr_dim_is_varying(const asidl_ndr_dim *d)
+{
+    return d->length_is || d->first_is || d->last_is;
+}
+static inline bool ndr_array_is_simple(const asidl_ndr_array *a)
+{
+    return a->n_dims == 1 && !(a->hdr.flags & (ASIDL_NDR_F_VARYING | ASIDL_NDR_F_STRING)) &&
+           a->elem->kind == ASIDL_NDR_BASE && !ndr_dim_is_varying(&a->dims[0]);
+}
+long ndr_simple_array_marshal(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem);
+long ndr_simple_array_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *mem, size_t cap);
+long ndr_simple_array_peek(ndr_call *c, const asidl_ndr_array *a, size_t *bytes, size_t *elements);
 long ndr_array_marshal(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem,
                        const unsigned char *base);
 long ndr_array_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *mem,
@@ -459,6 +588,9 @@ long ndr_pointer_marshal_top(ndr_call *c, const asidl_ndr_pointer *p, const unsi
 /* caller_memory: the client's top-level [ref] referent is the caller's storage. */
 long ndr_pointer_unmarshal_top(ndr_call *c, const asidl_ndr_pointer *p, unsigned char *slot,
                                const unsigned char *base, bool caller_memory);
+/* Whether a server's [in]-only array of plain data can stay in the request buffer (the call's
+ * in_place setting); *mem is then where its elements are. */
+bool ndr_in_place_possible(ndr_call *c, const asidl_ndr_type *t, size_t elements, unsigned char **mem);
 /* Processes queued referents above mark, newest construct first (depth-first order). */
 long ndr_drain_marshal(ndr_call *c, size_t mark);
 long ndr_drain_unmarshal(ndr_call *c, size_t mark);
@@ -499,6 +631,16 @@ long ndr_xmit_unmarshal(ndr_call *c, const asidl_ndr_transmit_as *x, unsigned ch
 uint32_t ndr_user_flags(const ndr_call *c);
 /* Calls a user_marshal type's _UserFree routine (c may be NULL outside a pass). */
 void ndr_user_free_object(const ndr_call *c, const asidl_ndr_user_marshal *u, void *mem);
+
+/* ===================================================================== ndr_shapes.c */
+
+/* The frequent top-level parameters (a base type by value, a [ref] pointer to a base type or
+ * to a simple array) without the general walk; anything else returns NDR_SHAPE_GENERAL (no
+ * status has that value) and the caller takes the general walk. */
+#define NDR_SHAPE_GENERAL (-1L)
+long ndr_shape_marshal(ndr_call *c, const asidl_ndr_type *t, const unsigned char *slot);
+long ndr_shape_client_unmarshal(ndr_call *c, const asidl_ndr_param *p, unsigned char *slot);
+long ndr_shape_server_unmarshal(ndr_call *c, const asidl_ndr_param *p, unsigned char *slot);
 
 /* ===================================================================== ndr_free.c */
 

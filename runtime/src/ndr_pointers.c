@@ -305,7 +305,7 @@ static long read_pointer(ndr_call *c, const asidl_ndr_pointer *p, void **slot, u
 
 /* A server's [in]-only array of plain data whose wire form is its C form can stay in the
  * request buffer (call->in_place): *mem is then where its elements are. */
-static bool in_place_possible(ndr_call *c, const asidl_ndr_type *t, size_t elements, unsigned char **mem)
+bool ndr_in_place_possible(ndr_call *c, const asidl_ndr_type *t, size_t elements, unsigned char **mem)
 {
     if (!c->in_place || c->side != ASIDL_NDR_SERVER || c->p.swap || t->kind != ASIDL_NDR_ARRAY ||
         !c->p.proc || c->p.param >= c->p.proc->n_params ||
@@ -347,7 +347,7 @@ static long referent_memory(ndr_call *c, const asidl_ndr_type *t, void **slot, b
         c->p.target_cap = conformant ? given_cap : SIZE_MAX;
         return RPC_S_OK;
     }
-    if (in_place_possible(c, t, elements, mem)) {
+    if (ndr_in_place_possible(c, t, elements, mem)) {
         *slot = *mem;       /* the elements stay where they are in the request */
         return RPC_S_OK;
     }

@@ -163,26 +163,6 @@ void ndr_base_decode_general(const asidl_ndr_base *b, const unsigned char *src, 
     }
 }
 
-long ndr_base_marshal(ndr_call *c, const asidl_ndr_base *b, const void *mem)
-{
-    unsigned char *dst;
-    long st = ndr_out_align(c, b->hdr.align);
-    if (!st)
-        st = ndr_out_space(c, b->hdr.align, &dst);
-    return st ? st : ndr_base_encode(b, mem, dst);
-}
-
-long ndr_base_unmarshal(ndr_call *c, const asidl_ndr_base *b, void *mem)
-{
-    const unsigned char *src;
-    long st = ndr_in_align(c, b->hdr.align);
-    if (!st)
-        st = ndr_in_take(c, b->hdr.align, &src);
-    if (!st)
-        ndr_base_decode(b, src, c->p.swap, mem);
-    return st;
-}
-
 long ndr_base_marshal_value(ndr_call *c, const asidl_ndr_base *b, int64_t v)
 {
     long st = check_wire_range(b->wire, 8, v);
@@ -219,7 +199,7 @@ static bool block_copy(const asidl_ndr_base *b)
     return HOST_LITTLE_ENDIAN && b->hdr.mem_size == b->hdr.align && b->wire != ASIDL_NDR_W_ENUM16;
 }
 
-long ndr_base_marshal_n(ndr_call *c, const asidl_ndr_base *b, const void *mem, size_t count)
+long ndr_base_marshal_n_general(ndr_call *c, const asidl_ndr_base *b, const void *mem, size_t count)
 {
     unsigned n = b->hdr.align;
     size_t bytes;
@@ -274,7 +254,7 @@ long ndr_base_marshal_n(ndr_call *c, const asidl_ndr_base *b, const void *mem, s
     return RPC_S_OK;
 }
 
-long ndr_base_unmarshal_n(ndr_call *c, const asidl_ndr_base *b, void *mem, size_t count)
+long ndr_base_unmarshal_n_general(ndr_call *c, const asidl_ndr_base *b, void *mem, size_t count)
 {
     unsigned n = b->hdr.align;
     long st = ndr_in_align(c, n);

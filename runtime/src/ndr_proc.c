@@ -37,10 +37,10 @@ static long check_proc(const asidl_ndr_proc *proc, void **args)
 /* A slot is aligned to the smallest power of two that covers it, up to 8. */
 static size_t slot_align(const asidl_ndr_param *p)
 {
+    static const uint8_t by_size[8] = { 1, 1, 2, 4, 4, 8, 8, 8 };
     if (p->ctype == ASIDL_NDR_C_AGGREGATE)
         return _Alignof(max_align_t);
-    uint32_t n = p->mem_size;
-    return n <= 1 ? 1 : n <= 2 ? 2 : n <= 4 ? 4 : 8;
+    return p->mem_size < 8 ? by_size[p->mem_size] : 8;
 }
 
 /* Lays the slots out (into args, if not NULL) and returns the frame's size. */
@@ -85,7 +85,9 @@ static long marshal_params(ndr_call *c, const asidl_ndr_proc *proc, void **args,
         /* The client remembers how big its [in,out] buffers are, to refill them safely. */
         c->p.record_caps = c->p.mode == NDR_MODE_MARSHAL && c->side == ASIDL_NDR_CLIENT &&
                            (p->flags & ASIDL_NDR_PARAM_OUT);
-        long st = ndr_marshal_root(c, p->type, args[i], NULL);
+        long st = ndr_shape_marshal(c, p->type, args[i]);
+        if (st == NDR_SHAPE_GENERAL)
+            st = ndr_marshal_root(c, p->type, args[i], NULL);
         if (st)
             return st;
     }
@@ -185,6 +187,8 @@ long asidl_ndr_client_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc
         c->p.param = i;
         c->p.reuse = (p->flags & ASIDL_NDR_PARAM_IN) != 0;
         size_t mark = c->p.q_len;
+        if ((st = ndr_shape_client_unmarshal(c, p, args[i])) != NDR_SHAPE_GENERAL)
+            continue;
         if (p->type->kind == ASIDL_NDR_POINTER && !(p->flags & ASIDL_NDR_PARAM_RETURN)) {
             st = ndr_check_magic(p->type);
             if (!st)
@@ -277,7 +281,8 @@ long asidl_ndr_server_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc
         if (!(p->flags & ASIDL_NDR_PARAM_IN) || (p->flags & ASIDL_NDR_PARAM_RETURN) || !on_wire(p))
             continue;
         c->p.param = i;
-        st = ndr_unmarshal_root(c, p->type, args[i], NULL);
+        if ((st = ndr_shape_server_unmarshal(c, p, args[i])) == NDR_SHAPE_GENERAL)
+            st = ndr_unmarshal_root(c, p->type, args[i], NULL);
     }
     c->p.param = proc->n_params;        /* every [in] parameter is there now */
     for (uint32_t i = 0; i < proc->n_params && !st; i++) {

@@ -1,0 +1,201 @@
+/*
+ * ndr_shapes.c: the parameters most procedures are made of, taken without the general walk.
+ *
+ * A top-level parameter of any type goes through several layers (ndr_marshal_root /
+ * ndr_unmarshal_root, the top-level pointer rules, the referent's memory, the dispatch on its
+ * kind), each checking what it is given; for a small call they cost more than the data.
+ * Three shapes cover most parameters of most procedures:
+ *
+ *   BASE        a base type by value (unsigned long n, the return value)
+ *   REF_BASE    a [ref] pointer to a base type ([out] long *result, [in, out] DWORD *flags)
+ *   REF_ARRAY   a [ref] pointer to a one-dimensional array of a base type, neither varying nor
+ *               a string, whose size is fixed or one parameter ([in, size_is(n)] byte *data)
+ *
+ * For these the functions below make the checks the layers make, in the same order, with the
+ * same statuses, and call the same leaves (ndr_base_*, the simple-array functions of
+ * ndr_arrays.c, ndr_alloc).  A parameter of any other shape, or in any situation the shortcut
+ * does not cover (full or unique pointers, [in, out] arrays, big-endian input), returns
+ * NDR_SHAPE_GENERAL and takes the general walk.  ndr_use_fast_paths(false) sends every
+ * parameter there, which the tests use to compare the two on good and bad input.
+ */
+#include "ndr_internal.h"
+
+static bool magic_ok(const asidl_ndr_type *t)
+{
+    return t && t->magic == ASIDL_NDR_MAGIC;
+}
+
+/* The referent of a [ref] pointer, if t is one and the referent is not itself a pointer. */
+static const asidl_ndr_type *ref_referent(const asidl_ndr_type *t)
+{
+    if (t->kind != ASIDL_NDR_POINTER || (t->flags & ASIDL_NDR_PTR_KIND_MASK) != ASIDL_NDR_PTR_REF)
+        return NULL;
+    const asidl_ndr_type *r = ((const asidl_ndr_pointer *)t)->referent;
+    return magic_ok(r) && r->kind != ASIDL_NDR_POINTER ? r : NULL;
+}
+
+/* A simple array (ndr_array_is_simple) whose dimension is a fixed count or size_is naming one
+ * parameter: no min_is / max_is. */
+static const asidl_ndr_array *shape_array(const asidl_ndr_type *r)
+{
+    if (r->kind != ASIDL_NDR_ARRAY)
+        return NULL;
+    const asidl_ndr_array *a = (const asidl_ndr_array *)r;
+    if (!ndr_array_is_simple(a) || !magic_ok(a->elem))
+        return NULL;
+    const asidl_ndr_dim *d = &a->dims[0];
+    if (d->min_is || d->max_is)
+        return NULL;
+    if (d->count)
+        return d->size_is ? NULL : a;
+    return d->size_is && d->size_is[0].op == ASIDL_NDR_OP_PARAM && d->size_is[1].op == ASIDL_NDR_OP_END ? a : NULL;
+}
+
+static const unsigned char *load_ptr(const unsigned char *slot)
+{
+    const unsigned char *p;
+    memcpy(&p, slot, sizeof p);
+    return p;
+}
+
+/* ===================================================================== marshalling */
+
+/* Whether the shortcuts apply at all: not when tests turned them off, and not to anything
+ * but a top-level parameter (no conformance hoisted by an enclosing structure). */
+static bool shortcuts(const ndr_call *c, const asidl_ndr_type *t)
+{
+    return ndr_fast_paths && !c->p.hoist_pending && magic_ok(t);
+}
+
+long ndr_shape_marshal(ndr_call *c, const asidl_ndr_type *t, const unsigned char *slot)
+{
+    if (!shortcuts(c, t))
+        return NDR_SHAPE_GENERAL;
+    if (t->kind == ASIDL_NDR_BASE)
+        return ndr_base_marshal(c, (const asidl_ndr_base *)t, slot);
+    const asidl_ndr_type *r = ref_referent(t);
+    if (!r)
+        return NDR_SHAPE_GENERAL;
+    if (r->kind == ASIDL_NDR_BASE) {
+        /* (a client [in, out] referent's capacity is recorded only for conformant data) */
+        const unsigned char *ref = load_ptr(slot);
+        return ref ? ndr_base_marshal(c, (const asidl_ndr_base *)r, ref) : RPC_X_NULL_REF_POINTER;
+    }
+    const asidl_ndr_array *a = shape_array(r);
+    const unsigned char *ref = load_ptr(slot);
+    if (a && !c->p.record_caps) {   /* (a client [in, out] array: its capacity is recorded) */
+        if (!ref)
+            return RPC_X_NULL_REF_POINTER;
+        return ndr_simple_array_marshal(c, a, ref);
+    }
+    if (c->p.record_caps)
+        return NDR_SHAPE_GENERAL;
+    /* Any other referent: its own walk, without the top-level pointer's layers. */
+    if (!ref)
+        return RPC_X_NULL_REF_POINTER;
+    size_t mark = c->p.q_len;
+    long st = ndr_marshal_inline(c, r, ref, NULL);
+    return st ? st : ndr_drain_marshal(c, mark);
+}
+
+/* ===================================================================== client: the reply */
+
+/* A client's [out] simple array goes into the caller's storage, which holds what the array's
+ * declared size says (or what was recorded for it when it was sent). */
+static long client_array(ndr_call *c, const asidl_ndr_array *a, unsigned char *given)
+{
+    size_t cap = SIZE_MAX;
+    if (a->hdr.flags & ASIDL_NDR_F_CONFORMANT) {
+        uint64_t recorded;
+        if (ndr_map_get(&c->p.capacities, (uint64_t)(uintptr_t)given, &recorded)) {
+            cap = (size_t)recorded;
+        } else {
+            int64_t v;
+            bool ready = true;
+            if (a->dims[0].count) {
+                v = a->dims[0].count;
+            } else {
+                long st = ndr_eval(c, c->p.proc, c->p.frame, a->dims[0].size_is, NULL, &v, &ready);
+                if (st)
+                    return st;
+                if (!ready)
+                    return RPC_X_INVALID_BOUND;
+            }
+            if (v < 0)
+                return RPC_X_INVALID_BOUND;
+            cap = (size_t)v;
+        }
+        size_t bytes, elements;
+        long st = ndr_simple_array_peek(c, a, &bytes, &elements);
+        if (st)
+            return st;
+        if (elements > cap)
+            return RPC_X_INVALID_BOUND;
+    }
+    return ndr_simple_array_unmarshal(c, a, given, cap);
+}
+
+long ndr_shape_client_unmarshal(ndr_call *c, const asidl_ndr_param *p, unsigned char *slot)
+{
+    const asidl_ndr_type *t = p->type;
+    if (!shortcuts(c, t))
+        return NDR_SHAPE_GENERAL;
+    if (t->kind == ASIDL_NDR_BASE)
+        return ndr_base_unmarshal(c, (const asidl_ndr_base *)t, slot);
+    if (p->flags & ASIDL_NDR_PARAM_RETURN)
+        return NDR_SHAPE_GENERAL;
+    const asidl_ndr_type *r = ref_referent(t);
+    if (!r)
+        return NDR_SHAPE_GENERAL;
+    const asidl_ndr_array *a = NULL;
+    if (r->kind != ASIDL_NDR_BASE && (!(a = shape_array(r)) || (p->flags & ASIDL_NDR_PARAM_IN)))
+        return NDR_SHAPE_GENERAL;   /* [in, out] arrays may reuse or replace the caller's block */
+    /* The parameter's value is the caller's pointer, which the call cannot change. */
+    unsigned char *given;
+    memcpy(&given, slot, sizeof given);
+    if (!given)
+        return RPC_X_NULL_REF_POINTER;
+    if (!a)
+        return ndr_base_unmarshal(c, (const asidl_ndr_base *)r, given);
+    return client_array(c, a, given);
+}
+
+/* ===================================================================== server: the request */
+
+long ndr_shape_server_unmarshal(ndr_call *c, const asidl_ndr_param *p, unsigned char *slot)
+{
+    const asidl_ndr_type *t = p->type;
+    if (!shortcuts(c, t))
+        return NDR_SHAPE_GENERAL;
+    if (t->kind == ASIDL_NDR_BASE)
+        return ndr_base_unmarshal(c, (const asidl_ndr_base *)t, slot);
+    const asidl_ndr_type *r = ref_referent(t);
+    if (!r)
+        return NDR_SHAPE_GENERAL;
+    void **s = (void **)(void *)slot;
+    void *block;
+    long st;
+    if (r->kind == ASIDL_NDR_BASE) {
+        if ((st = ndr_alloc(c, r->mem_size, false, s, &block)))
+            return st;
+        return ndr_base_unmarshal(c, (const asidl_ndr_base *)r, block);
+    }
+    const asidl_ndr_array *a = shape_array(r);
+    if (!a)
+        return NDR_SHAPE_GENERAL;
+    /* Its memory: in the request if it can stay there, else a new block. */
+    size_t bytes = r->mem_size, elements = 0;
+    if ((r->flags & ASIDL_NDR_F_CONFORMANT) && (st = ndr_simple_array_peek(c, a, &bytes, &elements)))
+        return st;
+    if (!(r->flags & ASIDL_NDR_F_CONFORMANT))
+        elements = bytes / a->elem->mem_size;
+    unsigned char *mem;
+    if (ndr_in_place_possible(c, r, elements, &mem)) {
+        *s = mem;
+    } else {
+        if ((st = ndr_alloc(c, bytes, false, s, &block)))
+            return st;
+        mem = block;
+    }
+    return ndr_simple_array_unmarshal(c, a, mem, SIZE_MAX);
+}

@@ -1,0 +1,580 @@
+/*
+ * The engine's shortcuts (ndr_shapes.c for the frequent top-level parameters, the simple-array
+ * functions, the one-operand correlation expressions) against the general walk.  Every
+ * procedure here is run both ways (ndr_use_fast_paths) on the same input: the request the
+ * client marshals, then every truncation of it, single-octet corruptions at every offset, a
+ * batch of random corruptions and the big-endian reading of it, on the server with and
+ * without in-place arrays; then the same for the reply on the client.  Statuses, octets
+ * produced and memory filled must be the same both ways, and nothing may leak either way.
+ * The procedures mix the shapes with their near misses (sizes after the array, fixed arrays,
+ * [in, out] data, unique pointers, IDL long arrays, 64-bit and negative sizes).
+ */
+#include <stddef.h>
+
+#include "ndr_test.h"
+#include "ndr_internal.h"   /* ndr_use_fast_paths */
+
+#define PTR_HDR(kind) ASIDL_NDR_HDR(POINTER, 4, ASIDL_NDR_F_COMPLEX | ASIDL_NDR_PTR_##kind, sizeof(void *))
+#define P_IN ASIDL_NDR_PARAM_IN
+#define P_OUT ASIDL_NDR_PARAM_OUT
+#define P_INOUT (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_OUT)
+#define RET (ASIDL_NDR_PARAM_OUT | ASIDL_NDR_PARAM_RETURN)
+#define END { ASIDL_NDR_OP_END, 0, 0 }
+#define NOWIRE_HANDLE { "h", P_IN | ASIDL_NDR_PARAM_NOWIRE, ASIDL_NDR_C_PTR, sizeof(void *), NULL }
+#define PROC(name, params, flags) \
+    { ASIDL_NDR_MAGIC, 0, sizeof params / sizeof params[0], (flags), ASIDL_NDR_HANDLE_EXPLICIT, 0, name, params, NULL, NULL, NULL }
+
+/* ---- void Echo([in] handle_t h, [in] unsigned long n, [in, size_is(n)] const byte *in,
+ *                [out, size_is(n)] byte *out); (bench/rpc/echo.idl) ---- */
+static const asidl_ndr_op echo_n[] = { { ASIDL_NDR_OP_PARAM, ASIDL_NDR_C_OF(unsigned long), 1 }, END };
+static const asidl_ndr_dim echo_dims[] = { { .size_is = echo_n } };
+static const asidl_ndr_array echo_arr = { ASIDL_NDR_HDR(ARRAY, 1, ASIDL_NDR_F_CONFORMANT, 0), &asidl_ndr_t_byte.hdr, 1, echo_dims };
+static const asidl_ndr_pointer echo_ptr = { PTR_HDR(REF), &echo_arr.hdr };
+static const asidl_ndr_param echo_params[] = {
+    NOWIRE_HANDLE,
+    { "n", P_IN, ASIDL_NDR_C_OF(unsigned long), sizeof(unsigned long), &asidl_ndr_t_ulong.hdr },
+    { "in", P_IN, ASIDL_NDR_C_PTR, sizeof(void *), &echo_ptr.hdr },
+    { "out", P_OUT, ASIDL_NDR_C_PTR, sizeof(void *), &echo_ptr.hdr },
+};
+static const asidl_ndr_proc echo_proc = PROC("Echo", echo_params, 0);
+
+/* ---- long Sum([in] long n, [in, size_is(n)] long *values, [out] long *total,
+ *               [out] hyper *count); IDL long arrays are 8 octets in C, 4 on the wire ---- */
+static const asidl_ndr_op sum_n[] = { { ASIDL_NDR_OP_PARAM, ASIDL_NDR_C_OF(long), 0 }, END };
+static const asidl_ndr_dim sum_dims[] = { { .size_is = sum_n } };
+static const asidl_ndr_array sum_arr = { ASIDL_NDR_HDR(ARRAY, 4, ASIDL_NDR_F_CONFORMANT, 0), &asidl_ndr_t_long.hdr, 1, sum_dims };
+static const asidl_ndr_pointer sum_ptr = { PTR_HDR(REF), &sum_arr.hdr };
+static const asidl_ndr_pointer ref_long = { PTR_HDR(REF), &asidl_ndr_t_long.hdr };
+static const asidl_ndr_pointer ref_hyper = { PTR_HDR(REF), &asidl_ndr_t_hyper.hdr };
+static const asidl_ndr_param sum_params[] = {
+    { "n", P_IN, ASIDL_NDR_C_OF(long), sizeof(long), &asidl_ndr_t_long.hdr },
+    { "values", P_IN, ASIDL_NDR_C_PTR, sizeof(void *), &sum_ptr.hdr },
+    { "total", P_OUT, ASIDL_NDR_C_PTR, sizeof(void *), &ref_long.hdr },
+    { "count", P_OUT, ASIDL_NDR_C_PTR, sizeof(void *), &ref_hyper.hdr },
+    { "return", RET, ASIDL_NDR_C_OF(long), sizeof(long), &asidl_ndr_t_long.hdr },
+};
+static const asidl_ndr_proc sum_proc = PROC("Sum", sum_params, ASIDL_NDR_PROC_HAS_RETURN);
+
+/* ---- short Late([in, size_is(n)] DWORD *data, [in] DWORD n, [out, size_is(n)] short *back);
+ *      the size arrives after the array it sizes ---- */
+static const asidl_ndr_op late_n[] = { { ASIDL_NDR_OP_PARAM, ASIDL_NDR_C_OF(uint32_t), 1 }, END };
+static const asidl_ndr_dim late_dims[] = { { .size_is = late_n } };
+static const asidl_ndr_array late_data_arr = { ASIDL_NDR_HDR(ARRAY, 4, ASIDL_NDR_F_CONFORMANT, 0), &asidl_ndr_t_uint32.hdr, 1, late_dims };
+static const asidl_ndr_array late_back_arr = { ASIDL_NDR_HDR(ARRAY, 2, ASIDL_NDR_F_CONFORMANT, 0), &asidl_ndr_t_short.hdr, 1, late_dims };
+static const asidl_ndr_pointer late_data = { PTR_HDR(REF), &late_data_arr.hdr };
+static const asidl_ndr_pointer late_back = { PTR_HDR(REF), &late_back_arr.hdr };
+static const asidl_ndr_param late_params[] = {
+    { "data", P_IN, ASIDL_NDR_C_PTR, sizeof(void *), &late_data.hdr },
+    { "n", P_IN, ASIDL_NDR_C_OF(uint32_t), sizeof(uint32_t), &asidl_ndr_t_uint32.hdr },
+    { "back", P_OUT, ASIDL_NDR_C_PTR, sizeof(void *), &late_back.hdr },
+    { "return", RET, ASIDL_NDR_C_OF(short), sizeof(short), &asidl_ndr_t_short.hdr },
+};
+static const asidl_ndr_proc late_proc = PROC("Late", late_params, ASIDL_NDR_PROC_HAS_RETURN);
+
+/* ---- void Fixed([in] byte key[8], [out] DWORD codes[4], [in, out] long *io,
+ *                 [in, out, size_is(2)] short *pair); fixed arrays, [in, out] data ---- */
+static const asidl_ndr_dim key_dims[] = { { .count = 8 } };
+static const asidl_ndr_dim codes_dims[] = { { .count = 4 } };
+static const asidl_ndr_op two[] = { { ASIDL_NDR_OP_CONST, 0, 2 }, END };
+static const asidl_ndr_dim pair_dims[] = { { .size_is = two } };
+static const asidl_ndr_array key_arr = { ASIDL_NDR_HDR(ARRAY, 1, 0, 8), &asidl_ndr_t_byte.hdr, 1, key_dims };
+static const asidl_ndr_array codes_arr = { ASIDL_NDR_HDR(ARRAY, 4, 0, 16), &asidl_ndr_t_uint32.hdr, 1, codes_dims };
+static const asidl_ndr_array pair_arr = { ASIDL_NDR_HDR(ARRAY, 2, ASIDL_NDR_F_CONFORMANT, 0), &asidl_ndr_t_short.hdr, 1, pair_dims };
+static const asidl_ndr_pointer key_ptr = { PTR_HDR(REF), &key_arr.hdr };
+static const asidl_ndr_pointer codes_ptr = { PTR_HDR(REF), &codes_arr.hdr };
+static const asidl_ndr_pointer pair_ptr = { PTR_HDR(REF), &pair_arr.hdr };
+static const asidl_ndr_param fixed_params[] = {
+    { "key", P_IN, ASIDL_NDR_C_PTR, sizeof(void *), &key_ptr.hdr },
+    { "codes", P_OUT, ASIDL_NDR_C_PTR, sizeof(void *), &codes_ptr.hdr },
+    { "io", P_INOUT, ASIDL_NDR_C_PTR, sizeof(void *), &ref_long.hdr },
+    { "pair", P_INOUT, ASIDL_NDR_C_PTR, sizeof(void *), &pair_ptr.hdr },
+};
+static const asidl_ndr_proc fixed_proc = PROC("Fixed", fixed_params, 0);
+
+/* ---- boolean Wide([in] hyper n, [in, size_is(n)] unsigned short *v,
+ *                   [in, unique, size_is(n)] byte *opt, [out] boolean *flag); ---- */
+static const asidl_ndr_op wide_n[] = { { ASIDL_NDR_OP_PARAM, ASIDL_NDR_C_OF(long long), 0 }, END };
+static const asidl_ndr_dim wide_dims[] = { { .size_is = wide_n } };
+static const asidl_ndr_array wide_v_arr = { ASIDL_NDR_HDR(ARRAY, 2, ASIDL_NDR_F_CONFORMANT, 0), &asidl_ndr_t_ushort.hdr, 1, wide_dims };
+static const asidl_ndr_array wide_opt_arr = { ASIDL_NDR_HDR(ARRAY, 1, ASIDL_NDR_F_CONFORMANT, 0), &asidl_ndr_t_byte.hdr, 1, wide_dims };
+static const asidl_ndr_pointer wide_v = { PTR_HDR(REF), &wide_v_arr.hdr };
+static const asidl_ndr_pointer wide_opt = { PTR_HDR(UNIQUE), &wide_opt_arr.hdr };
+static const asidl_ndr_pointer ref_boolean = { PTR_HDR(REF), &asidl_ndr_t_boolean.hdr };
+static const asidl_ndr_param wide_params[] = {
+    { "n", P_IN, ASIDL_NDR_C_OF(long long), sizeof(long long), &asidl_ndr_t_hyper.hdr },
+    { "v", P_IN, ASIDL_NDR_C_PTR, sizeof(void *), &wide_v.hdr },
+    { "opt", P_IN, ASIDL_NDR_C_PTR, sizeof(void *), &wide_opt.hdr },
+    { "flag", P_OUT, ASIDL_NDR_C_PTR, sizeof(void *), &ref_boolean.hdr },
+    { "return", RET, ASIDL_NDR_C_OF(unsigned char), 1, &asidl_ndr_t_boolean.hdr },
+};
+static const asidl_ndr_proc wide_proc = PROC("Wide", wide_params, ASIDL_NDR_PROC_HAS_RETURN);
+
+/* ===================================================================== a client's arguments */
+
+/* The caller's side of one call: every parameter's storage, [out] storage pre-filled with a
+ * pattern, so that what the reply writes (or leaves) can be compared. */
+typedef struct client {
+    void *h;
+    unsigned long echo_n;
+    unsigned char echo_in[40], echo_out[40];
+    const unsigned char *echo_pin;
+    unsigned char *echo_pout;
+    long sum_n, sum_values[8], sum_total, sum_ret;
+    long long sum_count;
+    long *sum_pv, *sum_pt;
+    long long *sum_pc;
+    uint32_t late_data[8], late_n;
+    short late_back[8], late_ret;
+    uint32_t *late_pd;
+    short *late_pb;
+    unsigned char key[8];
+    uint32_t codes[4];
+    long io;
+    short pair[2];
+    unsigned char *pkey;
+    uint32_t *pcodes;
+    long *pio;
+    short *ppair;
+    long long wide_n;
+    unsigned short wide_v[8];
+    unsigned char wide_opt[8], wide_flag, wide_ret;
+    unsigned short *wide_pv;
+    unsigned char *wide_popt, *wide_pflag;
+    void *args[8];
+} client;
+
+/* Builds the arguments of proc with sizes `n` (variant picks NULL or odd values). */
+static void client_args(client *k, const asidl_ndr_proc *proc, long long n, int variant)
+{
+    memset(k, 0xA5, sizeof *k);
+    k->h = NULL;
+    for (int i = 0; i < 40; i++)
+        k->echo_in[i] = (unsigned char)(i * 7 + 1);
+    for (int i = 0; i < 8; i++) {
+        k->sum_values[i] = variant == 2 && i == 1 ? (long)1 << 40 : 1000 * i - 3;
+        k->late_data[i] = 0x01020304u * (uint32_t)(i + 1);
+        k->key[i] = (unsigned char)(0xF0 + i);
+        k->wide_v[i] = (unsigned short)(0x8000 + i);
+        k->wide_opt[i] = (unsigned char)i;
+    }
+    k->io = 77;
+    k->pair[0] = -1;
+    k->pair[1] = 2;
+    if (proc == &echo_proc) {
+        k->echo_n = variant == 2 ? (unsigned long)1 << 33 : (unsigned long)n;
+        k->echo_pin = variant == 1 ? NULL : k->echo_in;
+        k->echo_pout = k->echo_out;
+        void *a[] = { &k->h, &k->echo_n, &k->echo_pin, &k->echo_pout };
+        memcpy(k->args, a, sizeof a);
+    } else if (proc == &sum_proc) {
+        k->sum_n = (long)n;
+        k->sum_pv = k->sum_values;
+        k->sum_pt = variant == 1 ? NULL : &k->sum_total;
+        k->sum_pc = &k->sum_count;
+        void *a[] = { &k->sum_n, &k->sum_pv, &k->sum_pt, &k->sum_pc, &k->sum_ret };
+        memcpy(k->args, a, sizeof a);
+    } else if (proc == &late_proc) {
+        k->late_n = (uint32_t)n;
+        k->late_pd = k->late_data;
+        k->late_pb = variant == 1 ? NULL : k->late_back;
+        void *a[] = { &k->late_pd, &k->late_n, &k->late_pb, &k->late_ret };
+        memcpy(k->args, a, sizeof a);
+    } else if (proc == &fixed_proc) {
+        k->pkey = variant == 1 ? NULL : k->key;
+        k->pcodes = k->codes;
+        k->pio = &k->io;
+        k->ppair = k->pair;
+        void *a[] = { &k->pkey, &k->pcodes, &k->pio, &k->ppair };
+        memcpy(k->args, a, sizeof a);
+    } else {
+        k->wide_n = variant == 2 ? -1 : n;
+        k->wide_pv = k->wide_v;
+        k->wide_popt = variant == 1 ? NULL : k->wide_opt;
+        k->wide_pflag = &k->wide_flag;
+        void *a[] = { &k->wide_n, &k->wide_pv, &k->wide_popt, &k->wide_pflag, &k->wide_ret };
+        memcpy(k->args, a, sizeof a);
+    }
+}
+
+/* What a reply can have written into the caller's storage. */
+static void client_outputs(const client *k, const asidl_ndr_proc *proc, unsigned char *out, size_t *len)
+{
+#define TAKE(x) (memcpy(out + *len, &(x), sizeof(x)), *len += sizeof(x))
+    *len = 0;
+    if (proc == &echo_proc) {
+        TAKE(k->echo_out);
+    } else if (proc == &sum_proc) {
+        TAKE(k->sum_total);
+        TAKE(k->sum_count);
+        TAKE(k->sum_ret);
+    } else if (proc == &late_proc) {
+        TAKE(k->late_back);
+        TAKE(k->late_ret);
+    } else if (proc == &fixed_proc) {
+        TAKE(k->codes);
+        TAKE(k->io);
+        TAKE(k->pair);
+    } else {
+        TAKE(k->wide_flag);
+        TAKE(k->wide_ret);
+    }
+#undef TAKE
+}
+
+/* ===================================================================== the server's side */
+
+/* A manager that fills every [out] parameter from the [in] ones (so replies carry data). */
+static void manager(const asidl_ndr_proc *proc, void **a)
+{
+    if (proc == &echo_proc) {
+        unsigned long n = *(unsigned long *)a[1];
+        memcpy(*(unsigned char **)a[3], *(unsigned char **)a[2], n);
+    } else if (proc == &sum_proc) {
+        long n = *(long *)a[0], *v = *(long **)a[1], t = 0;
+        for (long i = 0; i < n; i++)
+            t += v[i];
+        **(long **)a[2] = t;
+        **(long long **)a[3] = n;
+        *(long *)a[4] = -t;
+    } else if (proc == &late_proc) {
+        uint32_t n = *(uint32_t *)a[1], *d = *(uint32_t **)a[0];
+        short *b = *(short **)a[2];
+        for (uint32_t i = 0; i < n; i++)
+            b[i] = (short)(d[i] >> 16);
+        *(short *)a[3] = (short)n;
+    } else if (proc == &fixed_proc) {
+        unsigned char *key = *(unsigned char **)a[0];
+        uint32_t *codes = *(uint32_t **)a[1];
+        for (int i = 0; i < 4; i++)
+            codes[i] = (uint32_t)key[i] << 8 | key[i + 4];
+        **(long **)a[2] += 1;
+        (*(short **)a[3])[0] ^= 0x55;
+    } else {
+        **(unsigned char **)a[3] = *(long long *)a[0] > 2;
+        *(unsigned char *)a[4] = 1;
+    }
+}
+
+typedef struct outcome {
+    long st;
+    size_t len;
+    unsigned char bytes[1024];
+} outcome;
+
+static bool same(const outcome *a, const outcome *b)
+{
+    return a->st == b->st && a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0;
+}
+
+static void append(outcome *o, const void *p, size_t n)
+{
+    if (o->len + n <= sizeof o->bytes) {
+        memcpy(o->bytes + o->len, p, n);
+        o->len += n;
+    }
+}
+
+/* The server's view of a request: the unmarshal status and, when it succeeds, what was
+ * received (marshalled back as a client would send it) and the reply the manager's results
+ * make.  The frame is freed and must leave nothing allocated. */
+static void serve(const asidl_ndr_proc *proc, const unsigned char *req, size_t len, unsigned drep, int in_place,
+                  outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    void *args[8];
+    unsigned char *block = malloc(asidl_ndr_frame_size(proc));
+    asidl_ndr_frame_init(proc, block, args);
+    asidl_ndr_call c;
+    asidl_ndr_call_init(&c, ASIDL_NDR_SERVER);
+    c.in_place = in_place;
+    o->st = asidl_ndr_server_unmarshal(&c, proc, args, req, len, drep);
+    asidl_ndr_call_cleanup(&c);
+    if (o->st == RPC_S_OK) {
+        asidl_ndr_call k;
+        asidl_ndr_call_init(&k, ASIDL_NDR_CLIENT);
+        asidl_ndr_buffer again;
+        asidl_ndr_buffer_init(&again);
+        long st = asidl_ndr_client_marshal(&k, proc, args, &again);
+        append(o, &st, sizeof st);
+        append(o, again.data, again.len);
+        asidl_ndr_buffer_free(&again);
+        asidl_ndr_call_cleanup(&k);
+        manager(proc, args);
+        asidl_ndr_call_init(&c, ASIDL_NDR_SERVER);
+        asidl_ndr_buffer reply;
+        asidl_ndr_buffer_init(&reply);
+        st = asidl_ndr_server_marshal(&c, proc, args, &reply);
+        append(o, &st, sizeof st);
+        append(o, reply.data, reply.len);
+        asidl_ndr_buffer_free(&reply);
+        asidl_ndr_call_cleanup(&c);
+        asidl_ndr_server_free(proc, args, in_place ? req : NULL, in_place ? len : 0);
+    }
+    CHECK_NO_LEAKS();
+    free(block);
+}
+
+/* The client's view of a reply: the status and what the caller's storage holds after it. */
+static void receive(const asidl_ndr_proc *proc, long long n, int variant, const unsigned char *rep, size_t len,
+                    unsigned drep, outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    client *k = malloc(sizeof *k);
+    client_args(k, proc, n, variant);
+    asidl_ndr_call c;
+    asidl_ndr_call_init(&c, ASIDL_NDR_CLIENT);
+    asidl_ndr_buffer req;
+    asidl_ndr_buffer_init(&req);
+    long st = asidl_ndr_client_marshal(&c, proc, k->args, &req);  /* records [in, out] capacities */
+    asidl_ndr_buffer_free(&req);
+    o->st = st ? st : asidl_ndr_client_unmarshal(&c, proc, k->args, rep, len, drep);
+    asidl_ndr_call_cleanup(&c);
+    unsigned char out[512];
+    size_t out_len;
+    client_outputs(k, proc, out, &out_len);
+    append(o, out, out_len);
+    CHECK_NO_LEAKS();
+    free(k);
+}
+
+/* ===================================================================== the comparison */
+
+static int compared, differed;
+
+static void report(const char *what, const asidl_ndr_proc *proc, size_t at, int value, const outcome *general,
+                   const outcome *fast)
+{
+    if (differed++ < 10)
+        printf("#   %s of %s (offset %zu, value %d): general %ld, shortcuts %ld%s\n", what, proc->name, at, value,
+               general->st, fast->st, general->st == fast->st ? " (same status, other octets)" : "");
+    test_failed_checks_++;
+}
+
+static void compare_request(const asidl_ndr_proc *proc, const unsigned char *req, size_t len, unsigned drep,
+                            size_t at, int value)
+{
+    for (int in_place = 0; in_place <= 1; in_place++) {
+        outcome general, fast;
+        ndr_use_fast_paths(false);
+        serve(proc, req, len, drep, in_place, &general);
+        ndr_use_fast_paths(true);
+        serve(proc, req, len, drep, in_place, &fast);
+        compared++;
+        if (!same(&general, &fast))
+            report(in_place ? "request (in place)" : "request", proc, at, value, &general, &fast);
+    }
+}
+
+static void compare_reply(const asidl_ndr_proc *proc, long long n, int variant, const unsigned char *rep, size_t len,
+                          unsigned drep, size_t at, int value)
+{
+    outcome general, fast;
+    ndr_use_fast_paths(false);
+    receive(proc, n, variant, rep, len, drep, &general);
+    ndr_use_fast_paths(true);
+    receive(proc, n, variant, rep, len, drep, &fast);
+    compared++;
+    if (!same(&general, &fast))
+        report("reply", proc, at, value, &general, &fast);
+}
+
+/* Feeds a message and its damaged forms to check(msg, len, drep, offset, value). */
+typedef void damage_fn(const asidl_ndr_proc *proc, long long n, int variant, const unsigned char *msg, size_t len,
+                       unsigned drep, size_t at, int value);
+
+static void request_check(const asidl_ndr_proc *proc, long long n, int variant, const unsigned char *msg, size_t len,
+                          unsigned drep, size_t at, int value)
+{
+    (void)n;
+    (void)variant;
+    compare_request(proc, msg, len, drep, at, value);
+}
+
+static void with_damage(const asidl_ndr_proc *proc, long long n, int variant, const unsigned char *msg, size_t len,
+                        damage_fn *check)
+{
+    unsigned char *copy = malloc(len + 8);
+    check(proc, n, variant, msg, len, ASIDL_NDR_DREP_LITTLE_ENDIAN, len, -1);
+    check(proc, n, variant, msg, len, ASIDL_NDR_DREP_BIG_ENDIAN, len, -2);
+    memcpy(copy, msg, len);
+    memset(copy + len, 0, 8);
+    check(proc, n, variant, copy, len + 8, ASIDL_NDR_DREP_LITTLE_ENDIAN, len, -3);     /* trailing octets */
+    for (size_t cut = 0; cut < len; cut++)
+        check(proc, n, variant, msg, cut, ASIDL_NDR_DREP_LITTLE_ENDIAN, cut, -4);
+    static const int values[] = { 0x00, 0xFF, 0x80, 0x7F, 0x01, 0x10 };
+    for (size_t at = 0; at < len; at++) {
+        for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
+            memcpy(copy, msg, len);
+            if (copy[at] == values[v])
+                continue;
+            copy[at] = (unsigned char)values[v];
+            check(proc, n, variant, copy, len, ASIDL_NDR_DREP_LITTLE_ENDIAN, at, values[v]);
+        }
+    }
+    for (int r = 0; r < 200; r++) {
+        memcpy(copy, msg, len);
+        for (int f = 0; f < 1 + r % 3 && len; f++)
+            copy[ndr_rand() % len] = (unsigned char)ndr_rand();
+        check(proc, n, variant, copy, len, ASIDL_NDR_DREP_LITTLE_ENDIAN, 0, 1000 + r);
+    }
+    free(copy);
+}
+
+/* A whole call both ways, then its request and its reply damaged every way. */
+static void compare_call(const asidl_ndr_proc *proc, long long n, int variant)
+{
+    const char *why = NULL;
+    CHECK_OK(asidl_ndr_validate_proc(proc, &why));
+    client *k = malloc(sizeof *k);
+    asidl_ndr_buffer req[2];
+    long st[2];
+    for (int fast = 0; fast <= 1; fast++) {
+        ndr_use_fast_paths(fast);
+        client_args(k, proc, n, variant);
+        asidl_ndr_call c;
+        asidl_ndr_call_init(&c, ASIDL_NDR_CLIENT);
+        asidl_ndr_buffer_init(&req[fast]);
+        st[fast] = asidl_ndr_client_marshal(&c, proc, k->args, &req[fast]);
+        asidl_ndr_call_cleanup(&c);
+    }
+    CHECK_EQ_INT(st[1], st[0]);
+    CHECK(req[0].len == req[1].len && memcmp(req[0].data, req[1].data, req[0].len) == 0);
+    if (st[0] == RPC_S_OK) {
+        with_damage(proc, n, variant, req[0].data, req[0].len, request_check);
+        /* the reply, as the general walk produces it from the intact request */
+        ndr_use_fast_paths(false);
+        void *args[8];
+        unsigned char *block = malloc(asidl_ndr_frame_size(proc));
+        asidl_ndr_frame_init(proc, block, args);
+        asidl_ndr_call c;
+        asidl_ndr_call_init(&c, ASIDL_NDR_SERVER);
+        asidl_ndr_buffer rep;
+        asidl_ndr_buffer_init(&rep);
+        CHECK_OK(asidl_ndr_server_unmarshal(&c, proc, args, req[0].data, req[0].len, ASIDL_NDR_DREP_LITTLE_ENDIAN));
+        manager(proc, args);
+        CHECK_OK(asidl_ndr_server_marshal(&c, proc, args, &rep));
+        asidl_ndr_server_free(proc, args, NULL, 0);
+        asidl_ndr_call_cleanup(&c);
+        free(block);
+        with_damage(proc, n, variant, rep.data, rep.len, compare_reply);
+        asidl_ndr_buffer_free(&rep);
+    }
+    ndr_use_fast_paths(true);
+    asidl_ndr_buffer_free(&req[0]);
+    asidl_ndr_buffer_free(&req[1]);
+    free(k);
+    CHECK_NO_LEAKS();
+}
+
+/* ===================================================================== tests */
+
+TEST(echo_agrees_with_the_general_walk)
+{
+    compared = differed = 0;
+    compare_call(&echo_proc, 16, 0);
+    compare_call(&echo_proc, 0, 0);
+    compare_call(&echo_proc, 1, 0);
+    compare_call(&echo_proc, 37, 0);
+    compare_call(&echo_proc, 16, 1);    /* NULL [ref] pointer */
+    compare_call(&echo_proc, 16, 2);    /* n beyond 32 bits */
+    CHECK(compared > 1000);
+}
+
+TEST(long_arrays_and_ref_results_agree_with_the_general_walk)
+{
+    compare_call(&sum_proc, 3, 0);
+    compare_call(&sum_proc, 0, 0);
+    compare_call(&sum_proc, 3, 1);      /* NULL [out] pointer */
+    compare_call(&sum_proc, 3, 2);      /* an element beyond 32 bits */
+    compare_call(&sum_proc, -1, 0);     /* negative size */
+}
+
+TEST(a_size_after_its_array_agrees_with_the_general_walk)
+{
+    compare_call(&late_proc, 5, 0);
+    compare_call(&late_proc, 0, 0);
+    compare_call(&late_proc, 5, 1);
+}
+
+TEST(fixed_and_in_out_data_agree_with_the_general_walk)
+{
+    compare_call(&fixed_proc, 0, 0);
+    compare_call(&fixed_proc, 0, 1);
+}
+
+TEST(wide_negative_sizes_and_unique_arrays_agree_with_the_general_walk)
+{
+    compare_call(&wide_proc, 4, 0);
+    compare_call(&wide_proc, 4, 1);     /* NULL unique pointer */
+    compare_call(&wide_proc, 0, 0);
+    compare_call(&wide_proc, 4, 2);     /* size -1 */
+}
+
+/* The shortcuts' own checks, with the statuses the general walk gives. */
+TEST(malformed_echo_requests_are_refused_as_before)
+{
+    static const struct { const char *hex; long st; } cases[] = {
+        /* n = 4, conformance 4, 4 octets: accepted */
+        { "04000000 04000000 01020304", RPC_S_OK },
+        /* conformance larger than the octets that follow */
+        { "04000000 05000000 01020304", RPC_X_BAD_STUB_DATA },
+        /* conformance disagrees with n */
+        { "04000000 03000000 010203", RPC_X_BAD_STUB_DATA },
+        /* huge conformance: refused before anything is allocated */
+        { "ffffffff ffffffff 01020304", RPC_X_BAD_STUB_DATA },
+        /* negative-looking conformance */
+        { "00000080 00000080 01020304", RPC_X_BAD_STUB_DATA },
+        /* truncated conformance */
+        { "04000000 0400", RPC_X_BAD_STUB_DATA },
+        /* no n at all */
+        { "", RPC_X_BAD_STUB_DATA },
+    };
+    for (int fast = 0; fast <= 1; fast++) {
+        ndr_use_fast_paths(fast);
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            unsigned char req[64];
+            size_t len = ndr_unhex(cases[i].hex, req, sizeof req);
+            outcome o;
+            serve(&echo_proc, req, len, ASIDL_NDR_DREP_LITTLE_ENDIAN, 1, &o);
+            CHECK_EQ_INT(o.st, cases[i].st);
+        }
+    }
+    ndr_use_fast_paths(true);
+}
+
+TEST(malformed_echo_replies_are_refused_as_before)
+{
+    /* the caller's buffer holds n = 4 octets */
+    static const struct { const char *hex; long st; } cases[] = {
+        { "04000000 01020304", RPC_S_OK },
+        { "05000000 0102030405", RPC_X_INVALID_BOUND },     /* more than the caller's buffer holds */
+        { "03000000 010203", RPC_X_BAD_STUB_DATA },         /* disagrees with n */
+        { "04000000 010203", RPC_X_BAD_STUB_DATA },         /* short */
+        { "ffffffff 01020304", RPC_X_BAD_STUB_DATA },       /* huge */
+    };
+    for (int fast = 0; fast <= 1; fast++) {
+        ndr_use_fast_paths(fast);
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            unsigned char rep[64];
+            size_t len = ndr_unhex(cases[i].hex, rep, sizeof rep);
+            outcome o;
+            receive(&echo_proc, 4, 0, rep, len, ASIDL_NDR_DREP_LITTLE_ENDIAN, &o);
+            CHECK_EQ_INT(o.st, cases[i].st);
+            if (cases[i].st == RPC_S_OK)
+                CHECK(memcmp(o.bytes, "\x01\x02\x03\x04", 4) == 0);
+        }
+    }
+    ndr_use_fast_paths(true);
+}
+
+int main(void)
+{
+    RUN(echo_agrees_with_the_general_walk);
+    RUN(long_arrays_and_ref_results_agree_with_the_general_walk);
+    RUN(a_size_after_its_array_agrees_with_the_general_walk);
+    RUN(fixed_and_in_out_data_agree_with_the_general_walk);
+    RUN(wide_negative_sizes_and_unique_arrays_agree_with_the_general_walk);
+    RUN(malformed_echo_requests_are_refused_as_before);
+    RUN(malformed_echo_replies_are_refused_as_before);
+    return test_exit();
+}
