@@ -17,6 +17,9 @@ void asidl_ndr_set_default_alloc_limit(size_t bytes)
     default_alloc_limit = bytes;
 }
 
+/* Entries of a table that fit the call's local storage for it. */
+#define LOCAL_ENTRIES(c, field, type) (sizeof (c)->p.field / (sizeof(type)))
+
 /* Where the call's state ends and the local table storage (never read before written) starts. */
 #define TABLES_END (offsetof(asidl_ndr_call, p.local_queue) - offsetof(asidl_ndr_call, p))
 
@@ -118,7 +121,6 @@ static long grow_local_array(void **items, size_t *cap, size_t need, size_t item
     return RPC_S_OK;
 }
 
-#define LOCAL_ENTRIES(c, field, type) (sizeof (c)->p.field / (sizeof(type)))
 _Static_assert(sizeof(ndr_queue_entry) * 4 <= sizeof ((ndr_call *)0)->p.local_queue, "local queue too small");
 _Static_assert(sizeof(ndr_undo) * 4 <= sizeof ((ndr_call *)0)->p.local_undo, "local undo log too small");
 

@@ -136,7 +136,7 @@ static void to_scratch(free_walk *w)
     w->blocks_cap = s->blocks_cap;
 }
 
-static void add_block(free_walk *w, void *block)
+static void add_block_slow(free_walk *w, void *block)
 {
     if (w->failed)
         return;
@@ -161,6 +161,14 @@ static void add_block(free_walk *w, void *block)
         w->blocks_cap = s->blocks_cap;
     }
     w->blocks[w->n_blocks++] = block;
+}
+
+static inline void add_block(free_walk *w, void *block)
+{
+    if (!w->failed && w->n_blocks < w->blocks_cap)
+        w->blocks[w->n_blocks++] = block;
+    else
+        add_block_slow(w, block);
 }
 
 static void push(free_walk *w, work item)
@@ -341,15 +349,62 @@ void asidl_ndr_free(const asidl_ndr_type *type, void *mem)
     ndr_free_value(type, mem, NULL, NULL);
 }
 
+/* What a parameter holds when it is plain data by value (nothing to free) or a [ref] /
+ * [unique] pointer to plain data (one block, or none): what the walk below would find, without
+ * it.  false for anything else. */
+static bool plain_param(const asidl_ndr_type *t, void *slot, void **block)
+{
+    *block = NULL;
+    if (ndr_check_magic(t))
+        return false;
+    if (t->kind != ASIDL_NDR_POINTER)
+        return !(t->flags & ASIDL_NDR_F_COMPLEX);
+    unsigned kind = t->flags & ASIDL_NDR_PTR_KIND_MASK;
+    const asidl_ndr_type *r = ((const asidl_ndr_pointer *)t)->referent;
+    if ((kind != ASIDL_NDR_PTR_REF && kind != ASIDL_NDR_PTR_UNIQUE) || ndr_check_magic(r) ||
+        (r->flags & ASIDL_NDR_F_COMPLEX) || r->kind == ASIDL_NDR_POINTER)
+        return false;
+    *block = load_ptr(slot);
+    return true;
+}
+
+/* A procedure whose parameters are all plain_param: their blocks, freed at once (no size has
+ * to be read from one block to free another).  false, having freed nothing, otherwise. */
+static bool free_plain(const asidl_ndr_proc *proc, void **args, const unsigned char *keep, const unsigned char *keep_end)
+{
+    enum { MAX_PLAIN = 16 };
+    void *blocks[MAX_PLAIN];
+    size_t n = 0;
+    if (!ndr_fast_paths || proc->n_params > MAX_PLAIN)
+        return false;
+    for (uint32_t i = 0; i < proc->n_params; i++) {
+        const asidl_ndr_param *p = &proc->params[i];
+        if ((p->flags & ASIDL_NDR_PARAM_NOWIRE) || !p->type || !args[i])
+            continue;
+        if (!plain_param(p->type, args[i], &blocks[n]))
+            return false;
+        n += blocks[n] != NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *b = blocks[i];
+        if (!(b >= keep && b < keep_end))
+            MIDL_user_free(blocks[i]);
+    }
+    return true;
+}
+
 /* All parameters in one walk, so that a full pointer shared by two of them is freed once. */
 void asidl_ndr_server_free(const asidl_ndr_proc *proc, void **args, const void *request, size_t request_len)
 {
     if (!proc || proc->magic != ASIDL_NDR_MAGIC || !args)
         return;
+    const unsigned char *keep = request, *keep_end = request ? keep + request_len : NULL;
+    if (free_plain(proc, args, keep, keep_end))
+        return;
     free_walk w;
     walk_init(&w, proc, args);
-    w.keep = request;
-    w.keep_end = request ? (const unsigned char *)request + request_len : NULL;
+    w.keep = keep;
+    w.keep_end = keep_end;
     for (uint32_t i = 0; i < proc->n_params; i++) {
         const asidl_ndr_param *p = &proc->params[i];
         if (!(p->flags & ASIDL_NDR_PARAM_NOWIRE) && p->type)

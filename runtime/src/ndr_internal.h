@@ -39,6 +39,11 @@
 
 typedef asidl_ndr_call ndr_call;
 
+/* The handful of small steps every value takes (a count, a base value, a one-operand
+ * expression) are inlined into their callers whatever the compiler's size heuristics say:
+ * calling them cost as much as doing them. */
+#define NDR_INLINE static inline __attribute__((always_inline))
+
 /* The engine's shortcuts for frequent forms (a correlation expression that is one operand,
  * one-dimensional arrays, ...) must give exactly what the general code gives, errors
  * included.  Tests turn them off (false) to compare; on by default. */
@@ -150,7 +155,7 @@ static inline void ndr_put_u32(unsigned char *dst, uint32_t v)
     dst[3] = (unsigned char)(v >> 24);
 }
 /* A 4-octet count or referent ID, aligned to 4: the most frequent items of the wire. */
-static inline long ndr_out_u32(ndr_call *c, uint32_t v)
+NDR_INLINE long ndr_out_u32(ndr_call *c, uint32_t v)
 {
     unsigned char *dst;
     long st = ndr_out_align(c, 4);
@@ -160,7 +165,7 @@ static inline long ndr_out_u32(ndr_call *c, uint32_t v)
         ndr_put_u32(dst, v);
     return st;
 }
-static inline long ndr_in_u32(ndr_call *c, uint32_t *v)
+NDR_INLINE long ndr_in_u32(ndr_call *c, uint32_t *v)
 {
     const unsigned char *src;
     long st = ndr_in_align(c, 4);
@@ -305,7 +310,7 @@ static inline void ndr_base_decode(const asidl_ndr_base *b, const unsigned char 
     }
     ndr_base_decode_general(b, src, swap, mem);
 }
-static inline long ndr_base_marshal(ndr_call *c, const asidl_ndr_base *b, const void *mem)
+NDR_INLINE long ndr_base_marshal(ndr_call *c, const asidl_ndr_base *b, const void *mem)
 {
     unsigned char *dst;
     long st = ndr_out_align(c, b->hdr.align);
@@ -313,7 +318,7 @@ static inline long ndr_base_marshal(ndr_call *c, const asidl_ndr_base *b, const 
         st = ndr_out_space(c, b->hdr.align, &dst);
     return st ? st : ndr_base_encode(b, mem, dst);
 }
-static inline long ndr_base_unmarshal(ndr_call *c, const asidl_ndr_base *b, void *mem)
+NDR_INLINE long ndr_base_unmarshal(ndr_call *c, const asidl_ndr_base *b, void *mem)
 {
     const unsigned char *src;
     long st = ndr_in_align(c, b->hdr.align);
@@ -386,7 +391,7 @@ long ndr_eval_general(ndr_call *c, const asidl_ndr_proc *proc, void **frame, con
 
 /* Whether an operand has been received (while unmarshalling, parameters and fields that come
  * later on the wire have not). */
-static inline bool ndr_param_ready(const ndr_call *c, const asidl_ndr_proc *proc, uint32_t j)
+NDR_INLINE bool ndr_param_ready(const ndr_call *c, const asidl_ndr_proc *proc, uint32_t j)
 {
     if (!c || c->p.mode != NDR_MODE_UNMARSHAL)
         return true;
@@ -397,14 +402,14 @@ static inline bool ndr_param_ready(const ndr_call *c, const asidl_ndr_proc *proc
                                                 : (p->flags & ASIDL_NDR_PARAM_IN) != 0;
     return !received || j < c->p.param;
 }
-static inline bool ndr_field_ready(const ndr_call *c, const unsigned char *base, int64_t offset)
+NDR_INLINE bool ndr_field_ready(const ndr_call *c, const unsigned char *base, int64_t offset)
 {
     if (!c || c->p.mode != NDR_MODE_UNMARSHAL)
         return true;
     return base != c->p.ready_base || offset < (int64_t)c->p.ready_limit;
 }
 /* An integer operand of C type ctype (ASIDL_NDR_C_OF). */
-static inline long ndr_load_operand(const unsigned char *addr, uint8_t ctype, int64_t *out)
+NDR_INLINE long ndr_load_operand(const unsigned char *addr, uint8_t ctype, int64_t *out)
 {
     unsigned size = ctype & 0x0F;
     if (size != 1 && size != 2 && size != 4 && size != 8)
@@ -417,7 +422,7 @@ static inline long ndr_load_operand(const unsigned char *addr, uint8_t ctype, in
     return RPC_S_OK;
 }
 
-static inline long ndr_eval(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_op *e,
+NDR_INLINE long ndr_eval(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_op *e,
                             const unsigned char *base, int64_t *out, bool *ready)
 {
     if (!ndr_fast_paths || e->op == ASIDL_NDR_OP_END || e[1].op != ASIDL_NDR_OP_END)
@@ -446,10 +451,20 @@ static inline long ndr_eval(ndr_call *c, const asidl_ndr_proc *proc, void **fram
  * checked now if the operands are there, else when the pass ends. */
 long ndr_check_expr(ndr_call *c, const asidl_ndr_op *a, const asidl_ndr_op *b, const unsigned char *base,
                     int64_t expected);
-static inline long ndr_check(ndr_call *c, const asidl_ndr_op *a, const asidl_ndr_op *b, const unsigned char *base,
-                             int64_t expected)
+NDR_INLINE long ndr_check(ndr_call *c, const asidl_ndr_op *a, const asidl_ndr_op *b, const unsigned char *base,
+                          int64_t expected)
 {
-    return a ? ndr_check_expr(c, a, b, base, expected) : RPC_S_OK;     /* most expressions are absent */
+    if (!a)
+        return RPC_S_OK;        /* most expressions are absent */
+    if (!b && ndr_fast_paths && a[0].op != ASIDL_NDR_OP_END && a[1].op == ASIDL_NDR_OP_END) {
+        /* one operand, received: what ndr_check_expr's comparison does with it */
+        int64_t v;
+        bool ready;
+        long st = ndr_eval(c, c->p.proc, c->p.frame, a, base, &v, &ready);
+        if (st || ready)
+            return st ? st : v == expected ? RPC_S_OK : RPC_X_BAD_STUB_DATA;
+    }
+    return ndr_check_expr(c, a, b, base, expected);
 }
 typedef struct asidl_ndr__check {
     const asidl_ndr_op *a, *b;
@@ -588,9 +603,30 @@ long ndr_pointer_marshal_top(ndr_call *c, const asidl_ndr_pointer *p, const unsi
 /* caller_memory: the client's top-level [ref] referent is the caller's storage. */
 long ndr_pointer_unmarshal_top(ndr_call *c, const asidl_ndr_pointer *p, unsigned char *slot,
                                const unsigned char *base, bool caller_memory);
-/* Whether a server's [in]-only array of plain data can stay in the request buffer (the call's
- * in_place setting); *mem is then where its elements are. */
-bool ndr_in_place_possible(ndr_call *c, const asidl_ndr_type *t, size_t elements, unsigned char **mem);
+/* A server's [in]-only array of plain data whose wire form is its C form can stay in the
+ * request buffer (call->in_place): *mem is then where its elements are. */
+static inline bool ndr_in_place_possible(ndr_call *c, const asidl_ndr_type *t, size_t elements, unsigned char **mem)
+{
+    if (!c->in_place || c->side != ASIDL_NDR_SERVER || c->p.swap || t->kind != ASIDL_NDR_ARRAY ||
+        !c->p.proc || c->p.param >= c->p.proc->n_params ||
+        (c->p.proc->params[c->p.param].flags & (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_OUT)) != ASIDL_NDR_PARAM_IN)
+        return false;
+    const asidl_ndr_array *a = (const asidl_ndr_array *)t;
+    if ((t->flags & (ASIDL_NDR_F_VARYING | ASIDL_NDR_F_STRING)) || ndr_flat_stride(a->elem) != a->elem->mem_size)
+        return false;
+    /* where the elements start: after the counts, at the element's alignment */
+    size_t pos = c->p.in_pos;
+    if (t->flags & ASIDL_NDR_F_CONFORMANT)
+        pos = ((pos + 3) & ~(size_t)3) + 4 * (size_t)a->n_dims;
+    pos = (pos + a->elem->align - 1) & ~(size_t)(a->elem->align - 1);
+    const unsigned char *at = c->p.in + pos;
+    if (elements == 0 || pos > c->p.in_len || elements > (c->p.in_len - pos) / a->elem->mem_size ||
+        ((uintptr_t)at & (a->elem->align - 1)))
+        return false;
+    *mem = (unsigned char *)(uintptr_t)at;
+    return true;
+}
+
 /* Processes queued referents above mark, newest construct first (depth-first order). */
 long ndr_drain_marshal(ndr_call *c, size_t mark);
 long ndr_drain_unmarshal(ndr_call *c, size_t mark);

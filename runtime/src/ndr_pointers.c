@@ -303,30 +303,6 @@ static long read_pointer(ndr_call *c, const asidl_ndr_pointer *p, void **slot, u
     return st ? st : accept_id(c, p, slot, *id, need);
 }
 
-/* A server's [in]-only array of plain data whose wire form is its C form can stay in the
- * request buffer (call->in_place): *mem is then where its elements are. */
-bool ndr_in_place_possible(ndr_call *c, const asidl_ndr_type *t, size_t elements, unsigned char **mem)
-{
-    if (!c->in_place || c->side != ASIDL_NDR_SERVER || c->p.swap || t->kind != ASIDL_NDR_ARRAY ||
-        !c->p.proc || c->p.param >= c->p.proc->n_params ||
-        (c->p.proc->params[c->p.param].flags & (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_OUT)) != ASIDL_NDR_PARAM_IN)
-        return false;
-    const asidl_ndr_array *a = (const asidl_ndr_array *)t;
-    if ((t->flags & (ASIDL_NDR_F_VARYING | ASIDL_NDR_F_STRING)) || ndr_flat_stride(a->elem) != a->elem->mem_size)
-        return false;
-    /* where the elements start: after the counts, at the element's alignment */
-    size_t pos = c->p.in_pos;
-    if (t->flags & ASIDL_NDR_F_CONFORMANT)
-        pos = ((pos + 3) & ~(size_t)3) + 4 * (size_t)a->n_dims;
-    pos = (pos + a->elem->align - 1) & ~(size_t)(a->elem->align - 1);
-    const unsigned char *at = c->p.in + pos;
-    if (elements == 0 || pos > c->p.in_len || elements > (c->p.in_len - pos) / a->elem->mem_size ||
-        ((uintptr_t)at & (a->elem->align - 1)))
-        return false;
-    *mem = (unsigned char *)(uintptr_t)at;
-    return true;
-}
-
 /* Where the referent of p goes: the memory the caller gave (given), existing client memory
  * that can hold it (reuse), or a new block stored in *slot. */
 static long referent_memory(ndr_call *c, const asidl_ndr_type *t, void **slot, bool reuse,
