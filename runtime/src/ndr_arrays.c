@@ -11,7 +11,7 @@
 #include "ndr_internal.h"
 
 static inline long eval_now(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_op *e,
-                     const unsigned char *base, int64_t *v)
+                            const unsigned char *base, int64_t *v)
 {
     bool ready;
     return ndr_eval(c, proc, frame, e, base, v, &ready);
@@ -24,7 +24,7 @@ static bool is_varying_dim(const asidl_ndr_dim *d)
 
 /* Maximum count and lower bound of one dimension from the descriptor and memory. */
 static inline long dim_max(ndr_call *c, const asidl_ndr_proc *proc, void **frame, const asidl_ndr_dim *d,
-                    const unsigned char *base, int64_t *max, int64_t *lower)
+                           const unsigned char *base, int64_t *max, int64_t *lower)
 {
     long st;
     *lower = 0;

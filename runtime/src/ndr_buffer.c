@@ -1,7 +1,8 @@
 /*
  * ndr_buffer.c: the engine's working storage.  Output buffers that grow, the input cursor's
  * multi-byte reads, and the per-call tables a pass needs (deferred-referent queue, undo log,
- * maps).  The tables are allocated lazily with malloc (they are the engine's, not the
+ * maps).  The queue and the undo log start in storage inside the call; beyond it, and for the
+ * other tables, they are allocated lazily with malloc (they are the engine's, not the
  * application's) and kept across passes, so a reused asidl_ndr_call stops allocating.
  */
 #include <stdlib.h>

@@ -177,7 +177,7 @@ long ndr_eval_general(ndr_call *c, const asidl_ndr_proc *proc, void **frame, con
 }
 
 static inline long compare(ndr_call *c, const asidl_ndr_op *a, const asidl_ndr_op *b, const unsigned char *base,
-                    int64_t expected, bool *ready)
+                           int64_t expected, bool *ready)
 {
     int64_t va, vb = 0;
     bool ra, rb = true;

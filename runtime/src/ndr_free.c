@@ -1,8 +1,8 @@
 /*
  * ndr_free.c: releasing what unmarshalled values reference, with MIDL_user_free.
  *
- * The walk keeps its pending work on a heap stack, not the C stack, so a million-node list
- * frees like any other value.  It first finds every block, then frees them all: sizes of
+ * The walk keeps its pending work on a stack of its own (a few entries in its frame, then heap
+ * arrays), not in C recursion, so a million-node list frees like any other value.  It first finds every block, then frees them all: sizes of
  * referents (size_is(n), size_is(*pn)) are read from other referents and parameters, which
  * must still be there.  Full pointers are freed once however many times they are
  * referenced; [ignore] pointers are not followed.

@@ -558,8 +558,8 @@ static inline bool ndr_dim_is_varying(const asidl_ndr_dim *d)
 }
 static inline bool ndr_array_is_simple(const asidl_ndr_array *a)
 {
-    return a->n_dims == 1 && !(a->hdr.flags & (ASIDL_NDR_F_VARYING | ASIDL_NDR_F_STRING)) &&
-           a->elem->kind == ASIDL_NDR_BASE && !ndr_dim_is_varying(&a->dims[0]);
+    return a->n_dims == 1 && !(a->hdr.flags & (ASIDL_NDR_F_VARYING | ASIDL_NDR_F_STRING)) && a->elem &&
+           a->elem->kind == ASIDL_NDR_BASE && a->dims && !ndr_dim_is_varying(&a->dims[0]);
 }
 long ndr_simple_array_marshal(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem);
 long ndr_simple_array_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *mem, size_t cap);

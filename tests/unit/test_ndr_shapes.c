@@ -7,7 +7,8 @@
  * without in-place arrays; then the same for the reply on the client.  Statuses, octets
  * produced and memory filled must be the same both ways, and nothing may leak either way.
  * The procedures mix the shapes with their near misses (sizes after the array, fixed arrays,
- * [in, out] data, unique pointers, IDL long arrays, 64-bit and negative sizes).
+ * [in, out] data, unique pointers, IDL long arrays, 64-bit and negative sizes).  Also the
+ * call's own storage for its tables and the stack-first output buffer, past their ends.
  */
 #include <stddef.h>
 
@@ -567,6 +568,82 @@ TEST(malformed_echo_replies_are_refused_as_before)
     ndr_use_fast_paths(true);
 }
 
+/* ---- void Six([in] long *a, ... [in] long *f): six allocations in one request, more than the
+ *      undo log holds inside the call ---- */
+static const asidl_ndr_param six_params[] = {
+    { "a", P_IN, ASIDL_NDR_C_PTR, sizeof(void *), &ref_long.hdr },
+    { "b", P_IN, ASIDL_NDR_C_PTR, sizeof(void *), &ref_long.hdr },
+    { "c", P_IN, ASIDL_NDR_C_PTR, sizeof(void *), &ref_long.hdr },
+    { "d", P_IN, ASIDL_NDR_C_PTR, sizeof(void *), &ref_long.hdr },
+    { "e", P_IN, ASIDL_NDR_C_PTR, sizeof(void *), &ref_long.hdr },
+    { "f", P_IN, ASIDL_NDR_C_PTR, sizeof(void *), &ref_long.hdr },
+};
+static const asidl_ndr_proc six_proc = PROC("Six", six_params, 0);
+
+TEST(a_failed_request_takes_back_more_allocations_than_the_call_holds)
+{
+    unsigned char req[64];
+    size_t len = ndr_unhex("01000000 02000000 03000000 04000000 05000000 06000000", req, sizeof req);
+    for (int fast = 0; fast <= 1; fast++) {
+        ndr_use_fast_paths(fast);
+        for (size_t cut = 0; cut <= len; cut++) {
+            void *args[6];
+            _Alignas(16) unsigned char block[64];
+            asidl_ndr_frame_init(&six_proc, block, args);
+            asidl_ndr_call c;
+            asidl_ndr_call_init(&c, ASIDL_NDR_SERVER);
+            long st = asidl_ndr_server_unmarshal(&c, &six_proc, args, req, cut, ASIDL_NDR_DREP_LITTLE_ENDIAN);
+            CHECK_EQ_INT(st, cut == len ? RPC_S_OK : RPC_X_BAD_STUB_DATA);
+            if (st == RPC_S_OK) {
+                CHECK_EQ_INT(**(long **)args[5], 6);
+                asidl_ndr_server_free(&six_proc, args, NULL, 0);
+            } else {
+                for (int i = 0; i < 6; i++)
+                    CHECK(*(void **)args[i] == NULL);   /* taken back, pointers reset */
+            }
+            asidl_ndr_call_cleanup(&c);
+            CHECK_NO_LEAKS();
+        }
+    }
+    ndr_use_fast_paths(true);
+}
+
+TEST(a_local_buffer_moves_to_the_heap_once_outgrown)
+{
+    unsigned char storage[32];
+    void *h = NULL;
+    unsigned long n = 8;
+    unsigned char in[100], out[100], *pin = in, *pout = out;
+    for (int i = 0; i < 100; i++)
+        in[i] = (unsigned char)(3 * i);
+    void *args[] = { &h, &n, &pin, &pout };
+    for (int round = 0; round < 2; round++) {
+        n = round ? 100 : 8;
+        asidl_ndr_buffer b;
+        asidl_ndr_buffer_init_local(&b, storage, sizeof storage);
+        asidl_ndr_call c;
+        asidl_ndr_call_init(&c, ASIDL_NDR_CLIENT);
+        CHECK_OK(asidl_ndr_client_marshal(&c, &echo_proc, args, &b));
+        CHECK_EQ_INT(b.len, 8 + n);
+        CHECK(round ? b.data != storage : b.data == storage);   /* 108 octets do not fit 32 */
+        CHECK(b.cap >= b.len);
+        CHECK_EQ_INT(b.data[4], n);
+        CHECK(memcmp(b.data + 8, in, n) == 0);
+        asidl_ndr_call_cleanup(&c);
+        asidl_ndr_buffer_free(&b);      /* frees the heap block, never the storage */
+        CHECK(b.data == NULL && b.len == 0);
+    }
+    /* without storage it is an ordinary growing buffer */
+    asidl_ndr_buffer b;
+    asidl_ndr_buffer_init_local(&b, NULL, 0);
+    asidl_ndr_call c;
+    asidl_ndr_call_init(&c, ASIDL_NDR_CLIENT);
+    CHECK_OK(asidl_ndr_client_marshal(&c, &echo_proc, args, &b));
+    CHECK_EQ_INT(b.len, 108);
+    asidl_ndr_call_cleanup(&c);
+    asidl_ndr_buffer_free(&b);
+}
+
 int main(void)
 {
     RUN(echo_agrees_with_the_general_walk);
@@ -576,5 +653,7 @@ int main(void)
     RUN(wide_negative_sizes_and_unique_arrays_agree_with_the_general_walk);
     RUN(malformed_echo_requests_are_refused_as_before);
     RUN(malformed_echo_replies_are_refused_as_before);
+    RUN(a_failed_request_takes_back_more_allocations_than_the_call_holds);
+    RUN(a_local_buffer_moves_to_the_heap_once_outgrown);
     return test_exit();
 }
