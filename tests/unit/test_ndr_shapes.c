@@ -439,7 +439,7 @@ static void compare_call(const asidl_ndr_proc *proc, long long n, int variant)
         asidl_ndr_call_cleanup(&c);
     }
     CHECK_EQ_INT(st[1], st[0]);
-    CHECK(req[0].len == req[1].len && memcmp(req[0].data, req[1].data, req[0].len) == 0);
+    CHECK(req[0].len == req[1].len && (!req[0].len || memcmp(req[0].data, req[1].data, req[0].len) == 0));
     if (st[0] == RPC_S_OK) {
         with_damage(proc, n, variant, req[0].data, req[0].len, request_check);
         /* the reply, as the general walk produces it from the intact request */
