@@ -91,7 +91,7 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
     asidl__frags f;
     asidl__frags_request(&f, call_id, ctx_id, req->opnum, req->object, req->stub, req->stub_len, frag,
                          req->maybe ? ASIDL_PFC_MAYBE : 0);
-    if (f.headers.failed) {
+    if (f.failed) {
         asidl__frags_free(&f);
         /* Not sent: complete it quietly (no done function runs for a call that failed to
          * start), then give it up. */

@@ -407,6 +407,9 @@ void asidl__pdu_bind_context(const asidl__pdu *pdu, unsigned index, asidl__pdu_c
 void asidl__pdu_ctx_transfer(const asidl__pdu_ctx *ctx, unsigned index, asidl__syntax_id *out);
 void asidl__pdu_bind_ack_result(const asidl__pdu *pdu, unsigned index, asidl__pdu_result *out);
 
+/* Writes the 16-octet common header at p: version 5.0, drep 10 00 00 00, no auth trailer. */
+void asidl__pdu_put_header(uint8_t *p, uint8_t ptype, uint8_t pfc_flags, uint16_t frag_length, uint32_t call_id);
+
 /* Encoders. All write little-endian, ASCII, IEEE (drep 10 00 00 00) and append to `b`. */
 typedef struct asidl__ctx_elem {
     uint16_t context_id;
@@ -456,10 +459,15 @@ void asidl__frag_response(asidl__buf *b, uint32_t call_id, uint16_t context_id,
 
 /* The fragments of one call as their headers (back to back, header_len each) around the stub
  * bytes, which are borrowed, not copied: they must stay valid until the sequence is sent or
- * flattened. A sequence whose headers.failed is set could not be built (out of memory). */
+ * flattened. The headers of a short sequence (the usual call) live in the structure itself, so
+ * building one allocates nothing; the structure must not be moved then. A sequence whose
+ * `failed` is set could not be built (out of memory). */
 struct iovec;
+#define ASIDL_FRAGS_LOCAL 2         /* fragments whose headers fit in asidl__frags.local */
 typedef struct asidl__frags {
-    asidl__buf headers;
+    uint8_t *headers;       /* count * header_len octets: `local`, or malloc'd */
+    bool failed;
+    uint8_t local[ASIDL_FRAGS_LOCAL * ASIDL_PDU_REQUEST_OBJECT_LEN];
     size_t header_len;
     const uint8_t *stub;
     size_t stub_len;
@@ -577,6 +585,8 @@ void asidl__timer_expire(void);
 /* ASIDL_TRACE set (and not "0"): one line per PDU to stderr. dir is "->" or "<-". */
 bool asidl__trace_enabled(void);
 void asidl__trace_pdus(const char *dir, int fd, const uint8_t *p, size_t len);
+/* The same for one whole PDU already framed (what a reader hands on): no framing again. */
+void asidl__trace_pdu(const char *dir, int fd, const uint8_t *p, size_t len);
 
 /* =============================================================================== stats.c */
 
@@ -752,7 +762,7 @@ struct asidl__server {
     asidl__slistener *listeners;
     asidl__sconn *conns;
     unsigned n_conns;
-    unsigned pending_calls;
+    unsigned pending_calls;           /* atomic: dispatched and not yet replied */
     unsigned executing;
     asidl__scall *run_head, *run_tail;
     asidl__sgroup *groups;
@@ -787,7 +797,7 @@ struct asidl__sconn {
     asidl__server *srv;
     asidl__sconn *prev, *next;        /* the server's connections */
     pthread_mutex_t lock;
-    int refs;
+    int refs;                         /* atomic (asidl__sconn_ref / _release) */
     bool in_handler;                  /* the reading token: only the epoll worker holding it reads */
     asidl__writer writer;             /* room to send for threads that are not the handler */
     uint32_t missed;                  /* events delivered while another worker held the token */
@@ -835,6 +845,7 @@ struct asidl__sconn {
 
 /* sconn.c */
 asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_address);
+void asidl__sconn_ref(asidl__sconn *c);
 void asidl__sconn_release(asidl__sconn *c);
 /* Queues bytes (owned) for sending; the caller holds c->lock. */
 void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len);
