@@ -452,6 +452,16 @@ static void queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__cc
         fail_locked(c, RPC_S_OUT_OF_RESOURCES, finished);
 }
 
+void asidl__cconn_queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__ccall **finished)
+{
+    queue_frags_locked(c, f, finished);
+}
+
+void asidl__cconn_run_finished(asidl__ccall *finished)
+{
+    run_finished(finished);
+}
+
 void asidl__cconn_queue_frags(asidl__cconn *c, const asidl__frags *f)
 {
     asidl__ccall *finished = NULL;
@@ -919,47 +929,48 @@ static void on_event(asidl__source *src, uint32_t events)
 }
 
 /* The synchronous caller's loop while holding the token: reads and writes until its call is
- * complete, the connection breaks, or the call's deadline passes (returns false then). */
+ * complete, the connection breaks, or the call's deadline passes (returns false then). Called
+ * and returns with c->lock held, the call seen pending (not done, no callback queued), so that
+ * a reply costs one lock round trip here. */
 static bool pump(asidl__cconn *c, asidl__ccall *call)
 {
     for (;;) {
-        pthread_mutex_lock(&c->lock);
-        bool done = call->done || c->dead || call->cb_queue;
         bool out = c->out.head != NULL;
         int64_t deadline = call->deadline;
         pthread_mutex_unlock(&c->lock);
-        if (done)
-            return true;
+        asidl__ccall *finished = NULL;
         if (!deadline && !out) {
             /* Nothing to send and no deadline: block in recv itself, one system call per
              * reply instead of poll + recv (client sockets stay in blocking mode). */
-            asidl__ccall *finished = NULL;
             read_available(c, true, &finished);
-            run_finished(finished);
-            continue;
+        } else {
+            int wait = -1;
+            if (deadline) {
+                int64_t left = deadline - asidl__now_ms();
+                if (left <= 0) {
+                    pthread_mutex_lock(&c->lock);
+                    return false;
+                }
+                wait = left > 1000000 ? 1000000 : (int)left;
+            }
+            struct pollfd pfd = { c->src.fd, (short)(POLLIN | (out ? POLLOUT : 0)), 0 };
+            int r = poll(&pfd, 1, wait);
+            if (r < 0 && errno != EINTR) {
+                pthread_mutex_lock(&c->lock);
+                return true;
+            }
+            if (r > 0 && (pfd.revents & POLLOUT)) {
+                pthread_mutex_lock(&c->lock);
+                flush_locked(c, &finished);
+                pthread_mutex_unlock(&c->lock);
+            }
+            if (r > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+                read_available(c, false, &finished);
         }
-        int wait = -1;
-        if (deadline) {
-            int64_t left = deadline - asidl__now_ms();
-            if (left <= 0)
-                return false;
-            wait = left > 1000000 ? 1000000 : (int)left;
-        }
-        struct pollfd pfd = { c->src.fd, (short)(POLLIN | (out ? POLLOUT : 0)), 0 };
-        int r = poll(&pfd, 1, wait);
-        if (r < 0 && errno != EINTR)
-            return true;
-        if (r <= 0)
-            continue;
-        asidl__ccall *finished = NULL;
-        if (pfd.revents & POLLOUT) {
-            pthread_mutex_lock(&c->lock);
-            flush_locked(c, &finished);
-            pthread_mutex_unlock(&c->lock);
-        }
-        if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
-            read_available(c, false, &finished);
         run_finished(finished);
+        pthread_mutex_lock(&c->lock);
+        if (call->done || c->dead || call->cb_queue)
+            return true;
     }
 }
 
@@ -986,9 +997,7 @@ RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call)
         }
         if (!c->reading && !c->torn_down && !c->dead) {
             c->reading = true;
-            pthread_mutex_unlock(&c->lock);
             timed_out = !pump(c, call);
-            pthread_mutex_lock(&c->lock);
             c->reading = false;
         } else if (c->torn_down || (c->dead && !c->reading)) {
             break;     /* fail_locked has completed the call, or is about to */
@@ -1179,7 +1188,8 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
     for (int attempt = 0; attempt < 8; attempt++) {
         asidl__cconn *pick = NULL, *idle_other = NULL, *loaded = NULL;
         unsigned least = ~0u, live = 0;
-        bool pick_idle = false, pick_causal = false;
+        bool pick_idle = false, pick_causal = false, pick_reserved = false;
+        int pick_ctx = -1;                 /* the pick's accepted context for iface, if seen */
         pthread_mutex_lock(&a->lock);
         for (asidl__cconn *c = a->conns; c; c = c->next) {
             pthread_mutex_lock(&c->lock);
@@ -1188,17 +1198,35 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             bool has = i >= 0 && c->ctx[i].state == ASIDL_CCTX_ACCEPTED;
             bool idle = c->n_calls == 0 && !c->reading && c->reserved == 0;
             unsigned load = c->n_calls + c->reserved + (c->reading ? 1 : 0);
+            bool here_causal = usable && causal && recent.assoc == a && recent.conn == c && load > 0;
+            /* The usual picks are final when seen (a causal one; else the first idle one with
+             * the context, unless a causal one follows): reserved under this same lock. */
+            bool take = here_causal || (usable && has && idle && !pick);
+            if (take) {
+                cconn_ref(c);
+                c->reserved++;
+            }
+            int ctx_id = has ? c->ctx[i].id : -1;   /* an accepted context stays accepted */
             pthread_mutex_unlock(&c->lock);
             if (!usable)
                 continue;
             live++;
-            if (causal && recent.assoc == a && recent.conn == c && load > 0) {
+            if (here_causal) {
+                if (pick_reserved) {       /* the idle one seen before is not needed */
+                    asidl__cconn_unreserve(pick);
+                    asidl__cconn_release(pick);
+                }
                 pick = c;                  /* the thread has calls outstanding there */
                 pick_causal = true;
+                pick_reserved = true;
+                pick_ctx = ctx_id;
                 break;
             }
-            if (has && idle && !pick)
+            if (take) {
                 pick = c;
+                pick_reserved = true;
+                pick_ctx = ctx_id;
+            }
             if (idle && !idle_other)
                 idle_other = c;
             if (load < least || (load == least && has)) {
@@ -1220,7 +1248,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
          * connection starts a new one (and the association takes its id). */
         bool fresh_group = live == 0;
         uint32_t group = fresh_group ? 0 : a->group;
-        if (pick) {
+        if (pick && !pick_reserved) {
             /* Reserved until the call is in its table, so that two threads looking at the same
              * moment do not both take this connection for idle. */
             pthread_mutex_lock(&pick->lock);
@@ -1237,7 +1265,11 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
                 asidl__cconn_release(pick);
                 continue;
             }
-            RPC_STATUS st = ensure_context(pick, iface, group, timeout_ms, ctx_id);
+            RPC_STATUS st = RPC_S_OK;
+            if (pick_ctx >= 0)
+                *ctx_id = (uint16_t)pick_ctx;   /* negotiated before: nothing to ask */
+            else
+                st = ensure_context(pick, iface, group, timeout_ms, ctx_id);
             if (st == RPC_S_OK) {
                 recent.assoc = a;
                 recent.conn = pick;

@@ -140,6 +140,11 @@ RPC_STATUS asidl__lrpc_endpoint_check(const char *endpoint);
 
 /* ================================================================================= buf.c */
 
+/* A zero-filled block, as calloc gives, for the objects every call allocates (client and server
+ * call, argument frame): malloc and memset, kept apart so the compiler cannot fuse them back into
+ * calloc, which glibc serves without its per-thread cache (several times the cost). */
+void *asidl__zalloc(size_t n);
+
 /* A growable byte buffer. Appends never fail visibly: an allocation failure sets `failed`,
  * later appends do nothing, and the owner checks `failed` once at the end. */
 typedef struct asidl__buf {
@@ -1078,6 +1083,8 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
                                  void *done_ctx, asidl__ccall **out);
 /* Waits for the call, reading the connection itself when nobody else does. */
 RPC_STATUS asidl__ccall_wait(asidl__ccall *call);
+/* asidl__ccall_wait and asidl__ccall_result in one, for the call's synchronous owner. */
+RPC_STATUS asidl__ccall_wait_result(asidl__ccall *call, uint8_t **response, size_t *len);
 /* The outcome of a completed call; the response bytes (malloc'd, may be NULL when empty) go
  * to the caller. */
 RPC_STATUS asidl__ccall_result(asidl__ccall *call, uint8_t **response, size_t *len);
@@ -1097,6 +1104,10 @@ uint32_t asidl__cconn_add_call(asidl__cconn *c, asidl__ccall *call);
 void asidl__cconn_queue(asidl__cconn *c, uint8_t *data, size_t len);
 /* Sends (or queues a copy of) a fragment sequence; its borrowed stub is free on return. */
 void asidl__cconn_queue_frags(asidl__cconn *c, const asidl__frags *f);
+/* The same with c->lock held (kept): calls a failure completes are added to *finished, for
+ * asidl__cconn_run_finished once the lock is released. */
+void asidl__cconn_queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__ccall **finished);
+void asidl__cconn_run_finished(asidl__ccall *finished);
 /* Waits for the call to complete, reading the connection when nobody else is. */
 RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call);
 /* Completes the call with `status` unless it already completed (the first outcome wins). */

@@ -12,11 +12,9 @@
 
 asidl__scall *asidl__scall_new(asidl__sconn *c)
 {
-    /* malloc and memset: glibc's calloc bypasses its per-thread cache. */
-    asidl__scall *call = malloc(sizeof *call);
+    asidl__scall *call = asidl__zalloc(sizeof *call);
     if (!call)
         return NULL;
-    memset(call, 0, sizeof *call);
     asidl__sconn_ref(c);
     call->conn = c;
     return call;
