@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 #include <string.h>
 
+#include "copy.h"
 #include "rpcrt.h"
 
 static size_t stub_per_fragment(uint16_t max_frag, size_t header_len)
@@ -259,7 +260,7 @@ asidl__reasm_status asidl__reasm_append(asidl__reasm *r, const uint8_t *p, size_
     if (st != ASIDL_REASM_OK)
         return st;
     if (n)
-        memcpy(r->data + r->len, p, n);
+        asidl__copy(r->data + r->len, p, n);
     r->len += n;
     return ASIDL_REASM_OK;
 }

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "copy.h"
 #include "rpcrt.h"
 
 static void on_event(asidl__source *src, uint32_t events);
@@ -469,7 +470,7 @@ static uint8_t *copy_bytes(const uint8_t *p, size_t n)
         return NULL;
     uint8_t *q = malloc(n);
     if (q)
-        memcpy(q, p, n);
+        asidl__copy(q, p, n);
     return q;
 }
 
