@@ -51,7 +51,7 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
                                             &c, &ctx_id);
     if (st != RPC_S_OK)
         return st;
-    asidl__ccall *call = calloc(1, sizeof *call);
+    asidl__ccall *call = asidl__zalloc(sizeof *call);
     if (!call) {
         asidl__cconn_unreserve(c);
         asidl__cconn_release(c);
@@ -78,28 +78,28 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
         return RPC_S_CALL_FAILED_DNE;
     }
     uint32_t call_id = asidl__cconn_add_call(c, call);
-    uint16_t frag = c->frag_size;
     if (timeout_ms && !done_fn)             /* the timeout is for synchronous calls (Windows) */
         call->deadline = asidl__now_ms() + timeout_ms;
-    pthread_mutex_unlock(&c->lock);
     if (call_id == 0) {
+        pthread_mutex_unlock(&c->lock);
         asidl__cconn_complete(c, call, RPC_S_OUT_OF_MEMORY, 0);
         asidl__ccall_release(call);
         return RPC_S_OUT_OF_MEMORY;
     }
 
+    /* The call joins the table and its request goes out under one lock (building the headers
+     * of a short request allocates nothing). */
     asidl__frags f;
-    asidl__frags_request(&f, call_id, ctx_id, req->opnum, req->object, req->stub, req->stub_len, frag,
+    asidl__frags_request(&f, call_id, ctx_id, req->opnum, req->object, req->stub, req->stub_len, c->frag_size,
                          req->maybe ? ASIDL_PFC_MAYBE : 0);
-    if (f.headers.failed) {
-        asidl__frags_free(&f);
+    if (f.failed) {
         /* Not sent: complete it quietly (no done function runs for a call that failed to
          * start), then give it up. */
         call->done_fn = NULL;
-        pthread_mutex_lock(&c->lock);
         if (done_fn)
             c->n_async--;
         pthread_mutex_unlock(&c->lock);
+        asidl__frags_free(&f);
         asidl__cconn_complete(c, call, RPC_S_OUT_OF_MEMORY, 0);
         asidl__ccall_release(call);
         return RPC_S_OUT_OF_MEMORY;
@@ -107,7 +107,10 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
     call->sent = true;
     /* Written straight from the caller's stub bytes; whatever the socket does not take at once
      * is copied, so the caller's buffer is free on return. */
-    asidl__cconn_queue_frags(c, &f);
+    asidl__ccall *finished = NULL;
+    asidl__cconn_queue_frags_locked(c, &f, &finished);
+    pthread_mutex_unlock(&c->lock);
+    asidl__cconn_run_finished(finished);
     asidl__frags_free(&f);
     if (req->maybe) {
         /* Nothing comes back for a [maybe] call (a server that answers anyway, as Windows does,
@@ -124,6 +127,18 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
 RPC_STATUS asidl__ccall_wait(asidl__ccall *call)
 {
     return asidl__cconn_wait(call->conn, call);
+}
+
+RPC_STATUS asidl__ccall_wait_result(asidl__ccall *call, uint8_t **response, size_t *len)
+{
+    *response = NULL;
+    *len = 0;
+    /* Complete on return, and seen so under the connection's lock: nothing writes a completed
+     * call any more (it has left the table), so its outcome is read without another lock. */
+    RPC_STATUS st = asidl__cconn_wait(call->conn, call);
+    if (st == RPC_S_OK)
+        *response = asidl__reasm_take(&call->response, len);
+    return st;
 }
 
 RPC_STATUS asidl__ccall_result(asidl__ccall *call, uint8_t **response, size_t *len)
@@ -181,8 +196,7 @@ RPC_STATUS asidl__client_call(asidl__binding *b, const asidl__syntax_id *iface, 
     st = asidl__ccall_start(a, iface, opnum, o.has_object ? &o.object : NULL, stub, stub_len, o.timeout_ms,
                             o.noncausal, NULL, NULL, &call);
     if (st == RPC_S_OK) {
-        asidl__ccall_wait(call);
-        st = asidl__ccall_result(call, response, len);
+        st = asidl__ccall_wait_result(call, response, len);
         asidl__ccall_release(call);
     }
     asidl__assoc_release(a);

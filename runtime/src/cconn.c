@@ -50,12 +50,11 @@ asidl__assoc *asidl__assoc_new(asidl__protseq p, const char *netaddr, const char
     return a;
 }
 
+/* users and refs are atomic: every call takes and drops one of each, and a lock round trip
+ * each would cost more than the counting. a->lock guards the list of connections. */
 static void assoc_unref(asidl__assoc *a)
 {
-    pthread_mutex_lock(&a->lock);
-    bool last = --a->refs == 0;
-    pthread_mutex_unlock(&a->lock);
-    if (!last)
+    if (__atomic_sub_fetch(&a->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
     pthread_mutex_destroy(&a->lock);
     free(a->netaddr);
@@ -65,10 +64,8 @@ static void assoc_unref(asidl__assoc *a)
 
 void asidl__assoc_ref(asidl__assoc *a)
 {
-    pthread_mutex_lock(&a->lock);
-    a->users++;
-    a->refs++;
-    pthread_mutex_unlock(&a->lock);
+    __atomic_add_fetch(&a->users, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&a->refs, 1, __ATOMIC_RELAXED);
 }
 
 unsigned asidl__assoc_connection_count(asidl__assoc *a)
@@ -245,18 +242,19 @@ static asidl__cconn *cconn_new(asidl__assoc *a, int fd)
     c->next_call_id = 1;
     c->frag_size = ASIDL_FRAG_MIN;
     c->assoc = a;
-    pthread_mutex_lock(&a->lock);
-    a->refs++;                         /* the connection's memory reference */
-    pthread_mutex_unlock(&a->lock);
+    __atomic_add_fetch(&a->refs, 1, __ATOMIC_RELAXED);   /* the connection's memory reference */
     return c;
+}
+
+/* Atomic, as the association's counts. */
+static void cconn_ref(asidl__cconn *c)
+{
+    __atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
 }
 
 void asidl__cconn_release(asidl__cconn *c)
 {
-    pthread_mutex_lock(&c->lock);
-    bool last = --c->refs == 0;
-    pthread_mutex_unlock(&c->lock);
-    if (!last)
+    if (__atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
     if (c->src.fd >= 0)
         close(c->src.fd);
@@ -330,7 +328,7 @@ static bool arm_writer_locked(asidl__cconn *c)
 {
     int r = asidl__writer_arm(&c->writer, c->src.fd);
     if (r > 0)
-        c->refs++;
+        cconn_ref(c);
     return r >= 0;
 }
 
@@ -361,7 +359,7 @@ static bool arm_locked(asidl__cconn *c)
     }
     c->armed = true;
     c->armed_mask = mask;
-    c->refs++;
+    cconn_ref(c);
     return true;
 }
 
@@ -452,6 +450,16 @@ static void queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__cc
     c->want_write = r == 0;
     if (c->want_write && !c->reading && !arm_locked(c))   /* as queue_locked */
         fail_locked(c, RPC_S_OUT_OF_RESOURCES, finished);
+}
+
+void asidl__cconn_queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__ccall **finished)
+{
+    queue_frags_locked(c, f, finished);
+}
+
+void asidl__cconn_run_finished(asidl__ccall *finished)
+{
+    run_finished(finished);
 }
 
 void asidl__cconn_queue_frags(asidl__cconn *c, const asidl__frags *f)
@@ -695,7 +703,7 @@ void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS sta
     if (!maybe && !call->done && status == RPC_S_OK) {
         asidl__frags f;
         asidl__frags_response(&f, call->call_id, call->context_id, 0, reply, reply_len, c->frag_size);
-        if (f.headers.failed)
+        if (f.failed)
             callback_violation_locked(c, call, RPC_S_OUT_OF_MEMORY, &finished);   /* cannot answer */
         else
             queue_frags_locked(c, &f, &finished);
@@ -719,16 +727,18 @@ void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS sta
     run_finished(finished);
 }
 
-static void process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__ccall **finished)
+/* Delivers one PDU; returns whether the connection is dead afterwards (read under the lock it
+ * takes anyway, so that the reader needs no round trip of its own to know). */
+static bool process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__ccall **finished)
 {
-    asidl__trace_pdus("<-", c->src.fd, p, len);
+    asidl__trace_pdu("<-", c->src.fd, p, len);
     asidl__pdu pdu;
     asidl__pdu_status ds = asidl__pdu_decode(p, len, &pdu);
     pthread_mutex_lock(&c->lock);
     if (ds != ASIDL_PDU_OK) {
         fail_locked(c, RPC_S_PROTOCOL_ERROR, finished);
         pthread_mutex_unlock(&c->lock);
-        return;
+        return true;
     }
     asidl__ccall *call = table_find(c, pdu.hdr.call_id);
     switch (pdu.hdr.ptype) {
@@ -803,7 +813,9 @@ static void process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__cc
         fail_locked(c, RPC_S_PROTOCOL_ERROR, finished);
         break;
     }
+    bool dead = c->dead;
     pthread_mutex_unlock(&c->lock);
+    return dead;
 }
 
 static bool is_dead(asidl__cconn *c)
@@ -828,9 +840,11 @@ static void read_available(asidl__cconn *c, bool wait, asidl__ccall **finished)
     }
 }
 
+/* The first read follows a look at the connection under its lock (by the token's taker); later
+ * ones look again. */
 static void read_some(asidl__cconn *c, bool wait, asidl__ccall **finished)
 {
-    for (int round = 0; round < 16 && !is_dead(c); round++) {
+    for (int round = 0; round < 16 && (round == 0 || !is_dead(c)); round++) {
         int r = asidl__inbuf_fill(&c->in, c->src.fd, wait && round == 0);
         if (r == ASIDL_FILL_AGAIN)
             return;
@@ -852,9 +866,9 @@ static void read_some(asidl__cconn *c, bool wait, asidl__ccall **finished)
                 pthread_mutex_unlock(&c->lock);
                 return;
             }
-            process_pdu(c, p, len, finished);
+            bool dead = process_pdu(c, p, len, finished);
             asidl__inbuf_consume(&c->in, len);
-            if (is_dead(c))
+            if (dead)
                 return;
         }
         if (r == ASIDL_FILL_DATA)
@@ -915,47 +929,48 @@ static void on_event(asidl__source *src, uint32_t events)
 }
 
 /* The synchronous caller's loop while holding the token: reads and writes until its call is
- * complete, the connection breaks, or the call's deadline passes (returns false then). */
+ * complete, the connection breaks, or the call's deadline passes (returns false then). Called
+ * and returns with c->lock held, the call seen pending (not done, no callback queued), so that
+ * a reply costs one lock round trip here. */
 static bool pump(asidl__cconn *c, asidl__ccall *call)
 {
     for (;;) {
-        pthread_mutex_lock(&c->lock);
-        bool done = call->done || c->dead || call->cb_queue;
         bool out = c->out.head != NULL;
         int64_t deadline = call->deadline;
         pthread_mutex_unlock(&c->lock);
-        if (done)
-            return true;
+        asidl__ccall *finished = NULL;
         if (!deadline && !out) {
             /* Nothing to send and no deadline: block in recv itself, one system call per
              * reply instead of poll + recv (client sockets stay in blocking mode). */
-            asidl__ccall *finished = NULL;
             read_available(c, true, &finished);
-            run_finished(finished);
-            continue;
+        } else {
+            int wait = -1;
+            if (deadline) {
+                int64_t left = deadline - asidl__now_ms();
+                if (left <= 0) {
+                    pthread_mutex_lock(&c->lock);
+                    return false;
+                }
+                wait = left > 1000000 ? 1000000 : (int)left;
+            }
+            struct pollfd pfd = { c->src.fd, (short)(POLLIN | (out ? POLLOUT : 0)), 0 };
+            int r = poll(&pfd, 1, wait);
+            if (r < 0 && errno != EINTR) {
+                pthread_mutex_lock(&c->lock);
+                return true;
+            }
+            if (r > 0 && (pfd.revents & POLLOUT)) {
+                pthread_mutex_lock(&c->lock);
+                flush_locked(c, &finished);
+                pthread_mutex_unlock(&c->lock);
+            }
+            if (r > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+                read_available(c, false, &finished);
         }
-        int wait = -1;
-        if (deadline) {
-            int64_t left = deadline - asidl__now_ms();
-            if (left <= 0)
-                return false;
-            wait = left > 1000000 ? 1000000 : (int)left;
-        }
-        struct pollfd pfd = { c->src.fd, (short)(POLLIN | (out ? POLLOUT : 0)), 0 };
-        int r = poll(&pfd, 1, wait);
-        if (r < 0 && errno != EINTR)
-            return true;
-        if (r <= 0)
-            continue;
-        asidl__ccall *finished = NULL;
-        if (pfd.revents & POLLOUT) {
-            pthread_mutex_lock(&c->lock);
-            flush_locked(c, &finished);
-            pthread_mutex_unlock(&c->lock);
-        }
-        if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
-            read_available(c, false, &finished);
         run_finished(finished);
+        pthread_mutex_lock(&c->lock);
+        if (call->done || c->dead || call->cb_queue)
+            return true;
     }
 }
 
@@ -982,9 +997,7 @@ RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call)
         }
         if (!c->reading && !c->torn_down && !c->dead) {
             c->reading = true;
-            pthread_mutex_unlock(&c->lock);
             timed_out = !pump(c, call);
-            pthread_mutex_lock(&c->lock);
             c->reading = false;
         } else if (c->torn_down || (c->dead && !c->reading)) {
             break;     /* fail_locked has completed the call, or is about to */
@@ -1093,7 +1106,7 @@ static RPC_STATUS ensure_context(asidl__cconn *c, const asidl__syntax_id *iface,
         neg->refs = 1;
         neg->kind = ASIDL_CCALL_NEGOTIATE;
         neg->conn = c;
-        c->refs++;
+        cconn_ref(c);
         neg->ctx_index = slot;
         if (timeout_ms > 0) {
             neg->timeout_ms = (uint32_t)timeout_ms;
@@ -1175,7 +1188,8 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
     for (int attempt = 0; attempt < 8; attempt++) {
         asidl__cconn *pick = NULL, *idle_other = NULL, *loaded = NULL;
         unsigned least = ~0u, live = 0;
-        bool pick_idle = false, pick_causal = false;
+        bool pick_idle = false, pick_causal = false, pick_reserved = false;
+        int pick_ctx = -1;                 /* the pick's accepted context for iface, if seen */
         pthread_mutex_lock(&a->lock);
         for (asidl__cconn *c = a->conns; c; c = c->next) {
             pthread_mutex_lock(&c->lock);
@@ -1184,17 +1198,35 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             bool has = i >= 0 && c->ctx[i].state == ASIDL_CCTX_ACCEPTED;
             bool idle = c->n_calls == 0 && !c->reading && c->reserved == 0;
             unsigned load = c->n_calls + c->reserved + (c->reading ? 1 : 0);
+            bool here_causal = usable && causal && recent.assoc == a && recent.conn == c && load > 0;
+            /* The usual picks are final when seen (a causal one; else the first idle one with
+             * the context, unless a causal one follows): reserved under this same lock. */
+            bool take = here_causal || (usable && has && idle && !pick);
+            if (take) {
+                cconn_ref(c);
+                c->reserved++;
+            }
+            int ctx_id = has ? c->ctx[i].id : -1;   /* an accepted context stays accepted */
             pthread_mutex_unlock(&c->lock);
             if (!usable)
                 continue;
             live++;
-            if (causal && recent.assoc == a && recent.conn == c && load > 0) {
+            if (here_causal) {
+                if (pick_reserved) {       /* the idle one seen before is not needed */
+                    asidl__cconn_unreserve(pick);
+                    asidl__cconn_release(pick);
+                }
                 pick = c;                  /* the thread has calls outstanding there */
                 pick_causal = true;
+                pick_reserved = true;
+                pick_ctx = ctx_id;
                 break;
             }
-            if (has && idle && !pick)
+            if (take) {
                 pick = c;
+                pick_reserved = true;
+                pick_ctx = ctx_id;
+            }
             if (idle && !idle_other)
                 idle_other = c;
             if (load < least || (load == least && has)) {
@@ -1216,11 +1248,11 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
          * connection starts a new one (and the association takes its id). */
         bool fresh_group = live == 0;
         uint32_t group = fresh_group ? 0 : a->group;
-        if (pick) {
+        if (pick && !pick_reserved) {
             /* Reserved until the call is in its table, so that two threads looking at the same
              * moment do not both take this connection for idle. */
             pthread_mutex_lock(&pick->lock);
-            pick->refs++;
+            cconn_ref(pick);
             pick->reserved++;
             pthread_mutex_unlock(&pick->lock);
         }
@@ -1233,7 +1265,11 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
                 asidl__cconn_release(pick);
                 continue;
             }
-            RPC_STATUS st = ensure_context(pick, iface, group, timeout_ms, ctx_id);
+            RPC_STATUS st = RPC_S_OK;
+            if (pick_ctx >= 0)
+                *ctx_id = (uint16_t)pick_ctx;   /* negotiated before: nothing to ask */
+            else
+                st = ensure_context(pick, iface, group, timeout_ms, ctx_id);
             if (st == RPC_S_OK) {
                 recent.assoc = a;
                 recent.conn = pick;
@@ -1271,9 +1307,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             a->conns = c;
             a->n_conns++;
             pthread_mutex_unlock(&a->lock);
-            pthread_mutex_lock(&c->lock);
-            c->refs++;                  /* one for the association's list, one for the caller */
-            pthread_mutex_unlock(&c->lock);
+            cconn_ref(c);               /* one for the association's list, one for the caller */
         } else {
             discard(c);
         }
@@ -1299,15 +1333,14 @@ void asidl__cconn_unreserve(asidl__cconn *c)
 
 void asidl__assoc_release(asidl__assoc *a)
 {
-    pthread_mutex_lock(&a->lock);
-    bool last_user = --a->users == 0;
     asidl__cconn *conns = NULL;
-    if (last_user) {
+    if (__atomic_sub_fetch(&a->users, 1, __ATOMIC_ACQ_REL) == 0) {
+        pthread_mutex_lock(&a->lock);
         conns = a->conns;
         a->conns = NULL;
         a->n_conns = 0;
+        pthread_mutex_unlock(&a->lock);
     }
-    pthread_mutex_unlock(&a->lock);
     while (conns) {
         asidl__cconn *c = conns;
         conns = c->next;

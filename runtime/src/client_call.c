@@ -168,8 +168,7 @@ static RPC_STATUS exchange(asidl__binding *b, const asidl_interface *itf, const 
                            .callbacks = itf->callback_count ? itf : NULL };
     st = asidl__ccall_start_ex(a, &req, NULL, NULL, &call);
     if (st == RPC_S_OK) {
-        asidl__ccall_wait(call);
-        st = asidl__ccall_result(call, &r->data, &r->len);
+        st = asidl__ccall_wait_result(call, &r->data, &r->len);
         r->drep0 = call->drep0;
         *kind = st == RPC_S_OK ? ASIDL_FAIL_NONE : call->faulted ? ASIDL_FAIL_FAULT : ASIDL_FAIL_COMM;
         asidl__ccall_release(call);

@@ -144,7 +144,7 @@ void asidl__dispatch(asidl__scall *call, void *ctx)
     size_t align = _Alignof(max_align_t);
     size_t head = (sizeof(asidl__dcall) + sizeof(void *) * (proc->n_params + 1) + align - 1) & ~(align - 1);
     size_t frame = (asidl_ndr_frame_size(proc) + align - 1) & ~(align - 1);
-    asidl__dcall *d = calloc(1, head + frame + (async ? sizeof(RPC_ASYNC_STATE) : 0));
+    asidl__dcall *d = asidl__zalloc(head + frame + (async ? sizeof(RPC_ASYNC_STATE) : 0));
     if (!d) {
         asidl__rif_release(rif);
         fault(call, RPC_S_OUT_OF_MEMORY, true);

@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 #include <string.h>
 
+#include "copy.h"
 #include "rpcrt.h"
 
 static size_t stub_per_fragment(uint16_t max_frag, size_t header_len)
@@ -29,35 +30,64 @@ static uint32_t hint(size_t remaining)
     return remaining > UINT32_MAX ? UINT32_MAX : (uint32_t)remaining;
 }
 
-/* Appends the header of one fragment carrying `n` stub bytes, which are not copied: the
- * header's frag_length counts them. */
-static void request_header(asidl__buf *b, uint8_t flags, uint32_t call_id, uint32_t alloc_hint,
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+/* Writes the header of a request fragment carrying `n` stub bytes, which are not copied: the
+ * header's frag_length counts them (the caller keeps fragments within ASIDL_PDU_MAX_FRAG). */
+static void request_header(uint8_t *p, size_t header_len, uint8_t flags, uint32_t call_id, uint32_t alloc_hint,
                            uint16_t context_id, uint16_t opnum, const asidl__uuid *object, size_t n)
 {
-    size_t start = b->len;
-    asidl__pdu_encode_request(b, flags, call_id, alloc_hint, context_id, opnum, object, NULL, 0);
-    if (!b->failed)
-        asidl__buf_patch_u16le(b, start + 8, (uint16_t)(b->len - start + n));
+    asidl__pdu_put_header(p, ASIDL_PTYPE_REQUEST,
+                          object ? flags | ASIDL_PFC_OBJECT_UUID : flags & (uint8_t)~ASIDL_PFC_OBJECT_UUID,
+                          (uint16_t)(header_len + n), call_id);
+    put32(p + 16, alloc_hint);
+    put16(p + 20, context_id);
+    put16(p + 22, opnum);
+    if (object) {
+        put32(p + 24, object->Data1);
+        put16(p + 28, object->Data2);
+        put16(p + 30, object->Data3);
+        memcpy(p + 32, object->Data4, 8);
+    }
 }
 
-static void response_header(asidl__buf *b, uint8_t flags, uint32_t call_id, uint32_t alloc_hint,
+static void response_header(uint8_t *p, uint8_t flags, uint32_t call_id, uint32_t alloc_hint,
                             uint16_t context_id, uint8_t cancel_count, size_t n)
 {
-    size_t start = b->len;
-    asidl__pdu_encode_response(b, flags, call_id, alloc_hint, context_id, cancel_count, NULL, 0);
-    if (!b->failed)
-        asidl__buf_patch_u16le(b, start + 8, (uint16_t)(b->len - start + n));
+    asidl__pdu_put_header(p, ASIDL_PTYPE_RESPONSE, flags, (uint16_t)(ASIDL_PDU_RESPONSE_LEN + n), call_id);
+    put32(p + 16, alloc_hint);
+    put16(p + 20, context_id);
+    p[22] = cancel_count;
+    p[23] = 0;
 }
 
+/* Sizes the sequence and finds room for its headers: in the structure when they fit. */
 static void frags_begin(asidl__frags *f, const void *stub, size_t stub_len, size_t header_len, uint16_t max_frag)
 {
-    asidl__buf_init(&f->headers);
     f->header_len = header_len;
     f->stub = stub;
     f->stub_len = stub_len;
     f->chunk = stub_per_fragment(max_frag, header_len);
     f->count = stub_len ? (stub_len + f->chunk - 1) / f->chunk : 1;
-    asidl__buf_reserve(&f->headers, f->count * header_len);
+    f->failed = false;
+    if (f->count * header_len <= sizeof f->local) {
+        f->headers = f->local;
+    } else {
+        f->headers = malloc(f->count * header_len);
+        f->failed = f->headers == NULL;
+    }
 }
 
 void asidl__frags_request(asidl__frags *f, uint32_t call_id, uint16_t context_id, uint16_t opnum,
@@ -68,12 +98,13 @@ void asidl__frags_request(asidl__frags *f, uint32_t call_id, uint16_t context_id
     /* PENDING_CANCEL is only meaningful on the first fragment. */
     uint8_t later_flags = extra_flags & (uint8_t)~ASIDL_PFC_PENDING_CANCEL;
     size_t left = stub_len;
-    for (size_t i = 0; i < f->count && !f->headers.failed; i++) {
+    for (size_t i = 0; i < f->count && !f->failed; i++) {
         size_t n = left < f->chunk ? left : f->chunk;
         uint8_t flags = i == 0 ? ASIDL_PFC_FIRST_FRAG | extra_flags : later_flags;
         if (n == left)
             flags |= ASIDL_PFC_LAST_FRAG;
-        request_header(&f->headers, flags, call_id, hint(left), context_id, opnum, object, n);
+        request_header(f->headers + i * f->header_len, f->header_len, flags, call_id, hint(left), context_id,
+                       opnum, object, n);
         left -= n;
     }
 }
@@ -83,10 +114,10 @@ void asidl__frags_response(asidl__frags *f, uint32_t call_id, uint16_t context_i
 {
     frags_begin(f, stub, stub_len, ASIDL_PDU_RESPONSE_LEN, max_frag);
     size_t left = stub_len;
-    for (size_t i = 0; i < f->count && !f->headers.failed; i++) {
+    for (size_t i = 0; i < f->count && !f->failed; i++) {
         size_t n = left < f->chunk ? left : f->chunk;
         uint8_t flags = (i == 0 ? ASIDL_PFC_FIRST_FRAG : 0) | (n == left ? ASIDL_PFC_LAST_FRAG : 0);
-        response_header(&f->headers, flags, call_id, hint(left), context_id, cancel_count, n);
+        response_header(f->headers + i * f->header_len, flags, call_id, hint(left), context_id, cancel_count, n);
         left -= n;
     }
 }
@@ -102,7 +133,7 @@ size_t asidl__frags_iov(const asidl__frags *f, size_t from, struct iovec *iov, s
     for (size_t i = 0; i < f->count && k < max; i++) {
         size_t at = i * f->chunk;
         size_t n = f->stub_len - at < f->chunk ? f->stub_len - at : f->chunk;
-        const uint8_t *part[2] = { f->headers.data + i * f->header_len, f->stub + at };
+        const uint8_t *part[2] = { f->headers + i * f->header_len, f->stub + at };
         size_t len[2] = { f->header_len, n };
         for (int j = 0; j < 2 && k < max; j++) {
             if (from >= len[j]) {
@@ -141,13 +172,15 @@ uint8_t *asidl__frags_flatten(const asidl__frags *f, size_t from, size_t *len)
 
 void asidl__frags_free(asidl__frags *f)
 {
-    asidl__buf_free(&f->headers);
+    if (f->headers != f->local)
+        free(f->headers);
+    f->headers = NULL;
 }
 
 /* The flat forms: every fragment, stub bytes included, appended to `b`. */
 static void flatten_into(asidl__buf *b, asidl__frags *f)
 {
-    if (f->headers.failed) {
+    if (f->failed) {
         b->failed = true;
     } else {
         size_t len;
@@ -227,7 +260,7 @@ asidl__reasm_status asidl__reasm_append(asidl__reasm *r, const uint8_t *p, size_
     if (st != ASIDL_REASM_OK)
         return st;
     if (n)
-        memcpy(r->data + r->len, p, n);
+        asidl__copy(r->data + r->len, p, n);
     r->len += n;
     return ASIDL_REASM_OK;
 }

@@ -405,19 +405,31 @@ asidl__pdu_status asidl__pdu_decode(const uint8_t *data, size_t len, asidl__pdu 
 
 /* ---- encoding ---- */
 
+void asidl__pdu_put_header(uint8_t *p, uint8_t ptype, uint8_t pfc_flags, uint16_t frag_length, uint32_t call_id)
+{
+    p[0] = 5;                          /* rpc_vers 5.0 */
+    p[1] = 0;
+    p[2] = ptype;
+    p[3] = pfc_flags;
+    p[4] = 0x10;                       /* drep: little-endian, ASCII, IEEE */
+    p[5] = p[6] = p[7] = 0;
+    p[8] = (uint8_t)frag_length;
+    p[9] = (uint8_t)(frag_length >> 8);
+    p[10] = p[11] = 0;                 /* auth_length */
+    p[12] = (uint8_t)call_id;
+    p[13] = (uint8_t)(call_id >> 8);
+    p[14] = (uint8_t)(call_id >> 16);
+    p[15] = (uint8_t)(call_id >> 24);
+}
+
 /* Starts a PDU; its frag_length is written by end_pdu once the body is complete. */
 static size_t begin_pdu(asidl__buf *b, uint8_t ptype, uint8_t flags, uint32_t call_id)
 {
     size_t start = b->len;
-    static const uint8_t drep_le[4] = { 0x10, 0, 0, 0 };
-    asidl__buf_put_u8(b, 5);
-    asidl__buf_put_u8(b, 0);
-    asidl__buf_put_u8(b, ptype);
-    asidl__buf_put_u8(b, flags);
-    asidl__buf_put(b, drep_le, 4);
-    asidl__buf_put_u16le(b, 0);        /* frag_length, patched */
-    asidl__buf_put_u16le(b, 0);        /* auth_length */
-    asidl__buf_put_u32le(b, call_id);
+    if (asidl__buf_reserve(b, ASIDL_PDU_HEADER_LEN)) {
+        asidl__pdu_put_header(b->data + start, ptype, flags, 0, call_id);   /* frag_length patched */
+        b->len += ASIDL_PDU_HEADER_LEN;
+    }
     return start;
 }
 

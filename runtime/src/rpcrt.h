@@ -140,6 +140,11 @@ RPC_STATUS asidl__lrpc_endpoint_check(const char *endpoint);
 
 /* ================================================================================= buf.c */
 
+/* A zero-filled block, as calloc gives, for the objects every call allocates (client and server
+ * call, argument frame): malloc and memset, kept apart so the compiler cannot fuse them back into
+ * calloc, which glibc serves without its per-thread cache (several times the cost). */
+void *asidl__zalloc(size_t n);
+
 /* A growable byte buffer. Appends never fail visibly: an allocation failure sets `failed`,
  * later appends do nothing, and the owner checks `failed` once at the end. */
 typedef struct asidl__buf {
@@ -407,6 +412,9 @@ void asidl__pdu_bind_context(const asidl__pdu *pdu, unsigned index, asidl__pdu_c
 void asidl__pdu_ctx_transfer(const asidl__pdu_ctx *ctx, unsigned index, asidl__syntax_id *out);
 void asidl__pdu_bind_ack_result(const asidl__pdu *pdu, unsigned index, asidl__pdu_result *out);
 
+/* Writes the 16-octet common header at p: version 5.0, drep 10 00 00 00, no auth trailer. */
+void asidl__pdu_put_header(uint8_t *p, uint8_t ptype, uint8_t pfc_flags, uint16_t frag_length, uint32_t call_id);
+
 /* Encoders. All write little-endian, ASCII, IEEE (drep 10 00 00 00) and append to `b`. */
 typedef struct asidl__ctx_elem {
     uint16_t context_id;
@@ -456,10 +464,15 @@ void asidl__frag_response(asidl__buf *b, uint32_t call_id, uint16_t context_id,
 
 /* The fragments of one call as their headers (back to back, header_len each) around the stub
  * bytes, which are borrowed, not copied: they must stay valid until the sequence is sent or
- * flattened. A sequence whose headers.failed is set could not be built (out of memory). */
+ * flattened. The headers of a short sequence (the usual call) live in the structure itself, so
+ * building one allocates nothing; the structure must not be moved then. A sequence whose
+ * `failed` is set could not be built (out of memory). */
 struct iovec;
+#define ASIDL_FRAGS_LOCAL 2         /* fragments whose headers fit in asidl__frags.local */
 typedef struct asidl__frags {
-    asidl__buf headers;
+    uint8_t *headers;       /* count * header_len octets: `local`, or malloc'd */
+    bool failed;
+    uint8_t local[ASIDL_FRAGS_LOCAL * ASIDL_PDU_REQUEST_OBJECT_LEN];
     size_t header_len;
     const uint8_t *stub;
     size_t stub_len;
@@ -577,6 +590,8 @@ void asidl__timer_expire(void);
 /* ASIDL_TRACE set (and not "0"): one line per PDU to stderr. dir is "->" or "<-". */
 bool asidl__trace_enabled(void);
 void asidl__trace_pdus(const char *dir, int fd, const uint8_t *p, size_t len);
+/* The same for one whole PDU already framed (what a reader hands on): no framing again. */
+void asidl__trace_pdu(const char *dir, int fd, const uint8_t *p, size_t len);
 
 /* =============================================================================== stats.c */
 
@@ -752,7 +767,7 @@ struct asidl__server {
     asidl__slistener *listeners;
     asidl__sconn *conns;
     unsigned n_conns;
-    unsigned pending_calls;
+    unsigned pending_calls;           /* atomic: dispatched and not yet replied */
     unsigned executing;
     asidl__scall *run_head, *run_tail;
     asidl__sgroup *groups;
@@ -787,7 +802,7 @@ struct asidl__sconn {
     asidl__server *srv;
     asidl__sconn *prev, *next;        /* the server's connections */
     pthread_mutex_t lock;
-    int refs;
+    int refs;                         /* atomic (asidl__sconn_ref / _release) */
     bool in_handler;                  /* the reading token: only the epoll worker holding it reads */
     asidl__writer writer;             /* room to send for threads that are not the handler */
     uint32_t missed;                  /* events delivered while another worker held the token */
@@ -835,6 +850,7 @@ struct asidl__sconn {
 
 /* sconn.c */
 asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_address);
+void asidl__sconn_ref(asidl__sconn *c);
 void asidl__sconn_release(asidl__sconn *c);
 /* Queues bytes (owned) for sending; the caller holds c->lock. */
 void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len);
@@ -1067,6 +1083,8 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
                                  void *done_ctx, asidl__ccall **out);
 /* Waits for the call, reading the connection itself when nobody else does. */
 RPC_STATUS asidl__ccall_wait(asidl__ccall *call);
+/* asidl__ccall_wait and asidl__ccall_result in one, for the call's synchronous owner. */
+RPC_STATUS asidl__ccall_wait_result(asidl__ccall *call, uint8_t **response, size_t *len);
 /* The outcome of a completed call; the response bytes (malloc'd, may be NULL when empty) go
  * to the caller. */
 RPC_STATUS asidl__ccall_result(asidl__ccall *call, uint8_t **response, size_t *len);
@@ -1086,6 +1104,10 @@ uint32_t asidl__cconn_add_call(asidl__cconn *c, asidl__ccall *call);
 void asidl__cconn_queue(asidl__cconn *c, uint8_t *data, size_t len);
 /* Sends (or queues a copy of) a fragment sequence; its borrowed stub is free on return. */
 void asidl__cconn_queue_frags(asidl__cconn *c, const asidl__frags *f);
+/* The same with c->lock held (kept): calls a failure completes are added to *finished, for
+ * asidl__cconn_run_finished once the lock is released. */
+void asidl__cconn_queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__ccall **finished);
+void asidl__cconn_run_finished(asidl__ccall *finished);
 /* Waits for the call to complete, reading the connection when nobody else is. */
 RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call);
 /* Completes the call with `status` unless it already completed (the first outcome wins). */

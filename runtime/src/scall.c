@@ -12,12 +12,10 @@
 
 asidl__scall *asidl__scall_new(asidl__sconn *c)
 {
-    asidl__scall *call = calloc(1, sizeof *call);
+    asidl__scall *call = asidl__zalloc(sizeof *call);
     if (!call)
         return NULL;
-    pthread_mutex_lock(&c->lock);
-    c->refs++;
-    pthread_mutex_unlock(&c->lock);
+    asidl__sconn_ref(c);
     call->conn = c;
     return call;
 }
@@ -28,9 +26,7 @@ void asidl__scall_free(asidl__scall *call)
     asidl__server *s = c->srv;
     free(call->stub);
     free(call);
-    pthread_mutex_lock(&s->lock);
-    s->pending_calls--;
-    pthread_mutex_unlock(&s->lock);
+    __atomic_sub_fetch(&s->pending_calls, 1, __ATOMIC_RELAXED);
     asidl__sconn_release(c);
 }
 
@@ -77,27 +73,28 @@ RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_
     asidl__sconn *c = call->conn;
     unsigned cancels;
     uint16_t frag;
+    bool no_memory = false;
+    /* One lock round trip: the call leaves the connection's list and its answer is sent,
+     * written straight from the stub bytes (a copy only of what the socket does not take). */
     pthread_mutex_lock(&c->lock);
     bool alive = detach(call, &cancels, &frag);
     bool orphaned = call->orphaned || call->maybe;     /* nobody waits for an answer */
+    if (alive && !orphaned) {
+        asidl__frags f;
+        asidl__frags_response(&f, call->call_id, call->context_id, (uint8_t)(cancels > 255 ? 255 : cancels), stub,
+                              stub_len, frag);
+        if (!f.failed)
+            asidl__sconn_send_frags_locked(c, &f);
+        else
+            no_memory = true;
+        asidl__frags_free(&f);
+    }
     pthread_mutex_unlock(&c->lock);
 
     asidl__buf b;
     asidl__buf_init(&b);
-    if (alive && !orphaned) {
-        /* Written straight from the stub bytes (a copy only of what the socket does not take). */
-        asidl__frags f;
-        asidl__frags_response(&f, call->call_id, call->context_id, (uint8_t)(cancels > 255 ? 255 : cancels), stub,
-                              stub_len, frag);
-        if (!f.headers.failed) {
-            pthread_mutex_lock(&c->lock);
-            asidl__sconn_send_frags_locked(c, &f);
-            pthread_mutex_unlock(&c->lock);
-        } else {
-            asidl__pdu_encode_fault(&b, 0, call->call_id, call->context_id, 0, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY);
-        }
-        asidl__frags_free(&f);
-    }
+    if (no_memory)
+        asidl__pdu_encode_fault(&b, 0, call->call_id, call->context_id, 0, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY);
     return finish(call, &b, alive, orphaned);
 }
 

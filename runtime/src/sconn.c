@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "copy.h"
 #include "rpcrt.h"
 
 static void on_event(asidl__source *src, uint32_t events);
@@ -96,12 +97,16 @@ asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_a
     return c;
 }
 
+/* The count is atomic rather than guarded by c->lock: a call, a dispatch and an event each take
+ * and drop one, and a lock round trip each would cost more than the work they guard. */
+void asidl__sconn_ref(asidl__sconn *c)
+{
+    __atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
+}
+
 void asidl__sconn_release(asidl__sconn *c)
 {
-    pthread_mutex_lock(&c->lock);
-    bool last = --c->refs == 0;
-    pthread_mutex_unlock(&c->lock);
-    if (!last)
+    if (__atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
     asidl__server *s = c->srv;
     asidl__writer_close(&c->writer);
@@ -127,7 +132,7 @@ static bool arm_writer_locked(asidl__sconn *c)
 {
     int r = asidl__writer_arm(&c->writer, c->src.fd);
     if (r > 0)
-        c->refs++;
+        asidl__sconn_ref(c);
     return r >= 0;
 }
 
@@ -423,18 +428,11 @@ static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16
         return;
     }
     asidl__server *s = c->srv;
-    pthread_mutex_lock(&s->lock);
-    bool busy = s->pending_calls >= s->limits.max_pending_calls;
-    if (!busy)
-        s->pending_calls++;
-    pthread_mutex_unlock(&s->lock);
+    /* Counted without the server lock: a call over the limit takes its count back at once. */
+    bool busy = __atomic_add_fetch(&s->pending_calls, 1, __ATOMIC_RELAXED) > s->limits.max_pending_calls;
     asidl__scall *call = busy ? NULL : asidl__scall_new(c);
     if (!call) {
-        if (!busy) {
-            pthread_mutex_lock(&s->lock);
-            s->pending_calls--;
-            pthread_mutex_unlock(&s->lock);
-        }
+        __atomic_sub_fetch(&s->pending_calls, 1, __ATOMIC_RELAXED);
         free(stub);
         if (!maybe)
             send_fault(c, call_id, ctx_id, ASIDL_NCA_S_SERVER_TOO_BUSY, true);
@@ -472,7 +470,7 @@ static uint8_t *copy_bytes(const uint8_t *p, size_t n)
         return NULL;
     uint8_t *q = malloc(n);
     if (q)
-        memcpy(q, p, n);
+        asidl__copy(q, p, n);
     return q;
 }
 
@@ -685,7 +683,7 @@ static void handle_cancel(asidl__sconn *c, const asidl__pdu *pdu, bool orphaned)
 
 static void handle_pdu(asidl__sconn *c, const uint8_t *p, size_t len, asidl__scall ***ready_tail)
 {
-    asidl__trace_pdus("<-", c->src.fd, p, len);
+    asidl__trace_pdu("<-", c->src.fd, p, len);
     asidl__pdu pdu;
     asidl__pdu_status st = asidl__pdu_decode(p, len, &pdu);
     if (!c->bound) {
@@ -753,6 +751,10 @@ static void handle_garbage(asidl__sconn *c, asidl__pdu_status st)
 
 static void watch_partial(asidl__sconn *c)
 {
+    /* Nothing pending and nothing was: the usual case needs no lock (only the handler, this
+     * thread, writes partial_since). */
+    if (c->in.len == 0 && !c->partial_since)
+        return;
     pthread_mutex_lock(&c->lock);
     if (c->in.len > 0 && !c->dead && !c->closing) {
         int64_t now = asidl__now_ms();
@@ -760,10 +762,10 @@ static void watch_partial(asidl__sconn *c)
             c->partial_since = now;
         if (!c->timer_armed && c->srv->limits.read_timeout_ms > 0) {
             c->timer_armed = true;
-            c->refs++;
+            asidl__sconn_ref(c);
             if (!asidl__timer_start(&c->timer, c->partial_since + c->srv->limits.read_timeout_ms)) {
                 c->timer_armed = false;
-                c->refs--;
+                __atomic_sub_fetch(&c->refs, 1, __ATOMIC_RELAXED);   /* not the last: ours remains */
             }
         }
     } else {
@@ -781,12 +783,14 @@ static bool stopped(asidl__sconn *c)
     return s;
 }
 
-static void read_more(asidl__sconn *c, asidl__scall ***ready_tail)
+/* `stop`: the connection was already dead or closing when the handler last looked (under its
+ * lock), which spares a lock round trip before the first read. */
+static void read_more(asidl__sconn *c, bool stop, asidl__scall ***ready_tail)
 {
     /* A bounded number of reads per event, so one flooding client cannot starve the others
      * (the connection stays readable and is handled again after re-arming). */
-    for (int round = 0; round < 16; round++) {
-        if (stopped(c))
+    for (int round = 0; round < 16 && !stop; round++) {
+        if (round > 0 && stopped(c))
             break;
         int r = asidl__inbuf_fill(&c->in, c->src.fd, false);
         if (r == ASIDL_FILL_AGAIN)
@@ -809,7 +813,9 @@ static void read_more(asidl__sconn *c, asidl__scall ***ready_tail)
             }
             handle_pdu(c, p, len, ready_tail);
             asidl__inbuf_consume(&c->in, len);
-            if (stopped(c))
+            /* Before the next PDU of this read: a handler may have stopped the connection.
+             * (With none left, the next read's check, or the end of the event, sees it.) */
+            if (c->in.len > 0 && (stop = stopped(c)))
                 break;
         }
         if (r == ASIDL_FILL_DATA)
@@ -865,7 +871,7 @@ static void teardown_locked(asidl__sconn *c)
     c->callbacks = NULL;                /* each waiter finds itself unlisted */
     if (c->timer_armed && asidl__timer_cancel(&c->timer)) {
         c->timer_armed = false;
-        c->refs--;                      /* the handler's own reference keeps c alive */
+        __atomic_sub_fetch(&c->refs, 1, __ATOMIC_RELAXED);   /* the handler's own reference keeps c alive */
     }
     bool grouped = c->bound;
     pthread_mutex_unlock(&c->lock);
@@ -899,7 +905,8 @@ static void on_event(asidl__source *src, uint32_t events)
         return;
     }
     c->in_handler = true;
-    c->refs++;
+    asidl__sconn_ref(c);
+    bool stop = c->dead || c->closing;
     pthread_mutex_unlock(&c->lock);
 
     asidl__scall *ready = NULL, **ready_tail = &ready;
@@ -910,40 +917,42 @@ static void on_event(asidl__source *src, uint32_t events)
             pthread_mutex_lock(&c->lock);
             if (c->closing)
                 c->dead = true;          /* the client left before the answer was sent */
+            stop = c->dead || c->closing;
             pthread_mutex_unlock(&c->lock);
         }
         if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
-            read_more(c, &ready_tail);
+            read_more(c, stop, &ready_tail);
         pthread_mutex_lock(&c->lock);
         events = c->missed;
         c->missed = 0;
         if (!events)
             break;
-        pthread_mutex_unlock(&c->lock);
-    }
-    if (c->dead || (c->closing && !c->out.head)) {
-        teardown_locked(c);
-    } else {
-        c->in_handler = false;
-        asidl__rt_rearm(&c->src, EPOLLRDHUP | (c->closing ? 0 : EPOLLIN) | (c->want_write ? EPOLLOUT : 0));
+        stop = c->dead || c->closing;
         pthread_mutex_unlock(&c->lock);
     }
 
-    /* The connection is armed again: run what arrived, in arrival order, one manager routine
-     * at a time (causal ordering: a client that wants its calls to overlap on the server uses
-     * RPC_C_OPT_BINDING_NONCAUSAL, which spreads them over connections). */
+    /* What arrived runs in arrival order, one manager routine at a time (causal ordering: a
+     * client that wants its calls to overlap on the server uses RPC_C_OPT_BINDING_NONCAUSAL,
+     * which spreads them over connections). The calls join the connection's queue before it is
+     * armed again, so that calls read by the next event queue up behind them. */
+    asidl__scall *first = NULL;
     if (ready) {
-        pthread_mutex_lock(&c->lock);
         if (c->dispatch_tail)
             *c->dispatch_tail = ready;
         else
             c->dispatch_head = ready;
         c->dispatch_tail = ready_tail;
-        asidl__scall *first = c->dispatching ? NULL : pop_ready_locked(c);
-        pthread_mutex_unlock(&c->lock);
-        if (first)
-            asidl__server_dispatch(c->srv, first);
+        first = c->dispatching ? NULL : pop_ready_locked(c);
     }
+    if (c->dead || (c->closing && !c->out.head)) {
+        teardown_locked(c);              /* the calls are told; their replies send nothing */
+    } else {
+        c->in_handler = false;
+        asidl__rt_rearm(&c->src, EPOLLRDHUP | (c->closing ? 0 : EPOLLIN) | (c->want_write ? EPOLLOUT : 0));
+        pthread_mutex_unlock(&c->lock);
+    }
+    if (first)
+        asidl__server_dispatch(c->srv, first);
     asidl__sconn_release(c);
 }
 
@@ -973,7 +982,7 @@ bool asidl__sconn_hand_over(asidl__sconn *c)
         return true;
     }
     /* Still dispatching: the worker given the next call takes it, and those after it. */
-    c->refs++;
+    asidl__sconn_ref(c);
     pthread_mutex_unlock(&c->lock);
     if (asidl__rt_post(run_handed_over, c))
         return true;

@@ -399,9 +399,7 @@ void asidl__server_dispatch(asidl__server *s, asidl__scall *call)
     while (call) {
         /* The call may be gone when the routine returns; its connection is kept for the next. */
         asidl__sconn *c = call->conn;
-        pthread_mutex_lock(&c->lock);
-        c->refs++;
-        pthread_mutex_unlock(&c->lock);
+        asidl__sconn_ref(c);
         dispatch_turn outer = turn;
         turn.conn = c;
         turn.yielded = false;

@@ -85,6 +85,13 @@ static void trace_one(const char *dir, int fd, const uint8_t *p, size_t len)
             pdu.hdr.frag_length, what);
 }
 
+void asidl__trace_pdu(const char *dir, int fd, const uint8_t *p, size_t len)
+{
+    if (asidl__trace_enabled())
+        trace_one(dir, fd, p, len);
+    asidl__stats_add(dir[0] == '-' ? RPC_C_STATS_PKTS_OUT : RPC_C_STATS_PKTS_IN, 1);
+}
+
 void asidl__trace_pdus(const char *dir, int fd, const uint8_t *p, size_t len)
 {
     bool trace = asidl__trace_enabled();
