@@ -17,11 +17,15 @@ export ASIDL_CACHE_DIR
 run_suite() {   # run_suite NAME COMMAND...
     name=$1; shift
     echo "== $name"
-    # The suite's own exit status only matters if it printed no result lines (a crash).
+    # A suite that fails a test exits non-zero, which its "not ok" lines already count; any
+    # other non-zero exit is a crash (a sanitizer's abort after some results included).
     out=$("$@" 2>&1); status=$?
     printf '%s\n' "$out" | tee -a "$log" | grep -E '^(not ok|ok|#)' || true
     if ! printf '%s\n' "$out" | grep -qE '^(not ok|ok)( |$)'; then
         echo "not ok - $name: suite produced no results (exit $status)" | tee -a "$log"
+        printf '%s\n' "$out" | tail -20 | sed 's/^/#   /'
+    elif [ "$status" -ne 0 ] && ! printf '%s\n' "$out" | grep -qE '^not ok( |$)'; then
+        echo "not ok - $name: suite exited with status $status after its results" | tee -a "$log"
         printf '%s\n' "$out" | tail -20 | sed 's/^/#   /'
     fi
 }

@@ -14,10 +14,16 @@
 
 #define GUARD 80
 
+/* aligned_alloc wants a multiple of the alignment */
+static size_t pages(size_t n)
+{
+    return (n + 4095) / 4096 * 4096;
+}
+
 static bool copies_exactly(size_t n, size_t src_at, size_t dst_at)
 {
-    unsigned char *src = aligned_alloc(4096, src_at + n + 4096 * 2);
-    unsigned char *dst = aligned_alloc(4096, dst_at + n + GUARD + 4096 * 2);
+    unsigned char *src = aligned_alloc(4096, pages(src_at + n));
+    unsigned char *dst = aligned_alloc(4096, pages(dst_at + n + GUARD));
     if (!src || !dst) {
         free(src);
         free(dst);

@@ -28,9 +28,31 @@ void diag_internal(const char *fmt, ...)
 
 /* ------------------------------------------------------------------ building IDL types */
 
+/* Every node the tests build, freed at the end (the compiler's own nodes live as long as it). */
+static void **nodes;
+static size_t n_nodes;
+
+static void *node(size_t size)
+{
+    void **grown = realloc(nodes, (n_nodes + 1) * sizeof *nodes);
+    void *p = calloc(1, size);
+    if (!grown || !p)
+        abort();
+    nodes = grown;
+    nodes[n_nodes++] = p;
+    return p;
+}
+
+static void free_nodes(void)
+{
+    for (size_t i = 0; i < n_nodes; i++)
+        free(nodes[i]);
+    free(nodes);
+}
+
 static Type *base(BaseKind k, int sign)
 {
-    Type *t = calloc(1, sizeof *t);
+    Type *t = node(sizeof *t);
     t->kind = TY_BASE;
     t->u.base.kind = k;
     t->u.base.sign = sign;
@@ -39,7 +61,7 @@ static Type *base(BaseKind k, int sign)
 
 static Type *alias(const char *name, Type *target)
 {
-    Type *t = calloc(1, sizeof *t);
+    Type *t = node(sizeof *t);
     t->kind = TY_ALIAS;
     t->name = name;
     t->u.alias.target = target;
@@ -48,7 +70,7 @@ static Type *alias(const char *name, Type *target)
 
 static Type *pointer_to(Type *ref, unsigned quals)
 {
-    Type *t = calloc(1, sizeof *t);
+    Type *t = node(sizeof *t);
     t->kind = TY_POINTER;
     t->u.ptr.ref = ref;
     t->u.ptr.ref_quals = quals;
@@ -57,14 +79,14 @@ static Type *pointer_to(Type *ref, unsigned quals)
 
 static Type *void_t(void)
 {
-    Type *t = calloc(1, sizeof *t);
+    Type *t = node(sizeof *t);
     t->kind = TY_VOID;
     return t;
 }
 
 static Expr *int_literal(int64_t v)
 {
-    Expr *e = calloc(1, sizeof *e);
+    Expr *e = node(sizeof *e);
     e->kind = EXPR_INT;
     e->ival = v;
     return e;
@@ -72,7 +94,7 @@ static Expr *int_literal(int64_t v)
 
 static Type *array_of(Type *elem, Expr *dim)
 {
-    Type *t = calloc(1, sizeof *t);
+    Type *t = node(sizeof *t);
     t->kind = TY_ARRAY;
     t->u.arr.elem = elem;
     t->u.arr.dim = dim;
@@ -81,7 +103,7 @@ static Type *array_of(Type *elem, Expr *dim)
 
 static Decl *field(const char *name, Type *type, Decl *next)
 {
-    Decl *d = calloc(1, sizeof *d);
+    Decl *d = node(sizeof *d);
     d->kind = DECL_FIELD;
     d->name = name;
     d->type = type;
@@ -91,7 +113,7 @@ static Decl *field(const char *name, Type *type, Decl *next)
 
 static Type *struct_of(const char *tag, Decl *fields)
 {
-    Type *t = calloc(1, sizeof *t);
+    Type *t = node(sizeof *t);
     t->kind = TY_STRUCT;
     t->name = tag;
     t->defined = fields != NULL;
@@ -260,11 +282,11 @@ TEST(guid_matches_field_by_field_with_names)
     extra->u.rec.fields->next->next->next->next = field("Data5", ulong, NULL);
     CHECK(!matches("GUID", extra));
     /* an array size given by a constant resolve.c evaluated */
-    Decl *eight = calloc(1, sizeof *eight);
+    Decl *eight = node(sizeof *eight);
     eight->kind = DECL_CONST;
     eight->has_ival = true;
     eight->ival = 8;
-    Expr *name = calloc(1, sizeof *name);
+    Expr *name = node(sizeof *name);
     name->kind = EXPR_NAME;
     name->ref = eight;
     Type *named = idl_guid(ulong, byte_t, 8, "Data3");
@@ -592,5 +614,6 @@ int main(void)
     RUN(c_only_pointers_match_any_idl_pointer);
     RUN(table_lists_every_type_the_headers_define);
     RUN(every_listed_type_is_reachable_from_rpc_h_and_rpcndr_h);
+    free_nodes();
     return test_exit();
 }
