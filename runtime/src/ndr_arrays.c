@@ -189,7 +189,7 @@ static long marshal_run(ndr_call *c, const asidl_ndr_array *a, unsigned char *me
         if (!st)
             st = ndr_out_space(c, n * stride, &dst);
         if (!st && dst)
-            memcpy(dst, p, n * stride);
+            asidl__copy(dst, p, n * stride);
         return st;
     }
     if (et->kind == ASIDL_NDR_STRUCT && !ndr_check_magic(et))
@@ -219,7 +219,7 @@ static long unmarshal_run(ndr_call *c, const asidl_ndr_array *a, unsigned char *
         if (!st)
             st = ndr_in_take(c, n * stride, &src);
         if (!st && p != src)    /* in place: already where they belong */
-            memcpy(p, src, n * stride);
+            asidl__copy(p, src, n * stride);
         return st;
     }
     if (et->kind == ASIDL_NDR_STRUCT && !ndr_check_magic(et))

@@ -36,6 +36,7 @@
 #include "rpc.h"
 #include "rpcndr.h"
 #include "asidl_ndr.h"
+#include "copy.h"
 
 typedef asidl_ndr_call ndr_call;
 

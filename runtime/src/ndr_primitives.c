@@ -213,7 +213,7 @@ long ndr_base_marshal_n_general(ndr_call *c, const asidl_ndr_base *b, const void
         unsigned char *dst;
         st = ndr_out_space(c, bytes, &dst);
         if (!st && dst)
-            memcpy(dst, src, bytes);
+            asidl__copy(dst, src, bytes);
         return st;
     }
     unsigned char *dst;
@@ -269,7 +269,7 @@ long ndr_base_unmarshal_n_general(ndr_call *c, const asidl_ndr_base *b, void *me
     unsigned char *dst = mem;
     if (!c->p.swap && block_copy(b)) {
         if (dst != src)         /* in place: the elements are already where they belong */
-            memcpy(dst, src, count * n);
+            asidl__copy(dst, src, count * n);
         return RPC_S_OK;
     }
     if (HOST_LITTLE_ENDIAN && n == 4 && b->hdr.mem_size == 8 && !is_float(b->wire)) {

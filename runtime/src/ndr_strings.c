@@ -110,7 +110,7 @@ static long marshal_unbounded_octets(ndr_call *c, const unsigned char *mem, bool
         ndr_put_u32(dst, (uint32_t)count);
     ndr_put_u32(dst + counts - 8, 0);
     ndr_put_u32(dst + counts - 4, (uint32_t)count);
-    memcpy(dst + counts, mem, count);
+    asidl__copy(dst + counts, mem, count);
     return RPC_S_OK;
 }
 
@@ -213,7 +213,7 @@ long ndr_string_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *
     if (!element_is_zero(text + (size_t)(count - 1) * ws, ws))
         return RPC_X_BAD_STUB_DATA;             /* the last element must be the terminator */
     if (ws == 1 && e->hdr.mem_size == 1) {      /* octets: as they are */
-        memcpy(mem, text, count);
+        asidl__copy(mem, text, count);
         c->p.in_pos += count;
         return RPC_S_OK;
     }
