@@ -762,13 +762,14 @@ struct asidl__server {
     pthread_cond_t changed;           /* connections, listeners or executing calls went down */
     int refs;                         /* the owner's, and one per connection */
     asidl__server_limits limits;
-    bool stopping;
+    bool stopping;                    /* written under lock, read atomically by leave_slot */
     asidl__siface *ifaces;
     asidl__slistener *listeners;
     asidl__sconn *conns;
     unsigned n_conns;
     unsigned pending_calls;           /* atomic: dispatched and not yet replied */
-    unsigned executing;
+    unsigned executing;               /* atomic: dispatch callbacks running (server.c) */
+    unsigned n_queued;                /* atomic: calls on run_head (written under lock) */
     asidl__scall *run_head, *run_tail;
     asidl__sgroup *groups;
     uint32_t next_group;
