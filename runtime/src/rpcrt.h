@@ -641,7 +641,10 @@ bool asidl__sendq_push(asidl__sendq *q, uint8_t *data, size_t len);
 int asidl__sendq_flush(asidl__sendq *q, int fd);
 /* Writes a fragment sequence behind an empty queue with sendmsg, straight from its borrowed stub
  * bytes; what the socket does not take is copied onto the queue, so the stub is free on return.
- * 1 all written, 0 the rest is queued (the socket is full), -1 error (socket or memory). */
+ * 1 all written, 0 the rest is queued (the socket is full), -1 error (socket or memory),
+ * ASIDL_SEND_PEER_GONE: refused before a single octet went, the peer having closed (EPIPE,
+ * ECONNRESET). */
+#define ASIDL_SEND_PEER_GONE (-2)
 int asidl__sendq_send_frags(asidl__sendq *q, int fd, const asidl__frags *f);
 void asidl__sendq_clear(asidl__sendq *q);
 
@@ -956,9 +959,11 @@ void asidl__assoc_ref(asidl__assoc *a);
 void asidl__assoc_release(asidl__assoc *a);
 /* A connection that has the interface's presentation context negotiated (binding or altering
  * it as needed), with a reference for the caller; *ctx_id is the context to use. `causal`:
- * while this thread has calls outstanding on a connection of the association, use that one. */
+ * while this thread has calls outstanding on a connection of the association, use that one.
+ * *unchecked: an idle connection the server may have closed meanwhile, not looked at because
+ * its transport tells at the request's send (asidl__cconn_send_request_locked). */
 RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal,
-                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id);
+                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked);
 unsigned asidl__assoc_connection_count(asidl__assoc *a);
 
 typedef struct asidl__cctx {
@@ -1108,6 +1113,14 @@ void asidl__cconn_queue_frags(asidl__cconn *c, const asidl__frags *f);
 /* The same with c->lock held (kept): calls a failure completes are added to *finished, for
  * asidl__cconn_run_finished once the lock is released. */
 void asidl__cconn_queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__ccall **finished);
+/* A request's first send (c->lock held), as asidl__cconn_queue_frags_locked; with `unchecked`
+ * (asidl__assoc_connection), false when the socket refused it whole because the server had
+ * closed the connection: nothing failed yet, and the caller takes its call back, discards the
+ * connection (asidl__cconn_discard) and sends the request on another. */
+bool asidl__cconn_send_request_locked(asidl__cconn *c, const asidl__frags *f, bool unchecked,
+                                      asidl__ccall **finished);
+/* Fails the connection's calls and closes it. */
+void asidl__cconn_discard(asidl__cconn *c);
 void asidl__cconn_run_finished(asidl__ccall *finished);
 /* Waits for the call to complete, reading the connection when nobody else is. */
 RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call);
