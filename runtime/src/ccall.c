@@ -216,11 +216,10 @@ RPC_STATUS asidl__client_call(asidl__binding *b, const asidl__syntax_id *iface, 
     *response = NULL;
     *len = 0;
     asidl__assoc *a;
-    RPC_STATUS st = asidl__binding_assoc(b, &a);
+    asidl__call_options o;
+    RPC_STATUS st = asidl__binding_call_setup(b, &a, &o);
     if (st != RPC_S_OK)
         return st;
-    asidl__call_options o;
-    asidl__binding_call_options(b, &o);
     asidl__ccall *call;
     st = asidl__ccall_start(a, iface, opnum, o.has_object ? &o.object : NULL, stub, stub_len, o.timeout_ms,
                             o.noncausal, NULL, NULL, &call);

@@ -935,6 +935,8 @@ typedef struct asidl__call_options {
     bool noncausal;
 } asidl__call_options;
 void asidl__binding_call_options(asidl__binding *b, asidl__call_options *out);
+/* asidl__binding_assoc and asidl__binding_call_options under one lock round trip. */
+RPC_STATUS asidl__binding_call_setup(asidl__binding *b, asidl__assoc **out, asidl__call_options *o);
 
 /* An association: one server address + endpoint, the association group the server gave, and
  * the connections to it. */
