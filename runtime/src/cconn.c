@@ -241,6 +241,7 @@ static asidl__cconn *cconn_new(asidl__assoc *a, int fd)
     c->refs = 1;
     c->next_call_id = 1;
     c->frag_size = ASIDL_FRAG_MIN;
+    c->frag_proposed = a->protseq == ASIDL_PROTSEQ_LRPC ? ASIDL_FRAG_MAX_LRPC : ASIDL_FRAG_MAX;
     c->assoc = a;
     __atomic_add_fetch(&a->refs, 1, __ATOMIC_RELAXED);   /* the connection's memory reference */
     return c;
@@ -1139,7 +1140,7 @@ static RPC_STATUS ensure_context(asidl__cconn *c, const asidl__syntax_id *iface,
         asidl__buf_init(&b);
         asidl__pdu_encode_bind(&b, bind ? ASIDL_PTYPE_BIND : ASIDL_PTYPE_ALTER_CONTEXT,
                                ASIDL_PFC_FIRST_FRAG | ASIDL_PFC_LAST_FRAG | ASIDL_PFC_CONC_MPX,
-                               call_id, ASIDL_FRAG_MAX, ASIDL_FRAG_MAX, group, &elem, 1);
+                               call_id, c->frag_proposed, c->frag_proposed, group, &elem, 1);
         if (b.failed) {
             asidl__buf_free(&b);
             asidl__cconn_complete(c, neg, RPC_S_OUT_OF_MEMORY, 0);

@@ -297,6 +297,10 @@ enum {
 /* The fragment size Windows negotiates at most on TCP, and the least it accepts. */
 #define ASIDL_FRAG_MAX 5840u
 #define ASIDL_FRAG_MIN 2048u
+/* ncalrpc's: its peers are asidl's own (Windows speaks ALPC there, not these PDUs), so a
+ * fragment may be as large as frag_length allows, a multiple of 8: a 64 KiB message goes in
+ * 2 fragments instead of 12, each a header to write and parse and a piece to reassemble. */
+#define ASIDL_FRAG_MAX_LRPC 65528u
 
 /* Why decoding stopped. ASIDL_PDU_NEED_MORE is not an error for a byte stream: the fragment is
  * simply not complete yet. Everything else means the bytes are not a valid PDU. */
@@ -665,7 +669,8 @@ typedef struct asidl__server_limits {
     unsigned max_pending_calls;  /* dispatched, not yet replied; more get server_too_busy */
     unsigned max_executing;      /* dispatch callbacks running at once (0: no limit) */
     int read_timeout_ms;         /* a partial PDU older than this closes the connection */
-    uint16_t max_frag;           /* the largest fragment size negotiated */
+    uint16_t max_frag;           /* the largest fragment size negotiated (TCP) */
+    uint16_t max_frag_lrpc;      /* ... on ncalrpc */
     unsigned max_contexts;       /* presentation contexts per connection */
 } asidl__server_limits;
 
@@ -997,6 +1002,7 @@ struct asidl__cconn {
     bool bind_sent;
     RPC_STATUS dead_status;
     uint16_t frag_size;
+    uint16_t frag_proposed;             /* what its bind asks for: the transport's most */
     uint32_t group;                     /* the association group of the bind_ack */
     asidl__inbuf in;
     asidl__sendq out;

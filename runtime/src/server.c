@@ -25,6 +25,7 @@ void asidl__server_limits_default(asidl__server_limits *l)
     l->max_executing = 0;
     l->read_timeout_ms = 30000;
     l->max_frag = ASIDL_FRAG_MAX;
+    l->max_frag_lrpc = ASIDL_FRAG_MAX_LRPC;
     l->max_contexts = 256;
 }
 
@@ -44,6 +45,8 @@ asidl__server *asidl__server_new(const asidl__server_limits *limits)
         asidl__server_limits_default(&s->limits);
     if (s->limits.max_frag < ASIDL_FRAG_MIN)
         s->limits.max_frag = ASIDL_FRAG_MIN;
+    if (s->limits.max_frag_lrpc < ASIDL_FRAG_MIN)
+        s->limits.max_frag_lrpc = ASIDL_FRAG_MIN;
     s->next_group = 0x10000 + (uint32_t)(asidl__now_ms() & 0xFFFF);
     return s;
 }

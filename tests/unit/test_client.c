@@ -83,14 +83,29 @@ TEST(synchronous_calls_over_tcp_ipv4_ipv6_and_ncalrpc)
     CHECK_EQ_INT(asidl__server_connection_count(server), 0);
 }
 
+/* The fragment size both sides use (the client's; the server's is the same, from one bind). */
+static unsigned fragment_size_of(RPC_BINDING_HANDLE h)
+{
+    asidl__assoc *a = assoc_of(h);
+    pthread_mutex_lock(&a->lock);
+    unsigned n = a->conns ? a->conns->frag_size : 0;
+    pthread_mutex_unlock(&a->lock);
+    return n;
+}
+
+/* TCP fragments at Windows' size; ncalrpc, asidl's own, at the largest frag_length allows. */
 TEST(large_stubs_are_fragmented_both_ways)
 {
     RPC_BINDING_HANDLE h = bind_to("ncacn_ip_tcp", "127.0.0.1", tcp_port);
     CHECK(echo_round_trip(h, 5816));          /* exactly one full fragment's stub */
+    CHECK_EQ_INT(fragment_size_of(h), 5840);
     CHECK(echo_round_trip(h, 5817));
     CHECK(echo_round_trip(h, 1 << 20));
     RpcBindingFree(&h);
     h = bind_to("ncalrpc", NULL, lrpc_endpoint);
+    CHECK(echo_round_trip(h, 65504));         /* exactly one full fragment's stub */
+    CHECK_EQ_INT(fragment_size_of(h), 65528);
+    CHECK(echo_round_trip(h, 65505));
     CHECK(echo_round_trip(h, 3 << 20));
     RpcBindingFree(&h);
 }
