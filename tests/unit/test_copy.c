@@ -14,10 +14,16 @@
 
 #define GUARD 80
 
+/* aligned_alloc wants a size that is a multiple of the alignment (C11; ASan enforces it). */
+static void *page_aligned(size_t n)
+{
+    return aligned_alloc(4096, (n + 4095) / 4096 * 4096);
+}
+
 static bool copies_exactly(size_t n, size_t src_at, size_t dst_at)
 {
-    unsigned char *src = aligned_alloc(4096, src_at + n + 4096 * 2);
-    unsigned char *dst = aligned_alloc(4096, dst_at + n + GUARD + 4096 * 2);
+    unsigned char *src = page_aligned(src_at + n + 4096 * 2);
+    unsigned char *dst = page_aligned(dst_at + n + GUARD + 4096 * 2);
     if (!src || !dst) {
         free(src);
         free(dst);
