@@ -162,12 +162,11 @@ static RPC_STATUS start(const asidl_interface *itf, const asidl_ndr_proc *proc, 
         st = RPC_S_OUT_OF_MEMORY;
     if (st == RPC_S_OK)
         st = asidl_ndr_client_marshal(&a->ndr, proc, a->args, &request);
+    asidl__call_options o;
     if (st == RPC_S_OK)
-        st = asidl__binding_assoc(b, &a->assoc);
+        st = asidl__binding_call_setup(b, &a->assoc, &o);
 
     if (st == RPC_S_OK) {
-        asidl__call_options o;
-        asidl__binding_call_options(b, &o);
         asidl__syntax_id iface;
         asidl__interface_syntax(itf, &iface);
         s->RuntimeInfo = a;

@@ -69,18 +69,37 @@ void asidl__binding_call_options(asidl__binding *b, asidl__call_options *out)
     out->has_object = memcmp(&out->object, &nil, sizeof nil) != 0;
 }
 
-RPC_STATUS asidl__binding_assoc(asidl__binding *b, asidl__assoc **out)
+static RPC_STATUS assoc_locked(asidl__binding *b, asidl__assoc **out)
 {
-    pthread_mutex_lock(&b->lock);
     if (!b->assoc)
         b->assoc = asidl__assoc_new(b->protseq, b->netaddr, b->endpoint,
                                     asidl__binding_connect_timeout_ms(b));
     asidl__assoc *a = b->assoc;
     if (a)
         asidl__assoc_ref(a);
-    pthread_mutex_unlock(&b->lock);
     *out = a;
     return a ? RPC_S_OK : RPC_S_OUT_OF_MEMORY;
+}
+
+RPC_STATUS asidl__binding_assoc(asidl__binding *b, asidl__assoc **out)
+{
+    pthread_mutex_lock(&b->lock);
+    RPC_STATUS st = assoc_locked(b, out);
+    pthread_mutex_unlock(&b->lock);
+    return st;
+}
+
+RPC_STATUS asidl__binding_call_setup(asidl__binding *b, asidl__assoc **out, asidl__call_options *o)
+{
+    static const asidl__uuid nil;
+    pthread_mutex_lock(&b->lock);
+    RPC_STATUS st = assoc_locked(b, out);
+    o->object = b->object;
+    o->timeout_ms = b->call_timeout_ms;
+    o->noncausal = b->noncausal;
+    pthread_mutex_unlock(&b->lock);
+    o->has_object = memcmp(&o->object, &nil, sizeof nil) != 0;
+    return st;
 }
 
 /* ---- string bindings to handles and back ---- */

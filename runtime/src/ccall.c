@@ -40,15 +40,17 @@ RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, ui
     return asidl__ccall_start_ex(a, &req, done_fn, done_ctx, out);
 }
 
-RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn,
-                                 void *done_ctx, asidl__ccall **out)
+#define ASIDL_CCALL_RESEND ((RPC_STATUS)-1)   /* the connection was closed while idle */
+
+static RPC_STATUS start_on_a_connection(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn,
+                                        void *done_ctx, bool may_resend, asidl__ccall **out)
 {
-    *out = NULL;
     asidl__cconn *c;
     uint16_t ctx_id;
+    bool unchecked;
     uint32_t timeout_ms = req->timeout_ms;
     RPC_STATUS st = asidl__assoc_connection(a, req->iface, !req->noncausal, timeout_ms ? (int)timeout_ms : -1,
-                                            &c, &ctx_id);
+                                            &c, &ctx_id, &unchecked);
     if (st != RPC_S_OK)
         return st;
     asidl__ccall *call = asidl__zalloc(sizeof *call);
@@ -108,7 +110,20 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
     /* Written straight from the caller's stub bytes; whatever the socket does not take at once
      * is copied, so the caller's buffer is free on return. */
     asidl__ccall *finished = NULL;
-    asidl__cconn_queue_frags_locked(c, &f, &finished);
+    if (!asidl__cconn_send_request_locked(c, &f, unchecked && may_resend, &finished)) {
+        /* Closed by the server while idle, and nothing went: the call leaves quietly, as one
+         * that failed to start, and the request goes on another connection. */
+        call->sent = false;
+        call->done_fn = NULL;
+        if (done_fn)
+            c->n_async--;
+        pthread_mutex_unlock(&c->lock);
+        asidl__frags_free(&f);
+        asidl__cconn_complete(c, call, RPC_S_CALL_FAILED, 0);
+        asidl__cconn_discard(c);
+        asidl__ccall_release(call);
+        return ASIDL_CCALL_RESEND;
+    }
     pthread_mutex_unlock(&c->lock);
     asidl__cconn_run_finished(finished);
     asidl__frags_free(&f);
@@ -122,6 +137,20 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
     }
     *out = call;
     return RPC_S_OK;
+}
+
+/* Sends the request on a connection of the association. An idle one may turn out to have been
+ * closed by the server meanwhile (asidl__assoc_connection's *unchecked): then nothing has gone
+ * out and the call starts again, on another. */
+RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn,
+                                 void *done_ctx, asidl__ccall **out)
+{
+    *out = NULL;
+    for (int attempt = 0;; attempt++) {
+        RPC_STATUS st = start_on_a_connection(a, req, done_fn, done_ctx, attempt < 8, out);
+        if (st != ASIDL_CCALL_RESEND)
+            return st;
+    }
 }
 
 RPC_STATUS asidl__ccall_wait(asidl__ccall *call)
@@ -187,11 +216,10 @@ RPC_STATUS asidl__client_call(asidl__binding *b, const asidl__syntax_id *iface, 
     *response = NULL;
     *len = 0;
     asidl__assoc *a;
-    RPC_STATUS st = asidl__binding_assoc(b, &a);
+    asidl__call_options o;
+    RPC_STATUS st = asidl__binding_call_setup(b, &a, &o);
     if (st != RPC_S_OK)
         return st;
-    asidl__call_options o;
-    asidl__binding_call_options(b, &o);
     asidl__ccall *call;
     st = asidl__ccall_start(a, iface, opnum, o.has_object ? &o.object : NULL, stub, stub_len, o.timeout_ms,
                             o.noncausal, NULL, NULL, &call);

@@ -241,6 +241,7 @@ static asidl__cconn *cconn_new(asidl__assoc *a, int fd)
     c->refs = 1;
     c->next_call_id = 1;
     c->frag_size = ASIDL_FRAG_MIN;
+    c->frag_proposed = a->protseq == ASIDL_PROTSEQ_LRPC ? ASIDL_FRAG_MAX_LRPC : ASIDL_FRAG_MAX;
     c->assoc = a;
     __atomic_add_fetch(&a->refs, 1, __ATOMIC_RELAXED);   /* the connection's memory reference */
     return c;
@@ -432,8 +433,14 @@ static void queue_locked(asidl__cconn *c, uint8_t *data, size_t len, asidl__ccal
  * them when nothing waits to be sent before it (and no trace wants the PDUs whole). */
 static void queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__ccall **finished)
 {
+    asidl__cconn_send_request_locked(c, f, false, finished);
+}
+
+bool asidl__cconn_send_request_locked(asidl__cconn *c, const asidl__frags *f, bool unchecked,
+                                      asidl__ccall **finished)
+{
     if (c->dead || c->torn_down)
-        return;
+        return true;
     if (c->want_write || c->out.head || asidl__trace_enabled()) {
         size_t len;
         uint8_t *data = asidl__frags_flatten(f, 0, &len);
@@ -441,15 +448,18 @@ static void queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__cc
             queue_locked(c, data, len, finished);
         else
             fail_locked(c, RPC_S_OUT_OF_MEMORY, finished);
-        return;
+        return true;
     }
-    asidl__stats_add(RPC_C_STATS_PKTS_OUT, f->count);
     int r = asidl__sendq_send_frags(&c->out, c->src.fd, f);
+    if (r == ASIDL_SEND_PEER_GONE && unchecked)
+        return false;
+    asidl__stats_add(RPC_C_STATS_PKTS_OUT, f->count);
     if (r < 0)
         fail_locked(c, RPC_S_CALL_FAILED, finished);
     c->want_write = r == 0;
     if (c->want_write && !c->reading && !arm_locked(c))   /* as queue_locked */
         fail_locked(c, RPC_S_OUT_OF_RESOURCES, finished);
+    return true;
 }
 
 void asidl__cconn_queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__ccall **finished)
@@ -1130,7 +1140,7 @@ static RPC_STATUS ensure_context(asidl__cconn *c, const asidl__syntax_id *iface,
         asidl__buf_init(&b);
         asidl__pdu_encode_bind(&b, bind ? ASIDL_PTYPE_BIND : ASIDL_PTYPE_ALTER_CONTEXT,
                                ASIDL_PFC_FIRST_FRAG | ASIDL_PFC_LAST_FRAG | ASIDL_PFC_CONC_MPX,
-                               call_id, ASIDL_FRAG_MAX, ASIDL_FRAG_MAX, group, &elem, 1);
+                               call_id, c->frag_proposed, c->frag_proposed, group, &elem, 1);
         if (b.failed) {
             asidl__buf_free(&b);
             asidl__cconn_complete(c, neg, RPC_S_OUT_OF_MEMORY, 0);
@@ -1153,7 +1163,16 @@ static RPC_STATUS ensure_context(asidl__cconn *c, const asidl__syntax_id *iface,
     }
 }
 
-/* An idle connection nobody watches may have been closed by the server meanwhile. */
+/* An idle connection nobody watches may have been closed by the server meanwhile. Over
+ * ncalrpc the request's send tells (a Unix socket whose peer has gone refuses it whole with
+ * EPIPE, and the caller sends it on a new connection), so no system call is spent on a look
+ * first. A TCP send to a closed peer succeeds (the peer's reset comes later), so there only a
+ * look at the socket tells: a peek, which finds the server's FIN. */
+static bool close_shows_on_send(const asidl__assoc *a)
+{
+    return a->protseq == ASIDL_PROTSEQ_LRPC;
+}
+
 static bool still_open(asidl__cconn *c)
 {
     char byte;
@@ -1161,7 +1180,7 @@ static bool still_open(asidl__cconn *c)
     return r > 0 || (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
 }
 
-static void discard(asidl__cconn *c)
+void asidl__cconn_discard(asidl__cconn *c)
 {
     pthread_mutex_lock(&c->lock);
     asidl__ccall *finished = NULL;
@@ -1183,8 +1202,9 @@ static _Thread_local struct {
 } recent;
 
 RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal,
-                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id)
+                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked)
 {
+    *unchecked = false;
     for (int attempt = 0; attempt < 8; attempt++) {
         asidl__cconn *pick = NULL, *idle_other = NULL, *loaded = NULL;
         unsigned least = ~0u, live = 0;
@@ -1259,9 +1279,10 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
         pthread_mutex_unlock(&a->lock);
 
         if (pick) {
-            if (pick_idle && !still_open(pick)) {
+            bool look = pick_idle && !close_shows_on_send(a);
+            if (look && !still_open(pick)) {
                 asidl__cconn_unreserve(pick);
-                discard(pick);
+                asidl__cconn_discard(pick);
                 asidl__cconn_release(pick);
                 continue;
             }
@@ -1274,6 +1295,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
                 recent.assoc = a;
                 recent.conn = pick;
                 *out = pick;
+                *unchecked = pick_idle && !look && pick_ctx >= 0;   /* else it just answered */
                 return RPC_S_OK;
             }
             asidl__cconn_unreserve(pick);
@@ -1309,7 +1331,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             pthread_mutex_unlock(&a->lock);
             cconn_ref(c);               /* one for the association's list, one for the caller */
         } else {
-            discard(c);
+            asidl__cconn_discard(c);
         }
         if (st != RPC_S_OK) {
             asidl__cconn_release(c);
@@ -1348,7 +1370,7 @@ void asidl__assoc_release(asidl__assoc *a)
         c->next = NULL;
         c->assoc = NULL;
         pthread_mutex_unlock(&c->lock);
-        discard(c);
+        asidl__cconn_discard(c);
         asidl__cconn_release(c);        /* the list's reference */
         assoc_unref(a);                 /* the connection's memory reference */
     }

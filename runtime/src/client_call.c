@@ -154,13 +154,12 @@ static RPC_STATUS exchange(asidl__binding *b, const asidl_interface *itf, const 
     asidl__syntax_id iface;
     asidl__interface_syntax(itf, &iface);
     asidl__assoc *a;
-    RPC_STATUS st = asidl__binding_assoc(b, &a);
+    asidl__call_options o;
+    RPC_STATUS st = asidl__binding_call_setup(b, &a, &o);
     if (st != RPC_S_OK) {
         *kind = ASIDL_FAIL_LOCAL;
         return st;
     }
-    asidl__call_options o;
-    asidl__binding_call_options(b, &o);
     asidl__ccall *call;
     asidl__request req = { .iface = &iface, .opnum = proc->opnum, .object = o.has_object ? &o.object : NULL,
                            .stub = stub, .stub_len = stub_len, .timeout_ms = o.timeout_ms, .noncausal = o.noncausal,

@@ -370,6 +370,8 @@ static int by_record(const void *a, const void *b)
  * the other waits for. */
 bool asidl__sctx_acquire(asidl__dcall *d)
 {
+    if (d->n_contexts == 0)
+        return true;                    /* most calls: no context handle, no lock */
     if (d->n_contexts > 1)
         qsort(d->contexts, d->n_contexts, sizeof *d->contexts, by_record);
     pthread_mutex_lock(&t.lock);
@@ -406,6 +408,8 @@ static void run_waiter(void *arg)
 
 void asidl__sctx_finish(asidl__dcall *d, bool success)
 {
+    if (d->n_contexts == 0)
+        return;
     rundown_list dead = { NULL };
     asidl__dcall *wake[8];
     unsigned n_wake = 0;

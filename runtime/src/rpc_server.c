@@ -712,7 +712,8 @@ RPC_STATUS RPC_ENTRY RpcServerListen(unsigned int MinimumCallThreads, unsigned i
     }
     /* MaxCalls bounds manager routines running at once (the engine queues the rest). */
     pthread_mutex_lock(&g.srv->lock);
-    g.srv->limits.max_executing = MaxCalls == RPC_C_LISTEN_MAX_CALLS_DEFAULT ? 0 : MaxCalls;
+    __atomic_store_n(&g.srv->limits.max_executing,
+                     MaxCalls == RPC_C_LISTEN_MAX_CALLS_DEFAULT ? 0 : MaxCalls, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&g.srv->lock);
     RPC_STATUS st = start_workers(MinimumCallThreads);
     if (st == RPC_S_OK) {

@@ -297,6 +297,10 @@ enum {
 /* The fragment size Windows negotiates at most on TCP, and the least it accepts. */
 #define ASIDL_FRAG_MAX 5840u
 #define ASIDL_FRAG_MIN 2048u
+/* ncalrpc's: its peers are asidl's own (Windows speaks ALPC there, not these PDUs), so a
+ * fragment may be as large as frag_length allows, a multiple of 8: a 64 KiB message goes in
+ * 2 fragments instead of 12, each a header to write and parse and a piece to reassemble. */
+#define ASIDL_FRAG_MAX_LRPC 65528u
 
 /* Why decoding stopped. ASIDL_PDU_NEED_MORE is not an error for a byte stream: the fragment is
  * simply not complete yet. Everything else means the bytes are not a valid PDU. */
@@ -641,7 +645,10 @@ bool asidl__sendq_push(asidl__sendq *q, uint8_t *data, size_t len);
 int asidl__sendq_flush(asidl__sendq *q, int fd);
 /* Writes a fragment sequence behind an empty queue with sendmsg, straight from its borrowed stub
  * bytes; what the socket does not take is copied onto the queue, so the stub is free on return.
- * 1 all written, 0 the rest is queued (the socket is full), -1 error (socket or memory). */
+ * 1 all written, 0 the rest is queued (the socket is full), -1 error (socket or memory),
+ * ASIDL_SEND_PEER_GONE: refused before a single octet went, the peer having closed (EPIPE,
+ * ECONNRESET). */
+#define ASIDL_SEND_PEER_GONE (-2)
 int asidl__sendq_send_frags(asidl__sendq *q, int fd, const asidl__frags *f);
 void asidl__sendq_clear(asidl__sendq *q);
 
@@ -662,7 +669,8 @@ typedef struct asidl__server_limits {
     unsigned max_pending_calls;  /* dispatched, not yet replied; more get server_too_busy */
     unsigned max_executing;      /* dispatch callbacks running at once (0: no limit) */
     int read_timeout_ms;         /* a partial PDU older than this closes the connection */
-    uint16_t max_frag;           /* the largest fragment size negotiated */
+    uint16_t max_frag;           /* the largest fragment size negotiated (TCP) */
+    uint16_t max_frag_lrpc;      /* ... on ncalrpc */
     unsigned max_contexts;       /* presentation contexts per connection */
 } asidl__server_limits;
 
@@ -762,13 +770,14 @@ struct asidl__server {
     pthread_cond_t changed;           /* connections, listeners or executing calls went down */
     int refs;                         /* the owner's, and one per connection */
     asidl__server_limits limits;
-    bool stopping;
+    bool stopping;                    /* written under lock, read atomically by leave_slot */
     asidl__siface *ifaces;
     asidl__slistener *listeners;
     asidl__sconn *conns;
     unsigned n_conns;
     unsigned pending_calls;           /* atomic: dispatched and not yet replied */
-    unsigned executing;
+    unsigned executing;               /* atomic: dispatch callbacks running (server.c) */
+    unsigned n_queued;                /* atomic: calls on run_head (written under lock) */
     asidl__scall *run_head, *run_tail;
     asidl__sgroup *groups;
     uint32_t next_group;
@@ -931,6 +940,8 @@ typedef struct asidl__call_options {
     bool noncausal;
 } asidl__call_options;
 void asidl__binding_call_options(asidl__binding *b, asidl__call_options *out);
+/* asidl__binding_assoc and asidl__binding_call_options under one lock round trip. */
+RPC_STATUS asidl__binding_call_setup(asidl__binding *b, asidl__assoc **out, asidl__call_options *o);
 
 /* An association: one server address + endpoint, the association group the server gave, and
  * the connections to it. */
@@ -955,9 +966,11 @@ void asidl__assoc_ref(asidl__assoc *a);
 void asidl__assoc_release(asidl__assoc *a);
 /* A connection that has the interface's presentation context negotiated (binding or altering
  * it as needed), with a reference for the caller; *ctx_id is the context to use. `causal`:
- * while this thread has calls outstanding on a connection of the association, use that one. */
+ * while this thread has calls outstanding on a connection of the association, use that one.
+ * *unchecked: an idle connection the server may have closed meanwhile, not looked at because
+ * its transport tells at the request's send (asidl__cconn_send_request_locked). */
 RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal,
-                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id);
+                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked);
 unsigned asidl__assoc_connection_count(asidl__assoc *a);
 
 typedef struct asidl__cctx {
@@ -989,6 +1002,7 @@ struct asidl__cconn {
     bool bind_sent;
     RPC_STATUS dead_status;
     uint16_t frag_size;
+    uint16_t frag_proposed;             /* what its bind asks for: the transport's most */
     uint32_t group;                     /* the association group of the bind_ack */
     asidl__inbuf in;
     asidl__sendq out;
@@ -1107,6 +1121,14 @@ void asidl__cconn_queue_frags(asidl__cconn *c, const asidl__frags *f);
 /* The same with c->lock held (kept): calls a failure completes are added to *finished, for
  * asidl__cconn_run_finished once the lock is released. */
 void asidl__cconn_queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__ccall **finished);
+/* A request's first send (c->lock held), as asidl__cconn_queue_frags_locked; with `unchecked`
+ * (asidl__assoc_connection), false when the socket refused it whole because the server had
+ * closed the connection: nothing failed yet, and the caller takes its call back, discards the
+ * connection (asidl__cconn_discard) and sends the request on another. */
+bool asidl__cconn_send_request_locked(asidl__cconn *c, const asidl__frags *f, bool unchecked,
+                                      asidl__ccall **finished);
+/* Fails the connection's calls and closes it. */
+void asidl__cconn_discard(asidl__cconn *c);
 void asidl__cconn_run_finished(asidl__ccall *finished);
 /* Waits for the call to complete, reading the connection when nobody else is. */
 RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call);

@@ -37,14 +37,18 @@ typedef struct worker {
     bool parked;
 } worker;
 
-/* Which worker waits for the next event (see worker_main). */
+/* Which worker waits for the next event (see worker_main). polling, pickups, watcher_asleep
+ * and exiting are atomic: the poller's own round (take an event, handle it, poll again) takes no
+ * lock; parking, watching and waking a parked worker do. */
 #define TAKEOVER_US 1000           /* a handler busy this long gets a worker to poll meanwhile */
 #define WATCH_IDLE_US 1000000      /* after this long without events the watcher sleeps for good */
 
 static struct {
     pthread_mutex_t lock;
     bool polling;                  /* a worker is in epoll_wait */
-    int64_t last_pickup_us;        /* when the last event was taken from the set */
+    uint64_t pickups;              /* events taken from the set so far */
+    uint64_t seen_pickups;         /* the count as the watcher last saw it (lock) */
+    int64_t seen_at_us;            /* when the watcher saw it change (lock) */
     worker *parked;                /* parked workers, most recent on top (the watcher) */
     bool watcher_asleep;           /* the top one sleeps without a timeout */
     bool exiting;
@@ -205,11 +209,15 @@ static int64_t now_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* The watcher's turn: true when it should become the poller (lf.lock held). */
+/* The watcher's turn: true when it should become the poller (lf.lock held). The watcher wakes
+ * every TAKEOVER_US and notes when the count of events taken last changed: the poller need not
+ * read the clock. Seen a tick late, a change still makes the takeover come on the same tick as
+ * with the exact time of the last pickup. */
 static bool watch(worker *w)
 {
     for (;;) {
-        if (lf.exiting) {                         /* shutdown: every worker polls until its NULL task */
+        if (__atomic_load_n(&lf.exiting, __ATOMIC_SEQ_CST)) {
+            /* shutdown: every worker polls until its NULL task */
             for (worker **p = &lf.parked; *p; p = &(*p)->parked_next) {
                 if (*p == w) {
                     *p = w->parked_next;
@@ -225,8 +233,14 @@ static bool watch(worker *w)
             pthread_cond_wait(&w->wake, &lf.lock); /* not the watcher: wait to become it */
             continue;
         }
-        int64_t idle = now_us() - lf.last_pickup_us;
-        if (!lf.polling && idle >= TAKEOVER_US) {
+        int64_t now = now_us();
+        uint64_t pickups = __atomic_load_n(&lf.pickups, __ATOMIC_SEQ_CST);
+        if (pickups != lf.seen_pickups) {
+            lf.seen_pickups = pickups;
+            lf.seen_at_us = now;
+        }
+        int64_t idle = now - lf.seen_at_us;
+        if (!__atomic_load_n(&lf.polling, __ATOMIC_SEQ_CST) && idle >= TAKEOVER_US) {
             lf.parked = w->parked_next;           /* take over; the next one watches */
             w->parked = false;
             if (lf.parked)
@@ -234,9 +248,13 @@ static bool watch(worker *w)
             return true;
         }
         if (idle >= WATCH_IDLE_US) {
-            lf.watcher_asleep = true;
-            pthread_cond_wait(&w->wake, &lf.lock);
-            lf.watcher_asleep = false;
+            /* Sleep unless an event was taken meanwhile: the poller counts, then reads
+             * watcher_asleep; this thread sets it, then reads the count. One of the two sees the
+             * other's write, and a poller that sees it wakes this thread under the lock. */
+            __atomic_store_n(&lf.watcher_asleep, true, __ATOMIC_SEQ_CST);
+            if (__atomic_load_n(&lf.pickups, __ATOMIC_SEQ_CST) == lf.seen_pickups)
+                pthread_cond_wait(&w->wake, &lf.lock);
+            __atomic_store_n(&lf.watcher_asleep, false, __ATOMIC_SEQ_CST);
             continue;
         }
         struct timespec until;
@@ -250,45 +268,54 @@ static bool watch(worker *w)
     }
 }
 
+/* Parks this worker while another polls (lf.lock held); back when it should poll. */
+static void park(worker *w)
+{
+    w->parked = true;
+    w->parked_next = lf.parked;
+    if (lf.parked && __atomic_load_n(&lf.watcher_asleep, __ATOMIC_SEQ_CST))
+        pthread_cond_signal(&lf.parked->wake);   /* it is no longer the watcher */
+    lf.parked = w;
+    watch(w);
+}
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
-    pthread_mutex_lock(&lf.lock);
     for (;;) {
-        if (lf.polling && !lf.exiting) {
-            w->parked = true;
-            w->parked_next = lf.parked;
-            if (lf.parked && lf.watcher_asleep)
-                pthread_cond_signal(&lf.parked->wake);   /* it is no longer the watcher */
-            lf.parked = w;
-            watch(w);
+        bool idle = false;
+        if (!__atomic_compare_exchange_n(&lf.polling, &idle, true, false, __ATOMIC_SEQ_CST,
+                                         __ATOMIC_SEQ_CST) &&
+            !__atomic_load_n(&lf.exiting, __ATOMIC_SEQ_CST)) {
+            pthread_mutex_lock(&lf.lock);
+            if (__atomic_load_n(&lf.polling, __ATOMIC_SEQ_CST) &&
+                !__atomic_load_n(&lf.exiting, __ATOMIC_SEQ_CST))
+                park(w);
+            pthread_mutex_unlock(&lf.lock);
             continue;
         }
-        lf.polling = true;
-        pthread_mutex_unlock(&lf.lock);
         struct epoll_event ev;
         int n = epoll_wait(rt.epfd, &ev, 1, -1);
-        pthread_mutex_lock(&lf.lock);
-        lf.polling = false;
+        __atomic_store_n(&lf.polling, false, __ATOMIC_SEQ_CST);
         if (n <= 0)
             continue;
-        lf.last_pickup_us = now_us();
-        if (lf.parked && lf.watcher_asleep) {
-            lf.watcher_asleep = false;
-            pthread_cond_signal(&lf.parked->wake);       /* activity again: watch */
+        __atomic_add_fetch(&lf.pickups, 1, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&lf.watcher_asleep, __ATOMIC_SEQ_CST)) {
+            pthread_mutex_lock(&lf.lock);
+            if (lf.parked && __atomic_load_n(&lf.watcher_asleep, __ATOMIC_SEQ_CST)) {
+                __atomic_store_n(&lf.watcher_asleep, false, __ATOMIC_SEQ_CST);
+                pthread_cond_signal(&lf.parked->wake);   /* activity again: watch */
+            }
+            pthread_mutex_unlock(&lf.lock);
         }
-        pthread_mutex_unlock(&lf.lock);
         asidl__source *src = ev.data.ptr;
-        bool stop = false;
-        if (src == &rt.tasks_source)
-            stop = !run_one_task();
-        else
+        if (src == &rt.tasks_source) {
+            if (!run_one_task())
+                break;
+        } else {
             src->on_event(src, ev.events);
-        pthread_mutex_lock(&lf.lock);
-        if (stop)
-            break;
+        }
     }
-    pthread_mutex_unlock(&lf.lock);
     return NULL;
 }
 
@@ -349,7 +376,8 @@ void asidl__rt_blocking(void)
     if (!asidl__rt_is_worker())
         return;
     pthread_mutex_lock(&lf.lock);
-    if (lf.polling || lf.exiting) {
+    if (__atomic_load_n(&lf.polling, __ATOMIC_SEQ_CST) ||
+        __atomic_load_n(&lf.exiting, __ATOMIC_SEQ_CST)) {
         pthread_mutex_unlock(&lf.lock);
         return;
     }
@@ -400,7 +428,7 @@ void asidl__rt_shutdown(void)
     pthread_mutex_unlock(&rt.lock);
     /* Every worker polls from now on; each NULL task (after the tasks queued before it) stops one. */
     pthread_mutex_lock(&lf.lock);
-    lf.exiting = true;
+    __atomic_store_n(&lf.exiting, true, __ATOMIC_SEQ_CST);
     for (worker *w = lf.parked; w; w = w->parked_next)
         pthread_cond_signal(&w->wake);
     pthread_mutex_unlock(&lf.lock);
@@ -414,10 +442,10 @@ void asidl__rt_shutdown(void)
         free(w);
     }
     pthread_mutex_lock(&lf.lock);
-    lf.exiting = false;
-    lf.polling = false;
+    __atomic_store_n(&lf.exiting, false, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&lf.polling, false, __ATOMIC_SEQ_CST);
     lf.parked = NULL;
-    lf.watcher_asleep = false;
+    __atomic_store_n(&lf.watcher_asleep, false, __ATOMIC_SEQ_CST);
     pthread_mutex_unlock(&lf.lock);
     pthread_mutex_lock(&rt.lock);
     while (rt.head) {

@@ -380,7 +380,8 @@ static void handle_bind(asidl__sconn *c, const asidl__pdu *pdu)
         return;
     }
     c->frag_size = asidl__negotiate_frag(pdu->u.bind.max_xmit_frag, pdu->u.bind.max_recv_frag,
-                                    c->srv->limits.max_frag);
+                                         c->protseq == ASIDL_PROTSEQ_LRPC ? c->srv->limits.max_frag_lrpc
+                                                                          : c->srv->limits.max_frag);
     c->conc_mpx = (pdu->hdr.pfc_flags & ASIDL_PFC_CONC_MPX) != 0;
     asidl__buf b;
     asidl__buf_init(&b);

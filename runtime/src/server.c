@@ -25,6 +25,7 @@ void asidl__server_limits_default(asidl__server_limits *l)
     l->max_executing = 0;
     l->read_timeout_ms = 30000;
     l->max_frag = ASIDL_FRAG_MAX;
+    l->max_frag_lrpc = ASIDL_FRAG_MAX_LRPC;
     l->max_contexts = 256;
 }
 
@@ -44,6 +45,8 @@ asidl__server *asidl__server_new(const asidl__server_limits *limits)
         asidl__server_limits_default(&s->limits);
     if (s->limits.max_frag < ASIDL_FRAG_MIN)
         s->limits.max_frag = ASIDL_FRAG_MIN;
+    if (s->limits.max_frag_lrpc < ASIDL_FRAG_MIN)
+        s->limits.max_frag_lrpc = ASIDL_FRAG_MIN;
     s->next_group = 0x10000 + (uint32_t)(asidl__now_ms() & 0xFFFF);
     return s;
 }
@@ -330,7 +333,7 @@ void asidl__server_conn_gone(asidl__server *s, asidl__sconn *c)
 void asidl__server_free(asidl__server *s)
 {
     pthread_mutex_lock(&s->lock);
-    s->stopping = true;
+    __atomic_store_n(&s->stopping, true, __ATOMIC_SEQ_CST);
     /* An armed listener may have an event on its way to a worker: shutting it down makes that
      * event certain, and its worker closes it. Others (accepting right now) close themselves
      * when they see `stopping`; listeners that are neither are closed here. */
@@ -344,7 +347,7 @@ void asidl__server_free(asidl__server *s)
         asidl__sconn_kill(c);
     /* Wait for the listeners, connections and running dispatches to finish. */
     for (;;) {
-        bool busy = s->n_conns > 0 || s->executing > 0;
+        bool busy = s->n_conns > 0 || __atomic_load_n(&s->executing, __ATOMIC_SEQ_CST) > 0;
         for (asidl__slistener *l = s->listeners; l; l = l->next)
             busy |= !l->closed;
         if (!busy)
@@ -354,6 +357,7 @@ void asidl__server_free(asidl__server *s)
     /* Calls queued for an executing slot never ran: their connections are gone. */
     asidl__scall *queued = s->run_head;
     s->run_head = s->run_tail = NULL;
+    s->n_queued = 0;
     pthread_mutex_unlock(&s->lock);
     while (queued) {
         asidl__scall *next = queued->run_next;
@@ -380,24 +384,74 @@ void asidl__server_yield_turn(asidl__sconn *c)
     turn.yielded = asidl__sconn_hand_over(c);
 }
 
+/* The executing count is atomic, so a call without a MaxCalls limit takes no lock on its way
+ * in or out. Two pairs of threads must never miss each other, and each pair writes one
+ * variable, then reads the other's (sequentially consistent, as in Dekker's algorithm):
+ *  - a call queued under the limit (queued, then executing read) and a slot being given up
+ *    (executing, then queued read): either the queuing thread sees the free slot and takes its
+ *    call back, or the leaving one sees the queue and runs from it;
+ *  - asidl__server_free (stopping, then executing read under s->lock) and the last call going
+ *    (executing, then stopping read): either the waiter sees the count at zero or the leaving
+ *    call wakes it under the lock. */
+
+/* The oldest queued call if a slot is free, counted as executing (s->lock held). */
+static asidl__scall *take_queued_locked(asidl__server *s)
+{
+    asidl__scall *call = s->run_head;
+    if (!call)
+        return NULL;
+    unsigned limit = s->limits.max_executing;
+    if (limit && __atomic_load_n(&s->executing, __ATOMIC_SEQ_CST) >= limit)
+        return NULL;
+    s->run_head = call->run_next;
+    if (!s->run_head)
+        s->run_tail = NULL;
+    __atomic_sub_fetch(&s->n_queued, 1, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&s->executing, 1, __ATOMIC_SEQ_CST);
+    return call;
+}
+
+/* The slot of a call that has returned: the next queued call takes it, or it is given up.
+ * The caller still holds a connection, so the server cannot go away meanwhile. */
+static asidl__scall *leave_slot(asidl__server *s)
+{
+    __atomic_sub_fetch(&s->executing, 1, __ATOMIC_SEQ_CST);
+    asidl__scall *next = NULL;
+    if (__atomic_load_n(&s->n_queued, __ATOMIC_SEQ_CST)) {
+        pthread_mutex_lock(&s->lock);
+        next = take_queued_locked(s);
+        pthread_mutex_unlock(&s->lock);
+    }
+    if (!next && __atomic_load_n(&s->stopping, __ATOMIC_SEQ_CST)) {
+        pthread_mutex_lock(&s->lock);
+        pthread_cond_broadcast(&s->changed);
+        pthread_mutex_unlock(&s->lock);
+    }
+    return next;
+}
+
 void asidl__server_dispatch(asidl__server *s, asidl__scall *call)
 {
-    pthread_mutex_lock(&s->lock);
-    if (s->limits.max_executing && s->executing >= s->limits.max_executing) {
+    if (__atomic_load_n(&s->limits.max_executing, __ATOMIC_RELAXED)) {
+        pthread_mutex_lock(&s->lock);
         call->run_next = NULL;
         if (s->run_tail)
             s->run_tail->run_next = call;
         else
             s->run_head = call;
         s->run_tail = call;
+        __atomic_add_fetch(&s->n_queued, 1, __ATOMIC_SEQ_CST);
+        call = take_queued_locked(s);       /* this call, an older one, or none: all busy */
         pthread_mutex_unlock(&s->lock);
-        return;
+        if (!call)
+            return;
+    } else {
+        __atomic_add_fetch(&s->executing, 1, __ATOMIC_SEQ_CST);
     }
-    s->executing++;
-    pthread_mutex_unlock(&s->lock);
 
     while (call) {
-        /* The call may be gone when the routine returns; its connection is kept for the next. */
+        /* The call may be gone when the routine returns; its connection is kept for the next
+         * and, until the slot is settled, keeps the server. */
         asidl__sconn *c = call->conn;
         asidl__sconn_ref(c);
         dispatch_turn outer = turn;
@@ -407,19 +461,8 @@ void asidl__server_dispatch(asidl__server *s, asidl__scall *call)
         bool yielded = turn.yielded;
         turn = outer;
         call = yielded ? NULL : asidl__sconn_next_ready(c);
+        if (!call)
+            call = leave_slot(s);   /* else the same connection's next call keeps this slot */
         asidl__sconn_release(c);
-        if (call)
-            continue;               /* the same connection's next call keeps this slot */
-        pthread_mutex_lock(&s->lock);
-        call = s->run_head;
-        if (call) {
-            s->run_head = call->run_next;
-            if (!s->run_head)
-                s->run_tail = NULL;
-        } else {
-            s->executing--;
-            pthread_cond_broadcast(&s->changed);
-        }
-        pthread_mutex_unlock(&s->lock);
     }
 }

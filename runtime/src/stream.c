@@ -220,6 +220,8 @@ int asidl__sendq_send_frags(asidl__sendq *q, int fd, const asidl__frags *f)
             do
                 r = sendmsg(fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
             while (r < 0 && errno == EINTR);
+            if (r < 0 && sent == 0 && (errno == EPIPE || errno == ECONNRESET))
+                return ASIDL_SEND_PEER_GONE;
             if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
                 return -1;
             if (r <= 0)

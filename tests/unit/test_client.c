@@ -83,14 +83,29 @@ TEST(synchronous_calls_over_tcp_ipv4_ipv6_and_ncalrpc)
     CHECK_EQ_INT(asidl__server_connection_count(server), 0);
 }
 
+/* The fragment size both sides use (the client's; the server's is the same, from one bind). */
+static unsigned fragment_size_of(RPC_BINDING_HANDLE h)
+{
+    asidl__assoc *a = assoc_of(h);
+    pthread_mutex_lock(&a->lock);
+    unsigned n = a->conns ? a->conns->frag_size : 0;
+    pthread_mutex_unlock(&a->lock);
+    return n;
+}
+
+/* TCP fragments at Windows' size; ncalrpc, asidl's own, at the largest frag_length allows. */
 TEST(large_stubs_are_fragmented_both_ways)
 {
     RPC_BINDING_HANDLE h = bind_to("ncacn_ip_tcp", "127.0.0.1", tcp_port);
     CHECK(echo_round_trip(h, 5816));          /* exactly one full fragment's stub */
+    CHECK_EQ_INT(fragment_size_of(h), 5840);
     CHECK(echo_round_trip(h, 5817));
     CHECK(echo_round_trip(h, 1 << 20));
     RpcBindingFree(&h);
     h = bind_to("ncalrpc", NULL, lrpc_endpoint);
+    CHECK(echo_round_trip(h, 65504));         /* exactly one full fragment's stub */
+    CHECK_EQ_INT(fragment_size_of(h), 65528);
+    CHECK(echo_round_trip(h, 65505));
     CHECK(echo_round_trip(h, 3 << 20));
     RpcBindingFree(&h);
 }
@@ -426,6 +441,70 @@ TEST(cancel_non_abortive_reaches_the_server_abortive_completes_at_once)
     echo_wait_idle();
 }
 
+/* The server closes every connection it has, as one that restarts or drops idle clients does. */
+static void server_closes_its_connections(void)
+{
+    pthread_mutex_lock(&server->lock);
+    for (asidl__sconn *c = server->conns; c; c = c->next)
+        asidl__sconn_kill(c);
+    pthread_mutex_unlock(&server->lock);
+    for (int i = 0; i < 500 && asidl__server_connection_count(server) > 0; i++)
+        sleep_ms(10);
+}
+
+static int resent_done;
+static RPC_STATUS resent_status = -1;
+
+static void resent_call_done(asidl__ccall *c, void *ctx)
+{
+    (void)ctx;
+    uint8_t *out = NULL;
+    size_t len = 0;
+    resent_status = asidl__ccall_result(c, &out, &len);
+    if (resent_status == RPC_S_OK && (len != 5 || memcmp(out, "again", 5) != 0))
+        resent_status = RPC_S_PROTOCOL_ERROR;
+    free(out);
+    __atomic_store_n(&resent_done, 1, __ATOMIC_SEQ_CST);
+}
+
+/* A call on a connection the server closed while it was idle goes over a new one, without the
+ * caller seeing anything: over ncalrpc the refused send tells, over TCP a look before it. Both
+ * kinds of call: a synchronous one and an asynchronous one, whose done function runs once,
+ * for the answer on the new connection. */
+TEST(a_connection_the_server_closed_while_idle_is_replaced_unseen)
+{
+    static const struct { const char *protseq, *addr; const char *endpoint; } to[] = {
+        { "ncalrpc", NULL, lrpc_endpoint },
+        { "ncacn_ip_tcp", "127.0.0.1", tcp_port },
+    };
+    for (unsigned i = 0; i < sizeof to / sizeof to[0]; i++) {
+        RPC_BINDING_HANDLE h = bind_to(to[i].protseq, to[i].addr, to[i].endpoint);
+        CHECK(echo_round_trip(h, 10));
+        server_closes_its_connections();
+        CHECK_EQ_INT(asidl__server_connection_count(server), 0);
+        CHECK(echo_round_trip(h, 10));
+        CHECK(echo_round_trip(h, 3000));
+        CHECK_EQ_INT(asidl__assoc_connection_count(assoc_of(h)), 1);
+
+        server_closes_its_connections();
+        asidl__assoc *a;
+        CHECK_EQ_INT(asidl__binding_assoc(asidl__binding_from(h), &a), RPC_S_OK);
+        __atomic_store_n(&resent_done, 0, __ATOMIC_SEQ_CST);
+        asidl__ccall *c = NULL;
+        CHECK_EQ_INT(asidl__ccall_start(a, &echo_iface, 0, NULL, "again", 5, 0, false, resent_call_done,
+                                        NULL, &c), RPC_S_OK);
+        for (int n = 0; n < 500 && !__atomic_load_n(&resent_done, __ATOMIC_SEQ_CST); n++)
+            sleep_ms(10);
+        CHECK_EQ_INT(__atomic_load_n(&resent_done, __ATOMIC_SEQ_CST), 1);
+        CHECK_EQ_INT(resent_status, RPC_S_OK);
+        if (c)
+            asidl__ccall_release(c);
+        asidl__assoc_release(a);
+        RpcBindingFree(&h);
+    }
+    echo_wait_idle();
+}
+
 /* ---- scripted servers that misbehave ---- */
 
 typedef enum { CLOSE_AFTER_REQUEST, GARBAGE_RESPONSE, NAK_BIND, FAULT_CALL_ID_ZERO, SHORT_FRAG_SIZE,
@@ -677,6 +756,7 @@ int main(int argc, char **argv)
     RUN(asidl_trace_prints_every_pdu);
     RUN(a_call_timeout_gives_up_with_rpc_s_call_cancelled);
     RUN(cancel_non_abortive_reaches_the_server_abortive_completes_at_once);
+    RUN(a_connection_the_server_closed_while_idle_is_replaced_unseen);
     RUN(misbehaving_servers_fail_calls_cleanly);
     RUN(a_maybe_call_is_sent_with_pfc_maybe_and_completes_without_an_answer);
     RUN(callback_requests_the_client_cannot_serve_are_answered_with_faults);

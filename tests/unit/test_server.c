@@ -340,6 +340,42 @@ TEST(pipelined_requests_in_one_write_are_all_answered_in_order)
     close(fd);
 }
 
+/* One connection's calls run in the order they arrived, though several workers take its
+ * events: the worker that read some requests queues them before it re-arms the connection, so
+ * calls read by the next event (on another worker) cannot run first. Echo replies from its
+ * manager, so the answers' order is the managers' order. The requests come in many writes,
+ * while the server is already reading and running the earlier ones. */
+TEST(one_connections_calls_run_in_arrival_order_across_workers)
+{
+    int fd = bound_connection(port, 4280);
+    enum { WRITES = 40, PER_WRITE = 8 };
+    asidl__buf b;
+    for (uint32_t w = 0; w < WRITES; w++) {
+        asidl__buf_init(&b);
+        for (uint32_t i = 0; i < PER_WRITE; i++) {
+            uint32_t id = 100 + w * PER_WRITE + i;
+            asidl__pdu_encode_request(&b, 3, id, 1, 0, 0, NULL, &id, 4);
+        }
+        send_buf(fd, &b);
+    }
+    uint8_t store[4096];
+    uint32_t expected = 100;
+    for (int i = 0; i < WRITES * PER_WRITE; i++) {
+        asidl__pdu pdu;
+        if (!read_pdu(fd, store, sizeof store, &pdu)) {
+            CHECK(!"every call answered");
+            break;
+        }
+        if (pdu.hdr.call_id != expected) {
+            printf("#   answer %d: call %u, expected %u\n", i, (unsigned)pdu.hdr.call_id, (unsigned)expected);
+            CHECK(!"answers in the order sent");
+            break;
+        }
+        expected++;
+    }
+    close(fd);
+}
+
 TEST(a_big_endian_client_is_understood)
 {
     int fd = bound_connection(port, 4280);
@@ -712,6 +748,7 @@ int main(void)
     RUN(association_groups_are_shared_by_later_connections);
     RUN(unknown_context_and_opnum_fault_with_did_not_execute_and_the_connection_survives);
     RUN(pipelined_requests_in_one_write_are_all_answered_in_order);
+    RUN(one_connections_calls_run_in_arrival_order_across_workers);
     RUN(a_big_endian_client_is_understood);
     RUN(a_fragment_longer_than_negotiated_is_a_protocol_error);
     RUN(fragment_sequence_violations_close_the_connection);
