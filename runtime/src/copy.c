@@ -12,28 +12,15 @@
  * memcpy's usual speed for every placement; every other copy is memcpy's, which is as fast or
  * faster there.
  */
-#include <stdbool.h>
-#include <stdint.h>
-#include <string.h>
-
 #include "copy.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if ASIDL_COPY_AVOIDS_REP_MOVSB
 #include <emmintrin.h>
 
-/* glibc moves to rep movsb at 2112 octets by default (more with wider vectors); below 2 KiB
- * memcpy never takes it. */
-#define REP_MOVSB_FROM 2048u
-#define SLOW_WINDOW 64u
-
-static bool in_slow_window(const void *dst, const void *src, size_t n)
+void asidl__copy_by_vectors(void *restrict dst, const void *restrict src, size_t n)
 {
-    uintptr_t above = ((uintptr_t)dst - (uintptr_t)src) & 4095u;
-    return n >= REP_MOVSB_FROM && above != 0 && above < SLOW_WINDOW;
-}
-
-static void copy_by_vectors(unsigned char *restrict d, const unsigned char *restrict s, size_t n)
-{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
     size_t i = 0;
     for (; i + 64 <= n; i += 64) {
         __m128i a = _mm_loadu_si128((const __m128i *)(s + i));
@@ -48,17 +35,9 @@ static void copy_by_vectors(unsigned char *restrict d, const unsigned char *rest
     memcpy(d + i, s + i, n - i);             /* under 64 octets: memcpy's short path */
 }
 
-void asidl__copy(void *restrict dst, const void *restrict src, size_t n)
-{
-    if (in_slow_window(dst, src, n))
-        copy_by_vectors(dst, src, n);
-    else
-        memcpy(dst, src, n);
-}
-
 #else
 
-void asidl__copy(void *restrict dst, const void *restrict src, size_t n)
+void asidl__copy_by_vectors(void *restrict dst, const void *restrict src, size_t n)
 {
     memcpy(dst, src, n);
 }

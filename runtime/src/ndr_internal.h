@@ -348,7 +348,7 @@ static inline long ndr_base_marshal_n(ndr_call *c, const asidl_ndr_base *b, cons
         return st;
     st = ndr_out_space(c, bytes, &dst);
     if (!st && dst)
-        memcpy(dst, mem, bytes);
+        asidl__copy(dst, mem, bytes);
     return st;
 }
 static inline long ndr_base_unmarshal_n(ndr_call *c, const asidl_ndr_base *b, void *mem, size_t n)
@@ -363,7 +363,7 @@ static inline long ndr_base_unmarshal_n(ndr_call *c, const asidl_ndr_base *b, vo
         return RPC_X_BAD_STUB_DATA;
     st = ndr_in_take(c, n * b->hdr.align, &src);
     if (!st && mem != src)      /* in place: the elements are already where they belong */
-        memcpy(mem, src, n * b->hdr.align);
+        asidl__copy(mem, src, n * b->hdr.align);
     return st;
 }
 /* Marshals an integer value as the given base type (discriminants). */
