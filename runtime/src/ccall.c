@@ -42,6 +42,19 @@ RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, ui
 
 #define ASIDL_CCALL_RESEND ((RPC_STATUS)-1)   /* the connection was closed while idle */
 
+/* A call whose request did not go out (c->lock held, released here): it completes quietly, as
+ * one that failed to start (no done function runs), and the starter's reference is given up. */
+static void abandon_unsent(asidl__cconn *c, asidl__ccall *call, asidl__frags *f, RPC_STATUS st)
+{
+    if (call->done_fn)
+        c->n_async--;
+    call->done_fn = NULL;
+    pthread_mutex_unlock(&c->lock);
+    asidl__frags_free(f);
+    asidl__cconn_complete(c, call, st, 0);
+    asidl__ccall_release(call);
+}
+
 static RPC_STATUS start_on_a_connection(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn,
                                         void *done_ctx, bool may_resend, asidl__ccall **out)
 {
@@ -95,15 +108,7 @@ static RPC_STATUS start_on_a_connection(asidl__assoc *a, const asidl__request *r
     asidl__frags_request(&f, call_id, ctx_id, req->opnum, req->object, req->stub, req->stub_len, c->frag_size,
                          req->maybe ? ASIDL_PFC_MAYBE : 0);
     if (f.failed) {
-        /* Not sent: complete it quietly (no done function runs for a call that failed to
-         * start), then give it up. */
-        call->done_fn = NULL;
-        if (done_fn)
-            c->n_async--;
-        pthread_mutex_unlock(&c->lock);
-        asidl__frags_free(&f);
-        asidl__cconn_complete(c, call, RPC_S_OUT_OF_MEMORY, 0);
-        asidl__ccall_release(call);
+        abandon_unsent(c, call, &f, RPC_S_OUT_OF_MEMORY);
         return RPC_S_OUT_OF_MEMORY;
     }
     call->sent = true;
@@ -111,17 +116,11 @@ static RPC_STATUS start_on_a_connection(asidl__assoc *a, const asidl__request *r
      * is copied, so the caller's buffer is free on return. */
     asidl__ccall *finished = NULL;
     if (!asidl__cconn_send_request_locked(c, &f, unchecked && may_resend, &finished)) {
-        /* Closed by the server while idle, and nothing went: the call leaves quietly, as one
-         * that failed to start, and the request goes on another connection. */
+        /* Closed by the server while idle, and nothing went: the call leaves quietly, and the
+         * request goes on another connection. */
         call->sent = false;
-        call->done_fn = NULL;
-        if (done_fn)
-            c->n_async--;
-        pthread_mutex_unlock(&c->lock);
-        asidl__frags_free(&f);
-        asidl__cconn_complete(c, call, RPC_S_CALL_FAILED, 0);
+        abandon_unsent(c, call, &f, RPC_S_CALL_FAILED);
         asidl__cconn_discard(c);
-        asidl__ccall_release(call);
         return ASIDL_CCALL_RESEND;
     }
     pthread_mutex_unlock(&c->lock);
