@@ -684,6 +684,7 @@ enum { NDR_SHAPE_OF_GENERAL = 0, NDR_SHAPE_BASE, NDR_SHAPE_REF_BASE, NDR_SHAPE_R
 
 typedef struct ndr_param_info {
     uint8_t shape;              /* NDR_SHAPE_* */
+    uint8_t free;               /* NDR_FREE_*: what asidl_ndr_server_free finds in it */
     const asidl_ndr_type *ref;  /* REF_*: the referent */
     size_t offset;              /* the parameter's slot in the argument frame */
 } ndr_param_info;
@@ -700,6 +701,12 @@ long ndr_shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned 
 
 /* ===================================================================== ndr_procinfo.c */
 
+/* What a parameter holds for asidl_ndr_server_free: nothing (plain data by value, or not on
+ * the wire), at most one block of plain data (a [ref] or [unique] pointer to it), or something
+ * only the walk can free (ndr_free.c). */
+enum { NDR_FREE_NOTHING = 0, NDR_FREE_BLOCK, NDR_FREE_WALK };
+uint8_t ndr_param_free_kind(const asidl_ndr_param *p);
+
 /* What the engine works out once per procedure descriptor: its parameters' shapes and its
  * argument frame's layout. */
 typedef struct ndr_proc_info {
@@ -707,6 +714,7 @@ typedef struct ndr_proc_info {
     const asidl_ndr_param *params;      /* ... and, as it was then, its parameters */
     uint32_t n_params;
     size_t frame_size;
+    bool plain;                         /* no parameter is NDR_FREE_WALK */
     ndr_param_info param[];
 } ndr_proc_info;
 

@@ -1,6 +1,7 @@
 /*
  * ndr_procinfo.c: what the engine works out once per procedure descriptor, not on every call:
- * each parameter's shape (ndr_shapes.c) and the argument frame's layout.
+ * each parameter's shape (ndr_shapes.c), what freeing it takes (ndr_free.c) and the argument
+ * frame's layout.
  *
  * Descriptors are constant for as long as they are used (a stub's are static const), so
  * what follows from them can be kept.  The infos live in a table keyed by the descriptor's
@@ -59,6 +60,7 @@ static ndr_proc_info *make_info(const asidl_ndr_proc *proc)
     info->params = proc->params;
     info->n_params = proc->n_params;
     size_t size = 0;
+    bool plain = true;
     for (uint32_t i = 0; i < proc->n_params; i++) {
         const asidl_ndr_param *p = &proc->params[i];
         size_t a = slot_align(p);
@@ -66,8 +68,11 @@ static ndr_proc_info *make_info(const asidl_ndr_proc *proc)
         info->param[i].offset = size;
         size += p->mem_size ? p->mem_size : 1;
         ndr_param_classify(p, &info->param[i]);
+        info->param[i].free = ndr_param_free_kind(p);
+        plain &= info->param[i].free != NDR_FREE_WALK;
     }
     info->frame_size = size ? size : 1;
+    info->plain = plain;
     return info;
 }
 
