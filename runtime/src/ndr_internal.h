@@ -707,14 +707,37 @@ long ndr_shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned 
 enum { NDR_FREE_NOTHING = 0, NDR_FREE_BLOCK, NDR_FREE_WALK };
 uint8_t ndr_param_free_kind(const asidl_ndr_param *p);
 
-/* What the engine works out once per procedure descriptor: its parameters' shapes and its
- * argument frame's layout. */
+/* The parameters each pass visits, in order: on the wire, and
+ *   IN        [in], not the return value (the client's request, the server's unmarshalling)
+ *   OUT       [out], the return value included (the reply, both sides)
+ *   OUT_ONLY  [out] and not [in], not the return value (the server allocates their storage) */
+enum { NDR_LIST_IN, NDR_LIST_OUT, NDR_LIST_OUT_ONLY, NDR_LISTS };
+
+static inline bool ndr_param_in_list(const asidl_ndr_param *p, int list)
+{
+    if ((p->flags & ASIDL_NDR_PARAM_NOWIRE) || !p->type)
+        return false;
+    switch (list) {
+    case NDR_LIST_IN:
+        return (p->flags & (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_RETURN)) == ASIDL_NDR_PARAM_IN;
+    case NDR_LIST_OUT:
+        return (p->flags & ASIDL_NDR_PARAM_OUT) != 0;
+    default:
+        return (p->flags & (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_OUT | ASIDL_NDR_PARAM_RETURN)) ==
+               ASIDL_NDR_PARAM_OUT;
+    }
+}
+
+/* What the engine works out once per procedure descriptor: its parameters' shapes, the lists
+ * its passes visit, and its argument frame's layout. */
 typedef struct ndr_proc_info {
     const asidl_ndr_proc *proc;         /* the descriptor it describes */
     const asidl_ndr_param *params;      /* ... and, as it was then, its parameters */
     uint32_t n_params;
     size_t frame_size;
     bool plain;                         /* no parameter is NDR_FREE_WALK */
+    uint32_t n_list[NDR_LISTS];
+    const uint32_t *list[NDR_LISTS];    /* parameter indexes (in the same block) */
     ndr_param_info param[];
 } ndr_proc_info;
 
@@ -752,6 +775,32 @@ static inline const ndr_param_info *ndr_param_info_of(const ndr_proc_info *info,
         return &info->param[i];
     ndr_param_classify(&proc->params[i], local);
     return local;
+}
+
+/* Walks the parameters of one list: from the info, or (info NULL) by testing each. */
+typedef struct ndr_param_iter {
+    const ndr_proc_info *info;
+    const asidl_ndr_proc *proc;
+    int list;
+    uint32_t at;
+} ndr_param_iter;
+
+static inline bool ndr_next_param(ndr_param_iter *it, uint32_t *i)
+{
+    if (it->info) {
+        if (it->at >= it->info->n_list[it->list])
+            return false;
+        *i = it->info->list[it->list][it->at++];
+        return true;
+    }
+    while (it->at < it->proc->n_params) {
+        uint32_t k = it->at++;
+        if (ndr_param_in_list(&it->proc->params[k], it->list)) {
+            *i = k;
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Lays a frame's slots out (into args, if not NULL) and returns its size. */

@@ -67,12 +67,9 @@ static long marshal_params(ndr_call *c, const asidl_ndr_proc *proc, void **args,
     c->p.frame = args;
     const ndr_proc_info *info = ndr_proc_info_get(proc);
     ndr_param_info local;
-    for (uint32_t i = 0; i < proc->n_params; i++) {
+    ndr_param_iter it = { info, proc, which == ASIDL_NDR_PARAM_IN ? NDR_LIST_IN : NDR_LIST_OUT, 0 };
+    for (uint32_t i; ndr_next_param(&it, &i);) {
         const asidl_ndr_param *p = &proc->params[i];
-        if (!(p->flags & which) || !on_wire(p))
-            continue;
-        if (which == ASIDL_NDR_PARAM_IN && (p->flags & ASIDL_NDR_PARAM_RETURN))
-            continue;
         c->p.param = i;
         /* The client remembers how big its [in,out] buffers are, to refill them safely. */
         c->p.record_caps = c->p.mode == NDR_MODE_MARSHAL && c->side == ASIDL_NDR_CLIENT &&
@@ -174,10 +171,9 @@ long asidl_ndr_client_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc
     st = ndr_set_input(c, buf, len, 0, drep);
     const ndr_proc_info *info = ndr_proc_info_get(proc);
     ndr_param_info local;
-    for (uint32_t i = 0; i < proc->n_params && !st; i++) {
+    ndr_param_iter it = { info, proc, NDR_LIST_OUT, 0 };
+    for (uint32_t i; !st && ndr_next_param(&it, &i);) {
         const asidl_ndr_param *p = &proc->params[i];
-        if (!(p->flags & ASIDL_NDR_PARAM_OUT) || !on_wire(p))
-            continue;
         c->p.param = i;
         c->p.reuse = (p->flags & ASIDL_NDR_PARAM_IN) != 0;
         size_t mark = c->p.q_len;
@@ -273,22 +269,18 @@ long asidl_ndr_server_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc
     st = ndr_set_input(c, buf, len, 0, drep);
     const ndr_proc_info *info = ndr_proc_info_get(proc);
     ndr_param_info local;
-    for (uint32_t i = 0; i < proc->n_params && !st; i++) {
+    ndr_param_iter it = { info, proc, NDR_LIST_IN, 0 };
+    for (uint32_t i; !st && ndr_next_param(&it, &i);) {
         const asidl_ndr_param *p = &proc->params[i];
-        if (!(p->flags & ASIDL_NDR_PARAM_IN) || (p->flags & ASIDL_NDR_PARAM_RETURN) || !on_wire(p))
-            continue;
         c->p.param = i;
         if ((st = ndr_shape_server_unmarshal(c, ndr_param_info_of(info, proc, i, &local), args[i])) ==
             NDR_SHAPE_GENERAL)
             st = ndr_unmarshal_root(c, p->type, args[i], NULL);
     }
     c->p.param = proc->n_params;        /* every [in] parameter is there now */
-    for (uint32_t i = 0; i < proc->n_params && !st; i++) {
-        const asidl_ndr_param *p = &proc->params[i];
-        if ((p->flags & (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_OUT | ASIDL_NDR_PARAM_RETURN)) ==
-                ASIDL_NDR_PARAM_OUT && on_wire(p))
-            st = allocate_out_param(c, p, args[i]);
-    }
+    it = (ndr_param_iter){ info, proc, NDR_LIST_OUT_ONLY, 0 };
+    for (uint32_t i; !st && ndr_next_param(&it, &i);)
+        st = allocate_out_param(c, &proc->params[i], args[i]);
     if (!st)
         st = ndr_finish_unmarshal(c);
     if (st) {

@@ -1,7 +1,7 @@
 /*
  * ndr_procinfo.c: what the engine works out once per procedure descriptor, not on every call:
- * each parameter's shape (ndr_shapes.c), what freeing it takes (ndr_free.c) and the argument
- * frame's layout.
+ * each parameter's shape (ndr_shapes.c), what freeing it takes (ndr_free.c), which parameters
+ * each pass visits, and the argument frame's layout.
  *
  * Descriptors are constant for as long as they are used (a stub's are static const), so
  * what follows from them can be kept.  The infos live in a table keyed by the descriptor's
@@ -53,9 +53,19 @@ size_t ndr_frame_layout(const asidl_ndr_proc *proc, unsigned char *block, void *
 
 static ndr_proc_info *make_info(const asidl_ndr_proc *proc)
 {
-    ndr_proc_info *info = malloc(sizeof *info + proc->n_params * sizeof info->param[0]);
+    size_t params = sizeof(ndr_proc_info) + proc->n_params * sizeof(ndr_param_info);
+    ndr_proc_info *info = malloc(params + NDR_LISTS * proc->n_params * sizeof(uint32_t));
     if (!info)
         return NULL;
+    uint32_t *lists = (uint32_t *)(void *)((unsigned char *)info + params);
+    for (int l = 0; l < NDR_LISTS; l++) {
+        info->list[l] = lists;
+        info->n_list[l] = 0;
+        for (uint32_t i = 0; i < proc->n_params; i++)
+            if (ndr_param_in_list(&proc->params[i], l))
+                lists[info->n_list[l]++] = i;
+        lists += info->n_list[l];
+    }
     info->proc = proc;
     info->params = proc->params;
     info->n_params = proc->n_params;
