@@ -153,13 +153,12 @@ static RPC_STATUS start(const asidl_interface *itf, const asidl_ndr_proc *proc, 
     a->contexts.binding = a->binding;
     a->ndr.hooks = &asidl__client_context_hooks;
     a->ndr.hook_ctx = &a->contexts;
+    /* No sizing pass: a small request is marshalled on the stack, a large one moves to the heap
+     * once.  The connection writes it (or copies what the socket does not take) before
+     * asidl__ccall_start_ex returns, so it need not outlive this function. */
+    unsigned char local[ASIDL_NDR_LOCAL_BUFFER];
     asidl_ndr_buffer request;
-    asidl_ndr_buffer_init(&request);
-    size_t size = 0;
-    if (st == RPC_S_OK)
-        st = asidl_ndr_client_size(&a->ndr, proc, a->args, &size);
-    if (st == RPC_S_OK && size > 256 && request.grow(&request, size) != 0)
-        st = RPC_S_OUT_OF_MEMORY;
+    asidl_ndr_buffer_init_local(&request, local, sizeof local);
     if (st == RPC_S_OK)
         st = asidl_ndr_client_marshal(&a->ndr, proc, a->args, &request);
     asidl__call_options o;

@@ -97,16 +97,14 @@ void asidl__ccall_serve_callback(asidl__ccall *call, uint16_t opnum, uint8_t dre
                 st = RPC_S_CALL_FAILED;  /* an exception that claims success is still a failure */
         } RpcEndExcept
     }
+    /* No sizing pass: a small reply stays on the stack, a large one moves to the heap once
+     * (the answer is written or copied before asidl__ccall_callback_answer returns). */
+    unsigned char local[ASIDL_NDR_LOCAL_BUFFER];
     asidl_ndr_buffer out;
-    asidl_ndr_buffer_init(&out);
+    asidl_ndr_buffer_init_local(&out, local, sizeof local);
     if (st == RPC_S_OK && !maybe) {
         asidl_ndr_call_init(&ndr, ASIDL_NDR_SERVER);
-        size_t size = 0;
-        st = asidl_ndr_server_size(&ndr, proc, args, &size);
-        if (st == RPC_S_OK && size > 256 && out.grow(&out, size) != 0)
-            st = RPC_S_OUT_OF_MEMORY;
-        if (st == RPC_S_OK)
-            st = asidl_ndr_server_marshal(&ndr, proc, args, &out);
+        st = asidl_ndr_server_marshal(&ndr, proc, args, &out);
         asidl_ndr_call_cleanup(&ndr);
     }
     if (ran)
@@ -138,14 +136,12 @@ static RPC_STATUS run_callback(const asidl_interface *itf, const asidl_ndr_proc 
 
     asidl_ndr_call ndr;
     asidl_ndr_call_init(&ndr, ASIDL_NDR_CLIENT);
+    /* No sizing pass: a small request stays on the stack (the call waits for its answer, so
+     * the request outlives its sending), a large one moves to the heap once. */
+    unsigned char local[ASIDL_NDR_LOCAL_BUFFER];
     asidl_ndr_buffer request;
-    asidl_ndr_buffer_init(&request);
-    size_t size = 0;
-    RPC_STATUS st = asidl_ndr_client_size(&ndr, proc, args, &size);
-    if (st == RPC_S_OK && size > 256 && request.grow(&request, size) != 0)
-        st = RPC_S_OUT_OF_MEMORY;
-    if (st == RPC_S_OK)
-        st = asidl_ndr_client_marshal(&ndr, proc, args, &request);
+    asidl_ndr_buffer_init_local(&request, local, sizeof local);
+    RPC_STATUS st = asidl_ndr_client_marshal(&ndr, proc, args, &request);
     uint8_t *reply = NULL;
     size_t reply_len = 0;
     if (st == RPC_S_OK) {

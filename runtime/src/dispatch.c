@@ -190,16 +190,25 @@ void asidl__dispatch(asidl__scall *call, void *ctx)
     ndr.hooks = &asidl__server_context_hooks;
     ndr.hook_ctx = d;
     st = asidl_ndr_server_unmarshal(&ndr, proc, d->args, d->request, d->request_len, call->drep[0]);
-    asidl_ndr_call_cleanup(&ndr);
     if (st != RPC_S_OK) {
+        asidl_ndr_call_cleanup(&ndr);
         asidl__sctx_finish(d, false);
         fault(call, st, false);
         free_dcall(d);
         return;
     }
-    if (asidl__sctx_acquire(d))
-        asidl__dcall_run(d);
+    /* A synchronous call that runs now replies before asidl__dcall_run returns: its reply is
+     * marshalled with this NDR state (one set-up per call, and the tables grown for the
+     * request serve the reply).  One that waits, or an [async] one, makes its own. */
+    if (asidl__sctx_acquire(d)) {
+        if (!async) {
+            ndr.in_place = 0;
+            d->ndr = &ndr;
+        }
+        asidl__dcall_run(d);            /* (d is gone after this) */
+    }
     /* else it runs when the context handles it waits for are free */
+    asidl_ndr_call_cleanup(&ndr);
 }
 
 void asidl__dcall_run(asidl__dcall *d)
@@ -234,16 +243,20 @@ void asidl__dcall_run(asidl__dcall *d)
 
 RPC_STATUS asidl__dcall_complete(asidl__dcall *d)
 {
-    asidl_ndr_call ndr;
-    asidl_ndr_call_init(&ndr, ASIDL_NDR_SERVER);
-    ndr.hooks = &asidl__server_context_hooks;
-    ndr.hook_ctx = d;
+    asidl_ndr_call own, *ndr = d->ndr;
+    if (!ndr) {
+        ndr = &own;
+        asidl_ndr_call_init(ndr, ASIDL_NDR_SERVER);
+        ndr->hooks = &asidl__server_context_hooks;
+        ndr->hook_ctx = d;
+    }
     /* No sizing pass: a small reply stays on the stack, a large one moves to the heap once. */
     unsigned char local[ASIDL_NDR_LOCAL_BUFFER];
     asidl_ndr_buffer out;
     asidl_ndr_buffer_init_local(&out, local, sizeof local);
-    RPC_STATUS st = asidl_ndr_server_marshal(&ndr, d->proc, d->args, &out);
-    asidl_ndr_call_cleanup(&ndr);
+    RPC_STATUS st = asidl_ndr_server_marshal(ndr, d->proc, d->args, &out);
+    if (ndr == &own)
+        asidl_ndr_call_cleanup(ndr);
     /* Everything the frame holds, and the context handles' new state, are settled before the
      * client can see the answer. (A handle made for a client that leaves before the reply
      * reaches it runs down with the client's association.) */

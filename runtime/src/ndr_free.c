@@ -349,46 +349,38 @@ void asidl_ndr_free(const asidl_ndr_type *type, void *mem)
     ndr_free_value(type, mem, NULL, NULL);
 }
 
-/* What a parameter holds when it is plain data by value (nothing to free) or a [ref] /
- * [unique] pointer to plain data (one block, or none): what the walk below would find, without
- * it.  false for anything else. */
-static bool plain_param(const asidl_ndr_type *t, void *slot, void **block)
+uint8_t ndr_param_free_kind(const asidl_ndr_param *p)
 {
-    *block = NULL;
+    const asidl_ndr_type *t = p->type;
+    if ((p->flags & ASIDL_NDR_PARAM_NOWIRE) || !t)
+        return NDR_FREE_NOTHING;
     if (ndr_check_magic(t))
-        return false;
+        return NDR_FREE_WALK;
     if (t->kind != ASIDL_NDR_POINTER)
-        return !(t->flags & ASIDL_NDR_F_COMPLEX);
+        return t->flags & ASIDL_NDR_F_COMPLEX ? NDR_FREE_WALK : NDR_FREE_NOTHING;
     unsigned kind = t->flags & ASIDL_NDR_PTR_KIND_MASK;
     const asidl_ndr_type *r = ((const asidl_ndr_pointer *)t)->referent;
     if ((kind != ASIDL_NDR_PTR_REF && kind != ASIDL_NDR_PTR_UNIQUE) || ndr_check_magic(r) ||
         (r->flags & ASIDL_NDR_F_COMPLEX) || r->kind == ASIDL_NDR_POINTER)
-        return false;
-    *block = load_ptr(slot);
-    return true;
+        return NDR_FREE_WALK;
+    return NDR_FREE_BLOCK;
 }
 
-/* A procedure whose parameters are all plain_param: their blocks, freed at once (no size has
- * to be read from one block to free another).  false, having freed nothing, otherwise. */
+/* A procedure without NDR_FREE_WALK parameters: their blocks, freed at once (no size has to be
+ * read from one block to free another).  false, having freed nothing, otherwise. */
 static bool free_plain(const asidl_ndr_proc *proc, void **args, const unsigned char *keep, const unsigned char *keep_end)
 {
-    enum { MAX_PLAIN = 16 };
-    void *blocks[MAX_PLAIN];
-    size_t n = 0;
-    if (!ndr_fast_paths || proc->n_params > MAX_PLAIN)
+    if (!ndr_fast_paths)
         return false;
-    for (uint32_t i = 0; i < proc->n_params; i++) {
-        const asidl_ndr_param *p = &proc->params[i];
-        if ((p->flags & ASIDL_NDR_PARAM_NOWIRE) || !p->type || !args[i])
+    const ndr_proc_info *info = ndr_proc_info_get(proc);
+    if (!info || !info->plain)
+        return false;
+    for (uint32_t i = 0; i < info->n_params; i++) {
+        if (info->param[i].free != NDR_FREE_BLOCK || !args[i])
             continue;
-        if (!plain_param(p->type, args[i], &blocks[n]))
-            return false;
-        n += blocks[n] != NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char *b = blocks[i];
-        if (!(b >= keep && b < keep_end))
-            MIDL_user_free(blocks[i]);
+        const unsigned char *b = load_ptr(args[i]);
+        if (b && !(b >= keep && b < keep_end))
+            MIDL_user_free((void *)b);
     }
     return true;
 }

@@ -17,6 +17,7 @@
  *   ndr_engine.c      the dispatch on type kind, one-value entry points
  *   ndr_proc.c        procedure-level entry points (client and server)
  *   ndr_shapes.c      the frequent top-level parameters, without the general walk
+ *   ndr_procinfo.c    what is worked out once per procedure (shapes, frame layout)
  *   ndr_validate.c    descriptor consistency checks
  *
  * Conventions: every function returns a status (0 = RPC_S_OK) and leaves the call unusable for
@@ -671,13 +672,139 @@ void ndr_user_free_object(const ndr_call *c, const asidl_ndr_user_marshal *u, vo
 
 /* ===================================================================== ndr_shapes.c */
 
-/* The frequent top-level parameters (a base type by value, a [ref] pointer to a base type or
- * to a simple array) without the general walk; anything else returns NDR_SHAPE_GENERAL (no
- * status has that value) and the caller takes the general walk. */
+/* The frequent top-level parameters, each a shape (ndr_shapes.c explains them):
+ *   BASE        a base type by value                           (ref: the type)
+ *   REF_BASE    a [ref] pointer to a base type                 (ref: the base type)
+ *   REF_ARRAY   a [ref] pointer to a simple array of one size  (ref: the array)
+ *   REF_OTHER   a [ref] pointer to anything else not a pointer (ref: the referent)
+ *   GENERAL     anything else: the general walk
+ * A shape depends on the descriptors only, so it is worked out once per procedure
+ * (ndr_procinfo.c); whether the shortcut applies also depends on the call. */
+enum { NDR_SHAPE_OF_GENERAL = 0, NDR_SHAPE_BASE, NDR_SHAPE_REF_BASE, NDR_SHAPE_REF_ARRAY, NDR_SHAPE_REF_OTHER };
+
+typedef struct ndr_param_info {
+    uint8_t shape;              /* NDR_SHAPE_* */
+    uint8_t free;               /* NDR_FREE_*: what asidl_ndr_server_free finds in it */
+    const asidl_ndr_type *ref;  /* REF_*: the referent */
+    size_t offset;              /* the parameter's slot in the argument frame */
+} ndr_param_info;
+
+/* Classifies a parameter (offset is left alone). */
+void ndr_param_classify(const asidl_ndr_param *p, ndr_param_info *info);
+
+/* The shortcuts: anything they do not cover returns NDR_SHAPE_GENERAL (no status has that
+ * value) and the caller takes the general walk. */
 #define NDR_SHAPE_GENERAL (-1L)
-long ndr_shape_marshal(ndr_call *c, const asidl_ndr_type *t, const unsigned char *slot);
-long ndr_shape_client_unmarshal(ndr_call *c, const asidl_ndr_param *p, unsigned char *slot);
-long ndr_shape_server_unmarshal(ndr_call *c, const asidl_ndr_param *p, unsigned char *slot);
+long ndr_shape_marshal(ndr_call *c, const ndr_param_info *pi, const unsigned char *slot);
+long ndr_shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_param *p, unsigned char *slot);
+long ndr_shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned char *slot);
+
+/* ===================================================================== ndr_procinfo.c */
+
+/* What a parameter holds for asidl_ndr_server_free: nothing (plain data by value, or not on
+ * the wire), at most one block of plain data (a [ref] or [unique] pointer to it), or something
+ * only the walk can free (ndr_free.c). */
+enum { NDR_FREE_NOTHING = 0, NDR_FREE_BLOCK, NDR_FREE_WALK };
+uint8_t ndr_param_free_kind(const asidl_ndr_param *p);
+
+/* The parameters each pass visits, in order: on the wire, and
+ *   IN        [in], not the return value (the client's request, the server's unmarshalling)
+ *   OUT       [out], the return value included (the reply, both sides)
+ *   OUT_ONLY  [out] and not [in], not the return value (the server allocates their storage) */
+enum { NDR_LIST_IN, NDR_LIST_OUT, NDR_LIST_OUT_ONLY, NDR_LISTS };
+
+static inline bool ndr_param_in_list(const asidl_ndr_param *p, int list)
+{
+    if ((p->flags & ASIDL_NDR_PARAM_NOWIRE) || !p->type)
+        return false;
+    switch (list) {
+    case NDR_LIST_IN:
+        return (p->flags & (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_RETURN)) == ASIDL_NDR_PARAM_IN;
+    case NDR_LIST_OUT:
+        return (p->flags & ASIDL_NDR_PARAM_OUT) != 0;
+    default:
+        return (p->flags & (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_OUT | ASIDL_NDR_PARAM_RETURN)) ==
+               ASIDL_NDR_PARAM_OUT;
+    }
+}
+
+/* What the engine works out once per procedure descriptor: its parameters' shapes, the lists
+ * its passes visit, and its argument frame's layout. */
+typedef struct ndr_proc_info {
+    const asidl_ndr_proc *proc;         /* the descriptor it describes */
+    const asidl_ndr_param *params;      /* ... and, as it was then, its parameters */
+    uint32_t n_params;
+    size_t frame_size;
+    bool plain;                         /* no parameter is NDR_FREE_WALK */
+    uint32_t n_list[NDR_LISTS];
+    const uint32_t *list[NDR_LISTS];    /* parameter indexes (in the same block) */
+    ndr_param_info param[];
+} ndr_proc_info;
+
+/* The table of infos (ndr_procinfo.c): a procedure's info is in the slot its address hashes
+ * to, or one of the next few. */
+enum { NDR_INFO_SLOTS = 4096 };
+extern const ndr_proc_info *ndr_infos[NDR_INFO_SLOTS];
+
+static inline size_t ndr_info_slot(const asidl_ndr_proc *proc)
+{
+    return (size_t)((uintptr_t)proc >> 4) % NDR_INFO_SLOTS;
+}
+
+static inline bool ndr_info_describes(const ndr_proc_info *info, const asidl_ndr_proc *proc)
+{
+    return info->proc == proc && info->params == proc->params && info->n_params == proc->n_params;
+}
+
+const ndr_proc_info *ndr_proc_info_find(const asidl_ndr_proc *proc);
+
+/* The procedure's info, worked out on first use (proc must carry ASIDL_NDR_MAGIC).  NULL if it
+ * could not be kept (out of memory, too many procedures): the caller works things out itself.
+ * The usual case, the info in its first slot, is inline. */
+static inline const ndr_proc_info *ndr_proc_info_get(const asidl_ndr_proc *proc)
+{
+    const ndr_proc_info *info = __atomic_load_n(&ndr_infos[ndr_info_slot(proc)], __ATOMIC_ACQUIRE);
+    return info && ndr_info_describes(info, proc) ? info : ndr_proc_info_find(proc);
+}
+
+/* A parameter's info: from the procedure's, or classified into `local`. */
+static inline const ndr_param_info *ndr_param_info_of(const ndr_proc_info *info, const asidl_ndr_proc *proc,
+                                                      uint32_t i, ndr_param_info *local)
+{
+    if (info)
+        return &info->param[i];
+    ndr_param_classify(&proc->params[i], local);
+    return local;
+}
+
+/* Walks the parameters of one list: from the info, or (info NULL) by testing each. */
+typedef struct ndr_param_iter {
+    const ndr_proc_info *info;
+    const asidl_ndr_proc *proc;
+    int list;
+    uint32_t at;
+} ndr_param_iter;
+
+static inline bool ndr_next_param(ndr_param_iter *it, uint32_t *i)
+{
+    if (it->info) {
+        if (it->at >= it->info->n_list[it->list])
+            return false;
+        *i = it->info->list[it->list][it->at++];
+        return true;
+    }
+    while (it->at < it->proc->n_params) {
+        uint32_t k = it->at++;
+        if (ndr_param_in_list(&it->proc->params[k], it->list)) {
+            *i = k;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Lays a frame's slots out (into args, if not NULL) and returns its size. */
+size_t ndr_frame_layout(const asidl_ndr_proc *proc, unsigned char *block, void **args);
 
 /* ===================================================================== ndr_free.c */
 

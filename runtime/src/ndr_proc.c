@@ -34,38 +34,28 @@ static long check_proc(const asidl_ndr_proc *proc, void **args)
 
 /* ---- frames ---- */
 
-/* A slot is aligned to the smallest power of two that covers it, up to 8. */
-static size_t slot_align(const asidl_ndr_param *p)
+static const ndr_proc_info *frame_info(const asidl_ndr_proc *proc)
 {
-    static const uint8_t by_size[8] = { 1, 1, 2, 4, 4, 8, 8, 8 };
-    if (p->ctype == ASIDL_NDR_C_AGGREGATE)
-        return _Alignof(max_align_t);
-    return p->mem_size < 8 ? by_size[p->mem_size] : 8;
-}
-
-/* Lays the slots out (into args, if not NULL) and returns the frame's size. */
-static size_t frame_layout(const asidl_ndr_proc *proc, unsigned char *block, void **args)
-{
-    size_t size = 0;
-    for (uint32_t i = 0; i < proc->n_params; i++) {
-        const asidl_ndr_param *p = &proc->params[i];
-        size_t a = slot_align(p);
-        size = (size + a - 1) & ~(a - 1);
-        if (args)
-            args[i] = block + size;
-        size += p->mem_size ? p->mem_size : 1;
-    }
-    return size ? size : 1;
+    return proc->magic == ASIDL_NDR_MAGIC ? ndr_proc_info_get(proc) : NULL;
 }
 
 size_t asidl_ndr_frame_size(const asidl_ndr_proc *proc)
 {
-    return frame_layout(proc, NULL, NULL);
+    const ndr_proc_info *info = frame_info(proc);
+    return info ? info->frame_size : ndr_frame_layout(proc, NULL, NULL);
 }
 
 void asidl_ndr_frame_init(const asidl_ndr_proc *proc, void *block, void **args)
 {
-    memset(block, 0, frame_layout(proc, block, args));
+    const ndr_proc_info *info = frame_info(proc);
+    if (!info) {
+        memset(block, 0, ndr_frame_layout(proc, block, args));
+        return;
+    }
+    unsigned char *b = block;
+    for (uint32_t i = 0; i < info->n_params; i++)
+        args[i] = b + info->param[i].offset;
+    memset(block, 0, info->frame_size);
 }
 
 /* ---- marshalling one direction ---- */
@@ -75,17 +65,16 @@ static long marshal_params(ndr_call *c, const asidl_ndr_proc *proc, void **args,
 {
     c->p.proc = proc;
     c->p.frame = args;
-    for (uint32_t i = 0; i < proc->n_params; i++) {
+    const ndr_proc_info *info = ndr_proc_info_get(proc);
+    ndr_param_info local;
+    ndr_param_iter it = { info, proc, which == ASIDL_NDR_PARAM_IN ? NDR_LIST_IN : NDR_LIST_OUT, 0 };
+    for (uint32_t i; ndr_next_param(&it, &i);) {
         const asidl_ndr_param *p = &proc->params[i];
-        if (!(p->flags & which) || !on_wire(p))
-            continue;
-        if (which == ASIDL_NDR_PARAM_IN && (p->flags & ASIDL_NDR_PARAM_RETURN))
-            continue;
         c->p.param = i;
         /* The client remembers how big its [in,out] buffers are, to refill them safely. */
         c->p.record_caps = c->p.mode == NDR_MODE_MARSHAL && c->side == ASIDL_NDR_CLIENT &&
                            (p->flags & ASIDL_NDR_PARAM_OUT);
-        long st = ndr_shape_marshal(c, p->type, args[i]);
+        long st = ndr_shape_marshal(c, ndr_param_info_of(info, proc, i, &local), args[i]);
         if (st == NDR_SHAPE_GENERAL)
             st = ndr_marshal_root(c, p->type, args[i], NULL);
         if (st)
@@ -180,14 +169,16 @@ long asidl_ndr_client_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc
     c->p.proc = proc;
     c->p.frame = args;
     st = ndr_set_input(c, buf, len, 0, drep);
-    for (uint32_t i = 0; i < proc->n_params && !st; i++) {
+    const ndr_proc_info *info = ndr_proc_info_get(proc);
+    ndr_param_info local;
+    ndr_param_iter it = { info, proc, NDR_LIST_OUT, 0 };
+    for (uint32_t i; !st && ndr_next_param(&it, &i);) {
         const asidl_ndr_param *p = &proc->params[i];
-        if (!(p->flags & ASIDL_NDR_PARAM_OUT) || !on_wire(p))
-            continue;
         c->p.param = i;
         c->p.reuse = (p->flags & ASIDL_NDR_PARAM_IN) != 0;
         size_t mark = c->p.q_len;
-        if ((st = ndr_shape_client_unmarshal(c, p, args[i])) != NDR_SHAPE_GENERAL)
+        if ((st = ndr_shape_client_unmarshal(c, ndr_param_info_of(info, proc, i, &local), p, args[i])) !=
+            NDR_SHAPE_GENERAL)
             continue;
         if (p->type->kind == ASIDL_NDR_POINTER && !(p->flags & ASIDL_NDR_PARAM_RETURN)) {
             st = ndr_check_magic(p->type);
@@ -276,21 +267,20 @@ long asidl_ndr_server_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc
     c->p.proc = proc;
     c->p.frame = args;
     st = ndr_set_input(c, buf, len, 0, drep);
-    for (uint32_t i = 0; i < proc->n_params && !st; i++) {
+    const ndr_proc_info *info = ndr_proc_info_get(proc);
+    ndr_param_info local;
+    ndr_param_iter it = { info, proc, NDR_LIST_IN, 0 };
+    for (uint32_t i; !st && ndr_next_param(&it, &i);) {
         const asidl_ndr_param *p = &proc->params[i];
-        if (!(p->flags & ASIDL_NDR_PARAM_IN) || (p->flags & ASIDL_NDR_PARAM_RETURN) || !on_wire(p))
-            continue;
         c->p.param = i;
-        if ((st = ndr_shape_server_unmarshal(c, p, args[i])) == NDR_SHAPE_GENERAL)
+        if ((st = ndr_shape_server_unmarshal(c, ndr_param_info_of(info, proc, i, &local), args[i])) ==
+            NDR_SHAPE_GENERAL)
             st = ndr_unmarshal_root(c, p->type, args[i], NULL);
     }
     c->p.param = proc->n_params;        /* every [in] parameter is there now */
-    for (uint32_t i = 0; i < proc->n_params && !st; i++) {
-        const asidl_ndr_param *p = &proc->params[i];
-        if ((p->flags & (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_OUT | ASIDL_NDR_PARAM_RETURN)) ==
-                ASIDL_NDR_PARAM_OUT && on_wire(p))
-            st = allocate_out_param(c, p, args[i]);
-    }
+    it = (ndr_param_iter){ info, proc, NDR_LIST_OUT_ONLY, 0 };
+    for (uint32_t i; !st && ndr_next_param(&it, &i);)
+        st = allocate_out_param(c, &proc->params[i], args[i]);
     if (!st)
         st = ndr_finish_unmarshal(c);
     if (st) {

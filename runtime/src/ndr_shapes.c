@@ -58,44 +58,68 @@ static const unsigned char *load_ptr(const unsigned char *slot)
     return p;
 }
 
-/* ===================================================================== marshalling */
+/* ===================================================================== the shapes */
+
+void ndr_param_classify(const asidl_ndr_param *p, ndr_param_info *info)
+{
+    const asidl_ndr_type *t = p->type;
+    info->shape = NDR_SHAPE_OF_GENERAL;
+    info->ref = NULL;
+    if (!magic_ok(t))
+        return;
+    if (t->kind == ASIDL_NDR_BASE) {
+        info->shape = NDR_SHAPE_BASE;
+        info->ref = t;
+        return;
+    }
+    const asidl_ndr_type *r = ref_referent(t);
+    if (!r)
+        return;
+    info->ref = r;
+    info->shape = r->kind == ASIDL_NDR_BASE ? NDR_SHAPE_REF_BASE
+                  : shape_array(r)          ? NDR_SHAPE_REF_ARRAY
+                                            : NDR_SHAPE_REF_OTHER;
+}
 
 /* Whether the shortcuts apply at all: not when tests turned them off, and not to anything
  * but a top-level parameter (no conformance hoisted by an enclosing structure). */
-static bool shortcuts(const ndr_call *c, const asidl_ndr_type *t)
+static bool shortcuts(const ndr_call *c)
 {
-    return ndr_fast_paths && !c->p.hoist_pending && magic_ok(t);
+    return ndr_fast_paths && !c->p.hoist_pending;
 }
 
-long ndr_shape_marshal(ndr_call *c, const asidl_ndr_type *t, const unsigned char *slot)
+/* ===================================================================== marshalling */
+
+long ndr_shape_marshal(ndr_call *c, const ndr_param_info *pi, const unsigned char *slot)
 {
-    if (!shortcuts(c, t))
+    if (!shortcuts(c))
         return NDR_SHAPE_GENERAL;
-    if (t->kind == ASIDL_NDR_BASE)
-        return ndr_base_marshal(c, (const asidl_ndr_base *)t, slot);
-    const asidl_ndr_type *r = ref_referent(t);
-    if (!r)
-        return NDR_SHAPE_GENERAL;
-    if (r->kind == ASIDL_NDR_BASE) {
+    const unsigned char *ref;
+    switch (pi->shape) {
+    case NDR_SHAPE_BASE:
+        return ndr_base_marshal(c, (const asidl_ndr_base *)pi->ref, slot);
+    case NDR_SHAPE_REF_BASE:
         /* (a client [in, out] referent's capacity is recorded only for conformant data) */
-        const unsigned char *ref = load_ptr(slot);
-        return ref ? ndr_base_marshal(c, (const asidl_ndr_base *)r, ref) : RPC_X_NULL_REF_POINTER;
-    }
-    const asidl_ndr_array *a = shape_array(r);
-    const unsigned char *ref = load_ptr(slot);
-    if (a && !c->p.record_caps) {   /* (a client [in, out] array: its capacity is recorded) */
+        ref = load_ptr(slot);
+        return ref ? ndr_base_marshal(c, (const asidl_ndr_base *)pi->ref, ref) : RPC_X_NULL_REF_POINTER;
+    case NDR_SHAPE_REF_ARRAY:
+        if (c->p.record_caps)       /* (a client [in, out] array: its capacity is recorded) */
+            return NDR_SHAPE_GENERAL;
+        ref = load_ptr(slot);
+        return ref ? ndr_simple_array_marshal(c, (const asidl_ndr_array *)pi->ref, ref) : RPC_X_NULL_REF_POINTER;
+    case NDR_SHAPE_REF_OTHER: {
+        if (c->p.record_caps)
+            return NDR_SHAPE_GENERAL;
+        /* Its own walk, without the top-level pointer's layers. */
+        ref = load_ptr(slot);
         if (!ref)
             return RPC_X_NULL_REF_POINTER;
-        return ndr_simple_array_marshal(c, a, ref);
+        size_t mark = c->p.q_len;
+        long st = ndr_marshal_inline(c, pi->ref, ref, NULL);
+        return st ? st : ndr_drain_marshal(c, mark);
     }
-    if (c->p.record_caps)
-        return NDR_SHAPE_GENERAL;
-    /* Any other referent: its own walk, without the top-level pointer's layers. */
-    if (!ref)
-        return RPC_X_NULL_REF_POINTER;
-    size_t mark = c->p.q_len;
-    long st = ndr_marshal_inline(c, r, ref, NULL);
-    return st ? st : ndr_drain_marshal(c, mark);
+    }
+    return NDR_SHAPE_GENERAL;
 }
 
 /* ===================================================================== client: the reply */
@@ -135,54 +159,46 @@ static long client_array(ndr_call *c, const asidl_ndr_array *a, unsigned char *g
     return ndr_simple_array_unmarshal(c, a, given, cap);
 }
 
-long ndr_shape_client_unmarshal(ndr_call *c, const asidl_ndr_param *p, unsigned char *slot)
+long ndr_shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_param *p, unsigned char *slot)
 {
-    const asidl_ndr_type *t = p->type;
-    if (!shortcuts(c, t))
+    if (!shortcuts(c))
         return NDR_SHAPE_GENERAL;
-    if (t->kind == ASIDL_NDR_BASE)
-        return ndr_base_unmarshal(c, (const asidl_ndr_base *)t, slot);
+    if (pi->shape == NDR_SHAPE_BASE)
+        return ndr_base_unmarshal(c, (const asidl_ndr_base *)pi->ref, slot);
     if (p->flags & ASIDL_NDR_PARAM_RETURN)
         return NDR_SHAPE_GENERAL;
-    const asidl_ndr_type *r = ref_referent(t);
-    if (!r)
-        return NDR_SHAPE_GENERAL;
-    const asidl_ndr_array *a = NULL;
-    if (r->kind != ASIDL_NDR_BASE && (!(a = shape_array(r)) || (p->flags & ASIDL_NDR_PARAM_IN)))
+    if (pi->shape != NDR_SHAPE_REF_BASE && (pi->shape != NDR_SHAPE_REF_ARRAY || (p->flags & ASIDL_NDR_PARAM_IN)))
         return NDR_SHAPE_GENERAL;   /* [in, out] arrays may reuse or replace the caller's block */
     /* The parameter's value is the caller's pointer, which the call cannot change. */
     unsigned char *given;
     memcpy(&given, slot, sizeof given);
     if (!given)
         return RPC_X_NULL_REF_POINTER;
-    if (!a)
-        return ndr_base_unmarshal(c, (const asidl_ndr_base *)r, given);
-    return client_array(c, a, given);
+    if (pi->shape == NDR_SHAPE_REF_BASE)
+        return ndr_base_unmarshal(c, (const asidl_ndr_base *)pi->ref, given);
+    return client_array(c, (const asidl_ndr_array *)pi->ref, given);
 }
 
 /* ===================================================================== server: the request */
 
-long ndr_shape_server_unmarshal(ndr_call *c, const asidl_ndr_param *p, unsigned char *slot)
+long ndr_shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned char *slot)
 {
-    const asidl_ndr_type *t = p->type;
-    if (!shortcuts(c, t))
+    if (!shortcuts(c))
         return NDR_SHAPE_GENERAL;
-    if (t->kind == ASIDL_NDR_BASE)
-        return ndr_base_unmarshal(c, (const asidl_ndr_base *)t, slot);
-    const asidl_ndr_type *r = ref_referent(t);
-    if (!r)
-        return NDR_SHAPE_GENERAL;
+    if (pi->shape == NDR_SHAPE_BASE)
+        return ndr_base_unmarshal(c, (const asidl_ndr_base *)pi->ref, slot);
+    const asidl_ndr_type *r = pi->ref;
     void **s = (void **)(void *)slot;
     void *block;
     long st;
-    if (r->kind == ASIDL_NDR_BASE) {
+    if (pi->shape == NDR_SHAPE_REF_BASE) {
         if ((st = ndr_alloc(c, r->mem_size, false, s, &block)))
             return st;
         return ndr_base_unmarshal(c, (const asidl_ndr_base *)r, block);
     }
-    const asidl_ndr_array *a = shape_array(r);
-    if (!a)
+    if (pi->shape != NDR_SHAPE_REF_ARRAY)
         return NDR_SHAPE_GENERAL;
+    const asidl_ndr_array *a = (const asidl_ndr_array *)r;
     /* Its memory: in the request if it can stay there, else a new block. */
     size_t bytes = r->mem_size, elements = 0;
     if ((r->flags & ASIDL_NDR_F_CONFORMANT) && (st = ndr_simple_array_peek(c, a, &bytes, &elements)))

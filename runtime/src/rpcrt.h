@@ -1257,6 +1257,9 @@ struct asidl__dcall {
     int refs;                          /* an [async] call: the manager's run and the completion */
     int claimed;                       /* the call's one completion has begun (atomic) */
     struct asidl__subscriptions *subs; /* RpcServerSubscribeForNotification (async_server.c) */
+    struct asidl_ndr_call *ndr;        /* the NDR state that unmarshalled the request, while a
+                                          synchronous call runs straight from asidl__dispatch
+                                          (its reply reuses it); NULL otherwise */
 };
 
 /* The engine's dispatch callback for every interface registered through the public API. */

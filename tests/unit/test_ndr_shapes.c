@@ -8,12 +8,14 @@
  * produced and memory filled must be the same both ways, and nothing may leak either way.
  * The procedures mix the shapes with their near misses (sizes after the array, fixed arrays,
  * [in, out] data, unique pointers, IDL long arrays, 64-bit and negative sizes).  Also the
- * call's own storage for its tables and the stack-first output buffer, past their ends.
+ * call's own storage for its tables and the stack-first output buffer, past their ends, and
+ * the per-procedure infos (ndr_procinfo.c): a descriptor whose memory is reused for another,
+ * and procedures the table cannot keep.
  */
 #include <stddef.h>
 
 #include "ndr_test.h"
-#include "ndr_internal.h"   /* ndr_use_fast_paths */
+#include "ndr_internal.h"   /* ndr_use_fast_paths, ndr_proc_info_get */
 
 #define PTR_HDR(kind) ASIDL_NDR_HDR(POINTER, 4, ASIDL_NDR_F_COMPLEX | ASIDL_NDR_PTR_##kind, sizeof(void *))
 #define P_IN ASIDL_NDR_PARAM_IN
@@ -22,6 +24,8 @@
 #define RET (ASIDL_NDR_PARAM_OUT | ASIDL_NDR_PARAM_RETURN)
 #define END { ASIDL_NDR_OP_END, 0, 0 }
 #define NOWIRE_HANDLE { "h", P_IN | ASIDL_NDR_PARAM_NOWIRE, ASIDL_NDR_C_PTR, sizeof(void *), NULL }
+/* Which procedure: by its parameters, so that a copy of a descriptor elsewhere counts too. */
+#define IS(proc, name) ((proc)->params == name##_params)
 #define PROC(name, params, flags) \
     { ASIDL_NDR_MAGIC, 0, sizeof params / sizeof params[0], (flags), ASIDL_NDR_HANDLE_EXPLICIT, 0, name, params, NULL, NULL, NULL }
 
@@ -161,26 +165,26 @@ static void client_args(client *k, const asidl_ndr_proc *proc, long long n, int 
     k->io = 77;
     k->pair[0] = -1;
     k->pair[1] = 2;
-    if (proc == &echo_proc) {
+    if (IS(proc, echo)) {
         k->echo_n = variant == 2 ? (unsigned long)1 << 33 : (unsigned long)n;
         k->echo_pin = variant == 1 ? NULL : k->echo_in;
         k->echo_pout = k->echo_out;
         void *a[] = { &k->h, &k->echo_n, &k->echo_pin, &k->echo_pout };
         memcpy(k->args, a, sizeof a);
-    } else if (proc == &sum_proc) {
+    } else if (IS(proc, sum)) {
         k->sum_n = (long)n;
         k->sum_pv = k->sum_values;
         k->sum_pt = variant == 1 ? NULL : &k->sum_total;
         k->sum_pc = &k->sum_count;
         void *a[] = { &k->sum_n, &k->sum_pv, &k->sum_pt, &k->sum_pc, &k->sum_ret };
         memcpy(k->args, a, sizeof a);
-    } else if (proc == &late_proc) {
+    } else if (IS(proc, late)) {
         k->late_n = (uint32_t)n;
         k->late_pd = k->late_data;
         k->late_pb = variant == 1 ? NULL : k->late_back;
         void *a[] = { &k->late_pd, &k->late_n, &k->late_pb, &k->late_ret };
         memcpy(k->args, a, sizeof a);
-    } else if (proc == &fixed_proc) {
+    } else if (IS(proc, fixed)) {
         k->pkey = variant == 1 ? NULL : k->key;
         k->pcodes = k->codes;
         k->pio = &k->io;
@@ -202,16 +206,16 @@ static void client_outputs(const client *k, const asidl_ndr_proc *proc, unsigned
 {
 #define TAKE(x) (memcpy(out + *len, &(x), sizeof(x)), *len += sizeof(x))
     *len = 0;
-    if (proc == &echo_proc) {
+    if (IS(proc, echo)) {
         TAKE(k->echo_out);
-    } else if (proc == &sum_proc) {
+    } else if (IS(proc, sum)) {
         TAKE(k->sum_total);
         TAKE(k->sum_count);
         TAKE(k->sum_ret);
-    } else if (proc == &late_proc) {
+    } else if (IS(proc, late)) {
         TAKE(k->late_back);
         TAKE(k->late_ret);
-    } else if (proc == &fixed_proc) {
+    } else if (IS(proc, fixed)) {
         TAKE(k->codes);
         TAKE(k->io);
         TAKE(k->pair);
@@ -227,23 +231,23 @@ static void client_outputs(const client *k, const asidl_ndr_proc *proc, unsigned
 /* A manager that fills every [out] parameter from the [in] ones (so replies carry data). */
 static void manager(const asidl_ndr_proc *proc, void **a)
 {
-    if (proc == &echo_proc) {
+    if (IS(proc, echo)) {
         unsigned long n = *(unsigned long *)a[1];
         memcpy(*(unsigned char **)a[3], *(unsigned char **)a[2], n);
-    } else if (proc == &sum_proc) {
+    } else if (IS(proc, sum)) {
         long n = *(long *)a[0], *v = *(long **)a[1], t = 0;
         for (long i = 0; i < n; i++)
             t += v[i];
         **(long **)a[2] = t;
         **(long long **)a[3] = n;
         *(long *)a[4] = -t;
-    } else if (proc == &late_proc) {
+    } else if (IS(proc, late)) {
         uint32_t n = *(uint32_t *)a[1], *d = *(uint32_t **)a[0];
         short *b = *(short **)a[2];
         for (uint32_t i = 0; i < n; i++)
             b[i] = (short)(d[i] >> 16);
         *(short *)a[3] = (short)n;
-    } else if (proc == &fixed_proc) {
+    } else if (IS(proc, fixed)) {
         unsigned char *key = *(unsigned char **)a[0];
         uint32_t *codes = *(uint32_t **)a[1];
         for (int i = 0; i < 4; i++)
@@ -644,6 +648,94 @@ TEST(a_local_buffer_moves_to_the_heap_once_outgrown)
     asidl_ndr_buffer_free(&b);
 }
 
+/* A descriptor built in memory that later holds another: the second is not run with what was
+ * worked out for the first. */
+TEST(a_descriptor_reused_for_another_gets_its_own_info)
+{
+    asidl_ndr_proc *p = malloc(sizeof *p);
+    *p = echo_proc;
+    compare_call(p, 16, 0);
+    const ndr_proc_info *first = ndr_proc_info_get(p);
+    CHECK(first && first->params == echo_params);
+    *p = sum_proc;
+    compare_call(p, 5, 0);
+    const ndr_proc_info *second = ndr_proc_info_get(p);
+    CHECK(second && second->params == sum_params && second->n_params == 5 && second != first);
+    CHECK_EQ_INT(asidl_ndr_frame_size(p), asidl_ndr_frame_size(&sum_proc));
+    /* and the request is the one the original descriptor gives */
+    client *k = malloc(sizeof *k);
+    asidl_ndr_buffer req[2];
+    for (int copy = 0; copy <= 1; copy++) {
+        client_args(k, &sum_proc, 5, 0);
+        asidl_ndr_call c;
+        asidl_ndr_call_init(&c, ASIDL_NDR_CLIENT);
+        asidl_ndr_buffer_init(&req[copy]);
+        CHECK_OK(asidl_ndr_client_marshal(&c, copy ? p : &sum_proc, k->args, &req[copy]));
+        asidl_ndr_call_cleanup(&c);
+    }
+    CHECK(req[0].len == req[1].len && req[0].len && memcmp(req[0].data, req[1].data, req[0].len) == 0);
+    asidl_ndr_buffer_free(&req[0]);
+    asidl_ndr_buffer_free(&req[1]);
+    free(k);
+    free(p);
+}
+
+/* Descriptors whose addresses all hash to one slot of the table: past the slots a lookup
+ * probes, a procedure has no info, and every entry point works it out per call, with the same
+ * results. */
+TEST(procedures_the_table_cannot_keep_work_the_same)
+{
+    enum { COPIES = 24 };
+    const size_t stride = (size_t)NDR_INFO_SLOTS << 4;     /* same slot (ndr_info_slot) */
+    unsigned char *mem = malloc(COPIES * stride);
+    asidl_ndr_proc *none = NULL, *kept = NULL;
+    for (int i = 0; i < COPIES; i++) {
+        asidl_ndr_proc *p = (asidl_ndr_proc *)(void *)(mem + (size_t)i * stride);
+        *p = echo_proc;
+        if (ndr_proc_info_get(p))
+            kept = p;
+        else if (!none)
+            none = p;
+    }
+    CHECK(kept && none);
+    void *args[2][8];
+    unsigned char *frames[2];
+    for (int i = 0; i < 2; i++) {
+        const asidl_ndr_proc *p = i ? none : kept;
+        CHECK_EQ_INT(asidl_ndr_frame_size(p), asidl_ndr_frame_size(&echo_proc));
+        frames[i] = malloc(asidl_ndr_frame_size(p));
+        asidl_ndr_frame_init(p, frames[i], args[i]);
+        for (int j = 0; j < 4; j++)
+            CHECK((unsigned char *)args[i][j] - frames[i] == (unsigned char *)args[0][j] - frames[0]);
+    }
+    free(frames[0]);
+    free(frames[1]);
+    compare_call(none, 16, 0);
+    compare_call(none, 16, 1);
+    compare_call(kept, 37, 0);
+    /* kept and worked out per call, the same request and, served, the same reply */
+    client *k = malloc(sizeof *k);
+    asidl_ndr_buffer req[2];
+    outcome *served = malloc(2 * sizeof *served);
+    for (int i = 0; i < 2; i++) {
+        client_args(k, &echo_proc, 37, 0);
+        asidl_ndr_call c;
+        asidl_ndr_call_init(&c, ASIDL_NDR_CLIENT);
+        asidl_ndr_buffer_init(&req[i]);
+        CHECK_OK(asidl_ndr_client_marshal(&c, i ? none : kept, k->args, &req[i]));
+        asidl_ndr_call_cleanup(&c);
+        serve(i ? none : kept, req[i].data, req[i].len, ASIDL_NDR_DREP_LITTLE_ENDIAN, 1, &served[i]);
+    }
+    CHECK(req[0].len == req[1].len && req[0].len && memcmp(req[0].data, req[1].data, req[0].len) == 0);
+    CHECK_OK(served[0].st);
+    CHECK(served[0].len && same(&served[0], &served[1]));
+    asidl_ndr_buffer_free(&req[0]);
+    asidl_ndr_buffer_free(&req[1]);
+    free(served);
+    free(k);
+    free(mem);
+}
+
 int main(void)
 {
     RUN(echo_agrees_with_the_general_walk);
@@ -655,5 +747,7 @@ int main(void)
     RUN(malformed_echo_replies_are_refused_as_before);
     RUN(a_failed_request_takes_back_more_allocations_than_the_call_holds);
     RUN(a_local_buffer_moves_to_the_heap_once_outgrown);
+    RUN(a_descriptor_reused_for_another_gets_its_own_info);
+    RUN(procedures_the_table_cannot_keep_work_the_same);
     return test_exit();
 }
