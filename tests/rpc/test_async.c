@@ -19,6 +19,7 @@
 
 #include "async.h"
 #include "rpcrt.h"
+#include "stub_test.h"
 #include "test.h"
 #include "test_server_start.h"
 
@@ -206,29 +207,6 @@ static RPC_STATUS poll_until_done(RPC_ASYNC_STATE *a)
             usleep(1000);
     }
     return st;
-}
-
-/* Runs a stub call that must raise; returns the code (RPC_S_OK if it did not raise). */
-#define RAISED(call)                                                                 \
-    ({                                                                               \
-        RPC_STATUS raised_ = RPC_S_OK;                                               \
-        RpcTryExcept { call; }                                                       \
-        RpcExcept(EXCEPTION_EXECUTE_HANDLER) { raised_ = RpcExceptionCode(); }       \
-        RpcEndExcept                                                                 \
-        raised_;                                                                     \
-    })
-
-static int thread_count(void)
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/task");
-    if (!d)
-        return -1;
-    for (struct dirent *e; (e = readdir(d));)
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
 }
 
 /* ==================================================================== the handle */

@@ -19,6 +19,7 @@
 #include <windows.h>
 
 #include "async_process.h"
+#include "stub_test.h"
 #include "test.h"
 
 /* ==================================================================== the server's side */
@@ -46,29 +47,6 @@ static RPC_BINDING_HANDLE bind_to(void)
     RPC_BINDING_HANDLE h = NULL;
     return RpcBindingFromStringBindingA((RPC_CSTR)binding_text, &h) == RPC_S_OK ? h : NULL;
 }
-
-static int thread_count(void)
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/task");
-    if (!d)
-        return -1;
-    for (struct dirent *e; (e = readdir(d));)
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
-}
-
-/* Runs a stub call; returns the code it raised (RPC_S_OK if none). */
-#define RAISED(call)                                                                 \
-    ({                                                                               \
-        RPC_STATUS raised_ = RPC_S_OK;                                               \
-        RpcTryExcept { call; }                                                       \
-        RpcExcept(EXCEPTION_EXECUTE_HANDLER) { raised_ = RpcExceptionCode(); }       \
-        RpcEndExcept                                                                 \
-        raised_;                                                                     \
-    })
 
 TEST(a_synchronous_call_starts_no_thread)
 {
