@@ -164,60 +164,13 @@ static void *raw_connection(void *arg)
     return NULL;
 }
 
-static void *raw_acceptor(void *arg)
-{
-    int lfd = (int)(intptr_t)arg;
-    for (;;) {
-        int fd = accept(lfd, NULL, NULL);
-        if (fd < 0)
-            return NULL;
-        int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);   /* fails harmlessly on unix */
-        pthread_t t;
-        if (pthread_create(&t, NULL, raw_connection, (void *)(intptr_t)fd) != 0)
-            close(fd);
-        else
-            pthread_detach(t);
-    }
-}
+static raw_endpoints raw;
 
-static struct sockaddr_in raw_tcp_addr;
-static struct sockaddr_un raw_unix_addr;
-
-static void start_raw_servers(void)
-{
-    int t = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    raw_tcp_addr.sin_family = AF_INET;
-    raw_tcp_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof raw_tcp_addr;
-    if (t < 0 || bind(t, (struct sockaddr *)&raw_tcp_addr, sizeof raw_tcp_addr) || listen(t, 64) ||
-        getsockname(t, (struct sockaddr *)&raw_tcp_addr, &len)) {
-        perror("raw tcp server");
-        exit(1);
-    }
-    int u = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    raw_unix_addr.sun_family = AF_UNIX;
-    snprintf(raw_unix_addr.sun_path, sizeof raw_unix_addr.sun_path, "/tmp/asidl-abench-%d.sock", (int)getpid());
-    unlink(raw_unix_addr.sun_path);
-    if (u < 0 || bind(u, (struct sockaddr *)&raw_unix_addr, sizeof raw_unix_addr) || listen(u, 64)) {
-        perror("raw unix server");
-        exit(1);
-    }
-    pthread_t a, b;
-    pthread_create(&a, NULL, raw_acceptor, (void *)(intptr_t)t);
-    pthread_create(&b, NULL, raw_acceptor, (void *)(intptr_t)u);
-    pthread_detach(a);
-    pthread_detach(b);
-}
-
+/* A connection to the raw echo, told its mode ('m': a send per message, 'b': per batch). */
 static int raw_connect(bool tcp, char mode)
 {
-    int fd = socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int r = tcp ? connect(fd, (struct sockaddr *)&raw_tcp_addr, sizeof raw_tcp_addr)
-                : connect(fd, (struct sockaddr *)&raw_unix_addr, sizeof raw_unix_addr);
-    int one = 1;
-    if (r != 0 || (tcp && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) ||
-        !write_all(fd, &mode, 1)) {
+    int fd = raw_dial(&raw, tcp);
+    if (!write_all(fd, &mode, 1)) {
         perror("raw connect");
         exit(1);
     }
@@ -341,7 +294,7 @@ static int serve(void)
 {
     for (long i = 0; i < PENDING; i++)
         held[i].tag = -1;              /* the table's pages are resident before anything is measured */
-    start_raw_servers();
+    raw_listen(&raw, "asidl-abench", raw_connection);
     own_threads = thread_count();
     if (RpcServerUseProtseqA((RPC_CSTR) "ncacn_ip_tcp", RPC_C_PROTSEQ_MAX_REQS_DEFAULT, NULL) != RPC_S_OK ||
         RpcServerUseProtseqA((RPC_CSTR) "ncalrpc", RPC_C_PROTSEQ_MAX_REQS_DEFAULT, NULL) != RPC_S_OK ||
@@ -363,12 +316,12 @@ static int serve(void)
         RpcStringFreeA(&text);
     }
     RpcBindingVectorFree(&v);
-    printf("raw-tcp %d\nraw-unix %s\nready\n", ntohs(raw_tcp_addr.sin_port), raw_unix_addr.sun_path);
+    printf("raw-tcp %d\nraw-unix %s\nready\n", ntohs(raw.tcp.sin_port), raw.unix_path.sun_path);
     fflush(stdout);
     char c;
     while (read(0, &c, 1) > 0)
         ;
-    unlink(raw_unix_addr.sun_path);
+    unlink(raw.unix_path.sun_path);
     _exit(0);
 }
 
@@ -421,11 +374,11 @@ static void start_server_process(void)
         else if (strncmp(line, "lrpc ", 5) == 0)
             take_text(lrpc_binding, sizeof lrpc_binding, line + 5);
         else if (sscanf(line, "raw-tcp %d", &port) == 1)
-            raw_tcp_addr = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+            raw.tcp = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
                                                  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
         else if (strncmp(line, "raw-unix ", 9) == 0) {
-            raw_unix_addr.sun_family = AF_UNIX;
-            take_text(raw_unix_addr.sun_path, sizeof raw_unix_addr.sun_path, line + 9);
+            raw.unix_path.sun_family = AF_UNIX;
+            take_text(raw.unix_path.sun_path, sizeof raw.unix_path.sun_path, line + 9);
         } else if (strcmp(line, "ready") == 0)
             ready = true;
     }

@@ -95,64 +95,7 @@ static void *echo_connection(void *arg)
     return NULL;
 }
 
-static void *echo_acceptor(void *arg)
-{
-    int lfd = (int)(intptr_t)arg;
-    for (;;) {
-        int fd = accept(lfd, NULL, NULL);
-        if (fd < 0)
-            return NULL;
-        int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        pthread_t t;
-        pthread_create(&t, NULL, echo_connection, (void *)(intptr_t)fd);
-        pthread_detach(t);
-    }
-}
-
-static struct sockaddr_in tcp_addr;
-static struct sockaddr_un unix_addr;
-
-static void start_raw_servers(void)
-{
-    int t = socket(AF_INET, SOCK_STREAM, 0);
-    tcp_addr.sin_family = AF_INET;
-    tcp_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof tcp_addr;
-    if (bind(t, (struct sockaddr *)&tcp_addr, sizeof tcp_addr) || listen(t, 64) ||
-        getsockname(t, (struct sockaddr *)&tcp_addr, &len)) {
-        perror("raw tcp server");
-        exit(1);
-    }
-    int u = socket(AF_UNIX, SOCK_STREAM, 0);
-    unix_addr.sun_family = AF_UNIX;
-    snprintf(unix_addr.sun_path, sizeof unix_addr.sun_path, "/tmp/asidl-bench-%d.sock", (int)getpid());
-    unlink(unix_addr.sun_path);
-    if (bind(u, (struct sockaddr *)&unix_addr, sizeof unix_addr) || listen(u, 64)) {
-        perror("raw unix server");
-        exit(1);
-    }
-    pthread_t a, b;
-    pthread_create(&a, NULL, echo_acceptor, (void *)(intptr_t)t);
-    pthread_create(&b, NULL, echo_acceptor, (void *)(intptr_t)u);
-    pthread_detach(a);
-    pthread_detach(b);
-}
-
-static int raw_connect(bool tcp)
-{
-    int fd = socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM, 0);
-    int r = tcp ? connect(fd, (struct sockaddr *)&tcp_addr, sizeof tcp_addr)
-                : connect(fd, (struct sockaddr *)&unix_addr, sizeof unix_addr);
-    if (r != 0) {
-        perror("raw connect");
-        exit(1);
-    }
-    int one = 1;
-    if (tcp)
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
-}
+static raw_endpoints raw;
 
 /* ---- where the threads run ----
  *
@@ -213,7 +156,7 @@ static void *run_job(void *arg)
     unsigned char *in = calloc(1, 4 + j->size), *out = calloc(1, 4 + j->size);
     uint32_t n = (uint32_t)j->size;
     memcpy(in, &n, 4);
-    int fd = j->raw ? raw_connect(j->tcp) : -1;
+    int fd = j->raw ? raw_dial(&raw, j->tcp) : -1;
     for (;;) {
         for (int k = 0; k < 16; k++) {
             if (j->raw) {
@@ -420,7 +363,7 @@ int main(int argc, char **argv)
         memcpy(chosen, sizes, sizeof sizes);
         n_chosen = N_SIZES;
     }
-    start_raw_servers();
+    raw_listen(&raw, "asidl-bench", echo_connection);
     char lrpc[64];
     snprintf(lrpc, sizeof lrpc, "asidl-bench-%d", (int)getpid());
     if (RpcServerUseProtseqA((RPC_CSTR) "ncacn_ip_tcp", 10, NULL) != RPC_S_OK ||
@@ -474,6 +417,6 @@ int main(int argc, char **argv)
     }
     RpcBindingFree(&h_tcp);
     RpcBindingFree(&h_lrpc);
-    unlink(unix_addr.sun_path);
+    unlink(raw.unix_path.sun_path);
     return 0;
 }
