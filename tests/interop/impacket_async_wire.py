@@ -19,7 +19,6 @@ import shutil
 import struct
 import subprocess
 import sys
-import traceback
 import xml.etree.ElementTree as ElementTree
 
 try:
@@ -35,6 +34,7 @@ except ImportError:
     sys.exit(0)
 
 from capture import Relay
+import tap
 
 AWIRE = ('8e3f6a12-4c7b-4d59-9a2e-71b0c5d3e8f4', '1.0')
 
@@ -49,7 +49,6 @@ APP_CODE = 0x12345678
 server_port = int(sys.argv[1])
 pcap = sys.argv[2]
 relay = Relay(server_port)
-failures = 0
 
 
 # ---- the interface, written with impacket's NDR classes --------------------------------------
@@ -247,17 +246,6 @@ def answered(conn, *call_ids):
     expect['order'].setdefault(conn.conn_number, []).extend(call_ids)
 
 
-def test(name, fn):
-    global failures
-    try:
-        fn()
-        print('ok - %s' % name)
-    except Exception:
-        failures += 1
-        print('not ok - %s' % name)
-        for line in traceback.format_exc().splitlines():
-            print('#   ' + line)
-    sys.stdout.flush()
 
 
 # ---- the tests ---------------------------------------------------------------------------------
@@ -490,16 +478,16 @@ def capture_matches_what_impacket_saw():
     assert cancels == expect['cancels'], 'tshark: %s, expected %s' % (cancels, expect['cancels'])
 
 
-test('impacket_pipelined_async_calls_are_answered_in_completion_order',
+tap.test('impacket_pipelined_async_calls_are_answered_in_completion_order',
      pipelined_calls_are_answered_in_completion_order)
-test('impacket_answers_completed_from_several_threads_at_once_do_not_mix',
+tap.test('impacket_answers_completed_from_several_threads_at_once_do_not_mix',
      answers_completed_from_several_threads_at_once_do_not_mix)
-test('impacket_co_cancel_ends_a_held_call_with_nca_s_fault_cancel', co_cancel_ends_a_held_call_with_nca_s_fault_cancel)
-test('impacket_abort_with_an_application_code_faults_with_that_code',
+tap.test('impacket_co_cancel_ends_a_held_call_with_nca_s_fault_cancel', co_cancel_ends_a_held_call_with_nca_s_fault_cancel)
+tap.test('impacket_abort_with_an_application_code_faults_with_that_code',
      abort_with_an_application_code_faults_with_that_code)
-test('impacket_orphaned_call_is_never_answered_and_the_connection_serves_on',
+tap.test('impacket_orphaned_call_is_never_answered_and_the_connection_serves_on',
      orphaned_call_is_never_answered_and_the_connection_serves_on)
-test('impacket_calls_pending_at_disconnect_fail_and_the_server_serves_on',
+tap.test('impacket_calls_pending_at_disconnect_fail_and_the_server_serves_on',
      calls_pending_at_disconnect_fail_and_the_server_serves_on)
 relay.stop()
 relay.write_pcap(pcap, server_port)
@@ -507,6 +495,6 @@ if not shutil.which('tshark'):
     print('ok - async_wire_capture_is_clean # SKIP tshark is not installed')
     print('ok - async_wire_capture_matches_what_impacket_saw # SKIP tshark is not installed')
 else:
-    test('async_wire_capture_is_clean', capture_is_clean)
-    test('async_wire_capture_matches_what_impacket_saw', capture_matches_what_impacket_saw)
-sys.exit(1 if failures else 0)
+    tap.test('async_wire_capture_is_clean', capture_is_clean)
+    tap.test('async_wire_capture_matches_what_impacket_saw', capture_matches_what_impacket_saw)
+sys.exit(tap.exit_status())

@@ -5,7 +5,6 @@
 # through a recording relay; the capture is then checked by tshark. Prints TAP lines.
 #   usage: impacket_calc_client.py PORT PCAP
 import sys
-import traceback
 
 from impacket.dcerpc.v5 import transport
 from impacket.dcerpc.v5.rpcrt import DCERPCException, rpc_status_codes
@@ -13,11 +12,11 @@ from impacket.uuid import string_to_bin, uuidtup_to_bin
 
 import calc_ndr as c
 from capture import Relay, check_capture
+import tap
 
 server_port = int(sys.argv[1])
 pcap = sys.argv[2]
 relay = Relay(server_port)
-failures = 0
 OBJECT = 'c1a2b3d4-e5f6-4718-9a0b-1c2d3e4f5a6b'
 
 
@@ -34,17 +33,6 @@ def request(dce, req, uuid=None):
     return dce.request(req, uuid=uuid, checkError=False)
 
 
-def test(name, fn):
-    global failures
-    try:
-        fn()
-        print('ok - %s' % name)
-    except Exception:
-        failures += 1
-        print('not ok - %s' % name)
-        for line in traceback.format_exc().splitlines():
-            print('#   ' + line)
-    sys.stdout.flush()
 
 
 def fault_text(status):
@@ -182,13 +170,12 @@ def faults():
     dce.disconnect()
 
 
-test('impacket_calls_asidl_managers_with_several_types', types_round_trip)
-test('impacket_fragmented_requests_and_responses', fragmented_requests_and_responses)
-test('impacket_pipelined_calls', pipelined_calls)
-test('impacket_object_uuid_reaches_the_manager', object_uuid)
-test('impacket_context_handles_across_alter_context', context_handles_and_alter_context)
-test('impacket_faults_unknown_opnum_exception_bad_stub_data', faults)
+tap.test('impacket_calls_asidl_managers_with_several_types', types_round_trip)
+tap.test('impacket_fragmented_requests_and_responses', fragmented_requests_and_responses)
+tap.test('impacket_pipelined_calls', pipelined_calls)
+tap.test('impacket_object_uuid_reaches_the_manager', object_uuid)
+tap.test('impacket_context_handles_across_alter_context', context_handles_and_alter_context)
+tap.test('impacket_faults_unknown_opnum_exception_bad_stub_data', faults)
 relay.stop()
 relay.write_pcap(pcap, server_port)
-failures += check_capture(pcap, server_port, 'impacket_client', [0, 2, 3, 11, 12, 14, 15])
-sys.exit(1 if failures else 0)
+sys.exit(tap.exit_status(check_capture(pcap, server_port, 'impacket_client', [0, 2, 3, 11, 12, 14, 15])))

@@ -5,12 +5,12 @@
 import socket
 import struct
 import sys
-import traceback
 
 from impacket.dcerpc.v5 import transport
 from impacket.dcerpc.v5.rpcrt import (DCERPCException, MSRPCHeader, MSRPC_CO_CANCEL,
                                       PFC_FIRST_FRAG, PFC_LAST_FRAG)
 from impacket.uuid import uuidtup_to_bin, string_to_bin
+import tap
 
 IFACE = ('b3c3b2a6-6f3e-4c9d-9a41-2f0d8e7c5a11', '1.0')
 IFACE2 = ('0d9a5c37-2b41-4a8e-b7f3-5e6c1d2a9b04', '3.2')
@@ -18,7 +18,6 @@ UNKNOWN = ('5f0e7e1d-9c8b-4a3f-8e2d-1c0b9a8f7e6d', '1.0')
 OBJECT = 'c1a2b3d4-e5f6-4718-9a0b-1c2d3e4f5a6b'
 
 port = int(sys.argv[1])
-failures = 0
 
 
 def connect(iface=IFACE):
@@ -36,17 +35,6 @@ def raw_call(dce, opnum, data, uuid=None):
     return dce.recv()
 
 
-def test(name, fn):
-    global failures
-    try:
-        fn()
-        print('ok - %s' % name)
-    except Exception:
-        failures += 1
-        print('not ok - %s' % name)
-        for line in traceback.format_exc().splitlines():
-            print('#   ' + line)
-    sys.stdout.flush()
 
 
 def echo():
@@ -160,15 +148,15 @@ def garbage_from_another_client_does_not_disturb():
     dce.disconnect()
 
 
-test('impacket_echo_calls', echo)
-test('impacket_large_request_and_response_are_fragmented', large_requests_and_responses_fragment)
-test('impacket_16_byte_fragments_are_reassembled', small_fragments)
-test('impacket_object_uuid_reaches_the_dispatcher', object_uuid)
-test('impacket_unknown_opnum_faults_and_connection_survives', unknown_opnum_faults_and_connection_survives)
-test('impacket_application_fault_status_travels_unchanged', application_fault_status_travels_unchanged)
-test('impacket_alter_context_to_a_second_interface', alter_context_to_a_second_interface)
-test('impacket_bind_to_unknown_interface_is_rejected', bind_to_an_unknown_interface_is_rejected)
-test('impacket_pipelined_calls_complete_out_of_order', pipelined_calls_complete_out_of_order)
-test('impacket_co_cancel_reaches_the_server', co_cancel_reaches_the_server)
-test('impacket_garbage_from_another_client_does_not_disturb', garbage_from_another_client_does_not_disturb)
-sys.exit(1 if failures else 0)
+tap.test('impacket_echo_calls', echo)
+tap.test('impacket_large_request_and_response_are_fragmented', large_requests_and_responses_fragment)
+tap.test('impacket_16_byte_fragments_are_reassembled', small_fragments)
+tap.test('impacket_object_uuid_reaches_the_dispatcher', object_uuid)
+tap.test('impacket_unknown_opnum_faults_and_connection_survives', unknown_opnum_faults_and_connection_survives)
+tap.test('impacket_application_fault_status_travels_unchanged', application_fault_status_travels_unchanged)
+tap.test('impacket_alter_context_to_a_second_interface', alter_context_to_a_second_interface)
+tap.test('impacket_bind_to_unknown_interface_is_rejected', bind_to_an_unknown_interface_is_rejected)
+tap.test('impacket_pipelined_calls_complete_out_of_order', pipelined_calls_complete_out_of_order)
+tap.test('impacket_co_cancel_reaches_the_server', co_cancel_reaches_the_server)
+tap.test('impacket_garbage_from_another_client_does_not_disturb', garbage_from_another_client_does_not_disturb)
+sys.exit(tap.exit_status())

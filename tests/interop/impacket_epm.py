@@ -10,18 +10,17 @@
 # Prints TAP lines.  usage: impacket_epm.py PORT IFACE_UUID VERSION TCP_PORT LRPC_NAME ANNOTATION
 import socket
 import sys
-import traceback
 
 from impacket.dcerpc.v5 import epm, transport
 from impacket.dcerpc.v5.rpcrt import DCERPCException
 from impacket.uuid import uuidtup_to_bin
+import tap
 
 port, iface_uuid, version, tcp_port, lrpc_name, annotation = sys.argv[1:7]
 tcp_port = int(tcp_port)
 IFACE = uuidtup_to_bin((iface_uuid, version))
 NDR = uuidtup_to_bin(('8a885d04-1ceb-11c9-9fe8-08002b104860', '2.0'))
 UNKNOWN = uuidtup_to_bin(('4a2d5e6f-1b3c-4d8e-9f0a-7b6c5d4e3f21', '1.0'))
-failures = 0
 
 
 def connect():
@@ -32,17 +31,6 @@ def connect():
     return dce
 
 
-def test(name, fn):
-    global failures
-    try:
-        fn()
-        print('ok - %s' % name)
-    except Exception:
-        failures += 1
-        print('not ok - %s' % name)
-        for line in traceback.format_exc().splitlines():
-            print('#   ' + line)
-    sys.stdout.flush()
 
 
 def floors_prefix():
@@ -154,8 +142,8 @@ def lookup_continues_through_the_entry_handle():
     dce.disconnect()
 
 
-test('impacket_hept_map_finds_the_registered_tcp_port', hept_map_finds_the_tcp_port)
-test('impacket_ept_map_of_an_unknown_interface_is_ept_s_not_registered', unknown_interface_is_not_registered)
-test('impacket_hept_lookup_sees_towers_byte_identical_to_its_own', lookup_lists_the_towers_impacket_would_build)
-test('impacket_ept_lookup_continues_through_the_context_handle', lookup_continues_through_the_entry_handle)
-sys.exit(1 if failures else 0)
+tap.test('impacket_hept_map_finds_the_registered_tcp_port', hept_map_finds_the_tcp_port)
+tap.test('impacket_ept_map_of_an_unknown_interface_is_ept_s_not_registered', unknown_interface_is_not_registered)
+tap.test('impacket_hept_lookup_sees_towers_byte_identical_to_its_own', lookup_lists_the_towers_impacket_would_build)
+tap.test('impacket_ept_lookup_continues_through_the_context_handle', lookup_continues_through_the_entry_handle)
+sys.exit(tap.exit_status())
