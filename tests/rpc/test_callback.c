@@ -20,6 +20,7 @@
 
 #include "callback.h"
 #include "asidl_stub.h"
+#include "raw_pdu.h"
 #include "rpcrt.h"
 #include "test.h"
 #include "test_server_start.h"
@@ -415,26 +416,6 @@ TEST(idempotent_and_broadcast_operations_are_ordinary_calls)
 }
 
 /* ==================================================================== on the wire */
-
-
-static bool read_pdu(int fd, uint8_t *store, size_t cap, asidl__pdu *pdu)
-{
-    size_t have = 0, need = 16;
-    while (have < need) {
-        if (asidl__sock_wait(fd, POLLIN, 3000) <= 0)
-            return false;
-        ssize_t r = asidl__sock_recv(fd, store + have, need - have);
-        if (r <= 0)
-            return false;
-        have += (size_t)r;
-        if (have == 16) {
-            need = (size_t)(store[8] | store[9] << 8);
-            if (need < 16 || need > cap)
-                return false;
-        }
-    }
-    return asidl__pdu_decode(store, have, pdu) == ASIDL_PDU_OK;
-}
 
 static void send_buf(int fd, asidl__buf *b)
 {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "echo_server.h"
+#include "raw_pdu.h"
 #include "test.h"
 
 static char port[32];
@@ -44,33 +45,6 @@ static void send_buf(int fd, asidl__buf *b)
     send_all(fd, b->data, b->len);
     asidl__buf_free(b);
     asidl__buf_init(b);
-}
-
-/* Reads one PDU (into `store`, decoded into `pdu`); false on timeout or close. */
-static bool read_pdu(int fd, uint8_t *store, size_t cap, asidl__pdu *pdu)
-{
-    size_t have = 0, need = 16;
-    while (have < need) {
-        if (asidl__sock_wait(fd, POLLIN, 3000) <= 0)
-            return false;
-        ssize_t r = asidl__sock_recv(fd, store + have, need - have);
-        if (r <= 0)
-            return false;
-        have += (size_t)r;
-        if (have >= 16 && need == 16) {
-            size_t len;
-            asidl__pdu_status st = asidl__pdu_frame(store, have, &len);
-            if (st == ASIDL_PDU_OK)
-                need = len;
-            else if (st == ASIDL_PDU_NEED_MORE)
-                need = (size_t)(store[8] | store[9] << 8);
-            else
-                return false;
-            if (need > cap)
-                return false;
-        }
-    }
-    return asidl__pdu_decode(store, have, pdu) == ASIDL_PDU_OK;
 }
 
 /* True when the server closes the connection (without sending anything more). */
