@@ -936,12 +936,9 @@ RPC_STATUS RPC_ENTRY asidl_server_set_limits(const asidl_server_limits *limits)
     if (!limits || limits->max_request_bytes > (1ul << 30) || limits->max_connections > UINT32_MAX ||
         limits->max_pending_calls > UINT32_MAX || limits->read_timeout_ms > INT32_MAX)
         return RPC_S_INVALID_ARG;
-    pthread_mutex_lock(&g.lock);
-    asidl__server *s = server_locked();
-    if (!s) {
-        pthread_mutex_unlock(&g.lock);
+    asidl__server *s = asidl__rpc_server();
+    if (!s)
         return RPC_S_OUT_OF_RESOURCES;
-    }
     pthread_mutex_lock(&s->lock);
     if (limits->max_connections)
         s->limits.max_connections = (unsigned)limits->max_connections;
@@ -952,7 +949,6 @@ RPC_STATUS RPC_ENTRY asidl_server_set_limits(const asidl_server_limits *limits)
     if (limits->read_timeout_ms)
         s->limits.read_timeout_ms = (int)limits->read_timeout_ms;
     pthread_mutex_unlock(&s->lock);
-    pthread_mutex_unlock(&g.lock);
     return RPC_S_OK;
 }
 
@@ -960,19 +956,15 @@ RPC_STATUS RPC_ENTRY asidl_server_get_limits(asidl_server_limits *limits)
 {
     if (!limits)
         return RPC_S_INVALID_ARG;
-    pthread_mutex_lock(&g.lock);
-    asidl__server *s = server_locked();
-    if (!s) {
-        pthread_mutex_unlock(&g.lock);
+    asidl__server *s = asidl__rpc_server();
+    if (!s)
         return RPC_S_OUT_OF_RESOURCES;
-    }
     pthread_mutex_lock(&s->lock);
     limits->max_connections = s->limits.max_connections;
     limits->max_request_bytes = s->limits.max_request;
     limits->max_pending_calls = s->limits.max_pending_calls;
     limits->read_timeout_ms = (unsigned long)s->limits.read_timeout_ms;
     pthread_mutex_unlock(&s->lock);
-    pthread_mutex_unlock(&g.lock);
     return RPC_S_OK;
 }
 
