@@ -531,10 +531,27 @@ struct asidl__source {
 };
 
 bool asidl__rt_init(void);
-/* Registration is always one-shot: after an event the source is disarmed until re-armed. */
+/* One-shot registration: after an event the source is disarmed until re-armed. */
 int asidl__rt_watch(asidl__source *s, uint32_t events);
 int asidl__rt_rearm(asidl__source *s, uint32_t events);
 void asidl__rt_unwatch(asidl__source *s);
+/* Edge-triggered registration: an event whenever readiness arrives, with no re-arming, so a
+ * connection's handler saves a system call per request. Another worker can then get an event
+ * while the handler runs (the owner needs a token, as asidl__sconn's in_handler), and an event
+ * taken just before the source is unwatched can still be on its way: the owner frees it through
+ * asidl__rt_retire. asidl__rt_rearm_edge changes the mask (an event comes at once if ready). */
+int asidl__rt_watch_edge(asidl__source *s, uint32_t events);
+int asidl__rt_rearm_edge(asidl__source *s, uint32_t events);
+typedef struct asidl__retiree asidl__retiree;
+struct asidl__retiree {
+    asidl__retiree *next;
+    uint64_t epoch;                   /* the grace period it waits for */
+    void (*release)(asidl__retiree *r);
+};
+/* Runs r->release(r) once every worker that may hold an event fetched before this call (the
+ * source already unwatched) is done with it: when each has come back to wait for the next
+ * event, or at asidl__rt_shutdown. */
+void asidl__rt_retire(asidl__retiree *r, void (*release)(asidl__retiree *r));
 /* Runs fn(arg) on a worker thread; false when out of memory. */
 bool asidl__rt_post(void (*fn)(void *), void *arg);
 RPC_STATUS asidl__rt_start_workers(unsigned n);
@@ -813,6 +830,8 @@ struct asidl__sconn {
     pthread_mutex_t lock;
     int refs;                         /* atomic (asidl__sconn_ref / _release) */
     bool in_handler;                  /* the reading token: only the epoll worker holding it reads */
+    uint32_t watching;                /* the events registered (edge-triggered; token holder) */
+    asidl__retiree retiree;           /* the registration's reference, after teardown */
     asidl__writer writer;             /* room to send for threads that are not the handler */
     uint32_t missed;                  /* events delivered while another worker held the token */
     bool want_write;

@@ -1,11 +1,12 @@
 /*
  * runtime.c: the process's one event loop (docs/runtime-design.md, "Threads").
  *
- * One epoll set holds every socket that needs watching, each registered one-shot so that an
- * event goes to exactly one thread, which owns the source until it re-arms it. Worker threads
- * all wait in epoll_wait on the same set (leader/follower without a hand-off: the kernel picks
- * the next leader). Besides sockets the set holds an eventfd for the task queue and the
- * timerfd of timer.c.
+ * One epoll set holds every socket that needs watching, most registered one-shot so that an
+ * event goes to exactly one thread, which owns the source until it re-arms it; server
+ * connections are edge-triggered (no re-arming per request) and retired through a grace period
+ * (see "retiring"). Worker threads all wait in epoll_wait on the same set (leader/follower
+ * without a hand-off: the kernel picks the next leader). Besides sockets the set holds an eventfd
+ * for the task queue and the timerfd of timer.c.
  *
  * Threads are started on demand: a server asks for its workers when it listens; a client that
  * leaves a connection to be watched asks for one I/O thread. A purely synchronous client has
@@ -35,7 +36,11 @@ typedef struct worker {
     pthread_cond_t wake;           /* a parked worker waits here */
     struct worker *parked_next;    /* the stack of parked workers */
     bool parked;
+    uint64_t quiet;                /* atomic: the retirement epoch it last saw holding no event;
+                                      QUIET_ALWAYS while parked */
 } worker;
+
+#define QUIET_ALWAYS UINT64_MAX
 
 /* Which worker waits for the next event (see worker_main). polling, pickups, watcher_asleep
  * and exiting are atomic: the poller's own round (take an event, handle it, poll again) takes no
@@ -116,6 +121,94 @@ int asidl__rt_rearm(asidl__source *s, uint32_t events)
 void asidl__rt_unwatch(asidl__source *s)
 {
     epoll_ctl(rt.epfd, EPOLL_CTL_DEL, s->fd, NULL);
+}
+
+int asidl__rt_watch_edge(asidl__source *s, uint32_t events)
+{
+    struct epoll_event ev = { .events = events | EPOLLET, .data.ptr = s };
+    return epoll_ctl(rt.epfd, EPOLL_CTL_ADD, s->fd, &ev);
+}
+
+int asidl__rt_rearm_edge(asidl__source *s, uint32_t events)
+{
+    struct epoll_event ev = { .events = events | EPOLLET, .data.ptr = s };
+    return epoll_ctl(rt.epfd, EPOLL_CTL_MOD, s->fd, &ev);
+}
+
+/* ---- retiring ----
+ *
+ * An edge-triggered source stays armed, so a worker may take its event just before another
+ * tears it down and unwatches it. Its memory must outlive that event: a quiescent-state grace
+ * period. Each retirement takes the next epoch; each worker, before it waits for an event,
+ * records the epoch it sees. A worker that recorded the retirement's epoch (or a later one)
+ * started waiting after the unwatch, so it cannot get the source's event; a parked worker
+ * holds none. Once every worker is past the epoch, the retiree is released. */
+
+static struct {
+    pthread_mutex_t lock;
+    uint64_t epoch;                /* atomic */
+    asidl__retiree *head;          /* lock: oldest first */
+    asidl__retiree **tail;
+    unsigned pending;              /* atomic: retirees waiting */
+} grace = { .lock = PTHREAD_MUTEX_INITIALIZER, .tail = &grace.head };
+
+void asidl__rt_retire(asidl__retiree *r, void (*release)(asidl__retiree *r))
+{
+    r->release = release;
+    r->next = NULL;
+    pthread_mutex_lock(&grace.lock);
+    r->epoch = __atomic_add_fetch(&grace.epoch, 1, __ATOMIC_SEQ_CST);
+    *grace.tail = r;
+    grace.tail = &r->next;
+    __atomic_add_fetch(&grace.pending, 1, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&grace.lock);
+}
+
+/* Releases the retirees every worker is past (all of them when `all`: no worker runs). */
+static void release_retirees(bool all)
+{
+    uint64_t past = all ? QUIET_ALWAYS : 0;   /* epochs start at 1 */
+    if (!all) {
+        /* During asidl__rt_shutdown the list is empty while its workers still run. */
+        pthread_mutex_lock(&rt.lock);
+        if (rt.workers)
+            past = QUIET_ALWAYS;
+        for (worker *w = rt.workers; w; w = w->next) {
+            uint64_t q = __atomic_load_n(&w->quiet, __ATOMIC_SEQ_CST);
+            if (q < past)
+                past = q;
+        }
+        pthread_mutex_unlock(&rt.lock);
+    }
+    pthread_mutex_lock(&grace.lock);
+    asidl__retiree *done = NULL, **end = &grace.head;
+    unsigned n = 0;
+    while (*end && (*end)->epoch <= past) {     /* epochs rise along the list */
+        end = &(*end)->next;
+        n++;
+    }
+    if (n > 0) {                                /* detach the first n */
+        done = grace.head;
+        grace.head = *end;
+        *end = NULL;
+        if (!grace.head)
+            grace.tail = &grace.head;
+        __atomic_sub_fetch(&grace.pending, n, __ATOMIC_SEQ_CST);
+    }
+    pthread_mutex_unlock(&grace.lock);
+    while (done) {
+        asidl__retiree *r = done;
+        done = r->next;
+        r->release(r);
+    }
+}
+
+/* A worker holding no event: the point where it records the epoch (and releases what it can). */
+static void quiesce(worker *w)
+{
+    __atomic_store_n(&w->quiet, __atomic_load_n(&grace.epoch, __ATOMIC_SEQ_CST), __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&grace.pending, __ATOMIC_SEQ_CST))
+        release_retirees(false);
 }
 
 /* ---- the task queue ---- */
@@ -271,6 +364,7 @@ static bool watch(worker *w)
 /* Parks this worker while another polls (lf.lock held); back when it should poll. */
 static void park(worker *w)
 {
+    __atomic_store_n(&w->quiet, QUIET_ALWAYS, __ATOMIC_SEQ_CST);
     w->parked = true;
     w->parked_next = lf.parked;
     if (lf.parked && __atomic_load_n(&lf.watcher_asleep, __ATOMIC_SEQ_CST))
@@ -283,6 +377,7 @@ static void *worker_main(void *arg)
 {
     worker *w = arg;
     for (;;) {
+        quiesce(w);
         bool idle = false;
         if (!__atomic_compare_exchange_n(&lf.polling, &idle, true, false, __ATOMIC_SEQ_CST,
                                          __ATOMIC_SEQ_CST) &&
@@ -334,8 +429,10 @@ RPC_STATUS asidl__rt_start_workers(unsigned n)
     pthread_condattr_setclock(&cattr, CLOCK_REALTIME);
     while (rt.n_workers < n) {
         worker *w = calloc(1, sizeof *w);
-        if (w)
+        if (w) {
             pthread_cond_init(&w->wake, &cattr);
+            w->quiet = QUIET_ALWAYS;       /* it has taken no event yet */
+        }
         if (!w || pthread_create(&w->thread, &attr, worker_main, w) != 0) {
             if (w)
                 pthread_cond_destroy(&w->wake);
@@ -447,6 +544,7 @@ void asidl__rt_shutdown(void)
     lf.parked = NULL;
     __atomic_store_n(&lf.watcher_asleep, false, __ATOMIC_SEQ_CST);
     pthread_mutex_unlock(&lf.lock);
+    release_retirees(true);            /* no worker is left to hold an event */
     pthread_mutex_lock(&rt.lock);
     while (rt.head) {
         task *t = rt.head;

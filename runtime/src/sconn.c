@@ -4,9 +4,12 @@
  * and every protocol violation, as Windows answers them (docs/runtime-design.md has the table;
  * Samba's raw protocol tests record Windows' behaviour).
  *
- * Only the epoll worker that got the connection's (one-shot) event reads it; it re-arms the
- * connection before running the dispatch callbacks of the calls it completed, so the next
- * request can be read by another worker meanwhile. Replies are queued from any thread.
+ * The connection is registered edge-triggered, so a request costs no re-arming. Only the worker
+ * holding the reading token (in_handler) reads it: one that gets an event while another holds
+ * the token leaves a note (missed) for the holder. The holder gives the token back before
+ * running the dispatch callbacks of the calls it completed, so the next request can be read by
+ * another worker meanwhile. Replies are queued from any thread. A torn-down connection is freed
+ * after the event loop's grace period: a worker may have taken its last event just before.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -68,6 +71,7 @@ asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_a
     c->srv = s;
     pthread_mutex_init(&c->lock, NULL);
     c->refs = 1;                      /* the epoll registration's */
+    c->watching = EPOLLIN | EPOLLRDHUP;
     snprintf(c->secondary_address, sizeof c->secondary_address, "%s", secondary_address);
     note_peer(c, fd);
     asidl__timer_init(&c->timer, on_timer);
@@ -87,7 +91,7 @@ asidl__sconn *asidl__sconn_new(asidl__server *s, int fd, const char *secondary_a
     s->conns = c;
     pthread_mutex_unlock(&s->lock);
 
-    if (asidl__rt_watch(&c->src, EPOLLIN | EPOLLRDHUP) != 0) {
+    if (asidl__rt_watch_edge(&c->src, c->watching) != 0) {
         asidl__server_conn_gone(s, c);
         asidl__server_release(s);
         pthread_mutex_destroy(&c->lock);
@@ -114,6 +118,12 @@ void asidl__sconn_release(asidl__sconn *c)
     pthread_mutex_destroy(&c->lock);
     free(c);
     asidl__server_release(s);
+}
+
+/* The registration's reference, dropped once no worker can hold an event for it. */
+static void release_registration(asidl__retiree *r)
+{
+    asidl__sconn_release((asidl__sconn *)((char *)r - offsetof(asidl__sconn, retiree)));
 }
 
 void asidl__sconn_kill(asidl__sconn *c)
@@ -785,17 +795,24 @@ static bool stopped(asidl__sconn *c)
 }
 
 /* `stop`: the connection was already dead or closing when the handler last looked (under its
- * lock), which spares a lock round trip before the first read. */
-static void read_more(asidl__sconn *c, bool stop, asidl__scall ***ready_tail)
+ * lock), which spares a lock round trip before the first read. `events`: what the event loop
+ * reported. True when input may be left unread that no new edge would announce. */
+static bool read_more(asidl__sconn *c, bool stop, uint32_t events, asidl__scall ***ready_tail)
 {
+    /* A short read drains the socket, except for the client's shutdown behind the data: it
+     * raised its edge before this event was taken, so only reading on finds it. */
+    bool shut = (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
     /* A bounded number of reads per event, so one flooding client cannot starve the others
-     * (the connection stays readable and is handled again after re-arming). */
+     * (the handler then has the connection's event raised again). */
+    bool unread = !stop;
     for (int round = 0; round < 16 && !stop; round++) {
         if (round > 0 && stopped(c))
             break;
         int r = asidl__inbuf_fill(&c->in, c->src.fd, false);
-        if (r == ASIDL_FILL_AGAIN)
+        if (r == ASIDL_FILL_AGAIN) {
+            unread = false;
             break;
+        }
         if (r != ASIDL_FILL_DATA && r != ASIDL_FILL_MORE) {
             pthread_mutex_lock(&c->lock);
             c->dead = true;              /* the client went away (or the socket failed) */
@@ -819,8 +836,10 @@ static void read_more(asidl__sconn *c, bool stop, asidl__scall ***ready_tail)
             if (c->in.len > 0 && (stop = stopped(c)))
                 break;
         }
-        if (r == ASIDL_FILL_DATA)
-            break;         /* drained; if more arrives the re-armed connection fires again */
+        if (r == ASIDL_FILL_DATA && !shut) {
+            unread = false;  /* drained: what arrives next raises a new edge */
+            break;
+        }
     }
     if (!asidl__inbuf_settle(&c->in)) {
         pthread_mutex_lock(&c->lock);
@@ -828,6 +847,7 @@ static void read_more(asidl__sconn *c, bool stop, asidl__scall ***ready_tail)
         pthread_mutex_unlock(&c->lock);
     }
     watch_partial(c);
+    return unread;
 }
 
 static void write_more(asidl__sconn *c)
@@ -853,7 +873,7 @@ static void teardown_locked(asidl__sconn *c)
     else
         asidl__writer_close(&c->writer);
     asidl__rt_unwatch(&c->src);
-    close(c->src.fd);
+    close(c->src.fd);                   /* a late event finds torn_down, and never the fd */
     asidl__sendq_clear(&c->out);
     asidl__inbuf_free(&c->in);
     reset_reassembly(c);
@@ -879,7 +899,7 @@ static void teardown_locked(asidl__sconn *c)
     if (grouped)
         asidl__server_group_leave(c->srv, c->group);
     asidl__server_conn_gone(c->srv, c);
-    asidl__sconn_release(c);            /* the registration's reference */
+    asidl__rt_retire(&c->retiree, release_registration);
 }
 
 /* The connection's next call to dispatch; the connection is "dispatching" while one is out. */
@@ -911,6 +931,7 @@ static void on_event(asidl__source *src, uint32_t events)
     pthread_mutex_unlock(&c->lock);
 
     asidl__scall *ready = NULL, **ready_tail = &ready;
+    bool unread = false;
     for (;;) {
         if (events & EPOLLOUT)
             write_more(c);
@@ -922,7 +943,7 @@ static void on_event(asidl__source *src, uint32_t events)
             pthread_mutex_unlock(&c->lock);
         }
         if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
-            read_more(c, stop, &ready_tail);
+            unread = read_more(c, stop, events, &ready_tail);
         pthread_mutex_lock(&c->lock);
         events = c->missed;
         c->missed = 0;
@@ -934,8 +955,8 @@ static void on_event(asidl__source *src, uint32_t events)
 
     /* What arrived runs in arrival order, one manager routine at a time (causal ordering: a
      * client that wants its calls to overlap on the server uses RPC_C_OPT_BINDING_NONCAUSAL,
-     * which spreads them over connections). The calls join the connection's queue before it is
-     * armed again, so that calls read by the next event queue up behind them. */
+     * which spreads them over connections). The calls join the connection's queue before the
+     * token goes back, so that calls read by the next event queue up behind them. */
     asidl__scall *first = NULL;
     if (ready) {
         if (c->dispatch_tail)
@@ -949,7 +970,13 @@ static void on_event(asidl__source *src, uint32_t events)
         teardown_locked(c);              /* the calls are told; their replies send nothing */
     } else {
         c->in_handler = false;
-        asidl__rt_rearm(&c->src, EPOLLRDHUP | (c->closing ? 0 : EPOLLIN) | (c->want_write ? EPOLLOUT : 0));
+        /* Edge-triggered: a system call only when the events wanted change, or when input was
+         * left unread (re-registering raises the event again). */
+        uint32_t want = EPOLLRDHUP | (c->closing ? 0 : EPOLLIN) | (c->want_write ? EPOLLOUT : 0);
+        if (want != c->watching || unread) {
+            c->watching = want;
+            asidl__rt_rearm_edge(&c->src, want);
+        }
         pthread_mutex_unlock(&c->lock);
     }
     if (first)

@@ -1,8 +1,8 @@
 /*
  * writer.c: a connection's second registration in the event loop, waiting only for room to
- * send (docs/runtime-design.md, "Writing").  A connection's own registration, once armed, is
- * re-armed only by the worker that takes its one-shot event: before that worker runs, the event
- * may already be on its way, and re-arming could deliver a second event holding no reference.
+ * send (docs/runtime-design.md, "Writing").  A connection's own registration is changed only by
+ * the thread holding its reading token: a client connection's one-shot event may already be on
+ * its way, and re-arming could deliver a second event holding no reference.
  * A thread that finds the socket full meanwhile (a completion on an application thread, a new
  * asynchronous request) arms this duplicate of the socket for EPOLLOUT instead.  The owner
  * guards it with its own lock and holds a reference for it while it is armed.

@@ -632,6 +632,125 @@ TEST(truncated_pdus_from_a_departing_client_are_freed)
     CHECK_EQ_INT(asidl__server_connection_count(server), 0);
 }
 
+/* ---- connections are edge-triggered: no event lost, no connection freed under a worker ---- */
+
+/* A client that floods one connection with requests while it reads the answers: the handler
+ * stops after a bounded number of reads per event and must have the event raised again
+ * (edge-triggered, nothing else would announce the input it left). */
+typedef struct flood {
+    int fd;
+    int calls;
+    size_t size;
+} flood;
+
+static void *flood_requests(void *arg)
+{
+    flood *f = arg;
+    uint8_t *stub = calloc(1, f->size);
+    asidl__buf b;
+    asidl__buf_init(&b);
+    for (int i = 0; i < f->calls; i++) {
+        asidl__pdu_encode_request(&b, 3, (uint32_t)(1000 + i), (uint32_t)f->size, 0, 0, NULL, stub, f->size);
+        if (b.len > 60000 || i == f->calls - 1)
+            send_buf(f->fd, &b);
+    }
+    asidl__buf_free(&b);
+    free(stub);
+    return NULL;
+}
+
+TEST(a_flooded_connection_is_read_to_the_end)
+{
+    flood f = { bound_connection(port, 5840), 3000, 1000 };
+    pthread_t writer;
+    CHECK(f.fd >= 0 && pthread_create(&writer, NULL, flood_requests, &f) == 0);
+    static uint8_t store[8192];
+    int answered = 0;
+    for (; answered < f.calls; answered++) {
+        asidl__pdu pdu;
+        if (!read_pdu(f.fd, store, sizeof store, &pdu) || pdu.hdr.call_id != (uint32_t)(1000 + answered) ||
+            pdu.u.response.stub_len != f.size)
+            break;
+    }
+    CHECK_EQ_INT(answered, f.calls);
+    pthread_join(writer, NULL);
+    close(f.fd);
+}
+
+/* Clients that leave at every stage (bound, mid-request, with answers unread, with pipelined
+ * requests) while slow manager routines keep workers busy, so that several workers poll at
+ * once: an event one of them takes may belong to a connection another is tearing down. Under
+ * ASan, a connection freed before that event is handled is a use after free. */
+static volatile bool churn_stop;
+
+static void *keep_workers_busy(void *arg)
+{
+    (void)arg;
+    int fd = bound_connection(port, 4280);
+    asidl__buf b;
+    asidl__buf_init(&b);
+    for (uint32_t id = 1; !churn_stop && fd >= 0; id++) {
+        uint32_t ms = 3;
+        asidl__pdu_encode_request(&b, 3, id, 4, 0, 6, NULL, &ms, 4);
+        send_buf(fd, &b);
+        uint8_t store[256];
+        asidl__pdu pdu;
+        if (!read_pdu(fd, store, sizeof store, &pdu))
+            break;
+    }
+    asidl__buf_free(&b);
+    if (fd >= 0)
+        close(fd);
+    return NULL;
+}
+
+static void *churn_connections(void *arg)
+{
+    unsigned seed = (unsigned)(uintptr_t)arg;
+    for (int i = 0; i < 150; i++) {
+        int fd = bound_connection(port, 4280);
+        if (fd < 0)
+            continue;
+        asidl__buf b;
+        asidl__buf_init(&b);
+        int pipelined = (int)(rand_r(&seed) % 4);
+        for (int k = 0; k < pipelined; k++)
+            asidl__pdu_encode_request(&b, 3, (uint32_t)(10 + k), 5, 0, 0, NULL, "hello", 5);
+        if (rand_r(&seed) % 2)
+            asidl__pdu_encode_request(&b, ASIDL_PFC_FIRST_FRAG, 20, 100, 0, 0, NULL, "partial", 7);
+        if (b.len)
+            send_buf(fd, &b);
+        asidl__buf_free(&b);
+        if (pipelined > 0 && rand_r(&seed) % 3 == 0) {    /* an answer is on its way */
+            uint8_t store[256];
+            asidl__pdu pdu;
+            (void)read_pdu(fd, store, sizeof store, &pdu);
+        }
+        close(fd);
+    }
+    return NULL;
+}
+
+TEST(connections_leaving_while_several_workers_poll_are_freed_safely)
+{
+    pthread_t busy[2], churn[3];
+    churn_stop = false;
+    for (int i = 0; i < 2; i++)
+        CHECK(pthread_create(&busy[i], NULL, keep_workers_busy, NULL) == 0);
+    for (int i = 0; i < 3; i++)
+        CHECK(pthread_create(&churn[i], NULL, churn_connections, (void *)(uintptr_t)(i + 1)) == 0);
+    for (int i = 0; i < 3; i++)
+        pthread_join(churn[i], NULL);
+    churn_stop = true;
+    for (int i = 0; i < 2; i++)
+        pthread_join(busy[i], NULL);
+    int fd = bound_connection(port, 4280);
+    CHECK(echo_works(fd, 7));
+    close(fd);
+    wait_connections(server, 0);
+    CHECK_EQ_INT(asidl__server_connection_count(server), 0);
+}
+
 /* ---- limits (a second server with small ones) ---- */
 
 TEST(limits_on_request_size_connections_pending_calls_and_slow_senders)
@@ -734,6 +853,8 @@ int main(void)
     RUN(a_maybe_request_runs_and_gets_no_answer_not_even_a_fault);
     RUN(a_client_that_vanishes_mid_call_leaves_nothing_behind);
     RUN(truncated_pdus_from_a_departing_client_are_freed);
+    RUN(a_flooded_connection_is_read_to_the_end);
+    RUN(connections_leaving_while_several_workers_poll_are_freed_safely);
     RUN(limits_on_request_size_connections_pending_calls_and_slow_senders);
     echo_wait_idle();
     wait_connections(server, 0);
