@@ -80,7 +80,7 @@ static void frags_begin(asidl__frags *f, const void *stub, size_t stub_len, size
     f->stub = stub;
     f->stub_len = stub_len;
     f->chunk = stub_per_fragment(max_frag, header_len);
-    f->count = stub_len ? (stub_len + f->chunk - 1) / f->chunk : 1;
+    f->count = stub_len <= f->chunk ? 1 : (stub_len + f->chunk - 1) / f->chunk;   /* usually one */
     f->failed = false;
     if (f->count * header_len <= sizeof f->local) {
         f->headers = f->local;
@@ -129,22 +129,28 @@ size_t asidl__frags_bytes(const asidl__frags *f)
 
 size_t asidl__frags_iov(const asidl__frags *f, size_t from, struct iovec *iov, size_t max)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < f->count && k < max; i++) {
+    /* Every fragment but the last is header_len + chunk octets: the one holding `from` is found
+     * by division, not by walking the ones before it (a partly sent big message resumes late). */
+    size_t i = 0, k = 0;
+    if (from) {
+        size_t whole = f->header_len + f->chunk;
+        i = from / whole;
+        from -= i * whole;
+    }
+    for (; i < f->count && k < max; i++, from = 0) {
         size_t at = i * f->chunk;
         size_t n = f->stub_len - at < f->chunk ? f->stub_len - at : f->chunk;
-        const uint8_t *part[2] = { f->headers + i * f->header_len, f->stub + at };
-        size_t len[2] = { f->header_len, n };
-        for (int j = 0; j < 2 && k < max; j++) {
-            if (from >= len[j]) {
-                from -= len[j];
-                continue;
-            }
-            if (len[j] - from == 0)
-                continue;
-            iov[k].iov_base = (void *)(part[j] + from);
-            iov[k].iov_len = len[j] - from;
+        if (from < f->header_len) {
+            iov[k].iov_base = f->headers + i * f->header_len + from;
+            iov[k].iov_len = f->header_len - from;
+            k++;
             from = 0;
+        } else {
+            from -= f->header_len;
+        }
+        if (n > from && k < max) {
+            iov[k].iov_base = (void *)(f->stub + at + from);
+            iov[k].iov_len = n - from;
             k++;
         }
     }
