@@ -30,6 +30,19 @@ static uint32_t hint(size_t remaining)
     return remaining > UINT32_MAX ? UINT32_MAX : (uint32_t)remaining;
 }
 
+/* Little-endian fields.  On a little-endian host a plain store: compilers otherwise assemble
+ * neighbouring byte stores into one word a byte at a time. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static void put16(uint8_t *p, uint16_t v)
+{
+    memcpy(p, &v, 2);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+#else
 static void put16(uint8_t *p, uint16_t v)
 {
     p[0] = (uint8_t)v;
@@ -43,6 +56,7 @@ static void put32(uint8_t *p, uint32_t v)
     p[2] = (uint8_t)(v >> 16);
     p[3] = (uint8_t)(v >> 24);
 }
+#endif
 
 /* Writes the header of a request fragment carrying `n` stub bytes, which are not copied: the
  * header's frag_length counts them (the caller keeps fragments within ASIDL_PDU_MAX_FRAG). */
@@ -80,7 +94,7 @@ static void frags_begin(asidl__frags *f, const void *stub, size_t stub_len, size
     f->stub = stub;
     f->stub_len = stub_len;
     f->chunk = stub_per_fragment(max_frag, header_len);
-    f->count = stub_len ? (stub_len + f->chunk - 1) / f->chunk : 1;
+    f->count = stub_len <= f->chunk ? 1 : (stub_len + f->chunk - 1) / f->chunk;   /* usually one */
     f->failed = false;
     if (f->count * header_len <= sizeof f->local) {
         f->headers = f->local;
@@ -127,28 +141,48 @@ size_t asidl__frags_bytes(const asidl__frags *f)
     return f->count * f->header_len + f->stub_len;
 }
 
-size_t asidl__frags_iov(const asidl__frags *f, size_t from, struct iovec *iov, size_t max)
+/* Any sequence from any offset.  Every fragment but the last is header_len + chunk octets:
+ * the one holding `from` is found by division, not by walking the ones before it (a partly
+ * sent big message resumes late). */
+__attribute__((noinline))       /* (inlined, its register saves would be the usual call's too) */
+static size_t iov_from(const asidl__frags *f, size_t from, struct iovec *iov, size_t max)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < f->count && k < max; i++) {
+    size_t i = 0, k = 0;
+    if (from) {
+        size_t whole = f->header_len + f->chunk;
+        i = from / whole;
+        from -= i * whole;
+    }
+    for (; i < f->count && k < max; i++, from = 0) {
         size_t at = i * f->chunk;
         size_t n = f->stub_len - at < f->chunk ? f->stub_len - at : f->chunk;
-        const uint8_t *part[2] = { f->headers + i * f->header_len, f->stub + at };
-        size_t len[2] = { f->header_len, n };
-        for (int j = 0; j < 2 && k < max; j++) {
-            if (from >= len[j]) {
-                from -= len[j];
-                continue;
-            }
-            if (len[j] - from == 0)
-                continue;
-            iov[k].iov_base = (void *)(part[j] + from);
-            iov[k].iov_len = len[j] - from;
+        if (from < f->header_len) {
+            iov[k].iov_base = f->headers + i * f->header_len + from;
+            iov[k].iov_len = f->header_len - from;
+            k++;
             from = 0;
+        } else {
+            from -= f->header_len;
+        }
+        if (n > from && k < max) {
+            iov[k].iov_base = (void *)(f->stub + at + from);
+            iov[k].iov_len = n - from;
             k++;
         }
     }
     return k;
+}
+
+size_t asidl__frags_iov(const asidl__frags *f, size_t from, struct iovec *iov, size_t max)
+{
+    if (f->count != 1 || from != 0 || max < 2)
+        return iov_from(f, from, iov, max);
+    /* the usual call: one fragment, sent whole */
+    iov[0].iov_base = f->headers;
+    iov[0].iov_len = f->header_len;
+    iov[1].iov_base = (void *)f->stub;
+    iov[1].iov_len = f->stub_len;
+    return f->stub_len ? 2 : 1;
 }
 
 uint8_t *asidl__frags_flatten(const asidl__frags *f, size_t from, size_t *len)

@@ -241,13 +241,11 @@ static inline bool is_simple(const asidl_ndr_array *a)
     return ndr_fast_paths && ndr_array_is_simple(a);
 }
 
-static long marshal_simple(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem,
-                           const unsigned char *base, bool hoisted)
+/* What follows the maximum count's evaluation (max is in range). */
+static long marshal_simple_elements(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem, int64_t max,
+                                    bool hoisted)
 {
-    int64_t max, lower;
-    long st = dim_max(c, c->p.proc, c->p.frame, &a->dims[0], base, &max, &lower);
-    if (st)
-        return st;
+    long st;
     if ((a->hdr.flags & ASIDL_NDR_F_CONFORMANT) && !hoisted && (st = ndr_out_u32(c, (uint32_t)max)))
         return st;
     if (max == 0)
@@ -255,8 +253,18 @@ static long marshal_simple(ndr_call *c, const asidl_ndr_array *a, const unsigned
     return ndr_base_marshal_n(c, (const asidl_ndr_base *)a->elem, mem, (size_t)max);
 }
 
+static long marshal_simple(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem,
+                           const unsigned char *base, bool hoisted)
+{
+    int64_t max, lower;
+    long st = dim_max(c, c->p.proc, c->p.frame, &a->dims[0], base, &max, &lower);
+    return st ? st : marshal_simple_elements(c, a, mem, max, hoisted);
+}
+
+/* size: the value of the dimension's size_is when the caller has it (evaluated, received),
+ * else NULL and the expression is checked here. */
 static long unmarshal_simple(ndr_call *c, const asidl_ndr_array *a, unsigned char *mem,
-                             const unsigned char *base, size_t cap)
+                             const unsigned char *base, size_t cap, const int64_t *size)
 {
     const asidl_ndr_dim *d = &a->dims[0];
     uint32_t max = d->count;
@@ -267,8 +275,11 @@ static long unmarshal_simple(ndr_call *c, const asidl_ndr_array *a, unsigned cha
         return RPC_X_INVALID_BOUND;
     if (d->count && max != d->count)
         return RPC_X_BAD_STUB_DATA;     /* a fixed dimension of a conformant array */
-    if ((st = ndr_check(c, d->size_is, NULL, base, max)) ||
-        (st = ndr_check(c, d->max_is, d->min_is, base, (int64_t)max - 1)))
+    if (size)
+        st = *size == max ? RPC_S_OK : RPC_X_BAD_STUB_DATA;    /* what ndr_check finds for it */
+    else
+        st = ndr_check(c, d->size_is, NULL, base, max);
+    if (st || (st = ndr_check(c, d->max_is, d->min_is, base, (int64_t)max - 1)))
         return st;
     if (!ndr_fits(max, ndr_min_wire_size(a->elem), ndr_in_left(c)))
         return RPC_X_BAD_STUB_DATA;
@@ -284,11 +295,28 @@ long ndr_simple_array_marshal(ndr_call *c, const asidl_ndr_array *a, const unsig
     return marshal_simple(c, a, mem, NULL, hoisted);
 }
 
+long ndr_simple_array_marshal_sized(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem, int64_t size)
+{
+    bool hoisted = c->p.hoist_pending != 0;
+    c->p.hoist_pending = 0;
+    if (size < 0 || size > UINT32_MAX)
+        return RPC_X_INVALID_BOUND;     /* as dim_max has it */
+    return marshal_simple_elements(c, a, mem, size, hoisted);
+}
+
 long ndr_simple_array_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *mem, size_t cap)
 {
     c->p.hoist_pending = 0;
     c->p.target_cap = SIZE_MAX;
-    return unmarshal_simple(c, a, mem, NULL, cap);
+    return unmarshal_simple(c, a, mem, NULL, cap, NULL);
+}
+
+long ndr_simple_array_unmarshal_sized(ndr_call *c, const asidl_ndr_array *a, unsigned char *mem, size_t cap,
+                                      int64_t size)
+{
+    c->p.hoist_pending = 0;
+    c->p.target_cap = SIZE_MAX;
+    return unmarshal_simple(c, a, mem, NULL, cap, &size);
 }
 
 long ndr_array_marshal(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem,
@@ -328,7 +356,7 @@ long ndr_array_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *m
     size_t cap = c->p.target_cap;
     c->p.target_cap = SIZE_MAX;
     if (!hoisted && is_simple(a))
-        return unmarshal_simple(c, a, mem, base, cap);
+        return unmarshal_simple(c, a, mem, base, cap, NULL);
     long st;
     ndr_bounds b = { .n_dims = a->n_dims, .total = 1, .sent = 1 };
     if (a->n_dims == 0 || a->n_dims > ASIDL_NDR_MAX_DIMS)

@@ -144,6 +144,11 @@ void ndr_queue_reverse(ndr_call *c, size_t from, size_t to)
 
 long ndr_undo_grow(ndr_call *c)
 {
+    if (!c->p.undo) {       /* the first entry of a pass that allocates: the call's own storage */
+        c->p.undo = (void *)c->p.local_undo;
+        c->p.undo_cap = LOCAL_ENTRIES(c, local_undo, ndr_undo);
+        return RPC_S_OK;
+    }
     return grow_local_array((void **)&c->p.undo, &c->p.undo_cap, c->p.undo_len + 1, sizeof(ndr_undo),
                             c->p.local_undo, LOCAL_ENTRIES(c, local_undo, ndr_undo));
 }

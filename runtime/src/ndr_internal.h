@@ -435,7 +435,7 @@ NDR_INLINE long ndr_eval(ndr_call *c, const asidl_ndr_proc *proc, void **frame, 
         *out = e->arg;
         return RPC_S_OK;
     case ASIDL_NDR_OP_PARAM:
-        if (!proc || !frame || e->arg < 0 || e->arg >= proc->n_params)
+        if (!proc || !frame || (uint64_t)e->arg >= proc->n_params)     /* (a negative one too) */
             return RPC_S_INTERNAL_ERROR;
         *ready = ndr_param_ready(c, proc, (uint32_t)e->arg);
         *out = 0;       /* what the machine leaves for an operand not received */
@@ -565,6 +565,11 @@ static inline bool ndr_array_is_simple(const asidl_ndr_array *a)
 }
 long ndr_simple_array_marshal(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem);
 long ndr_simple_array_unmarshal(ndr_call *c, const asidl_ndr_array *a, unsigned char *mem, size_t cap);
+/* The same for a conformant one whose size_is (one parameter) the caller has evaluated
+ * (and, unmarshalling, found received): the value instead of the expression. */
+long ndr_simple_array_marshal_sized(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem, int64_t size);
+long ndr_simple_array_unmarshal_sized(ndr_call *c, const asidl_ndr_array *a, unsigned char *mem, size_t cap,
+                                      int64_t size);
 long ndr_simple_array_peek(ndr_call *c, const asidl_ndr_array *a, size_t *bytes, size_t *elements);
 long ndr_array_marshal(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem,
                        const unsigned char *base);
@@ -685,12 +690,37 @@ enum { NDR_SHAPE_OF_GENERAL = 0, NDR_SHAPE_BASE, NDR_SHAPE_REF_BASE, NDR_SHAPE_R
 typedef struct ndr_param_info {
     uint8_t shape;              /* NDR_SHAPE_* */
     uint8_t free;               /* NDR_FREE_*: what asidl_ndr_server_free finds in it */
+    /* REF_ARRAY, conformant, size_is naming one parameter of an integer C type: that
+     * parameter's index (else NDR_NO_SIZE_PARAM), and on which sides (bit 1 << side) it has
+     * been received when this one is unmarshalled.  The shortcuts then read the count
+     * straight from the frame instead of evaluating the expression on every call. */
+    uint8_t size_ready;
+    uint8_t size_ctype;         /* ... and its C type (ASIDL_NDR_C_OF) */
+    uint32_t size_param;
     const asidl_ndr_type *ref;  /* REF_*: the referent */
     size_t offset;              /* the parameter's slot in the argument frame */
 } ndr_param_info;
+#define NDR_NO_SIZE_PARAM UINT32_MAX
 
-/* Classifies a parameter (offset is left alone). */
+/* Classifies a parameter (offset is left alone; size_param is NDR_NO_SIZE_PARAM). */
 void ndr_param_classify(const asidl_ndr_param *p, ndr_param_info *info);
+/* What only the whole procedure tells: where parameter i's size comes from (size_param). */
+void ndr_param_classify_size(const asidl_ndr_proc *proc, uint32_t i, ndr_param_info *info);
+
+/* A REF_ARRAY parameter's size_is read from the frame, as evaluating the expression gives it,
+ * when the info says where it is and (unmarshalling, with the parameter being read the one
+ * described) that it has been received; false when the general evaluation must run (which
+ * also reports the errors). */
+NDR_INLINE bool ndr_known_size(const ndr_call *c, const ndr_param_info *pi, bool unmarshalling, int64_t *v)
+{
+    if (pi->size_param == NDR_NO_SIZE_PARAM || (unmarshalling && !(pi->size_ready >> c->side & 1)))
+        return false;
+    /* ndr_load_operand, its C type's size already found valid */
+    unsigned size = pi->size_ctype & 0x0F;
+    bool is_signed = (pi->size_ctype & ASIDL_NDR_C_SIGNED) != 0;
+    *v = ndr_load_int(c->p.frame[pi->size_param], size, is_signed);
+    return !(size == 8 && !is_signed && *v < 0);
+}
 
 /* The shortcuts: anything they do not cover returns NDR_SHAPE_GENERAL (no status has that
  * value) and the caller takes the general walk. */

@@ -234,7 +234,7 @@ static long declared_elements(ndr_call *c, const asidl_ndr_array *a, size_t *n)
 }
 
 /* [out]-only pointer parameters get zeroed storage for the manager to fill. */
-static long allocate_out_param(ndr_call *c, const asidl_ndr_param *p, void *slot)
+static long allocate_out_param(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_param *p, void *slot)
 {
     if (p->type->kind != ASIDL_NDR_POINTER)
         return RPC_S_OK;            /* the frame slot itself is the storage */
@@ -247,8 +247,14 @@ static long allocate_out_param(ndr_call *c, const asidl_ndr_param *p, void *slot
         if (r->kind != ASIDL_NDR_ARRAY)
             return RPC_X_INVALID_BOUND;
         size_t n;
-        if ((st = declared_elements(c, (const asidl_ndr_array *)r, &n)))
+        int64_t size;
+        if (ndr_fast_paths && ndr_known_size(c, pi, false, &size)) {   /* (every [in] one is there) */
+            if (size < 0 || size > UINT32_MAX)
+                return RPC_X_INVALID_BOUND;     /* as declared_elements has it */
+            n = (size_t)size;
+        } else if ((st = declared_elements(c, (const asidl_ndr_array *)r, &n))) {
             return st;
+        }
         if (__builtin_mul_overflow(n, (size_t)((const asidl_ndr_array *)r)->elem->mem_size, &bytes))
             return RPC_X_INVALID_BOUND;
     }
@@ -280,7 +286,7 @@ long asidl_ndr_server_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc
     c->p.param = proc->n_params;        /* every [in] parameter is there now */
     it = (ndr_param_iter){ info, proc, NDR_LIST_OUT_ONLY, 0 };
     for (uint32_t i; !st && ndr_next_param(&it, &i);)
-        st = allocate_out_param(c, &proc->params[i], args[i]);
+        st = allocate_out_param(c, ndr_param_info_of(info, proc, i, &local), &proc->params[i], args[i]);
     if (!st)
         st = ndr_finish_unmarshal(c);
     if (st) {

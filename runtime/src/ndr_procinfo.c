@@ -78,6 +78,7 @@ static ndr_proc_info *make_info(const asidl_ndr_proc *proc)
         info->param[i].offset = size;
         size += p->mem_size ? p->mem_size : 1;
         ndr_param_classify(p, &info->param[i]);
+        ndr_param_classify_size(proc, i, &info->param[i]);
         info->param[i].free = ndr_param_free_kind(p);
         plain &= info->param[i].free != NDR_FREE_WALK;
     }

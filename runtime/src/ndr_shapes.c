@@ -65,6 +65,9 @@ void ndr_param_classify(const asidl_ndr_param *p, ndr_param_info *info)
     const asidl_ndr_type *t = p->type;
     info->shape = NDR_SHAPE_OF_GENERAL;
     info->ref = NULL;
+    info->size_param = NDR_NO_SIZE_PARAM;
+    info->size_ready = 0;
+    info->size_ctype = 0;
     if (!magic_ok(t))
         return;
     if (t->kind == ASIDL_NDR_BASE) {
@@ -79,6 +82,35 @@ void ndr_param_classify(const asidl_ndr_param *p, ndr_param_info *info)
     info->shape = r->kind == ASIDL_NDR_BASE ? NDR_SHAPE_REF_BASE
                   : shape_array(r)          ? NDR_SHAPE_REF_ARRAY
                                             : NDR_SHAPE_REF_OTHER;
+}
+
+/* Whether parameter j has been received when parameter i is unmarshalled on `side`: what
+ * ndr_param_ready says while parameter i is the one being read. */
+static bool received_before(const asidl_ndr_proc *proc, uint32_t j, uint32_t i, asidl_ndr_side side)
+{
+    const asidl_ndr_param *p = &proc->params[j];
+    if (p->flags & ASIDL_NDR_PARAM_NOWIRE)
+        return true;
+    bool received = side == ASIDL_NDR_CLIENT ? (p->flags & ASIDL_NDR_PARAM_OUT) != 0
+                                             : (p->flags & ASIDL_NDR_PARAM_IN) != 0;
+    return !received || j < i;
+}
+
+void ndr_param_classify_size(const asidl_ndr_proc *proc, uint32_t i, ndr_param_info *info)
+{
+    info->size_param = NDR_NO_SIZE_PARAM;
+    info->size_ready = 0;
+    if (info->shape != NDR_SHAPE_REF_ARRAY || !(info->ref->flags & ASIDL_NDR_F_CONFORMANT))
+        return;
+    const asidl_ndr_op *e = ((const asidl_ndr_array *)info->ref)->dims[0].size_is;
+    unsigned size = e ? e->ctype & 0x0F : 0;    /* (shape_array: one PARAM operand, if any) */
+    if (!e || e->arg < 0 || e->arg >= proc->n_params || (size != 1 && size != 2 && size != 4 && size != 8))
+        return;     /* the expression's own errors are the general evaluation's to report */
+    uint32_t j = (uint32_t)e->arg;
+    info->size_param = j;
+    info->size_ctype = e->ctype;
+    info->size_ready = (uint8_t)((received_before(proc, j, i, ASIDL_NDR_CLIENT) ? 1u << ASIDL_NDR_CLIENT : 0) |
+                                 (received_before(proc, j, i, ASIDL_NDR_SERVER) ? 1u << ASIDL_NDR_SERVER : 0));
 }
 
 /* Whether the shortcuts apply at all: not when tests turned them off, and not to anything
@@ -106,7 +138,12 @@ long ndr_shape_marshal(ndr_call *c, const ndr_param_info *pi, const unsigned cha
         if (c->p.record_caps)       /* (a client [in, out] array: its capacity is recorded) */
             return NDR_SHAPE_GENERAL;
         ref = load_ptr(slot);
-        return ref ? ndr_simple_array_marshal(c, (const asidl_ndr_array *)pi->ref, ref) : RPC_X_NULL_REF_POINTER;
+        if (!ref)
+            return RPC_X_NULL_REF_POINTER;
+        const asidl_ndr_array *a = (const asidl_ndr_array *)pi->ref;
+        int64_t size;
+        return ndr_known_size(c, pi, false, &size) ? ndr_simple_array_marshal_sized(c, a, ref, size)
+                                                   : ndr_simple_array_marshal(c, a, ref);
     case NDR_SHAPE_REF_OTHER: {
         if (c->p.record_caps)
             return NDR_SHAPE_GENERAL;
@@ -126,9 +163,12 @@ long ndr_shape_marshal(ndr_call *c, const ndr_param_info *pi, const unsigned cha
 
 /* A client's [out] simple array goes into the caller's storage, which holds what the array's
  * declared size says (or what was recorded for it when it was sent). */
-static long client_array(ndr_call *c, const asidl_ndr_array *a, unsigned char *given)
+static long client_array(ndr_call *c, const ndr_param_info *pi, unsigned char *given)
 {
+    const asidl_ndr_array *a = (const asidl_ndr_array *)pi->ref;
     size_t cap = SIZE_MAX;
+    int64_t size;
+    bool sized = ndr_known_size(c, pi, true, &size);
     if (a->hdr.flags & ASIDL_NDR_F_CONFORMANT) {
         uint64_t recorded;
         if (ndr_map_get(&c->p.capacities, (uint64_t)(uintptr_t)given, &recorded)) {
@@ -138,6 +178,8 @@ static long client_array(ndr_call *c, const asidl_ndr_array *a, unsigned char *g
             bool ready = true;
             if (a->dims[0].count) {
                 v = a->dims[0].count;
+            } else if (sized) {
+                v = size;
             } else {
                 long st = ndr_eval(c, c->p.proc, c->p.frame, a->dims[0].size_is, NULL, &v, &ready);
                 if (st)
@@ -156,7 +198,8 @@ static long client_array(ndr_call *c, const asidl_ndr_array *a, unsigned char *g
         if (elements > cap)
             return RPC_X_INVALID_BOUND;
     }
-    return ndr_simple_array_unmarshal(c, a, given, cap);
+    return sized ? ndr_simple_array_unmarshal_sized(c, a, given, cap, size)
+                 : ndr_simple_array_unmarshal(c, a, given, cap);
 }
 
 long ndr_shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_param *p, unsigned char *slot)
@@ -176,7 +219,7 @@ long ndr_shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, const asi
         return RPC_X_NULL_REF_POINTER;
     if (pi->shape == NDR_SHAPE_REF_BASE)
         return ndr_base_unmarshal(c, (const asidl_ndr_base *)pi->ref, given);
-    return client_array(c, (const asidl_ndr_array *)pi->ref, given);
+    return client_array(c, pi, given);
 }
 
 /* ===================================================================== server: the request */
@@ -213,5 +256,7 @@ long ndr_shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned 
             return st;
         mem = block;
     }
-    return ndr_simple_array_unmarshal(c, a, mem, SIZE_MAX);
+    int64_t size;
+    return ndr_known_size(c, pi, true, &size) ? ndr_simple_array_unmarshal_sized(c, a, mem, SIZE_MAX, size)
+                                          : ndr_simple_array_unmarshal(c, a, mem, SIZE_MAX);
 }

@@ -411,6 +411,8 @@ asidl__pdu_status asidl__pdu_frame(const uint8_t *data, size_t avail, size_t *fr
 /* Decodes and validates one whole fragment (len == its frag_length) of any connection-oriented
  * type, in either data representation. Never reads outside [data, data + len). */
 asidl__pdu_status asidl__pdu_decode(const uint8_t *data, size_t len, asidl__pdu *out);
+/* The same without the one-pass reading of the frequent request and response (tests compare). */
+asidl__pdu_status asidl__pdu_decode_general(const uint8_t *data, size_t len, asidl__pdu *out);
 
 void asidl__pdu_bind_context(const asidl__pdu *pdu, unsigned index, asidl__pdu_ctx *out);
 void asidl__pdu_ctx_transfer(const asidl__pdu_ctx *ctx, unsigned index, asidl__syntax_id *out);

@@ -106,6 +106,8 @@ int asidl__inbuf_fill(asidl__inbuf *b, int fd, bool wait)
 
 asidl__pdu_status asidl__inbuf_peek(const asidl__inbuf *b, const uint8_t **pdu, size_t *len)
 {
+    if (b->len == 0)
+        return ASIDL_PDU_NEED_MORE;     /* the usual look after the last PDU of a read */
     asidl__pdu_status st = asidl__pdu_frame(b->data, b->len, len);
     if (st == ASIDL_PDU_OK)
         *pdu = b->data;

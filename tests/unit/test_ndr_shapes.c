@@ -166,7 +166,7 @@ static void client_args(client *k, const asidl_ndr_proc *proc, long long n, int 
     k->pair[0] = -1;
     k->pair[1] = 2;
     if (IS(proc, echo)) {
-        k->echo_n = variant == 2 ? (unsigned long)1 << 33 : (unsigned long)n;
+        k->echo_n = variant == 2 ? (unsigned long)1 << 33 : variant == 3 ? ~0ul : (unsigned long)n;
         k->echo_pin = variant == 1 ? NULL : k->echo_in;
         k->echo_pout = k->echo_out;
         void *a[] = { &k->h, &k->echo_n, &k->echo_pin, &k->echo_pout };
@@ -482,6 +482,7 @@ TEST(echo_agrees_with_the_general_walk)
     compare_call(&echo_proc, 37, 0);
     compare_call(&echo_proc, 16, 1);    /* NULL [ref] pointer */
     compare_call(&echo_proc, 16, 2);    /* n beyond 32 bits */
+    compare_call(&echo_proc, 16, 3);    /* n beyond INT64_MAX: no valid count */
     CHECK(compared > 1000);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "rpcrt.h"
@@ -425,6 +426,102 @@ TEST(bind_time_feature_negotiation_syntax_is_recognised)
 
 /* Splits `len` stub bytes, decodes every fragment, checks the flags, sizes and hints, and
  * reassembles them. */
+/* The one-pass reading of requests and responses must give what the general decoder gives:
+ * the same status and, when it decodes, the same fields. */
+static bool same_decoding(const uint8_t *data, size_t len)
+{
+    asidl__pdu a, b;
+    asidl__pdu_status sa = asidl__pdu_decode(data, len, &a), sb = asidl__pdu_decode_general(data, len, &b);
+    if (sa != sb)
+        return false;
+    if (sa != ASIDL_PDU_OK)
+        return true;
+    if (memcmp(&a.hdr, &b.hdr, sizeof a.hdr) != 0 || a.little_endian != b.little_endian ||
+        a.auth.present != b.auth.present || a.auth.value != b.auth.value || a.auth.value_len != b.auth.value_len)
+        return false;
+    switch (a.hdr.ptype) {
+    case ASIDL_PTYPE_REQUEST:
+        return a.u.request.alloc_hint == b.u.request.alloc_hint && a.u.request.context_id == b.u.request.context_id &&
+               a.u.request.opnum == b.u.request.opnum && a.u.request.has_object == b.u.request.has_object &&
+               memcmp(&a.u.request.object, &b.u.request.object, sizeof a.u.request.object) == 0 &&
+               a.u.request.stub == b.u.request.stub && a.u.request.stub_len == b.u.request.stub_len;
+    case ASIDL_PTYPE_RESPONSE:
+    case ASIDL_PTYPE_FAULT:
+        return a.u.response.alloc_hint == b.u.response.alloc_hint &&
+               a.u.response.context_id == b.u.response.context_id &&
+               a.u.response.cancel_count == b.u.response.cancel_count &&
+               a.u.response.fault_flags == b.u.response.fault_flags && a.u.response.status == b.u.response.status &&
+               a.u.response.stub == b.u.response.stub && a.u.response.stub_len == b.u.response.stub_len;
+    default:
+        return true;
+    }
+}
+
+/* Every prefix and every single-octet corruption of one PDU (with frag_length following the
+ * length when it is the corrupted octet, as in torture). */
+static void check_same_decoding(const asidl__buf *b)
+{
+    for (size_t n = 0; n <= b->len; n++) {
+        uint8_t *copy = malloc(n ? n : 1);
+        memcpy(copy, b->data, n);
+        CHECK(same_decoding(copy, n));
+        if (n >= ASIDL_PDU_HEADER_LEN) {        /* the prefix, announced as what it is */
+            copy[8] = (uint8_t)n;
+            copy[9] = (uint8_t)(n >> 8);
+            CHECK(same_decoding(copy, n));
+        }
+        free(copy);
+    }
+    uint8_t *copy = malloc(b->len);
+    for (size_t at = 0; at < b->len; at++) {
+        for (unsigned v = 0; v < 256; v++) {
+            memcpy(copy, b->data, b->len);
+            copy[at] = (uint8_t)v;
+            size_t frag;
+            bool ok = asidl__pdu_frame(copy, b->len, &frag) == ASIDL_PDU_OK && frag < b->len
+                          ? same_decoding(copy, frag) : same_decoding(copy, b->len);
+            CHECK(ok);
+            if (!ok)
+                printf("#   octet %zu = %u\n", at, v);
+        }
+    }
+    free(copy);
+}
+
+TEST(requests_and_responses_read_in_one_pass_decode_as_the_general_decoder_does)
+{
+    static const char stub[] = "0123456789abcdef0123";
+    asidl__buf b;
+    for (size_t n = 0; n <= 20; n += 4) {
+        asidl__buf_init(&b);
+        asidl__pdu_encode_request(&b, ASIDL_PFC_FIRST_FRAG | ASIDL_PFC_LAST_FRAG, 0x01020304, 0x0a0b0c0d, 3, 0x0102,
+                                  NULL, stub, n);
+        check_same_decoding(&b);
+        asidl__buf_free(&b);
+        asidl__buf_init(&b);
+        asidl__pdu_encode_response(&b, ASIDL_PFC_FIRST_FRAG, 0x01020304, 0x0a0b0c0d, 3, 7, stub, n);
+        b.data[23] = 0x5a;      /* a reserved octet a sender may fill: ignored by both */
+        check_same_decoding(&b);
+        asidl__buf_free(&b);
+    }
+    /* The forms left to the general decoder: an object UUID, a fault, a security trailer. */
+    asidl__buf_init(&b);
+    asidl__pdu_encode_request(&b, 3, 1, 4, 0, 1, &object, "abcd", 4);
+    check_same_decoding(&b);
+    asidl__buf_free(&b);
+    asidl__buf_init(&b);
+    asidl__pdu_encode_fault(&b, 0, 1, 0, 0, 5);
+    check_same_decoding(&b);
+    asidl__buf_free(&b);
+    asidl__buf_init(&b);
+    asidl__pdu_encode_response(&b, 3, 9, 8, 0, 0, stub, 8);
+    asidl__buf_put(&b, "\x0a\x02\x00\x00\x01\x00\x00\x00" "12345678", 16);
+    b.data[8] = (uint8_t)b.len;
+    b.data[10] = 8;             /* auth_length: an 8-octet value after the 8-octet trailer */
+    check_same_decoding(&b);
+    asidl__buf_free(&b);
+}
+
 static void check_fragmentation(size_t len, uint16_t max_frag, bool request, bool with_object)
 {
     uint8_t *stub = malloc(len ? len : 1);
@@ -484,6 +581,58 @@ static void check_fragmentation(size_t len, uint16_t max_frag, bool request, boo
     asidl__reasm_free(&r);
     asidl__buf_free(&b);
     free(stub);
+}
+
+/* The iovecs from any offset on describe exactly the rest of the flat sequence, however few
+ * of them the caller takes at a time. */
+static void check_iovecs(size_t len, uint16_t max_frag, bool with_object)
+{
+    uint8_t *stub = malloc(len ? len : 1);
+    for (size_t i = 0; i < len; i++)
+        stub[i] = (uint8_t)(i * 5 + 1);
+    asidl__frags f;
+    if (with_object)
+        asidl__frags_request(&f, 3, 0, 1, &object, stub, len, max_frag, 0);
+    else
+        asidl__frags_response(&f, 3, 0, 0, stub, len, max_frag);
+    size_t total;
+    uint8_t *flat = asidl__frags_flatten(&f, 0, &total);
+    CHECK_EQ_INT(total, asidl__frags_bytes(&f));
+    size_t step = total > 5000 ? 97 : 1;
+    for (size_t from = 0; from <= total + 1; from += step) {
+        for (size_t max = 1; max <= 4; max += 3) {
+            size_t at = from;
+            for (;;) {
+                struct iovec iov[4];
+                size_t k = asidl__frags_iov(&f, at, iov, max);
+                CHECK(k <= max);
+                if (k == 0)
+                    break;
+                for (size_t i = 0; i < k; i++) {
+                    CHECK(iov[i].iov_len > 0 && at + iov[i].iov_len <= total);
+                    if (at + iov[i].iov_len > total)
+                        break;
+                    CHECK_EQ_MEM(iov[i].iov_base, flat + at, iov[i].iov_len);
+                    at += iov[i].iov_len;
+                }
+            }
+            CHECK_EQ_INT(at, from < total ? total : from);
+        }
+    }
+    free(flat);
+    asidl__frags_free(&f);
+    free(stub);
+}
+
+TEST(iovecs_from_any_offset_describe_the_rest_of_the_sequence)
+{
+    check_iovecs(0, 4280, false);
+    check_iovecs(16, 4280, false);
+    check_iovecs(16, 4280, true);
+    check_iovecs(4256, 4280, false);        /* exactly one full fragment */
+    check_iovecs(4257, 4280, true);
+    check_iovecs(20000, 2048, false);
+    check_iovecs(100, 20, true);            /* absurdly small fragments */
 }
 
 TEST(fragmentation_splits_and_reassembly_restores_the_stub)
@@ -596,6 +745,7 @@ TEST(reassembly_refuses_to_grow_past_its_limit)
 int main(void)
 {
     RUN(bind_round_trips_with_two_contexts);
+    RUN(requests_and_responses_read_in_one_pass_decode_as_the_general_decoder_does);
     RUN(bind_ack_round_trips_with_secondary_address_padding);
     RUN(bind_nak_is_24_bytes_listing_version_5_0);
     RUN(request_with_and_without_object_uuid);
@@ -608,6 +758,7 @@ int main(void)
     RUN(fragment_size_negotiation_follows_windows);
     RUN(bind_time_feature_negotiation_syntax_is_recognised);
     RUN(fragmentation_splits_and_reassembly_restores_the_stub);
+    RUN(iovecs_from_any_offset_describe_the_rest_of_the_sequence);
     RUN(borrowed_fragments_are_sent_whole_or_their_rest_is_copied_and_queued);
     RUN(reassembly_refuses_to_grow_past_its_limit);
     return test_exit();
