@@ -14,20 +14,54 @@ void asidl__ccall_ref(asidl__ccall *call)
     __atomic_add_fetch(&call->refs, 1, __ATOMIC_RELAXED);
 }
 
+/* Calls are recycled: the last release parks the call on its connection, with its reply
+ * buffer when that is small, and the connection's next call starts from it, without an
+ * allocation for itself or for its reply. The slot holds one call and is filled and emptied
+ * with atomic exchanges (releases happen outside every lock). A parked call holds no
+ * reference to its connection; the connection frees it with itself. */
+#define KEPT_REPLY_MAX (64u * 1024u)
+
+asidl__ccall *asidl__ccall_new(asidl__cconn *c, int kind)
+{
+    asidl__ccall *call = __atomic_exchange_n(&c->spare, NULL, __ATOMIC_ACQUIRE);
+    asidl__reasm reply;
+    asidl__reasm_init(&reply, ASIDL_MAX_RESPONSE);
+    if (call) {
+        reply.data = call->response.data;       /* empty, with its room kept */
+        reply.cap = call->response.cap;
+    } else if (!(call = malloc(sizeof *call))) {
+        return NULL;
+    }
+    *call = (asidl__ccall){ .conn = c, .refs = 1, .kind = kind, .response = reply };
+    asidl__reasm_init(&call->cb_request, ASIDL_MAX_RESPONSE);
+    return call;
+}
+
+void asidl__ccall_destroy(asidl__ccall *call)
+{
+    asidl__reasm_free(&call->response);
+    free(call);
+}
+
 void asidl__ccall_release(asidl__ccall *call)
 {
     if (__atomic_sub_fetch(&call->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
-    asidl__reasm_free(&call->response);
-    asidl__reasm_free(&call->cb_request);
+    if (call->cb_request.data)
+        asidl__reasm_free(&call->cb_request);
     while (call->cb_queue) {
         asidl__cbreq *r = call->cb_queue;
         call->cb_queue = r->next;
         free(r->stub);
         free(r);
     }
-    asidl__cconn_release(call->conn);
-    free(call);
+    asidl__cconn *c = call->conn;
+    if (call->response.cap > KEPT_REPLY_MAX)
+        asidl__reasm_free(&call->response);
+    asidl__ccall *none = NULL;
+    if (!__atomic_compare_exchange_n(&c->spare, &none, call, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+        asidl__ccall_destroy(call);
+    asidl__cconn_release(c);
 }
 
 RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, uint16_t opnum,
@@ -66,23 +100,18 @@ static RPC_STATUS start_on_a_connection(asidl__assoc *a, const asidl__request *r
                                             &c, &ctx_id, &unchecked);
     if (st != RPC_S_OK)
         return st;
-    asidl__ccall *call = asidl__zalloc(sizeof *call);
+    asidl__ccall *call = asidl__ccall_new(c, ASIDL_CCALL_REQUEST);   /* takes over the reference */
     if (!call) {
         asidl__cconn_unreserve(c);
         asidl__cconn_release(c);
         return RPC_S_OUT_OF_MEMORY;
     }
-    call->refs = 1;
-    call->kind = ASIDL_CCALL_REQUEST;
-    call->conn = c;                       /* takes over the reference from the association */
     call->context_id = ctx_id;
     call->timeout_ms = timeout_ms;
     call->done_fn = done_fn;
     call->done_ctx = done_ctx;
     call->maybe = req->maybe;
     call->callbacks = req->callbacks;
-    asidl__reasm_init(&call->response, ASIDL_MAX_RESPONSE);
-    asidl__reasm_init(&call->cb_request, ASIDL_MAX_RESPONSE);
 
     pthread_mutex_lock(&c->lock);
     if (c->reserved)
@@ -166,6 +195,16 @@ RPC_STATUS asidl__ccall_wait_result(asidl__ccall *call, uint8_t **response, size
     RPC_STATUS st = asidl__cconn_wait(call->conn, call);
     if (st == RPC_S_OK)
         *response = asidl__reasm_take(&call->response, len);
+    return st;
+}
+
+RPC_STATUS asidl__ccall_wait_reply(asidl__ccall *call, const uint8_t **reply, size_t *len)
+{
+    /* As asidl__ccall_wait_result; the bytes stay the call's (and its buffer is used again by
+     * the connection's next call once this one is released). */
+    RPC_STATUS st = asidl__cconn_wait(call->conn, call);
+    *reply = st == RPC_S_OK ? call->response.data : NULL;
+    *len = st == RPC_S_OK ? call->response.len : 0;
     return st;
 }
 

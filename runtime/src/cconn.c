@@ -121,9 +121,13 @@ uint32_t asidl__cconn_add_call(asidl__cconn *c, asidl__ccall *call)
     c->table[b] = call;
     call->in_table = true;
     c->n_calls++;
-    if (call->done_fn)
+    /* The table holds a reference to a call nobody waits for; a waited-for call is kept by
+     * its waiting owner, who lets go only once it saw the call complete, and completion takes
+     * the call out of the table (both under c->lock). */
+    if (call->done_fn) {
         c->n_async++;
-    asidl__ccall_ref(call);             /* the table's reference */
+        asidl__ccall_ref(call);
+    }
     return id;
 }
 
@@ -157,8 +161,6 @@ static void complete_locked(asidl__cconn *c, asidl__ccall *call, RPC_STATUS stat
             c->n_async--;
             call->done_next = *finished;     /* the table's reference moves to the list */
             *finished = call;
-        } else {
-            asidl__ccall_release(call);      /* the waiting owner still holds one */
         }
     }
     pthread_cond_broadcast(&c->changed);
@@ -264,6 +266,8 @@ void asidl__cconn_release(asidl__cconn *c)
     asidl__sendq_clear(&c->out);
     free(c->table);
     free(c->ctx);
+    if (c->spare)
+        asidl__ccall_destroy(c->spare);
     pthread_cond_destroy(&c->changed);
     pthread_mutex_destroy(&c->lock);
     free(c);
@@ -1108,14 +1112,11 @@ static RPC_STATUS ensure_context(asidl__cconn *c, const asidl__syntax_id *iface,
             c->ctx = grown;
             c->cap_ctx = cap;
         }
-        asidl__ccall *neg = calloc(1, sizeof *neg);
+        asidl__ccall *neg = asidl__ccall_new(c, ASIDL_CCALL_NEGOTIATE);
         if (!neg) {
             pthread_mutex_unlock(&c->lock);
             return RPC_S_OUT_OF_MEMORY;
         }
-        neg->refs = 1;
-        neg->kind = ASIDL_CCALL_NEGOTIATE;
-        neg->conn = c;
         cconn_ref(c);
         neg->ctx_index = slot;
         if (timeout_ms > 0) {

@@ -140,7 +140,8 @@ RPC_STATUS asidl__client_binding(const asidl_interface *itf, const asidl_ndr_pro
 /* ==================================================================== the exchange */
 
 typedef struct reply {
-    uint8_t *data;
+    asidl__ccall *call;                /* lends the bytes until it is released */
+    const uint8_t *data;
     size_t len;
     uint8_t drep0;
 } reply;
@@ -167,10 +168,10 @@ static RPC_STATUS exchange(asidl__binding *b, const asidl_interface *itf, const 
                            .callbacks = itf->callback_count ? itf : NULL };
     st = asidl__ccall_start_ex(a, &req, NULL, NULL, &call);
     if (st == RPC_S_OK) {
-        st = asidl__ccall_wait_result(call, &r->data, &r->len);
+        st = asidl__ccall_wait_reply(call, &r->data, &r->len);
         r->drep0 = call->drep0;
         *kind = st == RPC_S_OK ? ASIDL_FAIL_NONE : call->faulted ? ASIDL_FAIL_FAULT : ASIDL_FAIL_COMM;
-        asidl__ccall_release(call);
+        r->call = call;
     } else {
         *kind = ASIDL_FAIL_COMM;
     }
@@ -223,7 +224,7 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
     asidl_ndr_buffer_init_local(&request, local, sizeof local);
     if (st == RPC_S_OK)
         st = asidl_ndr_client_marshal(&ndr, proc, args, &request);
-    reply r = { NULL, 0, ASIDL_NDR_DREP_LITTLE_ENDIAN };
+    reply r = { NULL, NULL, 0, ASIDL_NDR_DREP_LITTLE_ENDIAN };
     if (st == RPC_S_OK) {
         asidl__stats_add(RPC_C_STATS_CALLS_OUT, 1);
         st = exchange(b, itf, proc, request.data, request.len, &r, kind);
@@ -238,7 +239,8 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
     } else {
         asidl__cctx_call_finish(&cc, false);
     }
-    free(r.data);
+    if (r.call)
+        asidl__ccall_release(r.call);
     asidl_ndr_call_cleanup(&ndr);
     if (unbind)
         proc->generic_unbind(args[proc->handle_param], h);

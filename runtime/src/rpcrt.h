@@ -1014,6 +1014,7 @@ struct asidl__cconn {
     unsigned reserved;                  /* picked for a call not yet in the table: not idle */
     unsigned sync_waiters;
     uint32_t next_call_id;
+    asidl__ccall *spare;                /* a released call kept for the next one (ccall.c) */
 };
 
 void asidl__cconn_release(asidl__cconn *c);
@@ -1095,10 +1096,14 @@ RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, ui
  * RPC_S_OK as soon as it is queued: nothing comes back for it. */
 RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn,
                                  void *done_ctx, asidl__ccall **out);
-/* Waits for the call, reading the connection itself when nobody else does. */
+/* Waits for the call, reading the connection itself when nobody else does. A call started
+ * without done_fn is waited for (or cancelled abortively) before it is released: the
+ * connection's table holds no reference of its own to such a call. */
 RPC_STATUS asidl__ccall_wait(asidl__ccall *call);
 /* asidl__ccall_wait and asidl__ccall_result in one, for the call's synchronous owner. */
 RPC_STATUS asidl__ccall_wait_result(asidl__ccall *call, uint8_t **response, size_t *len);
+/* The same, lending the response bytes: they are the call's until its release. */
+RPC_STATUS asidl__ccall_wait_reply(asidl__ccall *call, const uint8_t **reply, size_t *len);
 /* The outcome of a completed call; the response bytes (malloc'd, may be NULL when empty) go
  * to the caller. */
 RPC_STATUS asidl__ccall_result(asidl__ccall *call, uint8_t **response, size_t *len);
@@ -1141,6 +1146,11 @@ void asidl__cconn_watch_async(asidl__cconn *c);
 void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS status, bool did_not_execute,
                                   const void *reply, size_t reply_len);
 void asidl__ccall_ref(asidl__ccall *call);
+/* A call object for the connection (a recycled one when it has one), one reference, fields
+ * zero; it takes over a reference to c the caller holds. */
+asidl__ccall *asidl__ccall_new(asidl__cconn *c, int kind);
+/* Frees a call nobody holds (a recycled one the connection kept). */
+void asidl__ccall_destroy(asidl__ccall *call);
 /* The response size a client accepts (a hostile server cannot exhaust it). */
 #define ASIDL_MAX_RESPONSE (64u * 1024u * 1024u)
 
