@@ -390,14 +390,6 @@ static bool settle_locked(asidl__cconn *c)
     return true;
 }
 
-static void release_token(asidl__cconn *c)
-{
-    pthread_mutex_lock(&c->lock);
-    c->reading = false;
-    if (settle_locked(c))
-        pthread_mutex_unlock(&c->lock);
-}
-
 void asidl__cconn_watch_async(asidl__cconn *c)
 {
     pthread_mutex_lock(&c->lock);
@@ -741,17 +733,13 @@ void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS sta
     run_finished(finished);
 }
 
-/* Delivers one PDU; returns whether the connection is dead afterwards (read under the lock it
- * takes anyway, so that the reader needs no round trip of its own to know). */
-static bool process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__ccall **finished)
+/* Delivers one PDU (c->lock held); returns whether the connection is dead afterwards. */
+static bool process_pdu_locked(asidl__cconn *c, const uint8_t *p, size_t len, asidl__ccall **finished)
 {
     asidl__trace_pdu("<-", c->src.fd, p, len);
     asidl__pdu pdu;
-    asidl__pdu_status ds = asidl__pdu_decode(p, len, &pdu);
-    pthread_mutex_lock(&c->lock);
-    if (ds != ASIDL_PDU_OK) {
+    if (asidl__pdu_decode(p, len, &pdu) != ASIDL_PDU_OK) {
         fail_locked(c, RPC_S_PROTOCOL_ERROR, finished);
-        pthread_mutex_unlock(&c->lock);
         return true;
     }
     asidl__ccall *call = table_find(c, pdu.hdr.call_id);
@@ -827,9 +815,7 @@ static bool process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__cc
         fail_locked(c, RPC_S_PROTOCOL_ERROR, finished);
         break;
     }
-    bool dead = c->dead;
-    pthread_mutex_unlock(&c->lock);
-    return dead;
+    return c->dead;
 }
 
 static bool is_dead(asidl__cconn *c)
@@ -840,54 +826,44 @@ static bool is_dead(asidl__cconn *c)
     return d;
 }
 
-static void read_some(asidl__cconn *c, bool wait, asidl__ccall **finished);
-
-/* Reads what the socket has and delivers every whole PDU (reading token held). With `wait`
- * the first read blocks until something arrives. */
+/* Reads what the socket has and delivers every whole PDU (reading token held, c->lock not).
+ * With `wait` the first read blocks until something arrives. Returns with c->lock held: the
+ * PDUs of one read are delivered under one hold, and the reader goes on to look at its call
+ * and give the token back under the same one. */
 static void read_available(asidl__cconn *c, bool wait, asidl__ccall **finished)
 {
-    read_some(c, wait, finished);
-    if (!asidl__inbuf_settle(&c->in)) {
-        pthread_mutex_lock(&c->lock);
-        fail_locked(c, RPC_S_OUT_OF_MEMORY, finished);
-        pthread_mutex_unlock(&c->lock);
-    }
-}
-
-/* The first read follows a look at the connection under its lock (by the token's taker); later
- * ones look again. */
-static void read_some(asidl__cconn *c, bool wait, asidl__ccall **finished)
-{
-    for (int round = 0; round < 16 && (round == 0 || !is_dead(c)); round++) {
+    for (int round = 0;; round++) {
         int r = asidl__inbuf_fill(&c->in, c->src.fd, wait && round == 0);
+        pthread_mutex_lock(&c->lock);
         if (r == ASIDL_FILL_AGAIN)
-            return;
+            break;
         if (r != ASIDL_FILL_DATA && r != ASIDL_FILL_MORE) {
-            pthread_mutex_lock(&c->lock);
             fail_locked(c, RPC_S_CALL_FAILED, finished);    /* the server went away */
-            pthread_mutex_unlock(&c->lock);
-            return;
+            break;
         }
-        for (;;) {
+        bool dead = false;
+        while (!dead) {
             const uint8_t *p;
             size_t len;
             asidl__pdu_status st = asidl__inbuf_peek(&c->in, &p, &len);
             if (st == ASIDL_PDU_NEED_MORE)
                 break;
             if (st != ASIDL_PDU_OK) {
-                pthread_mutex_lock(&c->lock);
                 fail_locked(c, RPC_S_PROTOCOL_ERROR, finished);
-                pthread_mutex_unlock(&c->lock);
-                return;
+                dead = true;
+                break;
             }
-            bool dead = process_pdu(c, p, len, finished);
+            dead = process_pdu_locked(c, p, len, finished);
             asidl__inbuf_consume(&c->in, len);
-            if (dead)
-                return;
         }
-        if (r == ASIDL_FILL_DATA)
-            return;
+        /* A read that filled its room may have left more behind: read on, a few rounds. */
+        if (dead || c->dead || r == ASIDL_FILL_DATA || round == 15)
+            break;
+        pthread_mutex_unlock(&c->lock);
     }
+    /* (The input buffer is the token holder's: settled under the lock for convenience.) */
+    if (!asidl__inbuf_settle(&c->in))
+        fail_locked(c, RPC_S_OUT_OF_MEMORY, finished);
 }
 
 /* ---- the reading token ---- */
@@ -934,18 +910,21 @@ static void on_event(asidl__source *src, uint32_t events)
     asidl__ccall *finished = NULL;
     if (events & EPOLLOUT)
         flush_locked(c, &finished);
-    pthread_mutex_unlock(&c->lock);
-    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
+        pthread_mutex_unlock(&c->lock);
         read_available(c, false, &finished);
-    release_token(c);
+    }
+    c->reading = false;
+    if (settle_locked(c))
+        pthread_mutex_unlock(&c->lock);
     run_finished(finished);
     asidl__cconn_release(c);
 }
 
 /* The synchronous caller's loop while holding the token: reads and writes until its call is
  * complete, the connection breaks, or the call's deadline passes (returns false then). Called
- * and returns with c->lock held, the call seen pending (not done, no callback queued), so that
- * a reply costs one lock round trip here. */
+ * and returns with c->lock held, the call seen pending (not done, no callback queued): the
+ * reply is delivered, seen and the token given back under one more hold of the lock. */
 static bool pump(asidl__cconn *c, asidl__ccall *call)
 {
     for (;;) {
@@ -958,6 +937,7 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
              * reply instead of poll + recv (client sockets stay in blocking mode). */
             read_available(c, true, &finished);
         } else {
+            bool read = false;
             int wait = -1;
             if (deadline) {
                 int64_t left = deadline - asidl__now_ms();
@@ -978,11 +958,19 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
                 flush_locked(c, &finished);
                 pthread_mutex_unlock(&c->lock);
             }
-            if (r > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+            if (r > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR))) {
                 read_available(c, false, &finished);
+                read = true;
+            }
+            if (!read)
+                pthread_mutex_lock(&c->lock);
         }
-        run_finished(finished);
-        pthread_mutex_lock(&c->lock);
+        /* c->lock held */
+        if (finished) {                  /* other calls' completions run outside the lock */
+            pthread_mutex_unlock(&c->lock);
+            run_finished(finished);
+            pthread_mutex_lock(&c->lock);
+        }
         if (call->done || c->dead || call->cb_queue)
             return true;
     }
@@ -990,8 +978,13 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
 
 RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call)
 {
-    asidl__ccall *finished = NULL;
     pthread_mutex_lock(&c->lock);
+    return asidl__cconn_wait_locked(c, call);
+}
+
+RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call)
+{
+    asidl__ccall *finished = NULL;
     c->sync_waiters++;
     /* (A [maybe] callback may arrive just before the reply: it still runs.) */
     while (!call->done || (call->cb_queue && !c->dead)) {
@@ -1202,14 +1195,34 @@ static _Thread_local struct {
     const asidl__cconn *conn;
 } recent;
 
+/* The pick of asidl__assoc_connection's scan that needs nothing more (its lock held, the
+ * association's released): an idle one may have been closed by the server meanwhile. */
+static bool kept_still_open(asidl__assoc *a, asidl__cconn *c, bool idle, bool *unchecked)
+{
+    if (!idle)
+        return true;
+    if (close_shows_on_send(a)) {
+        *unchecked = true;
+        return true;
+    }
+    if (still_open(c))
+        return true;
+    pthread_mutex_unlock(&c->lock);
+    asidl__cconn_discard(c);
+    asidl__cconn_release(c);
+    return false;
+}
+
 RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal,
-                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked)
+                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked,
+                                   bool *locked)
 {
     *unchecked = false;
+    *locked = false;
     for (int attempt = 0; attempt < 8; attempt++) {
         asidl__cconn *pick = NULL, *idle_other = NULL, *loaded = NULL;
         unsigned least = ~0u, live = 0;
-        bool pick_idle = false, pick_causal = false, pick_reserved = false;
+        bool pick_idle = false, pick_causal = false, pick_reserved = false, kept = false;
         int pick_ctx = -1;                 /* the pick's accepted context for iface, if seen */
         pthread_mutex_lock(&a->lock);
         for (asidl__cconn *c = a->conns; c; c = c->next) {
@@ -1223,11 +1236,22 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             /* The usual picks are final when seen (a causal one; else the first idle one with
              * the context, unless a causal one follows): reserved under this same lock. */
             bool take = here_causal || (usable && has && idle && !pick);
+            int ctx_id = has ? c->ctx[i].id : -1;   /* an accepted context stays accepted */
+            if (take && has && !pick_reserved && (here_causal || !c->next)) {
+                /* The common case (one connection, idle, the context negotiated; or the
+                 * thread's causal one): nothing is left to look at, and the caller puts its
+                 * call in the table under this same hold of c->lock, without a reservation. */
+                cconn_ref(c);
+                pick = c;
+                pick_ctx = ctx_id;
+                pick_causal = here_causal;
+                kept = true;
+                break;
+            }
             if (take) {
                 cconn_ref(c);
                 c->reserved++;
             }
-            int ctx_id = has ? c->ctx[i].id : -1;   /* an accepted context stays accepted */
             pthread_mutex_unlock(&c->lock);
             if (!usable)
                 continue;
@@ -1254,6 +1278,17 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
                 least = load;
                 loaded = c;
             }
+        }
+        if (kept) {
+            pthread_mutex_unlock(&a->lock);
+            if (!kept_still_open(a, pick, !pick_causal, unchecked))
+                continue;
+            recent.assoc = a;
+            recent.conn = pick;
+            *out = pick;
+            *ctx_id = (uint16_t)pick_ctx;
+            *locked = true;
+            return RPC_S_OK;
         }
         /* An idle connection with the context; else an idle one to alter; else a new one
          * while under the limit; else the least loaded (its calls are pipelined). */

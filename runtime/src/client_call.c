@@ -161,17 +161,14 @@ static RPC_STATUS exchange(asidl__binding *b, const asidl_interface *itf, const 
         *kind = ASIDL_FAIL_LOCAL;
         return st;
     }
-    asidl__ccall *call;
     asidl__request req = { .iface = &iface, .opnum = proc->opnum, .object = o.has_object ? &o.object : NULL,
                            .stub = stub, .stub_len = stub_len, .timeout_ms = o.timeout_ms, .noncausal = o.noncausal,
                            .maybe = (proc->flags & ASIDL_NDR_PROC_MAYBE) != 0,
                            .callbacks = itf->callback_count ? itf : NULL };
-    st = asidl__ccall_start_ex(a, &req, NULL, NULL, &call);
-    if (st == RPC_S_OK) {
-        st = asidl__ccall_wait_reply(call, &r->data, &r->len);
-        r->drep0 = call->drep0;
-        *kind = st == RPC_S_OK ? ASIDL_FAIL_NONE : call->faulted ? ASIDL_FAIL_FAULT : ASIDL_FAIL_COMM;
-        r->call = call;
+    st = asidl__ccall_call(a, &req, &r->call, &r->data, &r->len);
+    if (r->call) {
+        r->drep0 = r->call->drep0;
+        *kind = st == RPC_S_OK ? ASIDL_FAIL_NONE : r->call->faulted ? ASIDL_FAIL_FAULT : ASIDL_FAIL_COMM;
     } else {
         *kind = ASIDL_FAIL_COMM;
     }

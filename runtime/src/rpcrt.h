@@ -968,9 +968,12 @@ void asidl__assoc_release(asidl__assoc *a);
  * it as needed), with a reference for the caller; *ctx_id is the context to use. `causal`:
  * while this thread has calls outstanding on a connection of the association, use that one.
  * *unchecked: an idle connection the server may have closed meanwhile, not looked at because
- * its transport tells at the request's send (asidl__cconn_send_request_locked). */
+ * its transport tells at the request's send (asidl__cconn_send_request_locked). *locked: the
+ * connection is returned with its lock held and without a reservation (the caller puts its
+ * call in the table before it releases the lock); else it is reserved, its lock not held. */
 RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal,
-                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked);
+                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked,
+                                   bool *locked);
 unsigned asidl__assoc_connection_count(asidl__assoc *a);
 
 typedef struct asidl__cctx {
@@ -1102,8 +1105,12 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
 RPC_STATUS asidl__ccall_wait(asidl__ccall *call);
 /* asidl__ccall_wait and asidl__ccall_result in one, for the call's synchronous owner. */
 RPC_STATUS asidl__ccall_wait_result(asidl__ccall *call, uint8_t **response, size_t *len);
-/* The same, lending the response bytes: they are the call's until its release. */
-RPC_STATUS asidl__ccall_wait_reply(asidl__ccall *call, const uint8_t **reply, size_t *len);
+/* A synchronous call: asidl__ccall_start_ex without done_fn, then the wait, with the request's
+ * send and the start of the wait under one hold of the connection's lock. The response
+ * bytes are lent: they are the call's until its release (*out, set whenever the call
+ * started: release it also on failure). */
+RPC_STATUS asidl__ccall_call(asidl__assoc *a, const asidl__request *req, asidl__ccall **out,
+                             const uint8_t **reply, size_t *len);
 /* The outcome of a completed call; the response bytes (malloc'd, may be NULL when empty) go
  * to the caller. */
 RPC_STATUS asidl__ccall_result(asidl__ccall *call, uint8_t **response, size_t *len);
@@ -1137,6 +1144,8 @@ void asidl__cconn_discard(asidl__cconn *c);
 void asidl__cconn_run_finished(asidl__ccall *finished);
 /* Waits for the call to complete, reading the connection when nobody else is. */
 RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call);
+/* The same, called with c->lock held (released on return). */
+RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call);
 /* Completes the call with `status` unless it already completed (the first outcome wins). */
 void asidl__cconn_complete(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status, uint8_t orphan_ptype);
 /* Makes sure someone reads the connection for its asynchronous calls. */
