@@ -50,8 +50,11 @@ asidl__assoc *asidl__assoc_new(asidl__protseq p, const char *netaddr, const char
     return a;
 }
 
-/* users and refs are atomic: every call takes and drops one of each, and a lock round trip
- * each would cost more than the counting. a->lock guards the list of connections. */
+/* users and refs are atomic: every call takes and drops a user, and a lock round trip each
+ * would cost more than the counting. The users together hold one memory reference (so a call
+ * counts only as a user): a user is only ever added by someone who holds one already (a
+ * binding handle, or its copy), so users never climbs back from zero. a->lock guards the list
+ * of connections. */
 static void assoc_unref(asidl__assoc *a)
 {
     if (__atomic_sub_fetch(&a->refs, 1, __ATOMIC_ACQ_REL) != 0)
@@ -65,7 +68,6 @@ static void assoc_unref(asidl__assoc *a)
 void asidl__assoc_ref(asidl__assoc *a)
 {
     __atomic_add_fetch(&a->users, 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&a->refs, 1, __ATOMIC_RELAXED);
 }
 
 unsigned asidl__assoc_connection_count(asidl__assoc *a)
@@ -1391,14 +1393,13 @@ void asidl__cconn_unreserve(asidl__cconn *c)
 
 void asidl__assoc_release(asidl__assoc *a)
 {
-    asidl__cconn *conns = NULL;
-    if (__atomic_sub_fetch(&a->users, 1, __ATOMIC_ACQ_REL) == 0) {
-        pthread_mutex_lock(&a->lock);
-        conns = a->conns;
-        a->conns = NULL;
-        a->n_conns = 0;
-        pthread_mutex_unlock(&a->lock);
-    }
+    if (__atomic_sub_fetch(&a->users, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    pthread_mutex_lock(&a->lock);
+    asidl__cconn *conns = a->conns;
+    a->conns = NULL;
+    a->n_conns = 0;
+    pthread_mutex_unlock(&a->lock);
     while (conns) {
         asidl__cconn *c = conns;
         conns = c->next;
@@ -1410,5 +1411,5 @@ void asidl__assoc_release(asidl__assoc *a)
         asidl__cconn_release(c);        /* the list's reference */
         assoc_unref(a);                 /* the connection's memory reference */
     }
-    assoc_unref(a);
+    assoc_unref(a);                     /* the users' */
 }

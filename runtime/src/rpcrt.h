@@ -942,13 +942,17 @@ typedef struct asidl__call_options {
 void asidl__binding_call_options(asidl__binding *b, asidl__call_options *out);
 /* asidl__binding_assoc and asidl__binding_call_options under one lock round trip. */
 RPC_STATUS asidl__binding_call_setup(asidl__binding *b, asidl__assoc **out, asidl__call_options *o);
+/* The same when the binding has an endpoint (*bound); else nothing is taken (*out NULL), for
+ * the caller to resolve the endpoint first. */
+RPC_STATUS asidl__binding_call_setup_bound(asidl__binding *b, asidl__assoc **out, asidl__call_options *o,
+                                           bool *bound);
 
 /* An association: one server address + endpoint, the association group the server gave, and
  * the connections to it. */
 struct asidl__assoc {
     pthread_mutex_t lock;
     int users;                          /* binding handles (and calls in progress) using it */
-    int refs;                           /* users, plus one per connection: the memory */
+    int refs;                           /* one for all users, plus one per connection: the memory */
     asidl__protseq protseq;
     char *netaddr;
     char *endpoint;
