@@ -148,6 +148,14 @@ static void table_remove(asidl__cconn *c, asidl__ccall *call)
 
 /* ---- completion ---- */
 
+/* Wakes the threads sleeping on c->changed (c->lock held). Sleepers count themselves under
+ * the lock before they sleep, so none can be missed; with none, the broadcast is skipped. */
+static void wake_locked(asidl__cconn *c)
+{
+    if (c->sleepers)
+        pthread_cond_broadcast(&c->changed);
+}
+
 /* Called with c->lock held. The first outcome wins; later ones are ignored. Completed calls
  * with a done function go on `finished`, to be run outside the lock. */
 static void complete_locked(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status,
@@ -165,7 +173,7 @@ static void complete_locked(asidl__cconn *c, asidl__ccall *call, RPC_STATUS stat
             *finished = call;
         }
     }
-    pthread_cond_broadcast(&c->changed);
+    wake_locked(c);
 }
 
 static void run_finished(asidl__ccall *list)
@@ -309,7 +317,7 @@ static void teardown_locked(asidl__cconn *c)
     asidl__inbuf_free(&c->in);
     asidl__assoc *a = c->assoc;
     c->assoc = NULL;
-    pthread_cond_broadcast(&c->changed);
+    wake_locked(c);
     pthread_mutex_unlock(&c->lock);
     run_finished(finished);
     if (a) {
@@ -381,7 +389,7 @@ static bool settle_locked(asidl__cconn *c)
         return false;
     }
     if (c->sync_waiters)
-        pthread_cond_broadcast(&c->changed);     /* one of them takes the token */
+        wake_locked(c);     /* one of them takes the token */
     else if ((c->n_async || c->want_write) && !arm_locked(c)) {
         /* Unwatched, its calls would wait for ever: they fail instead. */
         c->dead = true;
@@ -680,7 +688,7 @@ static void callback_request_locked(asidl__cconn *c, asidl__ccall *call, const a
         call->cb_queue = r;
     call->cb_queue_tail = r;
     if (!call->done_fn) {
-        pthread_cond_broadcast(&c->changed);   /* for the waiting caller */
+        wake_locked(c);   /* for the waiting caller */
         return;
     }
     if (call->cb_running)
@@ -857,6 +865,8 @@ static void read_available(asidl__cconn *c, bool wait, asidl__ccall **finished)
             }
             dead = process_pdu_locked(c, p, len, finished);
             asidl__inbuf_consume(&c->in, len);
+            if (c->in.len == 0)
+                break;                   /* the usual end: nothing partial left to look at */
         }
         /* A read that filled its room may have left more behind: read on, a few rounds. */
         if (dead || c->dead || r == ASIDL_FILL_DATA || round == 15)
@@ -1023,10 +1033,14 @@ RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call)
                     ts.tv_sec++;
                     ts.tv_nsec -= 1000000000;
                 }
+                c->sleepers++;
                 pthread_cond_timedwait(&c->changed, &c->lock, &ts);
+                c->sleepers--;
             }
         } else {
+            c->sleepers++;
             pthread_cond_wait(&c->changed, &c->lock);
+            c->sleepers--;
         }
         if (timed_out && !call->done && call->deadline && asidl__now_ms() >= call->deadline) {
             /* No packet for the call within the timeout: given up, as Windows does, with

@@ -996,6 +996,7 @@ struct asidl__cconn {
     asidl__cconn *next;                 /* the association's connections */
     pthread_mutex_t lock;
     pthread_cond_t changed;             /* the reading token was released or a call completed */
+    unsigned sleepers;                  /* threads in a wait on `changed` */
     int refs;
     bool reading;                       /* the reading token (docs/runtime-design.md) */
     bool watched;                       /* registered in the epoll set */
