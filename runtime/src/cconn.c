@@ -129,6 +129,7 @@ uint32_t asidl__cconn_add_call(asidl__cconn *c, asidl__ccall *call)
     if (call->done_fn) {
         c->n_async++;
         asidl__ccall_ref(call);
+        call->table_ref = true;
     }
     return id;
 }
@@ -171,6 +172,8 @@ static void complete_locked(asidl__cconn *c, asidl__ccall *call, RPC_STATUS stat
             c->n_async--;
             call->done_next = *finished;     /* the table's reference moves to the list */
             *finished = call;
+        } else if (call->table_ref) {
+            asidl__ccall_release(call);      /* one that failed to start: its starter holds one */
         }
     }
     wake_locked(c);

@@ -1044,6 +1044,7 @@ struct asidl__ccall {
     uint16_t context_id;
     unsigned ctx_index;                 /* NEGOTIATE: the context it decides */
     bool in_table;
+    bool table_ref;                     /* the table holds a reference (a call nobody waits for) */
     bool done;
     bool sent;                          /* the request was queued: failures are not DNE */
     RPC_STATUS status;
