@@ -89,16 +89,32 @@ RPC_STATUS asidl__binding_assoc(asidl__binding *b, asidl__assoc **out)
     return st;
 }
 
-RPC_STATUS asidl__binding_call_setup(asidl__binding *b, asidl__assoc **out, asidl__call_options *o)
+static RPC_STATUS call_setup_locked(asidl__binding *b, asidl__assoc **out, asidl__call_options *o)
 {
     static const asidl__uuid nil;
-    pthread_mutex_lock(&b->lock);
-    RPC_STATUS st = assoc_locked(b, out);
     o->object = b->object;
+    o->has_object = memcmp(&o->object, &nil, sizeof nil) != 0;
     o->timeout_ms = b->call_timeout_ms;
     o->noncausal = b->noncausal;
+    return assoc_locked(b, out);
+}
+
+RPC_STATUS asidl__binding_call_setup(asidl__binding *b, asidl__assoc **out, asidl__call_options *o)
+{
+    pthread_mutex_lock(&b->lock);
+    RPC_STATUS st = call_setup_locked(b, out, o);
     pthread_mutex_unlock(&b->lock);
-    o->has_object = memcmp(&o->object, &nil, sizeof nil) != 0;
+    return st;
+}
+
+RPC_STATUS asidl__binding_call_setup_bound(asidl__binding *b, asidl__assoc **out, asidl__call_options *o,
+                                           bool *bound)
+{
+    pthread_mutex_lock(&b->lock);
+    *bound = b->endpoint && *b->endpoint;
+    *out = NULL;
+    RPC_STATUS st = *bound ? call_setup_locked(b, out, o) : RPC_S_OK;
+    pthread_mutex_unlock(&b->lock);
     return st;
 }
 

@@ -14,20 +14,54 @@ void asidl__ccall_ref(asidl__ccall *call)
     __atomic_add_fetch(&call->refs, 1, __ATOMIC_RELAXED);
 }
 
+/* Calls are recycled: the last release parks the call on its connection, with its reply
+ * buffer when that is small, and the connection's next call starts from it, without an
+ * allocation for itself or for its reply. The slot holds one call and is filled and emptied
+ * with atomic exchanges (releases happen outside every lock). A parked call holds no
+ * reference to its connection; the connection frees it with itself. */
+#define KEPT_REPLY_MAX (64u * 1024u)
+
+asidl__ccall *asidl__ccall_new(asidl__cconn *c, int kind)
+{
+    asidl__ccall *call = __atomic_exchange_n(&c->spare, NULL, __ATOMIC_ACQUIRE);
+    asidl__reasm reply;
+    asidl__reasm_init(&reply, ASIDL_MAX_RESPONSE);
+    if (call) {
+        reply.data = call->response.data;       /* empty, with its room kept */
+        reply.cap = call->response.cap;
+    } else if (!(call = malloc(sizeof *call))) {
+        return NULL;
+    }
+    *call = (asidl__ccall){ .conn = c, .refs = 1, .kind = kind, .response = reply };
+    asidl__reasm_init(&call->cb_request, ASIDL_MAX_RESPONSE);
+    return call;
+}
+
+void asidl__ccall_destroy(asidl__ccall *call)
+{
+    asidl__reasm_free(&call->response);
+    free(call);
+}
+
 void asidl__ccall_release(asidl__ccall *call)
 {
     if (__atomic_sub_fetch(&call->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
-    asidl__reasm_free(&call->response);
-    asidl__reasm_free(&call->cb_request);
+    if (call->cb_request.data)
+        asidl__reasm_free(&call->cb_request);
     while (call->cb_queue) {
         asidl__cbreq *r = call->cb_queue;
         call->cb_queue = r->next;
         free(r->stub);
         free(r);
     }
-    asidl__cconn_release(call->conn);
-    free(call);
+    asidl__cconn *c = call->conn;
+    if (call->response.cap > KEPT_REPLY_MAX)
+        asidl__reasm_free(&call->response);
+    asidl__ccall *none = NULL;
+    if (!__atomic_compare_exchange_n(&c->spare, &none, call, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+        asidl__ccall_destroy(call);
+    asidl__cconn_release(c);
 }
 
 RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, uint16_t opnum,
@@ -55,38 +89,44 @@ static void abandon_unsent(asidl__cconn *c, asidl__ccall *call, asidl__frags *f,
     asidl__ccall_release(call);
 }
 
+/* Sends the request on a connection of the association. With `waiter` (a synchronous caller
+ * that waits for the reply at once) a call that went out is returned with c->lock still held
+ * when nothing else needs doing outside it (*locked), so that the wait begins under the same
+ * hold. */
 static RPC_STATUS start_on_a_connection(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn,
-                                        void *done_ctx, bool may_resend, asidl__ccall **out)
+                                        void *done_ctx, bool may_resend, bool waiter, asidl__ccall **out,
+                                        bool *locked)
 {
     asidl__cconn *c;
     uint16_t ctx_id;
-    bool unchecked;
+    bool unchecked, held;
     uint32_t timeout_ms = req->timeout_ms;
     RPC_STATUS st = asidl__assoc_connection(a, req->iface, !req->noncausal, timeout_ms ? (int)timeout_ms : -1,
-                                            &c, &ctx_id, &unchecked);
+                                            &c, &ctx_id, &unchecked, &held);
     if (st != RPC_S_OK)
         return st;
-    asidl__ccall *call = asidl__zalloc(sizeof *call);
+    /* (Under c->lock when held: only a connection's first call allocates here.) */
+    asidl__ccall *call = asidl__ccall_new(c, ASIDL_CCALL_REQUEST);   /* takes over the reference */
     if (!call) {
-        asidl__cconn_unreserve(c);
+        if (held)
+            pthread_mutex_unlock(&c->lock);
+        else
+            asidl__cconn_unreserve(c);
         asidl__cconn_release(c);
         return RPC_S_OUT_OF_MEMORY;
     }
-    call->refs = 1;
-    call->kind = ASIDL_CCALL_REQUEST;
-    call->conn = c;                       /* takes over the reference from the association */
     call->context_id = ctx_id;
     call->timeout_ms = timeout_ms;
     call->done_fn = done_fn;
     call->done_ctx = done_ctx;
     call->maybe = req->maybe;
     call->callbacks = req->callbacks;
-    asidl__reasm_init(&call->response, ASIDL_MAX_RESPONSE);
-    asidl__reasm_init(&call->cb_request, ASIDL_MAX_RESPONSE);
 
-    pthread_mutex_lock(&c->lock);
-    if (c->reserved)
-        c->reserved--;                    /* the call takes over from the reservation */
+    if (!held) {
+        pthread_mutex_lock(&c->lock);
+        if (c->reserved)
+            c->reserved--;                /* the call takes over from the reservation */
+    }
     if (c->dead) {
         pthread_mutex_unlock(&c->lock);
         asidl__ccall_release(call);
@@ -123,9 +163,14 @@ static RPC_STATUS start_on_a_connection(asidl__assoc *a, const asidl__request *r
         asidl__cconn_discard(c);
         return ASIDL_CCALL_RESEND;
     }
+    asidl__frags_free(&f);
+    *out = call;
+    if (waiter && !req->maybe && !finished) {
+        *locked = true;
+        return RPC_S_OK;
+    }
     pthread_mutex_unlock(&c->lock);
     asidl__cconn_run_finished(finished);
-    asidl__frags_free(&f);
     if (req->maybe) {
         /* Nothing comes back for a [maybe] call (a server that answers anyway, as Windows does,
          * answers a call_id nobody waits for: the reply is dropped). Complete it now; a broken
@@ -134,22 +179,47 @@ static RPC_STATUS start_on_a_connection(asidl__assoc *a, const asidl__request *r
     } else if (done_fn) {
         asidl__cconn_watch_async(c);
     }
-    *out = call;
     return RPC_S_OK;
 }
 
-/* Sends the request on a connection of the association. An idle one may turn out to have been
- * closed by the server meanwhile (asidl__assoc_connection's *unchecked): then nothing has gone
- * out and the call starts again, on another. */
-RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn,
-                                 void *done_ctx, asidl__ccall **out)
+/* An idle connection may turn out to have been closed by the server meanwhile
+ * (asidl__assoc_connection's *unchecked): then nothing has gone out and the call starts
+ * again, on another. */
+static RPC_STATUS start(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn, void *done_ctx,
+                        bool waiter, asidl__ccall **out, bool *locked)
 {
     *out = NULL;
+    *locked = false;
     for (int attempt = 0;; attempt++) {
-        RPC_STATUS st = start_on_a_connection(a, req, done_fn, done_ctx, attempt < 8, out);
+        RPC_STATUS st = start_on_a_connection(a, req, done_fn, done_ctx, attempt < 8, waiter, out, locked);
         if (st != ASIDL_CCALL_RESEND)
             return st;
     }
+}
+
+RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn,
+                                 void *done_ctx, asidl__ccall **out)
+{
+    bool locked;
+    return start(a, req, done_fn, done_ctx, false, out, &locked);
+}
+
+RPC_STATUS asidl__ccall_call(asidl__assoc *a, const asidl__request *req, asidl__ccall **out,
+                             const uint8_t **reply, size_t *len)
+{
+    *reply = NULL;
+    *len = 0;
+    bool locked;
+    RPC_STATUS st = start(a, req, NULL, NULL, true, out, &locked);
+    if (st != RPC_S_OK)
+        return st;
+    asidl__ccall *call = *out;
+    st = locked ? asidl__cconn_wait_locked(call->conn, call) : asidl__cconn_wait(call->conn, call);
+    if (st == RPC_S_OK) {
+        *reply = call->response.data;          /* lent: the buffer is kept for the next call */
+        *len = call->response.len;
+    }
+    return st;
 }
 
 RPC_STATUS asidl__ccall_wait(asidl__ccall *call)
@@ -219,13 +289,16 @@ RPC_STATUS asidl__client_call(asidl__binding *b, const asidl__syntax_id *iface, 
     RPC_STATUS st = asidl__binding_call_setup(b, &a, &o);
     if (st != RPC_S_OK)
         return st;
+    asidl__request req = { .iface = iface, .opnum = opnum, .object = o.has_object ? &o.object : NULL,
+                           .stub = stub, .stub_len = stub_len, .timeout_ms = o.timeout_ms, .noncausal = o.noncausal };
     asidl__ccall *call;
-    st = asidl__ccall_start(a, iface, opnum, o.has_object ? &o.object : NULL, stub, stub_len, o.timeout_ms,
-                            o.noncausal, NULL, NULL, &call);
-    if (st == RPC_S_OK) {
-        st = asidl__ccall_wait_result(call, response, len);
+    const uint8_t *reply;
+    size_t reply_len;
+    st = asidl__ccall_call(a, &req, &call, &reply, &reply_len);
+    if (st == RPC_S_OK)
+        *response = asidl__reasm_take(&call->response, len);   /* the caller's to free */
+    if (call)
         asidl__ccall_release(call);
-    }
     asidl__assoc_release(a);
     return st;
 }

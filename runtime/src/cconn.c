@@ -50,8 +50,11 @@ asidl__assoc *asidl__assoc_new(asidl__protseq p, const char *netaddr, const char
     return a;
 }
 
-/* users and refs are atomic: every call takes and drops one of each, and a lock round trip
- * each would cost more than the counting. a->lock guards the list of connections. */
+/* users and refs are atomic: every call takes and drops a user, and a lock round trip each
+ * would cost more than the counting. The users together hold one memory reference (so a call
+ * counts only as a user): a user is only ever added by someone who holds one already (a
+ * binding handle, or its copy), so users never climbs back from zero. a->lock guards the list
+ * of connections. */
 static void assoc_unref(asidl__assoc *a)
 {
     if (__atomic_sub_fetch(&a->refs, 1, __ATOMIC_ACQ_REL) != 0)
@@ -65,7 +68,6 @@ static void assoc_unref(asidl__assoc *a)
 void asidl__assoc_ref(asidl__assoc *a)
 {
     __atomic_add_fetch(&a->users, 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&a->refs, 1, __ATOMIC_RELAXED);
 }
 
 unsigned asidl__assoc_connection_count(asidl__assoc *a)
@@ -121,9 +123,14 @@ uint32_t asidl__cconn_add_call(asidl__cconn *c, asidl__ccall *call)
     c->table[b] = call;
     call->in_table = true;
     c->n_calls++;
-    if (call->done_fn)
+    /* The table holds a reference to a call nobody waits for; a waited-for call is kept by
+     * its waiting owner, who lets go only once it saw the call complete, and completion takes
+     * the call out of the table (both under c->lock). */
+    if (call->done_fn) {
         c->n_async++;
-    asidl__ccall_ref(call);             /* the table's reference */
+        asidl__ccall_ref(call);
+        call->table_ref = true;
+    }
     return id;
 }
 
@@ -142,6 +149,14 @@ static void table_remove(asidl__cconn *c, asidl__ccall *call)
 
 /* ---- completion ---- */
 
+/* Wakes the threads sleeping on c->changed (c->lock held). Sleepers count themselves under
+ * the lock before they sleep, so none can be missed; with none, the broadcast is skipped. */
+static void wake_locked(asidl__cconn *c)
+{
+    if (c->sleepers)
+        pthread_cond_broadcast(&c->changed);
+}
+
 /* Called with c->lock held. The first outcome wins; later ones are ignored. Completed calls
  * with a done function go on `finished`, to be run outside the lock. */
 static void complete_locked(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status,
@@ -157,11 +172,11 @@ static void complete_locked(asidl__cconn *c, asidl__ccall *call, RPC_STATUS stat
             c->n_async--;
             call->done_next = *finished;     /* the table's reference moves to the list */
             *finished = call;
-        } else {
-            asidl__ccall_release(call);      /* the waiting owner still holds one */
+        } else if (call->table_ref) {
+            asidl__ccall_release(call);      /* one that failed to start: its starter holds one */
         }
     }
-    pthread_cond_broadcast(&c->changed);
+    wake_locked(c);
 }
 
 static void run_finished(asidl__ccall *list)
@@ -264,6 +279,8 @@ void asidl__cconn_release(asidl__cconn *c)
     asidl__sendq_clear(&c->out);
     free(c->table);
     free(c->ctx);
+    if (c->spare)
+        asidl__ccall_destroy(c->spare);
     pthread_cond_destroy(&c->changed);
     pthread_mutex_destroy(&c->lock);
     free(c);
@@ -303,7 +320,7 @@ static void teardown_locked(asidl__cconn *c)
     asidl__inbuf_free(&c->in);
     asidl__assoc *a = c->assoc;
     c->assoc = NULL;
-    pthread_cond_broadcast(&c->changed);
+    wake_locked(c);
     pthread_mutex_unlock(&c->lock);
     run_finished(finished);
     if (a) {
@@ -375,7 +392,7 @@ static bool settle_locked(asidl__cconn *c)
         return false;
     }
     if (c->sync_waiters)
-        pthread_cond_broadcast(&c->changed);     /* one of them takes the token */
+        wake_locked(c);     /* one of them takes the token */
     else if ((c->n_async || c->want_write) && !arm_locked(c)) {
         /* Unwatched, its calls would wait for ever: they fail instead. */
         c->dead = true;
@@ -384,14 +401,6 @@ static bool settle_locked(asidl__cconn *c)
         return false;
     }
     return true;
-}
-
-static void release_token(asidl__cconn *c)
-{
-    pthread_mutex_lock(&c->lock);
-    c->reading = false;
-    if (settle_locked(c))
-        pthread_mutex_unlock(&c->lock);
 }
 
 void asidl__cconn_watch_async(asidl__cconn *c)
@@ -682,7 +691,7 @@ static void callback_request_locked(asidl__cconn *c, asidl__ccall *call, const a
         call->cb_queue = r;
     call->cb_queue_tail = r;
     if (!call->done_fn) {
-        pthread_cond_broadcast(&c->changed);   /* for the waiting caller */
+        wake_locked(c);   /* for the waiting caller */
         return;
     }
     if (call->cb_running)
@@ -737,17 +746,13 @@ void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS sta
     run_finished(finished);
 }
 
-/* Delivers one PDU; returns whether the connection is dead afterwards (read under the lock it
- * takes anyway, so that the reader needs no round trip of its own to know). */
-static bool process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__ccall **finished)
+/* Delivers one PDU (c->lock held); returns whether the connection is dead afterwards. */
+static bool process_pdu_locked(asidl__cconn *c, const uint8_t *p, size_t len, asidl__ccall **finished)
 {
     asidl__trace_pdu("<-", c->src.fd, p, len);
     asidl__pdu pdu;
-    asidl__pdu_status ds = asidl__pdu_decode(p, len, &pdu);
-    pthread_mutex_lock(&c->lock);
-    if (ds != ASIDL_PDU_OK) {
+    if (asidl__pdu_decode(p, len, &pdu) != ASIDL_PDU_OK) {
         fail_locked(c, RPC_S_PROTOCOL_ERROR, finished);
-        pthread_mutex_unlock(&c->lock);
         return true;
     }
     asidl__ccall *call = table_find(c, pdu.hdr.call_id);
@@ -823,9 +828,7 @@ static bool process_pdu(asidl__cconn *c, const uint8_t *p, size_t len, asidl__cc
         fail_locked(c, RPC_S_PROTOCOL_ERROR, finished);
         break;
     }
-    bool dead = c->dead;
-    pthread_mutex_unlock(&c->lock);
-    return dead;
+    return c->dead;
 }
 
 static bool is_dead(asidl__cconn *c)
@@ -836,54 +839,46 @@ static bool is_dead(asidl__cconn *c)
     return d;
 }
 
-static void read_some(asidl__cconn *c, bool wait, asidl__ccall **finished);
-
-/* Reads what the socket has and delivers every whole PDU (reading token held). With `wait`
- * the first read blocks until something arrives. */
+/* Reads what the socket has and delivers every whole PDU (reading token held, c->lock not).
+ * With `wait` the first read blocks until something arrives. Returns with c->lock held: the
+ * PDUs of one read are delivered under one hold, and the reader goes on to look at its call
+ * and give the token back under the same one. */
 static void read_available(asidl__cconn *c, bool wait, asidl__ccall **finished)
 {
-    read_some(c, wait, finished);
-    if (!asidl__inbuf_settle(&c->in)) {
-        pthread_mutex_lock(&c->lock);
-        fail_locked(c, RPC_S_OUT_OF_MEMORY, finished);
-        pthread_mutex_unlock(&c->lock);
-    }
-}
-
-/* The first read follows a look at the connection under its lock (by the token's taker); later
- * ones look again. */
-static void read_some(asidl__cconn *c, bool wait, asidl__ccall **finished)
-{
-    for (int round = 0; round < 16 && (round == 0 || !is_dead(c)); round++) {
+    for (int round = 0;; round++) {
         int r = asidl__inbuf_fill(&c->in, c->src.fd, wait && round == 0);
+        pthread_mutex_lock(&c->lock);
         if (r == ASIDL_FILL_AGAIN)
-            return;
+            break;
         if (r != ASIDL_FILL_DATA && r != ASIDL_FILL_MORE) {
-            pthread_mutex_lock(&c->lock);
             fail_locked(c, RPC_S_CALL_FAILED, finished);    /* the server went away */
-            pthread_mutex_unlock(&c->lock);
-            return;
+            break;
         }
-        for (;;) {
+        bool dead = false;
+        while (!dead) {
             const uint8_t *p;
             size_t len;
             asidl__pdu_status st = asidl__inbuf_peek(&c->in, &p, &len);
             if (st == ASIDL_PDU_NEED_MORE)
                 break;
             if (st != ASIDL_PDU_OK) {
-                pthread_mutex_lock(&c->lock);
                 fail_locked(c, RPC_S_PROTOCOL_ERROR, finished);
-                pthread_mutex_unlock(&c->lock);
-                return;
+                dead = true;
+                break;
             }
-            bool dead = process_pdu(c, p, len, finished);
+            dead = process_pdu_locked(c, p, len, finished);
             asidl__inbuf_consume(&c->in, len);
-            if (dead)
-                return;
+            if (c->in.len == 0)
+                break;                   /* the usual end: nothing partial left to look at */
         }
-        if (r == ASIDL_FILL_DATA)
-            return;
+        /* A read that filled its room may have left more behind: read on, a few rounds. */
+        if (dead || c->dead || r == ASIDL_FILL_DATA || round == 15)
+            break;
+        pthread_mutex_unlock(&c->lock);
     }
+    /* (The input buffer is the token holder's: settled under the lock for convenience.) */
+    if (!asidl__inbuf_settle(&c->in))
+        fail_locked(c, RPC_S_OUT_OF_MEMORY, finished);
 }
 
 /* ---- the reading token ---- */
@@ -930,18 +925,21 @@ static void on_event(asidl__source *src, uint32_t events)
     asidl__ccall *finished = NULL;
     if (events & EPOLLOUT)
         flush_locked(c, &finished);
-    pthread_mutex_unlock(&c->lock);
-    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
+        pthread_mutex_unlock(&c->lock);
         read_available(c, false, &finished);
-    release_token(c);
+    }
+    c->reading = false;
+    if (settle_locked(c))
+        pthread_mutex_unlock(&c->lock);
     run_finished(finished);
     asidl__cconn_release(c);
 }
 
 /* The synchronous caller's loop while holding the token: reads and writes until its call is
  * complete, the connection breaks, or the call's deadline passes (returns false then). Called
- * and returns with c->lock held, the call seen pending (not done, no callback queued), so that
- * a reply costs one lock round trip here. */
+ * and returns with c->lock held, the call seen pending (not done, no callback queued): the
+ * reply is delivered, seen and the token given back under one more hold of the lock. */
 static bool pump(asidl__cconn *c, asidl__ccall *call)
 {
     for (;;) {
@@ -954,6 +952,7 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
              * reply instead of poll + recv (client sockets stay in blocking mode). */
             read_available(c, true, &finished);
         } else {
+            bool read = false;
             int wait = -1;
             if (deadline) {
                 int64_t left = deadline - asidl__now_ms();
@@ -974,11 +973,19 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
                 flush_locked(c, &finished);
                 pthread_mutex_unlock(&c->lock);
             }
-            if (r > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+            if (r > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR))) {
                 read_available(c, false, &finished);
+                read = true;
+            }
+            if (!read)
+                pthread_mutex_lock(&c->lock);
         }
-        run_finished(finished);
-        pthread_mutex_lock(&c->lock);
+        /* c->lock held */
+        if (finished) {                  /* other calls' completions run outside the lock */
+            pthread_mutex_unlock(&c->lock);
+            run_finished(finished);
+            pthread_mutex_lock(&c->lock);
+        }
         if (call->done || c->dead || call->cb_queue)
             return true;
     }
@@ -986,8 +993,13 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
 
 RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call)
 {
-    asidl__ccall *finished = NULL;
     pthread_mutex_lock(&c->lock);
+    return asidl__cconn_wait_locked(c, call);
+}
+
+RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call)
+{
+    asidl__ccall *finished = NULL;
     c->sync_waiters++;
     /* (A [maybe] callback may arrive just before the reply: it still runs.) */
     while (!call->done || (call->cb_queue && !c->dead)) {
@@ -1024,10 +1036,14 @@ RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call)
                     ts.tv_sec++;
                     ts.tv_nsec -= 1000000000;
                 }
+                c->sleepers++;
                 pthread_cond_timedwait(&c->changed, &c->lock, &ts);
+                c->sleepers--;
             }
         } else {
+            c->sleepers++;
             pthread_cond_wait(&c->changed, &c->lock);
+            c->sleepers--;
         }
         if (timed_out && !call->done && call->deadline && asidl__now_ms() >= call->deadline) {
             /* No packet for the call within the timeout: given up, as Windows does, with
@@ -1108,14 +1124,11 @@ static RPC_STATUS ensure_context(asidl__cconn *c, const asidl__syntax_id *iface,
             c->ctx = grown;
             c->cap_ctx = cap;
         }
-        asidl__ccall *neg = calloc(1, sizeof *neg);
+        asidl__ccall *neg = asidl__ccall_new(c, ASIDL_CCALL_NEGOTIATE);
         if (!neg) {
             pthread_mutex_unlock(&c->lock);
             return RPC_S_OUT_OF_MEMORY;
         }
-        neg->refs = 1;
-        neg->kind = ASIDL_CCALL_NEGOTIATE;
-        neg->conn = c;
         cconn_ref(c);
         neg->ctx_index = slot;
         if (timeout_ms > 0) {
@@ -1201,14 +1214,34 @@ static _Thread_local struct {
     const asidl__cconn *conn;
 } recent;
 
+/* The pick of asidl__assoc_connection's scan that needs nothing more (its lock held, the
+ * association's released): an idle one may have been closed by the server meanwhile. */
+static bool kept_still_open(asidl__assoc *a, asidl__cconn *c, bool idle, bool *unchecked)
+{
+    if (!idle)
+        return true;
+    if (close_shows_on_send(a)) {
+        *unchecked = true;
+        return true;
+    }
+    if (still_open(c))
+        return true;
+    pthread_mutex_unlock(&c->lock);
+    asidl__cconn_discard(c);
+    asidl__cconn_release(c);
+    return false;
+}
+
 RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal,
-                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked)
+                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked,
+                                   bool *locked)
 {
     *unchecked = false;
+    *locked = false;
     for (int attempt = 0; attempt < 8; attempt++) {
         asidl__cconn *pick = NULL, *idle_other = NULL, *loaded = NULL;
         unsigned least = ~0u, live = 0;
-        bool pick_idle = false, pick_causal = false, pick_reserved = false;
+        bool pick_idle = false, pick_causal = false, pick_reserved = false, kept = false;
         int pick_ctx = -1;                 /* the pick's accepted context for iface, if seen */
         pthread_mutex_lock(&a->lock);
         for (asidl__cconn *c = a->conns; c; c = c->next) {
@@ -1222,11 +1255,22 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             /* The usual picks are final when seen (a causal one; else the first idle one with
              * the context, unless a causal one follows): reserved under this same lock. */
             bool take = here_causal || (usable && has && idle && !pick);
+            int ctx_id = has ? c->ctx[i].id : -1;   /* an accepted context stays accepted */
+            if (take && has && !pick_reserved && (here_causal || !c->next)) {
+                /* The common case (one connection, idle, the context negotiated; or the
+                 * thread's causal one): nothing is left to look at, and the caller puts its
+                 * call in the table under this same hold of c->lock, without a reservation. */
+                cconn_ref(c);
+                pick = c;
+                pick_ctx = ctx_id;
+                pick_causal = here_causal;
+                kept = true;
+                break;
+            }
             if (take) {
                 cconn_ref(c);
                 c->reserved++;
             }
-            int ctx_id = has ? c->ctx[i].id : -1;   /* an accepted context stays accepted */
             pthread_mutex_unlock(&c->lock);
             if (!usable)
                 continue;
@@ -1253,6 +1297,17 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
                 least = load;
                 loaded = c;
             }
+        }
+        if (kept) {
+            pthread_mutex_unlock(&a->lock);
+            if (!kept_still_open(a, pick, !pick_causal, unchecked))
+                continue;
+            recent.assoc = a;
+            recent.conn = pick;
+            *out = pick;
+            *ctx_id = (uint16_t)pick_ctx;
+            *locked = true;
+            return RPC_S_OK;
         }
         /* An idle connection with the context; else an idle one to alter; else a new one
          * while under the limit; else the least loaded (its calls are pipelined). */
@@ -1355,14 +1410,13 @@ void asidl__cconn_unreserve(asidl__cconn *c)
 
 void asidl__assoc_release(asidl__assoc *a)
 {
-    asidl__cconn *conns = NULL;
-    if (__atomic_sub_fetch(&a->users, 1, __ATOMIC_ACQ_REL) == 0) {
-        pthread_mutex_lock(&a->lock);
-        conns = a->conns;
-        a->conns = NULL;
-        a->n_conns = 0;
-        pthread_mutex_unlock(&a->lock);
-    }
+    if (__atomic_sub_fetch(&a->users, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    pthread_mutex_lock(&a->lock);
+    asidl__cconn *conns = a->conns;
+    a->conns = NULL;
+    a->n_conns = 0;
+    pthread_mutex_unlock(&a->lock);
     while (conns) {
         asidl__cconn *c = conns;
         conns = c->next;
@@ -1374,5 +1428,5 @@ void asidl__assoc_release(asidl__assoc *a)
         asidl__cconn_release(c);        /* the list's reference */
         assoc_unref(a);                 /* the connection's memory reference */
     }
-    assoc_unref(a);
+    assoc_unref(a);                     /* the users' */
 }

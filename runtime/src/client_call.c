@@ -140,7 +140,8 @@ RPC_STATUS asidl__client_binding(const asidl_interface *itf, const asidl_ndr_pro
 /* ==================================================================== the exchange */
 
 typedef struct reply {
-    uint8_t *data;
+    asidl__ccall *call;                /* lends the bytes until it is released */
+    const uint8_t *data;
     size_t len;
     uint8_t drep0;
 } reply;
@@ -148,33 +149,23 @@ typedef struct reply {
 /* One request and its reply on the binding's association (a [maybe] request has none); *kind
  * says where a failure came from. While it waits, the calling thread runs the [callback]
  * routines of `itf` the server asks for. */
-static RPC_STATUS exchange(asidl__binding *b, const asidl_interface *itf, const asidl_ndr_proc *proc,
-                           const void *stub, size_t stub_len, reply *r, asidl__failure_kind *kind)
+static RPC_STATUS exchange(asidl__assoc *a, const asidl__call_options *o, const asidl_interface *itf,
+                           const asidl_ndr_proc *proc, const void *stub, size_t stub_len, reply *r,
+                           asidl__failure_kind *kind)
 {
     asidl__syntax_id iface;
     asidl__interface_syntax(itf, &iface);
-    asidl__assoc *a;
-    asidl__call_options o;
-    RPC_STATUS st = asidl__binding_call_setup(b, &a, &o);
-    if (st != RPC_S_OK) {
-        *kind = ASIDL_FAIL_LOCAL;
-        return st;
-    }
-    asidl__ccall *call;
-    asidl__request req = { .iface = &iface, .opnum = proc->opnum, .object = o.has_object ? &o.object : NULL,
-                           .stub = stub, .stub_len = stub_len, .timeout_ms = o.timeout_ms, .noncausal = o.noncausal,
+    asidl__request req = { .iface = &iface, .opnum = proc->opnum, .object = o->has_object ? &o->object : NULL,
+                           .stub = stub, .stub_len = stub_len, .timeout_ms = o->timeout_ms, .noncausal = o->noncausal,
                            .maybe = (proc->flags & ASIDL_NDR_PROC_MAYBE) != 0,
                            .callbacks = itf->callback_count ? itf : NULL };
-    st = asidl__ccall_start_ex(a, &req, NULL, NULL, &call);
-    if (st == RPC_S_OK) {
-        st = asidl__ccall_wait_result(call, &r->data, &r->len);
-        r->drep0 = call->drep0;
-        *kind = st == RPC_S_OK ? ASIDL_FAIL_NONE : call->faulted ? ASIDL_FAIL_FAULT : ASIDL_FAIL_COMM;
-        asidl__ccall_release(call);
+    RPC_STATUS st = asidl__ccall_call(a, &req, &r->call, &r->data, &r->len);
+    if (r->call) {
+        r->drep0 = r->call->drep0;
+        *kind = st == RPC_S_OK ? ASIDL_FAIL_NONE : r->call->faulted ? ASIDL_FAIL_FAULT : ASIDL_FAIL_COMM;
     } else {
         *kind = ASIDL_FAIL_COMM;
     }
-    asidl__assoc_release(a);
     return st;
 }
 
@@ -206,10 +197,20 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
     RPC_STATUS st = asidl__client_binding(itf, proc, args, &h, &unbind);
     if (st != RPC_S_OK)
         return st;
+    /* The binding's association and options under one lock round trip; a binding without
+     * endpoint has it resolved first (asidl__client_complete_binding). */
     asidl__binding *b = asidl__binding_from(h);
-    st = asidl__client_complete_binding(b, itf);
-    if (st != RPC_S_OK)
-        *kind = ASIDL_FAIL_COMM;
+    asidl__assoc *a;
+    asidl__call_options o;
+    bool bound;
+    st = asidl__binding_call_setup_bound(b, &a, &o, &bound);
+    if (st == RPC_S_OK && !bound) {
+        st = RpcEpResolveBinding(b, (RPC_IF_HANDLE)itf);
+        if (st != RPC_S_OK)
+            *kind = ASIDL_FAIL_COMM;
+        else
+            st = asidl__binding_call_setup(b, &a, &o);
+    }
 
     asidl_ndr_call ndr;
     asidl_ndr_call_init(&ndr, ASIDL_NDR_CLIENT);
@@ -223,10 +224,10 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
     asidl_ndr_buffer_init_local(&request, local, sizeof local);
     if (st == RPC_S_OK)
         st = asidl_ndr_client_marshal(&ndr, proc, args, &request);
-    reply r = { NULL, 0, ASIDL_NDR_DREP_LITTLE_ENDIAN };
+    reply r = { NULL, NULL, 0, ASIDL_NDR_DREP_LITTLE_ENDIAN };
     if (st == RPC_S_OK) {
         asidl__stats_add(RPC_C_STATS_CALLS_OUT, 1);
-        st = exchange(b, itf, proc, request.data, request.len, &r, kind);
+        st = exchange(a, &o, itf, proc, request.data, request.len, &r, kind);
     }
     asidl_ndr_buffer_free(&request);
     if (st == RPC_S_OK) {
@@ -238,7 +239,10 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
     } else {
         asidl__cctx_call_finish(&cc, false);
     }
-    free(r.data);
+    if (r.call)
+        asidl__ccall_release(r.call);
+    if (a)
+        asidl__assoc_release(a);
     asidl_ndr_call_cleanup(&ndr);
     if (unbind)
         proc->generic_unbind(args[proc->handle_param], h);

@@ -963,13 +963,17 @@ typedef struct asidl__call_options {
 void asidl__binding_call_options(asidl__binding *b, asidl__call_options *out);
 /* asidl__binding_assoc and asidl__binding_call_options under one lock round trip. */
 RPC_STATUS asidl__binding_call_setup(asidl__binding *b, asidl__assoc **out, asidl__call_options *o);
+/* The same when the binding has an endpoint (*bound); else nothing is taken (*out NULL), for
+ * the caller to resolve the endpoint first. */
+RPC_STATUS asidl__binding_call_setup_bound(asidl__binding *b, asidl__assoc **out, asidl__call_options *o,
+                                           bool *bound);
 
 /* An association: one server address + endpoint, the association group the server gave, and
  * the connections to it. */
 struct asidl__assoc {
     pthread_mutex_t lock;
     int users;                          /* binding handles (and calls in progress) using it */
-    int refs;                           /* users, plus one per connection: the memory */
+    int refs;                           /* one for all users, plus one per connection: the memory */
     asidl__protseq protseq;
     char *netaddr;
     char *endpoint;
@@ -989,9 +993,12 @@ void asidl__assoc_release(asidl__assoc *a);
  * it as needed), with a reference for the caller; *ctx_id is the context to use. `causal`:
  * while this thread has calls outstanding on a connection of the association, use that one.
  * *unchecked: an idle connection the server may have closed meanwhile, not looked at because
- * its transport tells at the request's send (asidl__cconn_send_request_locked). */
+ * its transport tells at the request's send (asidl__cconn_send_request_locked). *locked: the
+ * connection is returned with its lock held and without a reservation (the caller puts its
+ * call in the table before it releases the lock); else it is reserved, its lock not held. */
 RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal,
-                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked);
+                                   int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked,
+                                   bool *locked);
 unsigned asidl__assoc_connection_count(asidl__assoc *a);
 
 typedef struct asidl__cctx {
@@ -1010,6 +1017,7 @@ struct asidl__cconn {
     asidl__cconn *next;                 /* the association's connections */
     pthread_mutex_t lock;
     pthread_cond_t changed;             /* the reading token was released or a call completed */
+    unsigned sleepers;                  /* threads in a wait on `changed` */
     int refs;
     bool reading;                       /* the reading token (docs/runtime-design.md) */
     bool watched;                       /* registered in the epoll set */
@@ -1035,6 +1043,7 @@ struct asidl__cconn {
     unsigned reserved;                  /* picked for a call not yet in the table: not idle */
     unsigned sync_waiters;
     uint32_t next_call_id;
+    asidl__ccall *spare;                /* a released call kept for the next one (ccall.c) */
 };
 
 void asidl__cconn_release(asidl__cconn *c);
@@ -1056,6 +1065,7 @@ struct asidl__ccall {
     uint16_t context_id;
     unsigned ctx_index;                 /* NEGOTIATE: the context it decides */
     bool in_table;
+    bool table_ref;                     /* the table holds a reference (a call nobody waits for) */
     bool done;
     bool sent;                          /* the request was queued: failures are not DNE */
     RPC_STATUS status;
@@ -1116,10 +1126,18 @@ RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, ui
  * RPC_S_OK as soon as it is queued: nothing comes back for it. */
 RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn,
                                  void *done_ctx, asidl__ccall **out);
-/* Waits for the call, reading the connection itself when nobody else does. */
+/* Waits for the call, reading the connection itself when nobody else does. A call started
+ * without done_fn is waited for (or cancelled abortively) before it is released: the
+ * connection's table holds no reference of its own to such a call. */
 RPC_STATUS asidl__ccall_wait(asidl__ccall *call);
 /* asidl__ccall_wait and asidl__ccall_result in one, for the call's synchronous owner. */
 RPC_STATUS asidl__ccall_wait_result(asidl__ccall *call, uint8_t **response, size_t *len);
+/* A synchronous call: asidl__ccall_start_ex without done_fn, then the wait, with the request's
+ * send and the start of the wait under one hold of the connection's lock. The response
+ * bytes are lent: they are the call's until its release (*out, set whenever the call
+ * started: release it also on failure). */
+RPC_STATUS asidl__ccall_call(asidl__assoc *a, const asidl__request *req, asidl__ccall **out,
+                             const uint8_t **reply, size_t *len);
 /* The outcome of a completed call; the response bytes (malloc'd, may be NULL when empty) go
  * to the caller. */
 RPC_STATUS asidl__ccall_result(asidl__ccall *call, uint8_t **response, size_t *len);
@@ -1153,6 +1171,8 @@ void asidl__cconn_discard(asidl__cconn *c);
 void asidl__cconn_run_finished(asidl__ccall *finished);
 /* Waits for the call to complete, reading the connection when nobody else is. */
 RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call);
+/* The same, called with c->lock held (released on return). */
+RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call);
 /* Completes the call with `status` unless it already completed (the first outcome wins). */
 void asidl__cconn_complete(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status, uint8_t orphan_ptype);
 /* Makes sure someone reads the connection for its asynchronous calls. */
@@ -1162,6 +1182,11 @@ void asidl__cconn_watch_async(asidl__cconn *c);
 void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS status, bool did_not_execute,
                                   const void *reply, size_t reply_len);
 void asidl__ccall_ref(asidl__ccall *call);
+/* A call object for the connection (a recycled one when it has one), one reference, fields
+ * zero; it takes over a reference to c the caller holds. */
+asidl__ccall *asidl__ccall_new(asidl__cconn *c, int kind);
+/* Frees a call nobody holds (a recycled one the connection kept). */
+void asidl__ccall_destroy(asidl__ccall *call);
 /* The response size a client accepts (a hostile server cannot exhaust it). */
 #define ASIDL_MAX_RESPONSE (64u * 1024u * 1024u)
 
