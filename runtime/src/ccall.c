@@ -19,7 +19,8 @@ void asidl__ccall_ref(asidl__ccall *call)
  * allocation for itself or for its reply. The slot holds one call and is filled and emptied
  * with atomic exchanges (releases happen outside every lock). A parked call holds no
  * reference to its connection; the connection frees it with itself. */
-#define KEPT_REPLY_MAX (64u * 1024u)
+#define KEPT_REPLY_MAX (8u * 1024u)     /* an idle connection keeps little memory; a bigger
+                                           reply's allocation is small next to its copying */
 
 asidl__ccall *asidl__ccall_new(asidl__cconn *c, int kind)
 {
