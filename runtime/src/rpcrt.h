@@ -610,8 +610,16 @@ void asidl__timer_expire(void);
 
 /* =============================================================================== trace.c */
 
-/* ASIDL_TRACE set (and not "0"): one line per PDU to stderr. dir is "->" or "<-". */
-bool asidl__trace_enabled(void);
+/* ASIDL_TRACE set (and not "0"): one line per PDU to stderr. dir is "->" or "<-". The
+ * environment is read once, at the first PDU. */
+enum { ASIDL_TRACE_UNREAD, ASIDL_TRACE_OFF, ASIDL_TRACE_ON };
+extern int asidl__trace_switch;       /* atomic */
+bool asidl__trace_read_switch(void);
+static inline bool asidl__trace_enabled(void)
+{
+    int s = __atomic_load_n(&asidl__trace_switch, __ATOMIC_RELAXED);
+    return s == ASIDL_TRACE_UNREAD ? asidl__trace_read_switch() : s == ASIDL_TRACE_ON;
+}
 void asidl__trace_pdus(const char *dir, int fd, const uint8_t *p, size_t len);
 /* The same for one whole PDU already framed (what a reader hands on): no framing again. */
 void asidl__trace_pdu(const char *dir, int fd, const uint8_t *p, size_t len);

@@ -5,25 +5,21 @@
  * a packet capture. Every PDU passes here, so the PDU counts of RpcMgmtInqStats are kept here
  * too.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "rpcrt.h"
 
-static bool enabled;
-static pthread_once_t once = PTHREAD_ONCE_INIT;
+int asidl__trace_switch;
 
-static void read_switch(void)
+/* The first look: every PDU asks, so later ones read the cached answer inline (rpcrt.h). Two
+ * threads asking at once both read the environment and store the same answer. */
+bool asidl__trace_read_switch(void)
 {
     const char *v = getenv("ASIDL_TRACE");
-    enabled = v && *v && !(v[0] == '0' && v[1] == 0);
-}
-
-bool asidl__trace_enabled(void)
-{
-    pthread_once(&once, read_switch);
-    return enabled;
+    bool on = v && *v && !(v[0] == '0' && v[1] == 0);
+    __atomic_store_n(&asidl__trace_switch, on ? ASIDL_TRACE_ON : ASIDL_TRACE_OFF, __ATOMIC_RELAXED);
+    return on;
 }
 
 static void flags_text(uint8_t f, char *out, size_t size)
