@@ -51,14 +51,15 @@ static RPC_STATUS fault(asidl__scall *call, RPC_STATUS status, bool did_not_exec
     return asidl__scall_fault(call, asidl__status_to_fault(status), did_not_execute);
 }
 
+/* After the reply: the engine's call was kept for its request (asidl__scall_keep). */
 static void free_dcall(asidl__dcall *d)
 {
     asidl__rif_release(d->rif);
     d->binding.magic = 0;
     asidl__sasync_free_subscriptions(d);
-    free(d->request);
+    asidl__scall_dispose(d->scall);
     free(d->contexts);
-    free(d);
+    asidl__spare_give(ASIDL_SPARE_DCALL, d, d->block_cap);
 }
 
 void asidl__dcall_ref(asidl__dcall *d)
@@ -139,22 +140,28 @@ void asidl__dispatch(asidl__scall *call, void *ctx)
     }
     bool async = (proc->flags & ASIDL_NDR_PROC_ASYNC) != 0;
 
-    /* One block: the call, a slot for the async handle's address, the frame's pointers, the
-     * frame, and an [async] call's server-side RPC_ASYNC_STATE. */
+    /* One block (the thread's spare when it is large enough): the call, a slot for the async
+     * handle's address, the frame's pointers, the frame, and an [async] call's server-side
+     * RPC_ASYNC_STATE. */
     size_t align = _Alignof(max_align_t);
     size_t head = (sizeof(asidl__dcall) + sizeof(void *) * (proc->n_params + 1) + align - 1) & ~(align - 1);
     size_t frame = (asidl_ndr_frame_size(proc) + align - 1) & ~(align - 1);
-    asidl__dcall *d = asidl__zalloc(head + frame + (async ? sizeof(RPC_ASYNC_STATE) : 0));
+    size_t cap;
+    asidl__dcall *d = asidl__spare_take(ASIDL_SPARE_DCALL, head + frame + (async ? sizeof(RPC_ASYNC_STATE) : 0),
+                                        &cap);
     if (!d) {
         asidl__rif_release(rif);
         fault(call, RPC_S_OUT_OF_MEMORY, true);
         return;
     }
+    /* (asidl_ndr_frame_init clears the frame and sets every pointer to it.) */
+    *d = (asidl__dcall){ .block_cap = cap };
     /* A synchronous call ends when its manager returns; an [async] one when the manager
      * completes it, which may be before or after it returns: both hold a reference. */
     d->refs = async ? 2 : 1;
     if (async) {
         PRPC_ASYNC_STATE state = (PRPC_ASYNC_STATE)((unsigned char *)d + head + frame);
+        memset(state, 0, sizeof *state);
         state->Size = sizeof *state;
         state->Signature = ASIDL_ASYNC_SIGNATURE;
         state->Lock = ASIDL_ASYNC_SERVER;
@@ -173,9 +180,9 @@ void asidl__dispatch(asidl__scall *call, void *ctx)
     slots[0] = &d->async_state;        /* an [async] manager's first argument */
     d->args = slots + 1;
     asidl_ndr_frame_init(proc, (unsigned char *)d + head, d->args);
-    d->request = call->stub;           /* [in] arrays may stay in the request: keep it */
+    asidl__scall_keep(call);           /* [in] arrays may stay in the request */
+    d->request = call->stub;
     d->request_len = call->stub_len;
-    call->stub = NULL;
 
     if (!allowed(d, &adm)) {
         fault(call, RPC_S_ACCESS_DENIED, true);

@@ -652,6 +652,21 @@ int asidl__sendq_flush(asidl__sendq *q, int fd);
 int asidl__sendq_send_frags(asidl__sendq *q, int fd, const asidl__frags *f);
 void asidl__sendq_clear(asidl__sendq *q);
 
+/* =============================================================================== spare.c */
+
+/* Per-thread spare blocks for what a server call makes and frees once (see spare.c). */
+typedef enum asidl__spare_kind {
+    ASIDL_SPARE_SCALL,                /* asidl__scall, with its request stub */
+    ASIDL_SPARE_DCALL,                /* asidl__dcall, with its argument frame */
+    ASIDL_SPARE_KINDS
+} asidl__spare_kind;
+
+/* A block of at least `size` octets, uninitialized; *cap is its real size (for _give). NULL
+ * when out of memory. */
+void *asidl__spare_take(asidl__spare_kind k, size_t size, size_t *cap);
+/* Gives a block back (any thread): kept as the thread's spare of its kind, or freed. */
+void asidl__spare_give(asidl__spare_kind k, void *block, size_t cap);
+
 /* ============================================================= server.c, sconn.c, scall.c */
 
 typedef struct asidl__server asidl__server;
@@ -703,8 +718,11 @@ struct asidl__scall {
     asidl__uuid object;
     uint8_t drep[4];                  /* the client's data representation */
     bool maybe;                       /* PFC_MAYBE: nothing, not even a fault, is sent back */
-    uint8_t *stub;                    /* the reassembled request stub data (owned) */
+    const uint8_t *stub;              /* the request stub data: in the call's own block, or stub_heap */
     size_t stub_len;
+    uint8_t *stub_heap;               /* a reassembled request's buffer (owned) */
+    size_t block_cap;                 /* the size of the call's block (spare.c) */
+    bool kept;                        /* the dispatcher keeps the memory past the reply */
     const asidl__syntax_id *iface;
     const struct asidl__siface *siface;
     /* Guarded by the connection's lock: */
@@ -731,6 +749,11 @@ RPC_STATUS asidl__scall_callback(asidl__scall *call, uint16_t opnum, bool maybe,
 RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_len);
 /* Ends the call with a fault carrying `status` (an NCA code or an application exception). */
 RPC_STATUS asidl__scall_fault(asidl__scall *call, uint32_t status, bool did_not_execute);
+/* The dispatcher keeps the call's memory, and the request stub data in it, after the reply
+ * (its argument frame points into the stub), until it calls asidl__scall_dispose. Only the
+ * thread the call was dispatched on, before the call is replied. */
+void asidl__scall_keep(asidl__scall *call);
+void asidl__scall_dispose(asidl__scall *call);
 /* RPC_S_OK if the client cancelled, abandoned (orphaned) or lost the call, RPC_S_CALL_IN_PROGRESS if not. */
 RPC_STATUS asidl__scall_test_cancel(asidl__scall *call);
 /* Registers the hook for cancel / disconnect; an event that already happened is reported at once. */
@@ -892,7 +915,10 @@ void asidl__server_conn_gone(asidl__server *s, asidl__sconn *c);
 void asidl__server_release(asidl__server *s);
 
 /* scall.c */
-asidl__scall *asidl__scall_new(asidl__sconn *c);
+/* A call of connection c whose request stub data is `stub_len` octets: copied from `stub` into
+ * the call's own block, or, given `heap` (malloc'd), that buffer, which the call then owns (it
+ * is freed also when no call can be made). */
+asidl__scall *asidl__scall_new(asidl__sconn *c, const uint8_t *stub, size_t stub_len, uint8_t *heap);
 void asidl__scall_free(asidl__scall *call);
 
 /* =============================================================================== fault.c */
@@ -1245,8 +1271,10 @@ struct asidl__dcall {
     void (*invoker)(const void *epv, PRPC_ASYNC_STATE async, void **args);   /* the stub's own caller */
     const void *epv;
     void (*manager)(void);
-    uint8_t *request;                  /* the stub bytes ([in] arrays may point into them) */
+    const uint8_t *request;            /* the stub bytes ([in] arrays may point into them), in
+                                          the kept memory of scall (asidl__scall_keep) */
     size_t request_len;
+    size_t block_cap;                  /* the size of the call's block (spare.c) */
     void **args;                       /* the frame: args[i] is parameter i's slot */
     asidl__sbinding binding;
     struct asidl__sctx_use *contexts;  /* context handles unmarshalled or created (context_server.c) */

@@ -20,7 +20,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "copy.h"
 #include "rpcrt.h"
 
 static void on_event(asidl__source *src, uint32_t events);
@@ -416,14 +415,15 @@ static void handle_alter(asidl__sconn *c, const asidl__pdu *pdu)
 
 /* ---- requests ---- */
 
-/* Makes a complete request a call and puts it on the ready list; `stub` is owned. */
+/* Makes a complete request a call and puts it on the ready list. Its stub data is copied
+ * from `stub` (borrowed from the input buffer), or is `heap` (a reassembled request, owned). */
 static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16_t opnum,
                       const asidl__uuid *object, const uint8_t drep[4], const asidl__siface *iface,
-                      uint8_t *stub, size_t stub_len, unsigned cancel_count, bool maybe,
+                      const uint8_t *stub, size_t stub_len, uint8_t *heap, unsigned cancel_count, bool maybe,
                       asidl__scall ***ready_tail)
 {
     if (opnum >= iface->n_procs) {
-        free(stub);
+        free(heap);
         if (!maybe)
             send_fault(c, call_id, ctx_id, ASIDL_NCA_S_OP_RNG_ERROR, true);
         return;
@@ -431,12 +431,16 @@ static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16
     asidl__server *s = c->srv;
     /* Counted without the server lock: a call over the limit takes its count back at once. */
     bool busy = __atomic_add_fetch(&s->pending_calls, 1, __ATOMIC_RELAXED) > s->limits.max_pending_calls;
-    asidl__scall *call = busy ? NULL : asidl__scall_new(c);
+    asidl__scall *call = NULL;
+    if (busy)
+        free(heap);
+    else
+        call = asidl__scall_new(c, stub, stub_len, heap);   /* (which frees heap if it fails) */
     if (!call) {
         __atomic_sub_fetch(&s->pending_calls, 1, __ATOMIC_RELAXED);
-        free(stub);
         if (!maybe)
-            send_fault(c, call_id, ctx_id, ASIDL_NCA_S_SERVER_TOO_BUSY, true);
+            send_fault(c, call_id, ctx_id, busy ? ASIDL_NCA_S_SERVER_TOO_BUSY : ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY,
+                       true);
         return;
     }
     call->call_id = call_id;
@@ -447,8 +451,6 @@ static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16
     if (object)
         call->object = *object;
     memcpy(call->drep, drep, 4);
-    call->stub = stub;
-    call->stub_len = stub_len;
     call->iface = &iface->id;
     call->siface = iface;
     call->cancel_count = cancel_count;
@@ -463,16 +465,6 @@ static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16
 
     **ready_tail = call;
     *ready_tail = &call->run_next;
-}
-
-static uint8_t *copy_bytes(const uint8_t *p, size_t n)
-{
-    if (n == 0)
-        return NULL;
-    uint8_t *q = malloc(n);
-    if (q)
-        asidl__copy(q, p, n);
-    return q;
 }
 
 static void reset_reassembly(asidl__sconn *c)
@@ -523,14 +515,8 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
                 fault_and_close(c, h->call_id, ctx_id, ASIDL_FAULT_ACCESS_DENIED, false);
                 return;
             }
-            uint8_t *stub = copy_bytes(pdu->u.request.stub, pdu->u.request.stub_len);
-            if (!stub && pdu->u.request.stub_len) {
-                if (!maybe)
-                    send_fault(c, h->call_id, ctx_id, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY, true);
-                return;
-            }
-            make_call(c, h->call_id, ctx_id, pdu->u.request.opnum, object, h->drep, ctx->iface, stub,
-                      pdu->u.request.stub_len, 0, maybe, ready_tail);
+            make_call(c, h->call_id, ctx_id, pdu->u.request.opnum, object, h->drep, ctx->iface,
+                      pdu->u.request.stub, pdu->u.request.stub_len, NULL, 0, maybe, ready_tail);
             return;
         }
         if (pdu->u.request.alloc_hint > max) {
@@ -596,8 +582,8 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
         free(stub);
         return;
     }
-    make_call(c, call_id, frag_ctx, opnum, has_object ? &object : NULL, drep, iface, stub, len, cancels, maybe,
-              ready_tail);
+    make_call(c, call_id, frag_ctx, opnum, has_object ? &object : NULL, drep, iface, stub, len, stub, cancels,
+              maybe, ready_tail);
 }
 
 /* ---- the client's answers to [callback]s ---- */
