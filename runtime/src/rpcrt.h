@@ -1226,7 +1226,11 @@ typedef struct asidl__rif {
     unsigned max_calls;                /* calls executing at once (RPC_C_LISTEN_MAX_CALLS_DEFAULT: none) */
     unsigned max_rpc_size;             /* request stub bytes (0: the server's limit) */
     RPC_IF_CALLBACK_FN *callback;
-    unsigned calls;                    /* calls admitted and not yet completed */
+    unsigned calls;                    /* atomic: calls admitted and not yet completed */
+    /* While the interface takes calls and has no MaxCalls limit: what a call without an object
+     * is admitted with, read without the server lock (rpc_server.c, "admitting calls"). */
+    struct asidl__admission_record *published;
+    struct asidl__admission_record *retired;   /* earlier ones, freed with the interface */
 } asidl__rif;
 
 /* The process's server (created on first use), and the engine behind it. */
