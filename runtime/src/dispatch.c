@@ -242,6 +242,7 @@ void asidl__dcall_run(asidl__dcall *d)
             asidl__dcall_abort(d, code);
     } else if (!async) {
         asidl__dcall_claim(d);
+        d->scall->returned = true;
         asidl__dcall_complete(d);
     }
     if (async)

@@ -723,6 +723,8 @@ struct asidl__scall {
     uint8_t *stub_heap;               /* a reassembled request's buffer (owned) */
     size_t block_cap;                 /* the size of the call's block (spare.c) */
     bool kept;                        /* the dispatcher keeps the memory past the reply */
+    bool returned;                    /* set by the dispatcher: its manager routine has returned,
+                                         and the reply is sent on the thread that ran it */
     const asidl__syntax_id *iface;
     const struct asidl__siface *siface;
     /* Guarded by the connection's lock: */
@@ -893,6 +895,8 @@ void asidl__sconn_kill(asidl__sconn *c);
 /* After a manager routine returned: the connection's next call in arrival order, or NULL
  * (then the connection is no longer dispatching). */
 asidl__scall *asidl__sconn_next_ready(asidl__sconn *c);
+/* The same, c->lock held. */
+asidl__scall *asidl__sconn_next_ready_locked(asidl__sconn *c);
 /* The connection's running manager routine waits (for the answer to a [callback]): its next
  * calls may run meanwhile, on other workers, as if it had returned. false if they could not be
  * handed over (out of memory): they then wait for it. */
@@ -907,6 +911,11 @@ void asidl__server_dispatch(asidl__server *s, asidl__scall *first);
  * connection), the turn passes on now (asidl__sconn_hand_over) rather than when it returns, so
  * that calls the client makes meanwhile, the callback's own included, can run. */
 void asidl__server_yield_turn(asidl__sconn *c);
+/* Called with c->lock held while the reply of `call` is sent, once its manager routine has
+ * returned: if this thread dispatched the call holding its connection's turn, the turn passes
+ * on now (to the connection's next ready call, which this thread runs next, or to none), which
+ * spares a lock round trip when the dispatch callback returns. */
+void asidl__server_turn_ends_locked(asidl__sconn *c, asidl__scall *call);
 bool asidl__server_group_join(asidl__server *s, uint32_t requested, uint32_t *id);
 void asidl__server_group_leave(asidl__server *s, uint32_t id);
 /* Whether the association group still has a connection. */

@@ -115,6 +115,8 @@ RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_
     pthread_mutex_lock(&c->lock);
     bool alive = detach(call, &cancels, &frag);
     bool orphaned = call->orphaned || call->maybe;     /* nobody waits for an answer */
+    if (call->returned)
+        asidl__server_turn_ends_locked(c, call);
     if (alive && !orphaned) {
         asidl__frags f;
         asidl__frags_response(&f, call->call_id, call->context_id, (uint8_t)(cancels > 255 ? 255 : cancels), stub,

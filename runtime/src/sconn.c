@@ -943,6 +943,11 @@ static void on_event(asidl__source *src, uint32_t events)
     asidl__sconn_release(c);
 }
 
+asidl__scall *asidl__sconn_next_ready_locked(asidl__sconn *c)
+{
+    return pop_ready_locked(c);
+}
+
 asidl__scall *asidl__sconn_next_ready(asidl__sconn *c)
 {
     pthread_mutex_lock(&c->lock);
