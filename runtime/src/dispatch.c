@@ -78,19 +78,45 @@ bool asidl__dcall_claim(asidl__dcall *d)
     return __atomic_exchange_n(&d->claimed, 1, __ATOMIC_ACQ_REL) == 0;
 }
 
-/* The frame's slots that do not travel: a handle_t gets the call's binding handle; a
- * [comm_status]/[fault_status] pointer gets storage of its own. */
-static void fill_local_params(asidl__dcall *d)
+/* A frame slot that does not travel and that the dispatcher fills. */
+static bool is_local_param(const asidl_ndr_param *p)
 {
-    const asidl_ndr_proc *proc = d->proc;
-    for (unsigned i = 0; i < proc->n_params; i++) {
-        const asidl_ndr_param *p = &proc->params[i];
-        if (!(p->flags & ASIDL_NDR_PARAM_NOWIRE) || p->ctype != ASIDL_NDR_C_PTR || p->mem_size != sizeof(void *))
-            continue;
-        void *value = p->flags & (ASIDL_NDR_PARAM_COMM_STATUS | ASIDL_NDR_PARAM_FAULT_STATUS)
-                          ? (void *)&d->status_slot : (void *)&d->binding;
-        memcpy(d->args[i], &value, sizeof value);
-    }
+    return (p->flags & ASIDL_NDR_PARAM_NOWIRE) && p->ctype == ASIDL_NDR_C_PTR && p->mem_size == sizeof(void *);
+}
+
+/* One block holds the call, a slot for the async handle's address, the frame's pointers, the
+ * frame, and an [async] call's server-side RPC_ASYNC_STATE; its layout depends on the
+ * procedure only. */
+void asidl__proc_plan_make(const asidl_ndr_proc *proc, asidl__proc_plan *out)
+{
+    size_t align = _Alignof(max_align_t);
+    out->head = (sizeof(asidl__dcall) + sizeof(void *) * (proc->n_params + 1) + align - 1) & ~(align - 1);
+    out->frame = (asidl_ndr_frame_size(proc) + align - 1) & ~(align - 1);
+    out->local_params = 0;
+    for (unsigned i = 0; i < proc->n_params; i++)
+        if (is_local_param(&proc->params[i]))
+            out->local_params |= (uint64_t)1 << (i < 63 ? i : 63);
+}
+
+/* A frame slot that does not travel: a handle_t gets the call's binding handle; a
+ * [comm_status]/[fault_status] pointer gets storage of its own. */
+static void fill_local_param(asidl__dcall *d, unsigned i)
+{
+    const asidl_ndr_param *p = &d->proc->params[i];
+    void *value = p->flags & (ASIDL_NDR_PARAM_COMM_STATUS | ASIDL_NDR_PARAM_FAULT_STATUS)
+                      ? (void *)&d->status_slot : (void *)&d->binding;
+    memcpy(d->args[i], &value, sizeof value);
+}
+
+/* The slots the plan marks; from parameter 63 on (bit 63), each is looked at. */
+static void fill_local_params(asidl__dcall *d, uint64_t which)
+{
+    for (uint64_t w = which & ~(UINT64_C(1) << 63); w; w &= w - 1)
+        fill_local_param(d, (unsigned)__builtin_ctzll(w));
+    if (which >> 63)
+        for (unsigned i = 63; i < d->proc->n_params; i++)
+            if (is_local_param(&d->proc->params[i]))
+                fill_local_param(d, i);
 }
 
 /* Access control before anything is unmarshalled: the interface's flags, its request size
@@ -140,13 +166,9 @@ void asidl__dispatch(asidl__scall *call, void *ctx)
     }
     bool async = (proc->flags & ASIDL_NDR_PROC_ASYNC) != 0;
 
-    /* One block (the thread's spare when it is large enough): the call, a slot for the async
-     * handle's address, the frame's pointers, the frame, and an [async] call's server-side
-     * RPC_ASYNC_STATE. */
-    size_t align = _Alignof(max_align_t);
-    size_t head = (sizeof(asidl__dcall) + sizeof(void *) * (proc->n_params + 1) + align - 1) & ~(align - 1);
-    size_t frame = (asidl_ndr_frame_size(proc) + align - 1) & ~(align - 1);
-    size_t cap;
+    /* The call's block (asidl__proc_plan_make), the thread's spare when it is large enough. */
+    const asidl__proc_plan *plan = &rif->plans[call->opnum];
+    size_t head = plan->head, frame = plan->frame, cap;
     asidl__dcall *d = asidl__spare_take(ASIDL_SPARE_DCALL, head + frame + (async ? sizeof(RPC_ASYNC_STATE) : 0),
                                         &cap);
     if (!d) {
@@ -189,7 +211,8 @@ void asidl__dispatch(asidl__scall *call, void *ctx)
         free_dcall(d);
         return;
     }
-    fill_local_params(d);
+    if (plan->local_params)
+        fill_local_params(d, plan->local_params);
 
     asidl_ndr_call ndr;
     asidl_ndr_call_init(&ndr, ASIDL_NDR_SERVER);

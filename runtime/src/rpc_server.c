@@ -334,7 +334,10 @@ static asidl__rif *find_rif_locked(const asidl__syntax_id *id)
 static asidl__rif *new_rif(const asidl_interface *itf, RPC_STATUS *st)
 {
     asidl__rif *r = calloc(1, sizeof *r);
-    if (!r || !(r->procs = calloc(itf->proc_count ? itf->proc_count : 1, sizeof *r->procs))) {
+    if (!r || !(r->procs = calloc(itf->proc_count ? itf->proc_count : 1, sizeof *r->procs)) ||
+        !(r->plans = calloc(itf->proc_count ? itf->proc_count : 1, sizeof *r->plans))) {
+        if (r)
+            free(r->procs);
         free(r);
         *st = RPC_S_OUT_OF_MEMORY;
         return NULL;
@@ -361,9 +364,11 @@ static asidl__rif *new_rif(const asidl_interface *itf, RPC_STATUS *st)
             for (uint32_t j = 0; j < i; j++)
                 asidl__ffi_proc_free(r->procs[j]);
             free(r->procs);
+            free(r->plans);
             free(r);
             return NULL;
         }
+        asidl__proc_plan_make(proc, &r->plans[i]);
     }
     *st = RPC_S_OK;
     return r;
@@ -1057,6 +1062,7 @@ void asidl__rpc_server_reset(void)
         for (uint32_t i = 0; i < r->itf->proc_count; i++)
             asidl__ffi_proc_free(r->procs[i]);
         free(r->procs);
+        free(r->plans);
         free(r);
     }
     while (eps) {

@@ -1221,12 +1221,22 @@ typedef struct asidl__mgr {
     const void *epv;                   /* manager routines in opnum order */
 } asidl__mgr;
 
+/* What dispatching a call of one procedure takes (dispatch.c), worked out at registration. */
+typedef struct asidl__proc_plan {
+    size_t head;                       /* the asidl__dcall and the frame's pointers, aligned */
+    size_t frame;                      /* the argument frame, aligned */
+    uint64_t local_params;             /* bit i: parameter i is a slot that does not travel
+                                          (handle_t, [comm_status] ...); bit 63 also stands
+                                          for every parameter from 63 on */
+} asidl__proc_plan;
+
 typedef struct asidl__rif {
     struct asidl__rif *next;
     const struct asidl_interface *itf;
     asidl__syntax_id id;
     asidl__ffi_proc **procs;           /* one per opnum (NULL where the interface has none, or
                                           where the stub gives an invoker instead) */
+    asidl__proc_plan *plans;           /* one per opnum */
     /* Guarded by the server lock: */
     asidl__mgr *mgrs;
     bool registered;                   /* between RpcServerRegisterIf* and RpcServerUnregisterIf */
@@ -1305,6 +1315,7 @@ struct asidl__dcall {
 
 /* The engine's dispatch callback for every interface registered through the public API. */
 void asidl__dispatch(asidl__scall *call, void *ctx);
+void asidl__proc_plan_make(const struct asidl_ndr_proc *proc, asidl__proc_plan *out);
 /* Marshals the [out] parameters and return value from the frame, replies, and frees the call
  * (any thread, once). RPC_S_CALL_FAILED when the client has gone (nothing sent). */
 RPC_STATUS asidl__dcall_complete(asidl__dcall *d);
