@@ -871,12 +871,15 @@ struct asidl__sconn {
         bool orphaned;
         bool maybe;
     } incoming;
-    asidl__scall *calls;              /* dispatched, not yet replied */
+    asidl__scall *calls;              /* dispatched (taken off dispatch_head), not yet replied */
     unsigned n_calls;
     asidl__scallback *callbacks;      /* [callback]s waiting for the client's answer */
     /* Complete requests waiting for the previous call's manager routine to return: */
     asidl__scall *dispatch_head, **dispatch_tail;
     bool dispatching;                 /* one of them is with a worker */
+    /* The handler's only: the first of the calls its event made, not yet queued (linked by
+     * run_next; they join dispatch_head at the end of the event). */
+    asidl__scall *unqueued;
     asidl__timer timer;
     bool timer_armed;
     int64_t partial_since;

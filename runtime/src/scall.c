@@ -71,7 +71,7 @@ static bool detach(asidl__scall *call, unsigned *cancel_count, uint16_t *frag)
 {
     asidl__sconn *c = call->conn;
     bool alive = !c->torn_down && !c->dead && !call->disconnected;
-    if (!call->disconnected) {
+    if (!call->disconnected && (call->prev || c->calls == call)) {
         if (call->prev)
             call->prev->next = call->next;
         else if (c->calls == call)
@@ -129,10 +129,13 @@ RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_
     }
     pthread_mutex_unlock(&c->lock);
 
+    if (!no_memory) {
+        asidl__scall_free(call);
+        return alive ? RPC_S_OK : RPC_S_CALL_FAILED;
+    }
     asidl__buf b;
     asidl__buf_init(&b);
-    if (no_memory)
-        asidl__pdu_encode_fault(&b, 0, call->call_id, call->context_id, 0, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY);
+    asidl__pdu_encode_fault(&b, 0, call->call_id, call->context_id, 0, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY);
     return finish(call, &b, alive, orphaned);
 }
 

@@ -455,14 +455,11 @@ static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16
     call->siface = iface;
     call->cancel_count = cancel_count;
 
-    pthread_mutex_lock(&c->lock);
-    call->next = c->calls;
-    if (c->calls)
-        c->calls->prev = call;
-    c->calls = call;
-    c->n_calls++;
-    pthread_mutex_unlock(&c->lock);
-
+    /* No other thread sees the call before the end of the event queues it (cancels that
+     * arrive meanwhile find it through c->unqueued), and it joins c->calls when it is taken
+     * off the queue to run (pop_ready_locked): no lock round trip here. */
+    if (!c->unqueued)
+        c->unqueued = call;
     **ready_tail = call;
     *ready_tail = &call->run_next;
 }
@@ -636,34 +633,45 @@ static void handle_callback_answer(asidl__sconn *c, const asidl__pdu *pdu)
         fault_and_close(c, h->call_id, 0, ASIDL_NCA_S_PROTO_ERROR, true);
 }
 
+/* A complete call by its id: running (or replying), queued, or made by this event. */
+static asidl__scall *find_call_locked(asidl__sconn *c, uint32_t id)
+{
+    for (asidl__scall *call = c->calls; call; call = call->next)
+        if (call->call_id == id)
+            return call;
+    for (asidl__scall *call = c->dispatch_head; call; call = call->run_next)
+        if (call->call_id == id)
+            return call;
+    for (asidl__scall *call = c->unqueued; call; call = call->run_next)
+        if (call->call_id == id)
+            return call;
+    return NULL;
+}
+
 /* co_cancel and orphaned: never answered; for an unknown call they are ignored (Windows). */
 static void handle_cancel(asidl__sconn *c, const asidl__pdu *pdu, bool orphaned)
 {
     uint32_t id = pdu->hdr.call_id;
     pthread_mutex_lock(&c->lock);
+    asidl__scall *call;
     if (c->incoming.active && c->incoming.call_id == id) {
         if (orphaned)
             c->incoming.orphaned = true;
         else
             c->incoming.cancel_count++;
-    } else {
-        for (asidl__scall *call = c->calls; call; call = call->next) {
-            if (call->call_id != id)
-                continue;
-            /* An abandoned call is cancelled too: its manager may stop (nobody waits). */
-            bool first = call->cancel_count == 0 && !call->orphaned;
-            if (orphaned)
-                call->orphaned = true;
-            else
-                call->cancel_count++;
-            if (call->notify && (!orphaned || first))
-                call->notify(call, ASIDL_SCALL_CANCELLED, call->notify_ctx);
-            /* An abandoned call's manager waits in vain for the answer to its callback. */
-            asidl__scallback *cb = orphaned ? find_callback(c, id) : NULL;
-            if (cb)
-                callback_done_locked(cb, RPC_S_CALL_CANCELLED);
-            break;
-        }
+    } else if ((call = find_call_locked(c, id))) {
+        /* An abandoned call is cancelled too: its manager may stop (nobody waits). */
+        bool first = call->cancel_count == 0 && !call->orphaned;
+        if (orphaned)
+            call->orphaned = true;
+        else
+            call->cancel_count++;
+        if (call->notify && (!orphaned || first))
+            call->notify(call, ASIDL_SCALL_CANCELLED, call->notify_ctx);
+        /* An abandoned call's manager waits in vain for the answer to its callback. */
+        asidl__scallback *cb = orphaned ? find_callback(c, id) : NULL;
+        if (cb)
+            callback_done_locked(cb, RPC_S_CALL_CANCELLED);
     }
     pthread_mutex_unlock(&c->lock);
 }
@@ -868,7 +876,9 @@ static void teardown_locked(asidl__sconn *c)
     asidl__sconn_release(c);            /* the registration's reference */
 }
 
-/* The connection's next call to dispatch; the connection is "dispatching" while one is out. */
+/* The connection's next call to dispatch; the connection is "dispatching" while one is out.
+ * The call joins the calls in progress, which the end of the connection reaches (one taken
+ * after that end is disconnected at once). */
 static asidl__scall *pop_ready_locked(asidl__sconn *c)
 {
     asidl__scall *call = c->dispatch_head;
@@ -877,6 +887,15 @@ static asidl__scall *pop_ready_locked(asidl__sconn *c)
         if (!c->dispatch_head)
             c->dispatch_tail = NULL;
         call->run_next = NULL;
+        if (c->torn_down) {
+            call->disconnected = true;
+        } else {
+            call->next = c->calls;
+            if (c->calls)
+                c->calls->prev = call;
+            c->calls = call;
+            c->n_calls++;
+        }
     }
     c->dispatching = call != NULL;
     return call;
@@ -894,6 +913,7 @@ static void on_event(asidl__source *src, uint32_t events)
     c->in_handler = true;
     asidl__sconn_ref(c);
     bool stop = c->dead || c->closing;
+    c->unqueued = NULL;                  /* (the last event's were queued at its end) */
     pthread_mutex_unlock(&c->lock);
 
     asidl__scall *ready = NULL, **ready_tail = &ready;

@@ -9,6 +9,8 @@
  *            nca_s_fault_cancel; after 5 s without a cancel replies "no cancel"
  *   opnum 4  fault with the application status in the first 4 bytes (LE)
  *   opnum 5  parked: kept, with no thread, until echo_release_parked() echoes it
+ *   opnum 6  delayed echo that holds the worker (and the connection's turn: the connection's
+ *            next calls wait behind it), delay as for opnum 2
  * The second interface has one procedure, echo.
  */
 #ifndef ECHO_SERVER_H
@@ -119,6 +121,10 @@ static void echo_dispatch(asidl__scall *call, void *ctx)
     case 4:
         asidl__scall_fault(call, call->stub_len >= 4 ? le32(call->stub) : 0, false);
         break;
+    case 6:
+        sleep_ms(call->stub_len >= 4 ? (int)le32(call->stub) : 0);
+        asidl__scall_reply(call, call->stub, call->stub_len);
+        break;
     case 5:
         pthread_mutex_lock(&parked_lock);
         call->run_next = parked_calls;
@@ -166,7 +172,7 @@ static asidl__server *echo_server_start(const asidl__server_limits *limits, char
     asidl__server *s = asidl__server_new(limits);
     if (!s)
         return NULL;
-    if (asidl__server_register(s, &echo_iface, 6, echo_dispatch, NULL) != RPC_S_OK ||
+    if (asidl__server_register(s, &echo_iface, 7, echo_dispatch, NULL) != RPC_S_OK ||
         asidl__server_register(s, &echo_iface2, 1, echo_dispatch, NULL) != RPC_S_OK ||
         asidl__server_listen(s, ASIDL_PROTSEQ_TCP, "127.0.0.1", NULL, port, port_size) != RPC_S_OK ||
         asidl__server_start(s, 4) != RPC_S_OK) {
