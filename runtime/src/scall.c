@@ -40,7 +40,8 @@ asidl__scall *asidl__scall_new(asidl__sconn *c, const uint8_t *stub, size_t stub
 
 static void dispose(asidl__scall *call)
 {
-    free(call->stub_heap);
+    if (call->stub_heap)
+        free(call->stub_heap);
     asidl__spare_give(ASIDL_SPARE_SCALL, call, call->block_cap);
 }
 

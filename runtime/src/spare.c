@@ -75,7 +75,8 @@ void asidl__spare_give(asidl__spare_kind k, void *block, size_t cap)
         }
         mine.keyed = true;
     }
-    free(mine.block[k]);                /* the smaller one */
+    if (mine.block[k])
+        free(mine.block[k]);            /* the smaller one */
     mine.block[k] = block;
     mine.cap[k] = cap;
 }
