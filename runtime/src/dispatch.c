@@ -51,14 +51,15 @@ static RPC_STATUS fault(asidl__scall *call, RPC_STATUS status, bool did_not_exec
     return asidl__scall_fault(call, asidl__status_to_fault(status), did_not_execute);
 }
 
+/* After the reply: the engine's call was kept for its request (asidl__scall_keep). */
 static void free_dcall(asidl__dcall *d)
 {
     asidl__rif_release(d->rif);
     d->binding.magic = 0;
     asidl__sasync_free_subscriptions(d);
-    free(d->request);
+    asidl__scall_dispose(d->scall);
     free(d->contexts);
-    free(d);
+    asidl__spare_give(ASIDL_SPARE_DCALL, d, d->block_cap);
 }
 
 void asidl__dcall_ref(asidl__dcall *d)
@@ -77,19 +78,45 @@ bool asidl__dcall_claim(asidl__dcall *d)
     return __atomic_exchange_n(&d->claimed, 1, __ATOMIC_ACQ_REL) == 0;
 }
 
-/* The frame's slots that do not travel: a handle_t gets the call's binding handle; a
- * [comm_status]/[fault_status] pointer gets storage of its own. */
-static void fill_local_params(asidl__dcall *d)
+/* A frame slot that does not travel and that the dispatcher fills. */
+static bool is_local_param(const asidl_ndr_param *p)
 {
-    const asidl_ndr_proc *proc = d->proc;
-    for (unsigned i = 0; i < proc->n_params; i++) {
-        const asidl_ndr_param *p = &proc->params[i];
-        if (!(p->flags & ASIDL_NDR_PARAM_NOWIRE) || p->ctype != ASIDL_NDR_C_PTR || p->mem_size != sizeof(void *))
-            continue;
-        void *value = p->flags & (ASIDL_NDR_PARAM_COMM_STATUS | ASIDL_NDR_PARAM_FAULT_STATUS)
-                          ? (void *)&d->status_slot : (void *)&d->binding;
-        memcpy(d->args[i], &value, sizeof value);
-    }
+    return (p->flags & ASIDL_NDR_PARAM_NOWIRE) && p->ctype == ASIDL_NDR_C_PTR && p->mem_size == sizeof(void *);
+}
+
+/* One block holds the call, a slot for the async handle's address, the frame's pointers, the
+ * frame, and an [async] call's server-side RPC_ASYNC_STATE; its layout depends on the
+ * procedure only. */
+void asidl__proc_plan_make(const asidl_ndr_proc *proc, asidl__proc_plan *out)
+{
+    size_t align = _Alignof(max_align_t);
+    out->head = (sizeof(asidl__dcall) + sizeof(void *) * (proc->n_params + 1) + align - 1) & ~(align - 1);
+    out->frame = (asidl_ndr_frame_size(proc) + align - 1) & ~(align - 1);
+    out->local_params = 0;
+    for (unsigned i = 0; i < proc->n_params; i++)
+        if (is_local_param(&proc->params[i]))
+            out->local_params |= (uint64_t)1 << (i < 63 ? i : 63);
+}
+
+/* A frame slot that does not travel: a handle_t gets the call's binding handle; a
+ * [comm_status]/[fault_status] pointer gets storage of its own. */
+static void fill_local_param(asidl__dcall *d, unsigned i)
+{
+    const asidl_ndr_param *p = &d->proc->params[i];
+    void *value = p->flags & (ASIDL_NDR_PARAM_COMM_STATUS | ASIDL_NDR_PARAM_FAULT_STATUS)
+                      ? (void *)&d->status_slot : (void *)&d->binding;
+    memcpy(d->args[i], &value, sizeof value);
+}
+
+/* The slots the plan marks; from parameter 63 on (bit 63), each is looked at. */
+static void fill_local_params(asidl__dcall *d, uint64_t which)
+{
+    for (uint64_t w = which & ~(UINT64_C(1) << 63); w; w &= w - 1)
+        fill_local_param(d, (unsigned)__builtin_ctzll(w));
+    if (which >> 63)
+        for (unsigned i = 63; i < d->proc->n_params; i++)
+            if (is_local_param(&d->proc->params[i]))
+                fill_local_param(d, i);
 }
 
 /* Access control before anything is unmarshalled: the interface's flags, its request size
@@ -139,22 +166,24 @@ void asidl__dispatch(asidl__scall *call, void *ctx)
     }
     bool async = (proc->flags & ASIDL_NDR_PROC_ASYNC) != 0;
 
-    /* One block: the call, a slot for the async handle's address, the frame's pointers, the
-     * frame, and an [async] call's server-side RPC_ASYNC_STATE. */
-    size_t align = _Alignof(max_align_t);
-    size_t head = (sizeof(asidl__dcall) + sizeof(void *) * (proc->n_params + 1) + align - 1) & ~(align - 1);
-    size_t frame = (asidl_ndr_frame_size(proc) + align - 1) & ~(align - 1);
-    asidl__dcall *d = asidl__zalloc(head + frame + (async ? sizeof(RPC_ASYNC_STATE) : 0));
+    /* The call's block (asidl__proc_plan_make), the thread's spare when it is large enough. */
+    const asidl__proc_plan *plan = &rif->plans[call->opnum];
+    size_t head = plan->head, frame = plan->frame, cap;
+    asidl__dcall *d = asidl__spare_take(ASIDL_SPARE_DCALL, head + frame + (async ? sizeof(RPC_ASYNC_STATE) : 0),
+                                        &cap);
     if (!d) {
         asidl__rif_release(rif);
         fault(call, RPC_S_OUT_OF_MEMORY, true);
         return;
     }
+    /* (asidl_ndr_frame_init clears the frame and sets every pointer to it.) */
+    *d = (asidl__dcall){ .block_cap = cap };
     /* A synchronous call ends when its manager returns; an [async] one when the manager
      * completes it, which may be before or after it returns: both hold a reference. */
     d->refs = async ? 2 : 1;
     if (async) {
         PRPC_ASYNC_STATE state = (PRPC_ASYNC_STATE)((unsigned char *)d + head + frame);
+        memset(state, 0, sizeof *state);
         state->Size = sizeof *state;
         state->Signature = ASIDL_ASYNC_SIGNATURE;
         state->Lock = ASIDL_ASYNC_SERVER;
@@ -173,16 +202,17 @@ void asidl__dispatch(asidl__scall *call, void *ctx)
     slots[0] = &d->async_state;        /* an [async] manager's first argument */
     d->args = slots + 1;
     asidl_ndr_frame_init(proc, (unsigned char *)d + head, d->args);
-    d->request = call->stub;           /* [in] arrays may stay in the request: keep it */
+    asidl__scall_keep(call);           /* [in] arrays may stay in the request */
+    d->request = call->stub;
     d->request_len = call->stub_len;
-    call->stub = NULL;
 
     if (!allowed(d, &adm)) {
         fault(call, RPC_S_ACCESS_DENIED, true);
         free_dcall(d);
         return;
     }
-    fill_local_params(d);
+    if (plan->local_params)
+        fill_local_params(d, plan->local_params);
 
     asidl_ndr_call ndr;
     asidl_ndr_call_init(&ndr, ASIDL_NDR_SERVER);
@@ -235,6 +265,7 @@ void asidl__dcall_run(asidl__dcall *d)
             asidl__dcall_abort(d, code);
     } else if (!async) {
         asidl__dcall_claim(d);
+        d->scall->returned = true;
         asidl__dcall_complete(d);
     }
     if (async)

@@ -40,6 +40,7 @@ static struct {
     bool listening;
     unsigned blocked_listeners;       /* threads inside RpcServerListen(DontWait = FALSE) */
     unsigned long listen_epoch;       /* incremented by every stop */
+    unsigned call_waiters;            /* atomic: threads waiting for admitted calls to end */
     object_type *objects;
     RPC_OBJECT_INQ_FN *inq_fn;
 } g = { .lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER };
@@ -333,7 +334,10 @@ static asidl__rif *find_rif_locked(const asidl__syntax_id *id)
 static asidl__rif *new_rif(const asidl_interface *itf, RPC_STATUS *st)
 {
     asidl__rif *r = calloc(1, sizeof *r);
-    if (!r || !(r->procs = calloc(itf->proc_count ? itf->proc_count : 1, sizeof *r->procs))) {
+    if (!r || !(r->procs = calloc(itf->proc_count ? itf->proc_count : 1, sizeof *r->procs)) ||
+        !(r->plans = calloc(itf->proc_count ? itf->proc_count : 1, sizeof *r->plans))) {
+        if (r)
+            free(r->procs);
         free(r);
         *st = RPC_S_OUT_OF_MEMORY;
         return NULL;
@@ -360,27 +364,33 @@ static asidl__rif *new_rif(const asidl_interface *itf, RPC_STATUS *st)
             for (uint32_t j = 0; j < i; j++)
                 asidl__ffi_proc_free(r->procs[j]);
             free(r->procs);
+            free(r->plans);
             free(r);
             return NULL;
         }
+        asidl__proc_plan_make(proc, &r->plans[i]);
     }
     *st = RPC_S_OK;
     return r;
 }
 
-/* Makes the engine dispatch the interface, or stop dispatching it (g.lock held). */
+static void publish_admission_locked(asidl__rif *r);
+
+/* Makes the engine dispatch the interface, or stop dispatching it, and publishes what its
+ * calls are admitted with (g.lock held; after every change to the registration). */
 static RPC_STATUS sync_engine_locked(asidl__rif *r)
 {
     bool want = r->registered && (g.listening || (r->flags & RPC_IF_AUTOLISTEN));
-    if (want == r->in_engine)
-        return RPC_S_OK;
-    RPC_STATUS st;
-    if (want)
-        st = asidl__server_register(g.srv, &r->id, r->itf->proc_count, asidl__dispatch, r);
-    else
-        st = asidl__server_unregister(g.srv, &r->id);
-    if (st == RPC_S_OK)
-        r->in_engine = want;
+    RPC_STATUS st = RPC_S_OK;
+    if (want != r->in_engine) {
+        if (want)
+            st = asidl__server_register(g.srv, &r->id, r->itf->proc_count, asidl__dispatch, r);
+        else
+            st = asidl__server_unregister(g.srv, &r->id);
+        if (st == RPC_S_OK)
+            r->in_engine = want;
+    }
+    publish_admission_locked(r);
     return st;
 }
 
@@ -485,10 +495,8 @@ static RPC_STATUS unregister_locked(asidl__rif *r, const UUID *type)
     }
     if (!removed)
         return RPC_S_UNKNOWN_MGR_TYPE;
-    if (!r->mgrs) {
-        r->registered = false;
-        sync_engine_locked(r);
-    }
+    r->registered = r->mgrs != NULL;
+    sync_engine_locked(r);
     return RPC_S_OK;
 }
 
@@ -512,12 +520,14 @@ static RPC_STATUS unregister_if(RPC_IF_HANDLE IfSpec, UUID *MgrTypeUuid, bool wa
                 unregister_locked(r, NULL);
     }
     /* Calls already admitted finish; WaitForCallsToComplete waits for them. */
+    __atomic_add_fetch(&g.call_waiters, 1, __ATOMIC_SEQ_CST);
     for (asidl__rif *r = g.ifs; wait && st == RPC_S_OK && r; r = r->next) {
         if (itf && r != find_rif_locked(&id))
             continue;
-        while (r->calls > 0 && !r->registered)
+        while (__atomic_load_n(&r->calls, __ATOMIC_SEQ_CST) > 0 && !r->registered)
             pthread_cond_wait(&g.changed, &g.lock);
     }
+    __atomic_sub_fetch(&g.call_waiters, 1, __ATOMIC_SEQ_CST);
     pthread_mutex_unlock(&g.lock);
     if (rundown && st == RPC_S_OK) {
         pthread_mutex_lock(&g.lock);
@@ -628,8 +638,51 @@ RPC_STATUS RPC_ENTRY RpcObjectSetInqFn(RPC_OBJECT_INQ_FN *InquiryFn)
 
 /* ==================================================================== admitting calls */
 
+/* A call of an interface without MaxCalls and without an object (nearly every call) is admitted
+ * without g.lock, from a record of its registration that g.lock's holder publishes whenever
+ * the registration changes (NULL while it takes no such calls) and never changes once
+ * published. The count of calls is atomic. An admitting thread (count up, then record read)
+ * and one withdrawing the record (record cleared, then count read: unregistering with
+ * WaitForCallsToComplete, stopping) each write one variable and then read the other's, so at
+ * least one sees the other (sequentially consistent, as in Dekker's algorithm): either the
+ * call sees the record gone and backs out, or the withdrawing thread sees the call and waits
+ * for it. A thread that waits for the count announces itself in g.call_waiters first, and the
+ * last call of an interface (count down, then waiters read) wakes it under g.lock. */
+typedef struct asidl__admission_record {
+    struct asidl__admission_record *next;
+    asidl__admission adm;
+} asidl__admission_record;
+
+static void publish_admission_locked(asidl__rif *r)
+{
+    const asidl__mgr *nil_mgr = NULL;
+    for (const asidl__mgr *m = r->registered ? r->mgrs : NULL; m; m = m->next)
+        if (is_nil(&m->type))
+            nil_mgr = m;
+    asidl__admission_record *rec = NULL;
+    if (nil_mgr && r->in_engine && r->max_calls == RPC_C_LISTEN_MAX_CALLS_DEFAULT &&
+        (rec = malloc(sizeof *rec))) {
+        rec->adm = (asidl__admission){ nil_mgr->epv, r->flags, r->max_rpc_size, r->callback };
+        rec->next = r->retired;
+        r->retired = rec;              /* (kept: a caller may still be reading the old one) */
+    }
+    /* Without memory for a record, calls are admitted under the lock instead. */
+    __atomic_store_n(&r->published, rec, __ATOMIC_SEQ_CST);
+}
+
 RPC_STATUS asidl__rif_admit(asidl__rif *rif, const asidl__uuid *object, asidl__admission *out)
 {
+    if (is_nil(object)) {
+        const asidl__admission_record *rec = __atomic_load_n(&rif->published, __ATOMIC_ACQUIRE);
+        if (rec) {
+            __atomic_add_fetch(&rif->calls, 1, __ATOMIC_SEQ_CST);
+            if (__atomic_load_n(&rif->published, __ATOMIC_SEQ_CST) == rec) {
+                *out = rec->adm;
+                return RPC_S_OK;
+            }
+            asidl__rif_release(rif);   /* the registration changed meanwhile: ask under the lock */
+        }
+    }
     asidl__uuid type = nil_uuid;
     if (!is_nil(object)) {
         UUID obj = *object, t;
@@ -652,11 +705,12 @@ RPC_STATUS asidl__rif_admit(asidl__rif *rif, const asidl__uuid *object, asidl__a
             chosen = fallback;          /* an object of a type with no manager of its own */
         if (!chosen)
             st = RPC_S_UNSUPPORTED_TYPE;
-        else if (rif->max_calls != RPC_C_LISTEN_MAX_CALLS_DEFAULT && rif->calls >= rif->max_calls)
+        else if (rif->max_calls != RPC_C_LISTEN_MAX_CALLS_DEFAULT &&
+                 __atomic_load_n(&rif->calls, __ATOMIC_SEQ_CST) >= rif->max_calls)
             st = RPC_S_SERVER_TOO_BUSY;
     }
     if (st == RPC_S_OK) {
-        rif->calls++;
+        __atomic_add_fetch(&rif->calls, 1, __ATOMIC_SEQ_CST);
         out->epv = chosen->epv;
         out->flags = rif->flags;
         out->max_rpc_size = rif->max_rpc_size;
@@ -668,10 +722,12 @@ RPC_STATUS asidl__rif_admit(asidl__rif *rif, const asidl__uuid *object, asidl__a
 
 void asidl__rif_release(asidl__rif *rif)
 {
-    pthread_mutex_lock(&g.lock);
-    rif->calls--;
-    pthread_cond_broadcast(&g.changed);
-    pthread_mutex_unlock(&g.lock);
+    __atomic_sub_fetch(&rif->calls, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&g.call_waiters, __ATOMIC_SEQ_CST)) {
+        pthread_mutex_lock(&g.lock);
+        pthread_cond_broadcast(&g.changed);
+        pthread_mutex_unlock(&g.lock);
+    }
 }
 
 /* ==================================================================== listening */
@@ -681,7 +737,7 @@ static unsigned calls_in_progress_locked(void)
     unsigned n = 0;
     for (asidl__rif *r = g.ifs; r; r = r->next)
         if (!(r->flags & RPC_IF_AUTOLISTEN))
-            n += r->calls;
+            n += __atomic_load_n(&r->calls, __ATOMIC_SEQ_CST);
     return n;
 }
 
@@ -691,8 +747,10 @@ static void wait_for_stop_locked(void)
     unsigned long epoch = g.listen_epoch;
     while (g.listening && g.listen_epoch == epoch)
         pthread_cond_wait(&g.changed, &g.lock);
+    __atomic_add_fetch(&g.call_waiters, 1, __ATOMIC_SEQ_CST);
     while (calls_in_progress_locked() > 0)
         pthread_cond_wait(&g.changed, &g.lock);
+    __atomic_sub_fetch(&g.call_waiters, 1, __ATOMIC_SEQ_CST);
 }
 
 RPC_STATUS RPC_ENTRY RpcServerListen(unsigned int MinimumCallThreads, unsigned int MaxCalls, unsigned int DontWait)
@@ -996,9 +1054,15 @@ void asidl__rpc_server_reset(void)
             r->mgrs = m->next;
             free(m);
         }
+        while (r->retired) {
+            asidl__admission_record *rec = r->retired;
+            r->retired = rec->next;
+            free(rec);
+        }
         for (uint32_t i = 0; i < r->itf->proc_count; i++)
             asidl__ffi_proc_free(r->procs[i]);
         free(r->procs);
+        free(r->plans);
         free(r);
     }
     while (eps) {

@@ -679,6 +679,21 @@ int asidl__sendq_flush(asidl__sendq *q, int fd);
 int asidl__sendq_send_frags(asidl__sendq *q, int fd, const asidl__frags *f);
 void asidl__sendq_clear(asidl__sendq *q);
 
+/* =============================================================================== spare.c */
+
+/* Per-thread spare blocks for what a server call makes and frees once (see spare.c). */
+typedef enum asidl__spare_kind {
+    ASIDL_SPARE_SCALL,                /* asidl__scall, with its request stub */
+    ASIDL_SPARE_DCALL,                /* asidl__dcall, with its argument frame */
+    ASIDL_SPARE_KINDS
+} asidl__spare_kind;
+
+/* A block of at least `size` octets, uninitialized; *cap is its real size (for _give). NULL
+ * when out of memory. */
+void *asidl__spare_take(asidl__spare_kind k, size_t size, size_t *cap);
+/* Gives a block back (any thread): kept as the thread's spare of its kind, or freed. */
+void asidl__spare_give(asidl__spare_kind k, void *block, size_t cap);
+
 /* ============================================================= server.c, sconn.c, scall.c */
 
 typedef struct asidl__server asidl__server;
@@ -730,8 +745,13 @@ struct asidl__scall {
     asidl__uuid object;
     uint8_t drep[4];                  /* the client's data representation */
     bool maybe;                       /* PFC_MAYBE: nothing, not even a fault, is sent back */
-    uint8_t *stub;                    /* the reassembled request stub data (owned) */
+    const uint8_t *stub;              /* the request stub data: in the call's own block, or stub_heap */
     size_t stub_len;
+    uint8_t *stub_heap;               /* a reassembled request's buffer (owned) */
+    size_t block_cap;                 /* the size of the call's block (spare.c) */
+    bool kept;                        /* the dispatcher keeps the memory past the reply */
+    bool returned;                    /* set by the dispatcher: its manager routine has returned,
+                                         and the reply is sent on the thread that ran it */
     const asidl__syntax_id *iface;
     const struct asidl__siface *siface;
     /* Guarded by the connection's lock: */
@@ -758,6 +778,11 @@ RPC_STATUS asidl__scall_callback(asidl__scall *call, uint16_t opnum, bool maybe,
 RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_len);
 /* Ends the call with a fault carrying `status` (an NCA code or an application exception). */
 RPC_STATUS asidl__scall_fault(asidl__scall *call, uint32_t status, bool did_not_execute);
+/* The dispatcher keeps the call's memory, and the request stub data in it, after the reply
+ * (its argument frame points into the stub), until it calls asidl__scall_dispose. Only the
+ * thread the call was dispatched on, before the call is replied. */
+void asidl__scall_keep(asidl__scall *call);
+void asidl__scall_dispose(asidl__scall *call);
 /* RPC_S_OK if the client cancelled, abandoned (orphaned) or lost the call, RPC_S_CALL_IN_PROGRESS if not. */
 RPC_STATUS asidl__scall_test_cancel(asidl__scall *call);
 /* Registers the hook for cancel / disconnect; an event that already happened is reported at once. */
@@ -875,12 +900,15 @@ struct asidl__sconn {
         bool orphaned;
         bool maybe;
     } incoming;
-    asidl__scall *calls;              /* dispatched, not yet replied */
+    asidl__scall *calls;              /* dispatched (taken off dispatch_head), not yet replied */
     unsigned n_calls;
     asidl__scallback *callbacks;      /* [callback]s waiting for the client's answer */
     /* Complete requests waiting for the previous call's manager routine to return: */
     asidl__scall *dispatch_head, **dispatch_tail;
     bool dispatching;                 /* one of them is with a worker */
+    /* The handler's only: the first of the calls its event made, not yet queued (linked by
+     * run_next; they join dispatch_head at the end of the event). */
+    asidl__scall *unqueued;
     asidl__timer timer;
     bool timer_armed;
     int64_t partial_since;
@@ -899,6 +927,8 @@ void asidl__sconn_kill(asidl__sconn *c);
 /* After a manager routine returned: the connection's next call in arrival order, or NULL
  * (then the connection is no longer dispatching). */
 asidl__scall *asidl__sconn_next_ready(asidl__sconn *c);
+/* The same, c->lock held. */
+asidl__scall *asidl__sconn_next_ready_locked(asidl__sconn *c);
 /* The connection's running manager routine waits (for the answer to a [callback]): its next
  * calls may run meanwhile, on other workers, as if it had returned. false if they could not be
  * handed over (out of memory): they then wait for it. */
@@ -913,6 +943,11 @@ void asidl__server_dispatch(asidl__server *s, asidl__scall *first);
  * connection), the turn passes on now (asidl__sconn_hand_over) rather than when it returns, so
  * that calls the client makes meanwhile, the callback's own included, can run. */
 void asidl__server_yield_turn(asidl__sconn *c);
+/* Called with c->lock held while the reply of `call` is sent, once its manager routine has
+ * returned: if this thread dispatched the call holding its connection's turn, the turn passes
+ * on now (to the connection's next ready call, which this thread runs next, or to none), which
+ * spares a lock round trip when the dispatch callback returns. */
+void asidl__server_turn_ends_locked(asidl__sconn *c, asidl__scall *call);
 bool asidl__server_group_join(asidl__server *s, uint32_t requested, uint32_t *id);
 void asidl__server_group_leave(asidl__server *s, uint32_t id);
 /* Whether the association group still has a connection. */
@@ -921,7 +956,10 @@ void asidl__server_conn_gone(asidl__server *s, asidl__sconn *c);
 void asidl__server_release(asidl__server *s);
 
 /* scall.c */
-asidl__scall *asidl__scall_new(asidl__sconn *c);
+/* A call of connection c whose request stub data is `stub_len` octets: copied from `stub` into
+ * the call's own block, or, given `heap` (malloc'd), that buffer, which the call then owns (it
+ * is freed also when no call can be made). */
+asidl__scall *asidl__scall_new(asidl__sconn *c, const uint8_t *stub, size_t stub_len, uint8_t *heap);
 void asidl__scall_free(asidl__scall *call);
 
 /* =============================================================================== fault.c */
@@ -1240,12 +1278,22 @@ typedef struct asidl__mgr {
     const void *epv;                   /* manager routines in opnum order */
 } asidl__mgr;
 
+/* What dispatching a call of one procedure takes (dispatch.c), worked out at registration. */
+typedef struct asidl__proc_plan {
+    size_t head;                       /* the asidl__dcall and the frame's pointers, aligned */
+    size_t frame;                      /* the argument frame, aligned */
+    uint64_t local_params;             /* bit i: parameter i is a slot that does not travel
+                                          (handle_t, [comm_status] ...); bit 63 also stands
+                                          for every parameter from 63 on */
+} asidl__proc_plan;
+
 typedef struct asidl__rif {
     struct asidl__rif *next;
     const struct asidl_interface *itf;
     asidl__syntax_id id;
     asidl__ffi_proc **procs;           /* one per opnum (NULL where the interface has none, or
                                           where the stub gives an invoker instead) */
+    asidl__proc_plan *plans;           /* one per opnum */
     /* Guarded by the server lock: */
     asidl__mgr *mgrs;
     bool registered;                   /* between RpcServerRegisterIf* and RpcServerUnregisterIf */
@@ -1254,7 +1302,11 @@ typedef struct asidl__rif {
     unsigned max_calls;                /* calls executing at once (RPC_C_LISTEN_MAX_CALLS_DEFAULT: none) */
     unsigned max_rpc_size;             /* request stub bytes (0: the server's limit) */
     RPC_IF_CALLBACK_FN *callback;
-    unsigned calls;                    /* calls admitted and not yet completed */
+    unsigned calls;                    /* atomic: calls admitted and not yet completed */
+    /* While the interface takes calls and has no MaxCalls limit: what a call without an object
+     * is admitted with, read without the server lock (rpc_server.c, "admitting calls"). */
+    struct asidl__admission_record *published;
+    struct asidl__admission_record *retired;   /* earlier ones, freed with the interface */
 } asidl__rif;
 
 /* The process's server (created on first use), and the engine behind it. */
@@ -1299,8 +1351,10 @@ struct asidl__dcall {
     void (*invoker)(const void *epv, PRPC_ASYNC_STATE async, void **args);   /* the stub's own caller */
     const void *epv;
     void (*manager)(void);
-    uint8_t *request;                  /* the stub bytes ([in] arrays may point into them) */
+    const uint8_t *request;            /* the stub bytes ([in] arrays may point into them), in
+                                          the kept memory of scall (asidl__scall_keep) */
     size_t request_len;
+    size_t block_cap;                  /* the size of the call's block (spare.c) */
     void **args;                       /* the frame: args[i] is parameter i's slot */
     asidl__sbinding binding;
     struct asidl__sctx_use *contexts;  /* context handles unmarshalled or created (context_server.c) */
@@ -1318,6 +1372,7 @@ struct asidl__dcall {
 
 /* The engine's dispatch callback for every interface registered through the public API. */
 void asidl__dispatch(asidl__scall *call, void *ctx);
+void asidl__proc_plan_make(const struct asidl_ndr_proc *proc, asidl__proc_plan *out);
 /* Marshals the [out] parameters and return value from the frame, replies, and frees the call
  * (any thread, once). RPC_S_CALL_FAILED when the client has gone (nothing sent). */
 RPC_STATUS asidl__dcall_complete(asidl__dcall *d);

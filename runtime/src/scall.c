@@ -5,27 +5,64 @@
  * reply after the client left finds the connection torn down, sends nothing, and frees
  * everything.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "copy.h"
 #include "rpcrt.h"
 
-asidl__scall *asidl__scall_new(asidl__sconn *c)
+/* Where a call's copy of its request starts in its block (aligned as malloc would align it,
+ * for the NDR engine reads arrays in place). */
+#define STUB_OFFSET ((sizeof(asidl__scall) + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1))
+
+/* The call and a copy of a one-fragment request share one block, the thread's spare when it
+ * is large enough: no allocation per call in the steady state. */
+asidl__scall *asidl__scall_new(asidl__sconn *c, const uint8_t *stub, size_t stub_len, uint8_t *heap)
 {
-    asidl__scall *call = asidl__zalloc(sizeof *call);
-    if (!call)
+    size_t cap;
+    asidl__scall *call = asidl__spare_take(ASIDL_SPARE_SCALL, heap ? sizeof *call : STUB_OFFSET + stub_len, &cap);
+    if (!call) {
+        free(heap);
         return NULL;
+    }
+    *call = (asidl__scall){ .conn = c, .stub_len = stub_len, .stub_heap = heap, .block_cap = cap };
+    if (heap) {
+        call->stub = heap;
+    } else if (stub_len) {
+        uint8_t *copy = (uint8_t *)call + STUB_OFFSET;
+        asidl__copy(copy, stub, stub_len);
+        call->stub = copy;
+    }
     asidl__sconn_ref(c);
-    call->conn = c;
     return call;
 }
 
+static void dispose(asidl__scall *call)
+{
+    if (call->stub_heap)
+        free(call->stub_heap);
+    asidl__spare_give(ASIDL_SPARE_SCALL, call, call->block_cap);
+}
+
+void asidl__scall_keep(asidl__scall *call)
+{
+    call->kept = true;
+}
+
+void asidl__scall_dispose(asidl__scall *call)
+{
+    dispose(call);
+}
+
+/* The call is over: its connection and its count go; its memory too unless the dispatcher
+ * keeps it. */
 void asidl__scall_free(asidl__scall *call)
 {
     asidl__sconn *c = call->conn;
     asidl__server *s = c->srv;
-    free(call->stub);
-    free(call);
+    if (!call->kept)
+        dispose(call);
     __atomic_sub_fetch(&s->pending_calls, 1, __ATOMIC_RELAXED);
     asidl__sconn_release(c);
 }
@@ -35,7 +72,7 @@ static bool detach(asidl__scall *call, unsigned *cancel_count, uint16_t *frag)
 {
     asidl__sconn *c = call->conn;
     bool alive = !c->torn_down && !c->dead && !call->disconnected;
-    if (!call->disconnected) {
+    if (!call->disconnected && (call->prev || c->calls == call)) {
         if (call->prev)
             call->prev->next = call->next;
         else if (c->calls == call)
@@ -79,6 +116,8 @@ RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_
     pthread_mutex_lock(&c->lock);
     bool alive = detach(call, &cancels, &frag);
     bool orphaned = call->orphaned || call->maybe;     /* nobody waits for an answer */
+    if (call->returned)
+        asidl__server_turn_ends_locked(c, call);
     if (alive && !orphaned) {
         asidl__frags f;
         asidl__frags_response(&f, call->call_id, call->context_id, (uint8_t)(cancels > 255 ? 255 : cancels), stub,
@@ -91,10 +130,13 @@ RPC_STATUS asidl__scall_reply(asidl__scall *call, const void *stub, size_t stub_
     }
     pthread_mutex_unlock(&c->lock);
 
+    if (!no_memory) {
+        asidl__scall_free(call);
+        return alive ? RPC_S_OK : RPC_S_CALL_FAILED;
+    }
     asidl__buf b;
     asidl__buf_init(&b);
-    if (no_memory)
-        asidl__pdu_encode_fault(&b, 0, call->call_id, call->context_id, 0, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY);
+    asidl__pdu_encode_fault(&b, 0, call->call_id, call->context_id, 0, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY);
     return finish(call, &b, alive, orphaned);
 }
 

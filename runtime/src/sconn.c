@@ -23,7 +23,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "copy.h"
 #include "rpcrt.h"
 
 static void on_event(asidl__source *src, uint32_t events);
@@ -426,14 +425,15 @@ static void handle_alter(asidl__sconn *c, const asidl__pdu *pdu)
 
 /* ---- requests ---- */
 
-/* Makes a complete request a call and puts it on the ready list; `stub` is owned. */
+/* Makes a complete request a call and puts it on the ready list. Its stub data is copied
+ * from `stub` (borrowed from the input buffer), or is `heap` (a reassembled request, owned). */
 static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16_t opnum,
                       const asidl__uuid *object, const uint8_t drep[4], const asidl__siface *iface,
-                      uint8_t *stub, size_t stub_len, unsigned cancel_count, bool maybe,
+                      const uint8_t *stub, size_t stub_len, uint8_t *heap, unsigned cancel_count, bool maybe,
                       asidl__scall ***ready_tail)
 {
     if (opnum >= iface->n_procs) {
-        free(stub);
+        free(heap);
         if (!maybe)
             send_fault(c, call_id, ctx_id, ASIDL_NCA_S_OP_RNG_ERROR, true);
         return;
@@ -441,12 +441,16 @@ static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16
     asidl__server *s = c->srv;
     /* Counted without the server lock: a call over the limit takes its count back at once. */
     bool busy = __atomic_add_fetch(&s->pending_calls, 1, __ATOMIC_RELAXED) > s->limits.max_pending_calls;
-    asidl__scall *call = busy ? NULL : asidl__scall_new(c);
+    asidl__scall *call = NULL;
+    if (busy)
+        free(heap);
+    else
+        call = asidl__scall_new(c, stub, stub_len, heap);   /* (which frees heap if it fails) */
     if (!call) {
         __atomic_sub_fetch(&s->pending_calls, 1, __ATOMIC_RELAXED);
-        free(stub);
         if (!maybe)
-            send_fault(c, call_id, ctx_id, ASIDL_NCA_S_SERVER_TOO_BUSY, true);
+            send_fault(c, call_id, ctx_id, busy ? ASIDL_NCA_S_SERVER_TOO_BUSY : ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY,
+                       true);
         return;
     }
     call->call_id = call_id;
@@ -457,32 +461,17 @@ static void make_call(asidl__sconn *c, uint32_t call_id, uint16_t ctx_id, uint16
     if (object)
         call->object = *object;
     memcpy(call->drep, drep, 4);
-    call->stub = stub;
-    call->stub_len = stub_len;
     call->iface = &iface->id;
     call->siface = iface;
     call->cancel_count = cancel_count;
 
-    pthread_mutex_lock(&c->lock);
-    call->next = c->calls;
-    if (c->calls)
-        c->calls->prev = call;
-    c->calls = call;
-    c->n_calls++;
-    pthread_mutex_unlock(&c->lock);
-
+    /* No other thread sees the call before the end of the event queues it (cancels that
+     * arrive meanwhile find it through c->unqueued), and it joins c->calls when it is taken
+     * off the queue to run (pop_ready_locked): no lock round trip here. */
+    if (!c->unqueued)
+        c->unqueued = call;
     **ready_tail = call;
     *ready_tail = &call->run_next;
-}
-
-static uint8_t *copy_bytes(const uint8_t *p, size_t n)
-{
-    if (n == 0)
-        return NULL;
-    uint8_t *q = malloc(n);
-    if (q)
-        asidl__copy(q, p, n);
-    return q;
 }
 
 static void reset_reassembly(asidl__sconn *c)
@@ -533,14 +522,8 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
                 fault_and_close(c, h->call_id, ctx_id, ASIDL_FAULT_ACCESS_DENIED, false);
                 return;
             }
-            uint8_t *stub = copy_bytes(pdu->u.request.stub, pdu->u.request.stub_len);
-            if (!stub && pdu->u.request.stub_len) {
-                if (!maybe)
-                    send_fault(c, h->call_id, ctx_id, ASIDL_NCA_S_FAULT_REMOTE_NO_MEMORY, true);
-                return;
-            }
-            make_call(c, h->call_id, ctx_id, pdu->u.request.opnum, object, h->drep, ctx->iface, stub,
-                      pdu->u.request.stub_len, 0, maybe, ready_tail);
+            make_call(c, h->call_id, ctx_id, pdu->u.request.opnum, object, h->drep, ctx->iface,
+                      pdu->u.request.stub, pdu->u.request.stub_len, NULL, 0, maybe, ready_tail);
             return;
         }
         if (pdu->u.request.alloc_hint > max) {
@@ -606,8 +589,8 @@ static void handle_request(asidl__sconn *c, const asidl__pdu *pdu, asidl__scall 
         free(stub);
         return;
     }
-    make_call(c, call_id, frag_ctx, opnum, has_object ? &object : NULL, drep, iface, stub, len, cancels, maybe,
-              ready_tail);
+    make_call(c, call_id, frag_ctx, opnum, has_object ? &object : NULL, drep, iface, stub, len, stub, cancels,
+              maybe, ready_tail);
 }
 
 /* ---- the client's answers to [callback]s ---- */
@@ -660,34 +643,45 @@ static void handle_callback_answer(asidl__sconn *c, const asidl__pdu *pdu)
         fault_and_close(c, h->call_id, 0, ASIDL_NCA_S_PROTO_ERROR, true);
 }
 
+/* A complete call by its id: running (or replying), queued, or made by this event. */
+static asidl__scall *find_call_locked(asidl__sconn *c, uint32_t id)
+{
+    for (asidl__scall *call = c->calls; call; call = call->next)
+        if (call->call_id == id)
+            return call;
+    for (asidl__scall *call = c->dispatch_head; call; call = call->run_next)
+        if (call->call_id == id)
+            return call;
+    for (asidl__scall *call = c->unqueued; call; call = call->run_next)
+        if (call->call_id == id)
+            return call;
+    return NULL;
+}
+
 /* co_cancel and orphaned: never answered; for an unknown call they are ignored (Windows). */
 static void handle_cancel(asidl__sconn *c, const asidl__pdu *pdu, bool orphaned)
 {
     uint32_t id = pdu->hdr.call_id;
     pthread_mutex_lock(&c->lock);
+    asidl__scall *call;
     if (c->incoming.active && c->incoming.call_id == id) {
         if (orphaned)
             c->incoming.orphaned = true;
         else
             c->incoming.cancel_count++;
-    } else {
-        for (asidl__scall *call = c->calls; call; call = call->next) {
-            if (call->call_id != id)
-                continue;
-            /* An abandoned call is cancelled too: its manager may stop (nobody waits). */
-            bool first = call->cancel_count == 0 && !call->orphaned;
-            if (orphaned)
-                call->orphaned = true;
-            else
-                call->cancel_count++;
-            if (call->notify && (!orphaned || first))
-                call->notify(call, ASIDL_SCALL_CANCELLED, call->notify_ctx);
-            /* An abandoned call's manager waits in vain for the answer to its callback. */
-            asidl__scallback *cb = orphaned ? find_callback(c, id) : NULL;
-            if (cb)
-                callback_done_locked(cb, RPC_S_CALL_CANCELLED);
-            break;
-        }
+    } else if ((call = find_call_locked(c, id))) {
+        /* An abandoned call is cancelled too: its manager may stop (nobody waits). */
+        bool first = call->cancel_count == 0 && !call->orphaned;
+        if (orphaned)
+            call->orphaned = true;
+        else
+            call->cancel_count++;
+        if (call->notify && (!orphaned || first))
+            call->notify(call, ASIDL_SCALL_CANCELLED, call->notify_ctx);
+        /* An abandoned call's manager waits in vain for the answer to its callback. */
+        asidl__scallback *cb = orphaned ? find_callback(c, id) : NULL;
+        if (cb)
+            callback_done_locked(cb, RPC_S_CALL_CANCELLED);
     }
     pthread_mutex_unlock(&c->lock);
 }
@@ -902,7 +896,9 @@ static void teardown_locked(asidl__sconn *c)
     asidl__rt_retire(&c->retiree, release_registration);
 }
 
-/* The connection's next call to dispatch; the connection is "dispatching" while one is out. */
+/* The connection's next call to dispatch; the connection is "dispatching" while one is out.
+ * The call joins the calls in progress, which the end of the connection reaches (one taken
+ * after that end is disconnected at once). */
 static asidl__scall *pop_ready_locked(asidl__sconn *c)
 {
     asidl__scall *call = c->dispatch_head;
@@ -911,6 +907,15 @@ static asidl__scall *pop_ready_locked(asidl__sconn *c)
         if (!c->dispatch_head)
             c->dispatch_tail = NULL;
         call->run_next = NULL;
+        if (c->torn_down) {
+            call->disconnected = true;
+        } else {
+            call->next = c->calls;
+            if (c->calls)
+                c->calls->prev = call;
+            c->calls = call;
+            c->n_calls++;
+        }
     }
     c->dispatching = call != NULL;
     return call;
@@ -928,6 +933,7 @@ static void on_event(asidl__source *src, uint32_t events)
     c->in_handler = true;
     asidl__sconn_ref(c);
     bool stop = c->dead || c->closing;
+    c->unqueued = NULL;                  /* (the last event's were queued at its end) */
     pthread_mutex_unlock(&c->lock);
 
     asidl__scall *ready = NULL, **ready_tail = &ready;
@@ -982,6 +988,11 @@ static void on_event(asidl__source *src, uint32_t events)
     if (first)
         asidl__server_dispatch(c->srv, first);
     asidl__sconn_release(c);
+}
+
+asidl__scall *asidl__sconn_next_ready_locked(asidl__sconn *c)
+{
+    return pop_ready_locked(c);
 }
 
 asidl__scall *asidl__sconn_next_ready(asidl__sconn *c)

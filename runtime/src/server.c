@@ -369,19 +369,32 @@ void asidl__server_free(asidl__server *s)
 
 /* ---- dispatch under the executing limit ---- */
 
-/* The connection whose turn this thread's dispatch loop holds, and whether its manager routine
- * passed the turn on before returning (asidl__server_yield_turn). */
+/* The connection whose turn this thread's dispatch loop holds for which call, and whether the
+ * turn went on before the dispatch callback returned: passed on by a manager routine that
+ * waits (asidl__server_yield_turn), or ended by the call's reply (asidl__server_turn_ends_locked,
+ * with the call to run next). */
 typedef struct dispatch_turn {
     asidl__sconn *conn;
+    asidl__scall *call;
     bool yielded;
+    bool ended;
+    asidl__scall *next;
 } dispatch_turn;
 static _Thread_local dispatch_turn turn;
 
 void asidl__server_yield_turn(asidl__sconn *c)
 {
-    if (turn.conn != c || turn.yielded)
+    if (turn.conn != c || turn.yielded || turn.ended)
         return;
     turn.yielded = asidl__sconn_hand_over(c);
+}
+
+void asidl__server_turn_ends_locked(asidl__sconn *c, asidl__scall *call)
+{
+    if (turn.call != call || turn.conn != c || turn.yielded || turn.ended)
+        return;
+    turn.ended = true;
+    turn.next = asidl__sconn_next_ready_locked(c);
 }
 
 /* The executing count is atomic, so a call without a MaxCalls limit takes no lock on its way
@@ -455,12 +468,11 @@ void asidl__server_dispatch(asidl__server *s, asidl__scall *call)
         asidl__sconn *c = call->conn;
         asidl__sconn_ref(c);
         dispatch_turn outer = turn;
-        turn.conn = c;
-        turn.yielded = false;
+        turn = (dispatch_turn){ .conn = c, .call = call };
         call->siface->fn(call, call->siface->ctx);
-        bool yielded = turn.yielded;
+        dispatch_turn mine = turn;
         turn = outer;
-        call = yielded ? NULL : asidl__sconn_next_ready(c);
+        call = mine.yielded ? NULL : mine.ended ? mine.next : asidl__sconn_next_ready(c);
         if (!call)
             call = leave_slot(s);   /* else the same connection's next call keeps this slot */
         asidl__sconn_release(c);

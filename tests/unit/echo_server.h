@@ -9,7 +9,8 @@
  *            nca_s_fault_cancel; after 5 s without a cancel replies "no cancel"
  *   opnum 4  fault with the application status in the first 4 bytes (LE)
  *   opnum 5  parked: kept, with no thread, until echo_release_parked() echoes it
- *   opnum 6  slow manager routine: sleeps on the worker (the first 4 bytes, ms), then echoes
+ *   opnum 6  slow manager routine: sleeps on the worker (the first 4 bytes, ms), holding the
+ *            connection's turn (its next calls wait behind it), then echoes
  * The second interface has one procedure, echo.
  */
 #ifndef ECHO_SERVER_H

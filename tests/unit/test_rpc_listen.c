@@ -180,6 +180,57 @@ TEST(max_calls_of_listen_bounds_managers_running_at_once)
     CHECK_EQ_INT(RpcMgmtStopServerListening(NULL), RPC_S_OK);
 }
 
+/* A call in progress when the server stops, or when its interface is unregistered with
+ * WaitForCallsToComplete, holds those up until its manager routine has returned. */
+static void *slow_call(void *p)
+{
+    struct slow_arg *a = p;
+    c_Slow(a->c, 150);
+    return NULL;
+}
+
+static void *stop_listening_soon(void *arg)
+{
+    (void)arg;
+    sleep_ms(20);
+    RpcMgmtStopServerListening(NULL);
+    return NULL;
+}
+
+static void start_slow_call(pthread_t *t, struct slow_arg *a)
+{
+    pthread_create(t, NULL, slow_call, a);
+    while (__atomic_load_n(&slow_in_flight, __ATOMIC_SEQ_CST) == 0)
+        sleep_ms(2);
+}
+
+TEST(stopping_and_unregistering_wait_for_the_calls_in_progress)
+{
+    CHECK_EQ_INT(RpcServerListen(2, RPC_C_LISTEN_MAX_CALLS_DEFAULT, 1), RPC_S_OK);
+    RPC_BINDING_HANDLE h = tcp_binding();
+    struct slow_arg a = { NULL };
+    CHECK_EQ_INT(c_Open(h, 7, &a.c), 0);
+    pthread_t t;
+    start_slow_call(&t, &a);
+    CHECK_EQ_INT(RpcServerUnregisterIf((RPC_IF_HANDLE)&calc_server_if, NULL, 1), RPC_S_OK);
+    CHECK_EQ_INT(__atomic_load_n(&slow_in_flight, __ATOMIC_SEQ_CST), 0);
+    pthread_join(t, NULL);
+    CHECK_EQ_INT(RpcServerRegisterIf((RPC_IF_HANDLE)&calc_server_if, NULL, NULL), RPC_S_OK);
+
+    start_slow_call(&t, &a);
+    pthread_t stopper;
+    pthread_create(&stopper, NULL, stop_listening_soon, NULL);
+    CHECK_EQ_INT(RpcMgmtWaitServerListen(), RPC_S_OK);
+    CHECK_EQ_INT(__atomic_load_n(&slow_in_flight, __ATOMIC_SEQ_CST), 0);
+    pthread_join(stopper, NULL);
+    pthread_join(t, NULL);
+
+    CHECK_EQ_INT(RpcServerListen(1, RPC_C_LISTEN_MAX_CALLS_DEFAULT, 1), RPC_S_OK);
+    c_Close(&a.c);
+    CHECK_EQ_INT(RpcMgmtStopServerListening(NULL), RPC_S_OK);
+    RpcBindingFree(&h);
+}
+
 TEST(an_autolisten_interface_is_served_without_listening)
 {
     RPC_BINDING_HANDLE h = tcp_binding();
@@ -289,6 +340,7 @@ int main(void)
     RUN(interfaces_are_served_only_while_the_server_listens);
     RUN(wait_server_listen_returns_when_the_server_stops);
     RUN(max_calls_of_listen_bounds_managers_running_at_once);
+    RUN(stopping_and_unregistering_wait_for_the_calls_in_progress);
     RUN(an_autolisten_interface_is_served_without_listening);
     RUN(well_known_endpoints_implicit_and_automatic_handles);
     RUN(the_stack_size_of_workers_can_be_set);

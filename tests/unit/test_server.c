@@ -553,6 +553,44 @@ TEST(co_cancel_reaches_a_pending_call_and_counts_in_the_answer)
     close(fd);
 }
 
+/* Cancels reach a call wherever it is: made in the same read as the cancel (above), waiting
+ * for the connection's running call to return, or running (then its manager is told). */
+TEST(cancel_and_orphaned_reach_a_call_waiting_behind_the_running_one)
+{
+    int fd = bound_connection(port, 4280);
+    asidl__buf b;
+    asidl__buf_init(&b);
+    uint8_t stub[8];
+    uint32_t delay = 200;
+    memcpy(stub, &delay, 4);
+    memcpy(stub + 4, "slow", 4);
+    asidl__pdu_encode_request(&b, 3, 60, 8, 0, 6, NULL, stub, 8);    /* holds the turn 200 ms */
+    send_buf(fd, &b);
+    sleep_ms(50);
+    asidl__pdu_encode_request(&b, 3, 61, 0, 0, 3, NULL, NULL, 0);    /* waits for its cancel */
+    send_buf(fd, &b);
+    delay = 0;
+    memcpy(stub, &delay, 4);
+    asidl__pdu_encode_request(&b, 3, 62, 8, 0, 0, NULL, stub, 8);    /* echo */
+    send_buf(fd, &b);
+    sleep_ms(50);
+    asidl__pdu_encode_header_only(&b, ASIDL_PTYPE_CO_CANCEL, 3, 61);
+    asidl__pdu_encode_header_only(&b, ASIDL_PTYPE_ORPHANED, 3, 62);
+    send_buf(fd, &b);
+    uint8_t store[4096];
+    asidl__pdu pdu;
+    CHECK(read_pdu(fd, store, sizeof store, &pdu));
+    CHECK_EQ_INT(pdu.hdr.ptype, ASIDL_PTYPE_RESPONSE);
+    CHECK_EQ_INT(pdu.hdr.call_id, 60);
+    CHECK(read_pdu(fd, store, sizeof store, &pdu));
+    CHECK_EQ_INT(pdu.hdr.ptype, ASIDL_PTYPE_FAULT);
+    CHECK_EQ_INT(pdu.hdr.call_id, 61);
+    CHECK_EQ_INT(pdu.u.response.status, ASIDL_NCA_S_FAULT_CANCEL);
+    CHECK_EQ_INT(pdu.u.response.cancel_count, 1);
+    CHECK(echo_works(fd, 63));     /* the next answer is for 63: nothing came for 62 */
+    close(fd);
+}
+
 TEST(an_orphaned_call_gets_no_answer)
 {
     int fd = bound_connection(port, 4280);
@@ -849,6 +887,7 @@ int main(void)
     RUN(garbage_and_unsupported_pdus_are_refused);
     RUN(cancel_and_orphaned_for_unknown_calls_are_ignored);
     RUN(co_cancel_reaches_a_pending_call_and_counts_in_the_answer);
+    RUN(cancel_and_orphaned_reach_a_call_waiting_behind_the_running_one);
     RUN(an_orphaned_call_gets_no_answer);
     RUN(a_maybe_request_runs_and_gets_no_answer_not_even_a_fault);
     RUN(a_client_that_vanishes_mid_call_leaves_nothing_behind);
