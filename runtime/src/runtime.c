@@ -174,7 +174,7 @@ static void release_retirees(bool all)
         if (rt.workers)
             past = QUIET_ALWAYS;
         for (worker *w = rt.workers; w; w = w->next) {
-            uint64_t q = __atomic_load_n(&w->quiet, __ATOMIC_SEQ_CST);
+            uint64_t q = __atomic_load_n(&w->quiet, __ATOMIC_ACQUIRE);
             if (q < past)
                 past = q;
         }
@@ -203,10 +203,14 @@ static void release_retirees(bool all)
     }
 }
 
-/* A worker holding no event: the point where it records the epoch (and releases what it can). */
+/* A worker holding no event: the point where it records the epoch (and releases what it can).
+ * Acquire and release suffice: a worker that took a source's event before the unwatch stored
+ * its epoch before that epoll_wait, and the kernel's lock orders that epoll_wait before the
+ * unwatch, which comes before the retirement's epoch; so the releaser reads that store or a
+ * later one, never the parked value before it. */
 static void quiesce(worker *w)
 {
-    __atomic_store_n(&w->quiet, __atomic_load_n(&grace.epoch, __ATOMIC_SEQ_CST), __ATOMIC_SEQ_CST);
+    __atomic_store_n(&w->quiet, __atomic_load_n(&grace.epoch, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
     if (__atomic_load_n(&grace.pending, __ATOMIC_SEQ_CST))
         release_retirees(false);
 }
@@ -364,7 +368,7 @@ static bool watch(worker *w)
 /* Parks this worker while another polls (lf.lock held); back when it should poll. */
 static void park(worker *w)
 {
-    __atomic_store_n(&w->quiet, QUIET_ALWAYS, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&w->quiet, QUIET_ALWAYS, __ATOMIC_RELEASE);
     w->parked = true;
     w->parked_next = lf.parked;
     if (lf.parked && __atomic_load_n(&lf.watcher_asleep, __ATOMIC_SEQ_CST))
