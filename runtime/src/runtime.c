@@ -142,7 +142,11 @@ int asidl__rt_rearm_edge(asidl__source *s, uint32_t events)
  * period. Each retirement takes the next epoch; each worker, before it waits for an event,
  * records the epoch it sees. A worker that recorded the retirement's epoch (or a later one)
  * started waiting after the unwatch, so it cannot get the source's event; a parked worker
- * holds none. Once every worker is past the epoch, the retiree is released. */
+ * holds none. Once every worker is past the epoch, the retiree is released. The wait is short:
+ * only one worker at a time is inside epoll_wait (the poller), so the retirees wait at most for
+ * the end of the handlers running meanwhile and for the poller's next event, after which it
+ * comes back here; nothing accumulates while the server is idle, because a connection is only
+ * torn down by a worker that took an event. */
 
 static struct {
     pthread_mutex_t lock;
