@@ -626,8 +626,30 @@ void asidl__trace_pdu(const char *dir, int fd, const uint8_t *p, size_t len);
 
 /* =============================================================================== stats.c */
 
+/* The counters of RpcMgmtInqStats are kept per thread, so that counting is a plain add to a
+ * line of this thread's own, not an atomic read-modify-write on a line every CPU shares.
+ * RpcMgmtInqStats sums the blocks of the threads alive and what the exited ones left. */
+typedef struct asidl__stats_block {
+    unsigned long n[4];                /* atomic: written by the thread only, read by anyone */
+    bool listed;                       /* counted by RpcMgmtInqStats (set on first use) */
+    bool gone;                         /* the thread is exiting: it counts in the shared totals */
+    struct asidl__stats_block *prev, *next;
+} asidl__stats_block;
+extern _Thread_local asidl__stats_block asidl__stats_mine;
+/* The thread's first count (or one after its block was retired at exit). */
+void asidl__stats_add_first(int which, unsigned long n);
+
 /* Adds to a counter of RpcMgmtInqStats: RPC_C_STATS_CALLS_IN, _CALLS_OUT, _PKTS_IN, _PKTS_OUT. */
-void asidl__stats_add(int which, unsigned long n);
+static inline void asidl__stats_add(int which, unsigned long n)
+{
+    asidl__stats_block *b = &asidl__stats_mine;
+    if (__builtin_expect(!b->listed, 0)) {
+        asidl__stats_add_first(which, n);
+        return;
+    }
+    /* Only this thread writes its block: a load and a store, each atomic for the reader. */
+    __atomic_store_n(&b->n[which], __atomic_load_n(&b->n[which], __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
 
 /* ============================================================================== stream.c */
 
@@ -1028,6 +1050,8 @@ struct asidl__assoc {
     asidl__cconn *conns;
     unsigned n_conns;
     unsigned max_conns;
+    asidl__cconn *hint;                 /* atomic: a connection a recent call used, with a
+                                           reference of its own (cconn.c, "the hint") */
 };
 
 asidl__assoc *asidl__assoc_new(asidl__protseq p, const char *netaddr, const char *endpoint,
