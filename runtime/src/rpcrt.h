@@ -621,8 +621,6 @@ static inline bool asidl__trace_enabled(void)
     return s == ASIDL_TRACE_UNREAD ? asidl__trace_read_switch() : s == ASIDL_TRACE_ON;
 }
 void asidl__trace_pdus(const char *dir, int fd, const uint8_t *p, size_t len);
-/* The same for one whole PDU already framed (what a reader hands on): no framing again. */
-void asidl__trace_pdu(const char *dir, int fd, const uint8_t *p, size_t len);
 
 /* =============================================================================== stats.c */
 
@@ -649,6 +647,16 @@ static inline void asidl__stats_add(int which, unsigned long n)
     }
     /* Only this thread writes its block: a load and a store, each atomic for the reader. */
     __atomic_store_n(&b->n[which], __atomic_load_n(&b->n[which], __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
+/* trace.c: one whole PDU already framed (what a reader hands on), traced without framing it
+ * again and counted; inline, since every PDU received passes here. */
+void asidl__trace_one(const char *dir, int fd, const uint8_t *p, size_t len);
+static inline void asidl__trace_pdu(const char *dir, int fd, const uint8_t *p, size_t len)
+{
+    if (asidl__trace_enabled())
+        asidl__trace_one(dir, fd, p, len);
+    asidl__stats_add(dir[0] == '-' ? RPC_C_STATS_PKTS_OUT : RPC_C_STATS_PKTS_IN, 1);
 }
 
 /* ============================================================================== stream.c */

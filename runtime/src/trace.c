@@ -35,7 +35,7 @@ static void flags_text(uint8_t f, char *out, size_t size)
         snprintf(out, size, "0");
 }
 
-static void trace_one(const char *dir, int fd, const uint8_t *p, size_t len)
+void asidl__trace_one(const char *dir, int fd, const uint8_t *p, size_t len)
 {
     asidl__pdu pdu;
     asidl__pdu_status st = asidl__pdu_decode(p, len, &pdu);
@@ -81,13 +81,6 @@ static void trace_one(const char *dir, int fd, const uint8_t *p, size_t len)
             pdu.hdr.frag_length, what);
 }
 
-void asidl__trace_pdu(const char *dir, int fd, const uint8_t *p, size_t len)
-{
-    if (asidl__trace_enabled())
-        trace_one(dir, fd, p, len);
-    asidl__stats_add(dir[0] == '-' ? RPC_C_STATS_PKTS_OUT : RPC_C_STATS_PKTS_IN, 1);
-}
-
 void asidl__trace_pdus(const char *dir, int fd, const uint8_t *p, size_t len)
 {
     bool trace = asidl__trace_enabled();
@@ -98,7 +91,7 @@ void asidl__trace_pdus(const char *dir, int fd, const uint8_t *p, size_t len)
         if (asidl__pdu_frame(p, len, &one) != ASIDL_PDU_OK)
             one = len;
         if (trace)
-            trace_one(dir, fd, p, one);
+            asidl__trace_one(dir, fd, p, one);
         pdus++;
         p += one;
         len -= one;
