@@ -696,6 +696,12 @@ typedef struct ndr_param_info {
      * straight from the frame instead of evaluating the expression on every call. */
     uint8_t size_ready;
     uint8_t size_ctype;         /* ... and its C type (ASIDL_NDR_C_OF) */
+    /* REF_ARRAY with a size_param whose elements are copied as one block (ndr_base_block_copy):
+     * the shortcuts read and write it without the simple-array functions' layers. */
+    uint8_t flat;
+    /* ... and, being [in] only with a stride equal to its elements' size, the server may leave
+     * it in the request (what ndr_in_place_possible finds from the descriptors alone). */
+    uint8_t in_place;
     uint32_t size_param;
     const asidl_ndr_type *ref;  /* REF_*: the referent */
     size_t offset;              /* the parameter's slot in the argument frame */
