@@ -21,15 +21,27 @@ void asidl_ndr_set_default_alloc_limit(size_t bytes)
 /* Entries of a table that fit the call's local storage for it. */
 #define LOCAL_ENTRIES(c, field, type) (sizeof (c)->p.field / (sizeof(type)))
 
-/* Where the call's state ends and the local table storage (never read before written) starts. */
-#define TABLES_END (offsetof(asidl_ndr_call, p.local_queue) - offsetof(asidl_ndr_call, p))
-
+/* The settings, and the tables' bookkeeping, which outlives passes.  Nothing else: every pass
+ * sets the state it reads before reading it (ndr_begin_pass, ndr_set_input, the output of a
+ * marshal pass), and a call is set up twice per RPC, where clearing all of it cost more than
+ * any pass's own bookkeeping. */
 void asidl_ndr_call_init(asidl_ndr_call *call, asidl_ndr_side side)
 {
-    memset(call, 0, offsetof(asidl_ndr_call, p) + TABLES_END);
     call->side = side;
     call->alloc_limit = default_alloc_limit;
     call->user_marshal_context = 2;     /* MSHCTX_DIFFERENTMACHINE: data crosses the network */
+    call->in_place = 0;
+    call->hooks = NULL;
+    call->hook_ctx = NULL;
+    call->p.mode = 0;
+    call->p.queue = NULL;
+    call->p.undo = NULL;
+    call->p.checks = NULL;
+    call->p.fixups = NULL;
+    call->p.q_len = call->p.q_cap = call->p.undo_len = call->p.undo_cap = 0;
+    call->p.checks_len = call->p.checks_cap = call->p.fixups_len = call->p.fixups_cap = 0;
+    call->p.full_ptrs = (asidl_ndr__map){ NULL, 0, 0 };
+    call->p.capacities = (asidl_ndr__map){ NULL, 0, 0 };
 }
 
 void asidl_ndr_call_cleanup(asidl_ndr_call *call)
@@ -62,6 +74,7 @@ void ndr_begin_pass(ndr_call *c, int mode)
     c->p.reuse = 0;
     c->p.record_caps = 0;
     c->p.hoist_pending = 0;
+    c->p.hoist_n = 0;
     c->p.proc = NULL;
     c->p.frame = NULL;
     c->p.param = 0;
@@ -75,7 +88,8 @@ void ndr_begin_pass(ndr_call *c, int mode)
     c->p.undo_len = 0;
     c->p.checks_len = 0;
     c->p.fixups_len = 0;
-    ndr_map_clear(&c->p.full_ptrs);
+    if (c->p.full_ptrs.used)
+        ndr_map_clear(&c->p.full_ptrs);
 }
 
 /* ---- growable arrays ---- */

@@ -375,10 +375,11 @@ static bool free_plain(const asidl_ndr_proc *proc, void **args, const unsigned c
     const ndr_proc_info *info = ndr_proc_info_get(proc);
     if (!info || !info->plain)
         return false;
-    for (uint32_t i = 0; i < info->n_params; i++) {
-        if (info->param[i].free != NDR_FREE_BLOCK || !args[i])
+    for (uint32_t k = 0; k < info->n_blocks; k++) {
+        void *slot = args[info->blocks[k]];
+        if (!slot)
             continue;
-        const unsigned char *b = load_ptr(args[i]);
+        const unsigned char *b = load_ptr(slot);
         if (b && !(b >= keep && b < keep_end))
             MIDL_user_free((void *)b);
     }

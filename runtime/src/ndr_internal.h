@@ -774,6 +774,8 @@ typedef struct ndr_proc_info {
     bool plain;                         /* no parameter is NDR_FREE_WALK */
     uint32_t n_list[NDR_LISTS];
     const uint32_t *list[NDR_LISTS];    /* parameter indexes (in the same block) */
+    uint32_t n_blocks;                  /* the NDR_FREE_BLOCK parameters (same block) */
+    const uint32_t *blocks;
     ndr_param_info param[];
 } ndr_proc_info;
 

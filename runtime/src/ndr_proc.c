@@ -119,7 +119,8 @@ long asidl_ndr_client_size(asidl_ndr_call *call, const asidl_ndr_proc *proc, voi
 long asidl_ndr_client_marshal(asidl_ndr_call *call, const asidl_ndr_proc *proc, void **args,
                               asidl_ndr_buffer *out)
 {
-    ndr_map_clear(&call->p.capacities);
+    if (call->p.capacities.used)
+        ndr_map_clear(&call->p.capacities);
     return marshal_pass(call, proc, args, ASIDL_NDR_PARAM_IN, out);
 }
 

@@ -54,7 +54,7 @@ size_t ndr_frame_layout(const asidl_ndr_proc *proc, unsigned char *block, void *
 static ndr_proc_info *make_info(const asidl_ndr_proc *proc)
 {
     size_t params = sizeof(ndr_proc_info) + proc->n_params * sizeof(ndr_param_info);
-    ndr_proc_info *info = malloc(params + NDR_LISTS * proc->n_params * sizeof(uint32_t));
+    ndr_proc_info *info = malloc(params + (NDR_LISTS + 1) * proc->n_params * sizeof(uint32_t));
     if (!info)
         return NULL;
     uint32_t *lists = (uint32_t *)(void *)((unsigned char *)info + params);
@@ -84,6 +84,11 @@ static ndr_proc_info *make_info(const asidl_ndr_proc *proc)
     }
     info->frame_size = size ? size : 1;
     info->plain = plain;
+    info->blocks = lists;
+    info->n_blocks = 0;
+    for (uint32_t i = 0; i < proc->n_params; i++)
+        if (info->param[i].free == NDR_FREE_BLOCK)
+            lists[info->n_blocks++] = i;
     return info;
 }
 
