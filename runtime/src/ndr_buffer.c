@@ -67,31 +67,6 @@ void asidl_ndr_call_cleanup(asidl_ndr_call *call)
     call->p.checks_len = call->p.checks_cap = call->p.fixups_len = call->p.fixups_cap = 0;
 }
 
-void ndr_begin_pass(ndr_call *c, int mode)
-{
-    c->p.mode = (uint8_t)mode;
-    c->p.swap = 0;
-    c->p.reuse = 0;
-    c->p.record_caps = 0;
-    c->p.hoist_pending = 0;
-    c->p.hoist_n = 0;
-    c->p.proc = NULL;
-    c->p.frame = NULL;
-    c->p.param = 0;
-    c->p.ready_base = NULL;
-    c->p.ready_limit = 0;
-    c->p.size_pos = 0;
-    c->p.target_cap = SIZE_MAX;
-    c->p.next_id = NDR_FIRST_REFERENT_ID;
-    c->p.alloc_total = 0;
-    c->p.q_len = 0;
-    c->p.undo_len = 0;
-    c->p.checks_len = 0;
-    c->p.fixups_len = 0;
-    if (c->p.full_ptrs.used)
-        ndr_map_clear(&c->p.full_ptrs);
-}
-
 /* ---- growable arrays ---- */
 
 static long grow_array(void **items, size_t *cap, size_t need, size_t item_size)
