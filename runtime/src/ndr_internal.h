@@ -769,9 +769,17 @@ NDR_INLINE bool ndr_known_size(const ndr_call *c, const ndr_param_info *pi, bool
 /* The shortcuts: anything they do not cover returns NDR_SHAPE_GENERAL (no status has that
  * value) and the caller takes the general walk. */
 #define NDR_SHAPE_GENERAL (-1L)
-long ndr_shape_marshal(ndr_call *c, const ndr_param_info *pi, const unsigned char *slot);
-long ndr_shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_param *p, unsigned char *slot);
-long ndr_shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned char *slot);
+
+/* A pass's parameters (NDR_LIST_*), each by its shortcut or the general walk: marshalling (or
+ * sizing) a list; the client's reply; the server's [in] parameters.  info may be NULL (each
+ * parameter is then classified as it comes).  c->p.proc and frame are set. */
+struct ndr_proc_info;
+long ndr_params_marshal(ndr_call *c, const struct ndr_proc_info *info, const asidl_ndr_proc *proc, void **args,
+                        int list);
+long ndr_params_client_unmarshal(ndr_call *c, const struct ndr_proc_info *info, const asidl_ndr_proc *proc,
+                                 void **args);
+long ndr_params_server_unmarshal(ndr_call *c, const struct ndr_proc_info *info, const asidl_ndr_proc *proc,
+                                 void **args);
 
 /* ===================================================================== ndr_procinfo.c */
 

@@ -65,23 +65,8 @@ static long marshal_params(ndr_call *c, const asidl_ndr_proc *proc, void **args,
 {
     c->p.proc = proc;
     c->p.frame = args;
-    const ndr_proc_info *info = ndr_proc_info_get(proc);
-    ndr_param_info local;
-    ndr_param_iter it = ndr_params(info, proc, which == ASIDL_NDR_PARAM_IN ? NDR_LIST_IN : NDR_LIST_OUT);
-    /* The client remembers how big its [in,out] buffers are, to refill them safely. */
-    bool request = c->p.mode == NDR_MODE_MARSHAL && c->side == ASIDL_NDR_CLIENT;
-    for (uint32_t i; ndr_next_param(&it, &i);) {
-        const asidl_ndr_param *p = &proc->params[i];
-        c->p.param = i;
-        c->p.record_caps = request && (p->flags & ASIDL_NDR_PARAM_OUT);
-        long st = ndr_shape_marshal(c, ndr_param_info_of(info, proc, i, &local), args[i]);
-        if (st == NDR_SHAPE_GENERAL)
-            st = ndr_marshal_root(c, p->type, args[i], NULL);
-        if (st)
-            return st;
-    }
-    c->p.record_caps = 0;
-    return RPC_S_OK;
+    return ndr_params_marshal(c, ndr_proc_info_get(proc), proc, args,
+                              which == ASIDL_NDR_PARAM_IN ? NDR_LIST_IN : NDR_LIST_OUT);
 }
 
 static long size_pass(ndr_call *c, const asidl_ndr_proc *proc, void **args, unsigned which, size_t *size)
@@ -170,28 +155,8 @@ long asidl_ndr_client_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc
     c->p.proc = proc;
     c->p.frame = args;
     st = ndr_set_input(c, buf, len, 0, drep);
-    const ndr_proc_info *info = ndr_proc_info_get(proc);
-    ndr_param_info local;
-    ndr_param_iter it = ndr_params(info, proc, NDR_LIST_OUT);
-    for (uint32_t i; !st && ndr_next_param(&it, &i);) {
-        const asidl_ndr_param *p = &proc->params[i];
-        c->p.param = i;
-        c->p.reuse = (p->flags & ASIDL_NDR_PARAM_IN) != 0;
-        size_t mark = c->p.q_len;
-        if ((st = ndr_shape_client_unmarshal(c, ndr_param_info_of(info, proc, i, &local), p, args[i])) !=
-            NDR_SHAPE_GENERAL)
-            continue;
-        if (p->type->kind == ASIDL_NDR_POINTER && !(p->flags & ASIDL_NDR_PARAM_RETURN)) {
-            st = ndr_check_magic(p->type);
-            if (!st)
-                st = ndr_pointer_unmarshal_top(c, (const asidl_ndr_pointer *)p->type, args[i], NULL, true);
-            if (!st)
-                st = ndr_drain_unmarshal(c, mark);
-        } else {
-            st = ndr_unmarshal_root(c, p->type, args[i], NULL);
-        }
-    }
-    c->p.reuse = 0;
+    if (!st)
+        st = ndr_params_client_unmarshal(c, ndr_proc_info_get(proc), proc, args);
     if (!st) {
         c->p.param = proc->n_params;
         st = ndr_finish_unmarshal(c);
@@ -329,17 +294,11 @@ long asidl_ndr_server_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc
     c->p.frame = args;
     st = ndr_set_input(c, buf, len, 0, drep);
     const ndr_proc_info *info = ndr_proc_info_get(proc);
-    ndr_param_info local;
-    ndr_param_iter it = ndr_params(info, proc, NDR_LIST_IN);
-    for (uint32_t i; !st && ndr_next_param(&it, &i);) {
-        const asidl_ndr_param *p = &proc->params[i];
-        c->p.param = i;
-        if ((st = ndr_shape_server_unmarshal(c, ndr_param_info_of(info, proc, i, &local), args[i])) ==
-            NDR_SHAPE_GENERAL)
-            st = ndr_unmarshal_root(c, p->type, args[i], NULL);
-    }
+    if (!st)
+        st = ndr_params_server_unmarshal(c, info, proc, args);
     c->p.param = proc->n_params;        /* every [in] parameter is there now */
-    it = ndr_params(info, proc, NDR_LIST_OUT_ONLY);
+    ndr_param_info local;
+    ndr_param_iter it = ndr_params(info, proc, NDR_LIST_OUT_ONLY);
     out_room room = st ? (out_room){ NULL, NULL, 0 } : frame_room(info, args);
     for (uint32_t i; !st && ndr_next_param(&it, &i);)
         st = allocate_out_param(c, ndr_param_info_of(info, proc, i, &local), &proc->params[i], args[i], &room);

@@ -202,7 +202,7 @@ static long take_flat(ndr_call *c, size_t es, uint32_t count, size_t after, unsi
 
 /* ===================================================================== marshalling */
 
-long ndr_shape_marshal(ndr_call *c, const ndr_param_info *pi, const unsigned char *slot)
+static long shape_marshal(ndr_call *c, const ndr_param_info *pi, const unsigned char *slot)
 {
     if (!shortcuts(c))
         return NDR_SHAPE_GENERAL;
@@ -295,7 +295,7 @@ static long client_array(ndr_call *c, const ndr_param_info *pi, unsigned char *g
                  : ndr_simple_array_unmarshal(c, a, given, cap);
 }
 
-long ndr_shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_param *p, unsigned char *slot)
+static long shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_param *p, unsigned char *slot)
 {
     if (!shortcuts(c))
         return NDR_SHAPE_GENERAL;
@@ -341,7 +341,7 @@ static long server_flat(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_a
     return take_flat(c, es, count, after, mem, SIZE_MAX, size);
 }
 
-long ndr_shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned char *slot)
+static long shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned char *slot)
 {
     if (!shortcuts(c))
         return NDR_SHAPE_GENERAL;
@@ -378,4 +378,71 @@ long ndr_shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned 
     }
     return ndr_known_size(c, pi, true, &size) ? ndr_simple_array_unmarshal_sized(c, a, mem, SIZE_MAX, size)
                                           : ndr_simple_array_unmarshal(c, a, mem, SIZE_MAX);
+}
+
+/* ===================================================================== the passes */
+
+/* Each parameter of a list by its shape's shortcut or, where that does not apply, the general
+ * walk.  In this file so that the shortcuts are inlined into the loops: a call per parameter
+ * cost more than a small parameter's data. */
+
+long ndr_params_marshal(ndr_call *c, const ndr_proc_info *info, const asidl_ndr_proc *proc, void **args, int list)
+{
+    ndr_param_info local;
+    ndr_param_iter it = ndr_params(info, proc, list);
+    /* The client remembers how big its [in,out] buffers are, to refill them safely. */
+    bool request = c->p.mode == NDR_MODE_MARSHAL && c->side == ASIDL_NDR_CLIENT;
+    for (uint32_t i; ndr_next_param(&it, &i);) {
+        const asidl_ndr_param *p = &proc->params[i];
+        c->p.param = i;
+        c->p.record_caps = request && (p->flags & ASIDL_NDR_PARAM_OUT);
+        long st = shape_marshal(c, ndr_param_info_of(info, proc, i, &local), args[i]);
+        if (st == NDR_SHAPE_GENERAL)
+            st = ndr_marshal_root(c, p->type, args[i], NULL);
+        if (st)
+            return st;
+    }
+    c->p.record_caps = 0;
+    return RPC_S_OK;
+}
+
+long ndr_params_client_unmarshal(ndr_call *c, const ndr_proc_info *info, const asidl_ndr_proc *proc, void **args)
+{
+    ndr_param_info local;
+    ndr_param_iter it = ndr_params(info, proc, NDR_LIST_OUT);
+    long st = RPC_S_OK;
+    for (uint32_t i; !st && ndr_next_param(&it, &i);) {
+        const asidl_ndr_param *p = &proc->params[i];
+        c->p.param = i;
+        c->p.reuse = (p->flags & ASIDL_NDR_PARAM_IN) != 0;
+        size_t mark = c->p.q_len;
+        if ((st = shape_client_unmarshal(c, ndr_param_info_of(info, proc, i, &local), p, args[i])) !=
+            NDR_SHAPE_GENERAL)
+            continue;
+        if (p->type->kind == ASIDL_NDR_POINTER && !(p->flags & ASIDL_NDR_PARAM_RETURN)) {
+            /* the caller's storage is the referent (a top-level [ref] pointer is never changed) */
+            st = ndr_check_magic(p->type);
+            if (!st)
+                st = ndr_pointer_unmarshal_top(c, (const asidl_ndr_pointer *)p->type, args[i], NULL, true);
+            if (!st)
+                st = ndr_drain_unmarshal(c, mark);
+        } else {
+            st = ndr_unmarshal_root(c, p->type, args[i], NULL);
+        }
+    }
+    c->p.reuse = 0;
+    return st;
+}
+
+long ndr_params_server_unmarshal(ndr_call *c, const ndr_proc_info *info, const asidl_ndr_proc *proc, void **args)
+{
+    ndr_param_info local;
+    ndr_param_iter it = ndr_params(info, proc, NDR_LIST_IN);
+    long st = RPC_S_OK;
+    for (uint32_t i; !st && ndr_next_param(&it, &i);) {
+        c->p.param = i;
+        if ((st = shape_server_unmarshal(c, ndr_param_info_of(info, proc, i, &local), args[i])) == NDR_SHAPE_GENERAL)
+            st = ndr_unmarshal_root(c, proc->params[i].type, args[i], NULL);
+    }
+    return st;
 }
