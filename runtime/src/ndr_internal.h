@@ -759,10 +759,24 @@ NDR_INLINE bool ndr_known_size(const ndr_call *c, const ndr_param_info *pi, bool
 {
     if (pi->size_param == NDR_NO_SIZE_PARAM || (unmarshalling && !(pi->size_ready >> c->side & 1)))
         return false;
-    /* ndr_load_operand, its C type's size already found valid */
+    /* ndr_load_operand, its C type's size already found valid: the frequent unsigned types
+     * straight, the others as it has them */
+    const void *at = c->p.frame[pi->size_param];
+    if (pi->size_ctype == 4) {             /* unsigned int, DWORD */
+        uint32_t n;
+        memcpy(&n, at, 4);
+        *v = n;
+        return true;
+    }
+    if (pi->size_ctype == 8) {             /* unsigned long (IDL long is a C long), size_t */
+        uint64_t n;
+        memcpy(&n, at, 8);
+        *v = (int64_t)n;
+        return *v >= 0;
+    }
     unsigned size = pi->size_ctype & 0x0F;
     bool is_signed = (pi->size_ctype & ASIDL_NDR_C_SIGNED) != 0;
-    *v = ndr_load_int(c->p.frame[pi->size_param], size, is_signed);
+    *v = ndr_load_int(at, size, is_signed);
     return !(size == 8 && !is_signed && *v < 0);
 }
 
