@@ -35,10 +35,12 @@ void asidl_ndr_call_init(asidl_ndr_call *call, asidl_ndr_side side)
     call->hook_ctx = NULL;
     call->p.mode = 0;
     call->p.queue = NULL;
-    call->p.undo = NULL;
     call->p.checks = NULL;
     call->p.fixups = NULL;
-    call->p.q_len = call->p.q_cap = call->p.undo_len = call->p.undo_cap = 0;
+    call->p.q_len = call->p.q_cap = call->p.undo_len = 0;
+    /* the undo log starts in the call's storage (the call is not moved once set up) */
+    call->p.undo = (void *)call->p.local_undo;
+    call->p.undo_cap = LOCAL_ENTRIES(call, local_undo, ndr_undo);
     call->p.checks_len = call->p.checks_cap = call->p.fixups_len = call->p.fixups_cap = 0;
     call->p.full_ptrs = (asidl_ndr__map){ NULL, 0, 0 };
     call->p.capacities = (asidl_ndr__map){ NULL, 0, 0 };
@@ -60,10 +62,12 @@ void asidl_ndr_call_cleanup(asidl_ndr_call *call)
         ndr_map_free(&call->p.capacities);
     /* The rest of the state is set by each pass; only the tables' bookkeeping is reset. */
     call->p.queue = NULL;
-    call->p.undo = NULL;
     call->p.checks = NULL;
     call->p.fixups = NULL;
-    call->p.q_len = call->p.q_cap = call->p.undo_len = call->p.undo_cap = 0;
+    call->p.q_len = call->p.q_cap = call->p.undo_len = 0;
+    /* the undo log starts in the call's storage (the call is not moved once set up) */
+    call->p.undo = (void *)call->p.local_undo;
+    call->p.undo_cap = LOCAL_ENTRIES(call, local_undo, ndr_undo);
     call->p.checks_len = call->p.checks_cap = call->p.fixups_len = call->p.fixups_cap = 0;
 }
 

@@ -227,7 +227,7 @@ long asidl_ndr_marshal(asidl_ndr_call *call, const asidl_ndr_type *type, const v
     return st;
 }
 
-long ndr_finish_unmarshal(ndr_call *c)
+long ndr_finish_unmarshal_general(ndr_call *c)
 {
     long st = c->p.fixups_len ? ndr_apply_fixups(c, 0) : RPC_S_OK;
     if (!st && c->p.checks_len)

@@ -560,7 +560,11 @@ static inline long ndr_set_input(ndr_call *c, const void *buf, size_t len, size_
     return RPC_S_OK;
 }
 /* Resolves full-pointer aliases and runs deferred checks at the end of an unmarshal pass. */
-long ndr_finish_unmarshal(ndr_call *c);
+long ndr_finish_unmarshal_general(ndr_call *c);
+static inline long ndr_finish_unmarshal(ndr_call *c)
+{
+    return c->p.fixups_len || c->p.checks_len ? ndr_finish_unmarshal_general(c) : RPC_S_OK;
+}
 
 /* ===================================================================== ndr_structs.c */
 
@@ -919,7 +923,7 @@ size_t ndr_frame_layout(const asidl_ndr_proc *proc, unsigned char *block, void *
  * frame, which outlives the reply, asynchronous calls' included); asidl_ndr_server_free knows
  * them by their address.  ndr_frame_layout and the info agree on it whether or not an info
  * can be kept, so a frame always has the room its procedure's info says. */
-enum { NDR_OUT_ROOM = 256 };
+enum { NDR_OUT_ROOM = 256 };     /* (a multiple of 8) */
 /* Where the room starts in a frame whose slots take `slots` octets (0: no room). */
 size_t ndr_out_room_at(const asidl_ndr_proc *proc, size_t slots);
 

@@ -241,7 +241,11 @@ static bool room_alloc(ndr_call *c, out_room *room, size_t n, void **slot, long 
         return true;
     c->p.alloc_total += n;
     unsigned char *mem = room->at + at;
-    memset(mem, 0, n);
+    /* whole words: at is a multiple of 8 and so is the room's end (a call to memset costs
+     * more than the few words an [out] referent here has) */
+    static const uint64_t zero;
+    for (size_t i = 0; i < n; i += 8)
+        memcpy(mem + i, &zero, 8);
     *slot = mem;
     room->left = NDR_OUT_ROOM - (at + n);
     return true;

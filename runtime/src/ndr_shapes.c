@@ -180,7 +180,7 @@ NDR_INLINE long peek_flat(const ndr_call *c, size_t es, uint32_t *count, size_t 
 
 /* Takes the array peek_flat looked at into mem: what ndr_simple_array_unmarshal_sized does
  * after the peek (cap: the elements mem holds; size: the array's size_is, received). */
-static long take_flat(ndr_call *c, size_t es, uint32_t count, size_t after, unsigned char *mem, size_t cap,
+NDR_INLINE long take_flat(ndr_call *c, size_t es, uint32_t count, size_t after, unsigned char *mem, size_t cap,
                       int64_t size)
 {
     if (count > cap)
