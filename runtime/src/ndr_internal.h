@@ -16,8 +16,10 @@
  *   ndr_free.c        releasing unmarshalled data
  *   ndr_engine.c      the dispatch on type kind, one-value entry points
  *   ndr_proc.c        procedure-level entry points (client and server)
- *   ndr_shapes.c      the frequent top-level parameters, without the general walk
- *   ndr_procinfo.c    what is worked out once per procedure (shapes, frame layout)
+ *   ndr_shapes.c      the frequent top-level parameters, without the general walk; the
+ *                     passes' loops over a procedure's parameters
+ *   ndr_procinfo.c    what is worked out once per procedure (shapes, frame layout and its
+ *                     room for [out] referents)
  *   ndr_validate.c    descriptor consistency checks
  *
  * Conventions: every function returns a status (0 = RPC_S_OK) and leaves the call unusable for

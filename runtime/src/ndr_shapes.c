@@ -17,6 +17,12 @@
  * does not cover (full or unique pointers, [in, out] arrays, big-endian input), returns
  * NDR_SHAPE_GENERAL and takes the general walk.  ndr_use_fast_paths(false) sends every
  * parameter there, which the tests use to compare the two on good and bad input.
+ *
+ * A REF_ARRAY of flat elements (copied as one block) whose size_is parameter the frame holds
+ * goes further: its count is read once (not peeked, then read again), its memory chosen and
+ * its elements copied in one step, and marshalling reserves count and elements at once.
+ * The passes' loops over a procedure's parameters are here too, so that the shortcuts are
+ * inlined into them.
  */
 #include "ndr_internal.h"
 
