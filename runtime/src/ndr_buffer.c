@@ -21,15 +21,29 @@ void asidl_ndr_set_default_alloc_limit(size_t bytes)
 /* Entries of a table that fit the call's local storage for it. */
 #define LOCAL_ENTRIES(c, field, type) (sizeof (c)->p.field / (sizeof(type)))
 
-/* Where the call's state ends and the local table storage (never read before written) starts. */
-#define TABLES_END (offsetof(asidl_ndr_call, p.local_queue) - offsetof(asidl_ndr_call, p))
-
+/* The settings, and the tables' bookkeeping, which outlives passes.  Nothing else: every pass
+ * sets the state it reads before reading it (ndr_begin_pass, ndr_set_input, the output of a
+ * marshal pass), and a call is set up twice per RPC, where clearing all of it cost more than
+ * any pass's own bookkeeping. */
 void asidl_ndr_call_init(asidl_ndr_call *call, asidl_ndr_side side)
 {
-    memset(call, 0, offsetof(asidl_ndr_call, p) + TABLES_END);
     call->side = side;
     call->alloc_limit = default_alloc_limit;
     call->user_marshal_context = 2;     /* MSHCTX_DIFFERENTMACHINE: data crosses the network */
+    call->in_place = 0;
+    call->hooks = NULL;
+    call->hook_ctx = NULL;
+    call->p.mode = 0;
+    call->p.queue = NULL;
+    call->p.checks = NULL;
+    call->p.fixups = NULL;
+    call->p.q_len = call->p.q_cap = call->p.undo_len = 0;
+    /* the undo log starts in the call's storage (the call is not moved once set up) */
+    call->p.undo = (void *)call->p.local_undo;
+    call->p.undo_cap = LOCAL_ENTRIES(call, local_undo, ndr_undo);
+    call->p.checks_len = call->p.checks_cap = call->p.fixups_len = call->p.fixups_cap = 0;
+    call->p.full_ptrs = (asidl_ndr__map){ NULL, 0, 0 };
+    call->p.capacities = (asidl_ndr__map){ NULL, 0, 0 };
 }
 
 void asidl_ndr_call_cleanup(asidl_ndr_call *call)
@@ -48,34 +62,13 @@ void asidl_ndr_call_cleanup(asidl_ndr_call *call)
         ndr_map_free(&call->p.capacities);
     /* The rest of the state is set by each pass; only the tables' bookkeeping is reset. */
     call->p.queue = NULL;
-    call->p.undo = NULL;
     call->p.checks = NULL;
     call->p.fixups = NULL;
-    call->p.q_len = call->p.q_cap = call->p.undo_len = call->p.undo_cap = 0;
+    call->p.q_len = call->p.q_cap = call->p.undo_len = 0;
+    /* the undo log starts in the call's storage (the call is not moved once set up) */
+    call->p.undo = (void *)call->p.local_undo;
+    call->p.undo_cap = LOCAL_ENTRIES(call, local_undo, ndr_undo);
     call->p.checks_len = call->p.checks_cap = call->p.fixups_len = call->p.fixups_cap = 0;
-}
-
-void ndr_begin_pass(ndr_call *c, int mode)
-{
-    c->p.mode = (uint8_t)mode;
-    c->p.swap = 0;
-    c->p.reuse = 0;
-    c->p.record_caps = 0;
-    c->p.hoist_pending = 0;
-    c->p.proc = NULL;
-    c->p.frame = NULL;
-    c->p.param = 0;
-    c->p.ready_base = NULL;
-    c->p.ready_limit = 0;
-    c->p.size_pos = 0;
-    c->p.target_cap = SIZE_MAX;
-    c->p.next_id = NDR_FIRST_REFERENT_ID;
-    c->p.alloc_total = 0;
-    c->p.q_len = 0;
-    c->p.undo_len = 0;
-    c->p.checks_len = 0;
-    c->p.fixups_len = 0;
-    ndr_map_clear(&c->p.full_ptrs);
 }
 
 /* ---- growable arrays ---- */

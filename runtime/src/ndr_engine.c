@@ -227,7 +227,7 @@ long asidl_ndr_marshal(asidl_ndr_call *call, const asidl_ndr_type *type, const v
     return st;
 }
 
-long ndr_finish_unmarshal(ndr_call *c)
+long ndr_finish_unmarshal_general(ndr_call *c)
 {
     long st = c->p.fixups_len ? ndr_apply_fixups(c, 0) : RPC_S_OK;
     if (!st && c->p.checks_len)
@@ -253,20 +253,3 @@ long asidl_ndr_unmarshal(asidl_ndr_call *call, const asidl_ndr_type *type, void 
     return RPC_S_OK;
 }
 
-long ndr_set_input(ndr_call *c, const void *buf, size_t len, size_t pos, unsigned drep)
-{
-    if (pos > len || (!buf && len))
-        return RPC_S_INVALID_ARG;
-    /* drep[0]: integer order in the high nibble (1 little-endian, 0 big), characters in the
-     * low one (0 ASCII; EBCDIC is not supported). */
-    if ((drep & 0x0F) != 0)
-        return RPC_S_CANNOT_SUPPORT;
-    if ((drep & 0xF0) != 0x10 && (drep & 0xF0) != 0x00)
-        return RPC_S_CANNOT_SUPPORT;
-    c->p.in = buf;
-    c->p.in_len = len;
-    c->p.in_pos = pos;
-    c->p.drep = drep;
-    c->p.swap = (drep & 0xF0) == 0x00;
-    return RPC_S_OK;
-}

@@ -368,21 +368,40 @@ uint8_t ndr_param_free_kind(const asidl_ndr_param *p)
 
 /* A procedure without NDR_FREE_WALK parameters: their blocks, freed at once (no size has to be
  * read from one block to free another).  false, having freed nothing, otherwise. */
-static bool free_plain(const asidl_ndr_proc *proc, void **args, const unsigned char *keep, const unsigned char *keep_end)
+static bool free_plain(const ndr_proc_info *info, void **args, const unsigned char *keep, const unsigned char *keep_end)
 {
-    if (!ndr_fast_paths)
+    if (!ndr_fast_paths || !info || !info->plain)
         return false;
-    const ndr_proc_info *info = ndr_proc_info_get(proc);
-    if (!info || !info->plain)
-        return false;
-    for (uint32_t i = 0; i < info->n_params; i++) {
-        if (info->param[i].free != NDR_FREE_BLOCK || !args[i])
+    for (uint32_t k = 0; k < info->n_blocks; k++) {
+        uint32_t i = info->blocks[k];
+        unsigned char *slot = args[i];
+        if (!slot)
             continue;
-        const unsigned char *b = load_ptr(args[i]);
-        if (b && !(b >= keep && b < keep_end))
-            MIDL_user_free((void *)b);
+        const unsigned char *b = load_ptr(slot);
+        if (!b || (b >= keep && b < keep_end))
+            continue;
+        const unsigned char *room = slot - info->param[i].offset + info->out_room_at;
+        if (!info->out_room_at || b < room || b >= room + NDR_OUT_ROOM)
+            MIDL_user_free((void *)b);      /* (not in the frame's room: see leave_room) */
     }
     return true;
+}
+
+/* Referents the server unmarshal placed in the frame's room (ndr_proc.c) are no blocks: they
+ * leave the frame before anything is freed.  Each is known by its address, from its own
+ * slot's place in the frame. */
+static void leave_room(const ndr_proc_info *info, void **args)
+{
+    for (uint32_t k = 0; k < info->n_blocks; k++) {
+        uint32_t i = info->blocks[k];
+        unsigned char *slot = args[i];
+        if (!slot)
+            continue;
+        const unsigned char *b = load_ptr(slot);
+        const unsigned char *room = slot - info->param[i].offset + info->out_room_at;
+        if (b >= room && b < room + NDR_OUT_ROOM)
+            memset(slot, 0, sizeof b);
+    }
 }
 
 /* All parameters in one walk, so that a full pointer shared by two of them is freed once. */
@@ -391,8 +410,11 @@ void asidl_ndr_server_free(const asidl_ndr_proc *proc, void **args, const void *
     if (!proc || proc->magic != ASIDL_NDR_MAGIC || !args)
         return;
     const unsigned char *keep = request, *keep_end = request ? keep + request_len : NULL;
-    if (free_plain(proc, args, keep, keep_end))
+    const ndr_proc_info *info = ndr_proc_info_get(proc);
+    if (free_plain(info, args, keep, keep_end))
         return;
+    if (info && info->out_room_at)
+        leave_room(info, args);
     free_walk w;
     walk_init(&w, proc, args);
     w.keep = keep;

@@ -16,8 +16,10 @@
  *   ndr_free.c        releasing unmarshalled data
  *   ndr_engine.c      the dispatch on type kind, one-value entry points
  *   ndr_proc.c        procedure-level entry points (client and server)
- *   ndr_shapes.c      the frequent top-level parameters, without the general walk
- *   ndr_procinfo.c    what is worked out once per procedure (shapes, frame layout)
+ *   ndr_shapes.c      the frequent top-level parameters, without the general walk; the
+ *                     passes' loops over a procedure's parameters
+ *   ndr_procinfo.c    what is worked out once per procedure (shapes, frame layout and its
+ *                     room for [out] referents)
  *   ndr_validate.c    descriptor consistency checks
  *
  * Conventions: every function returns a status (0 = RPC_S_OK) and leaves the call unusable for
@@ -234,8 +236,32 @@ bool ndr_map_get(const asidl_ndr__map *m, uint64_t key, uint64_t *value);
 void ndr_map_clear(asidl_ndr__map *m);
 void ndr_map_free(asidl_ndr__map *m);
 
-/* Starts a pass of the given mode over a fresh state (tables kept allocated). */
-void ndr_begin_pass(ndr_call *c, int mode);
+/* Starts a pass of the given mode over a fresh state (tables kept allocated).  Inline: every
+ * pass of every call starts here. */
+static inline void ndr_begin_pass(ndr_call *c, int mode)
+{
+    c->p.mode = (uint8_t)mode;
+    c->p.swap = 0;
+    c->p.reuse = 0;
+    c->p.record_caps = 0;
+    c->p.hoist_pending = 0;
+    c->p.hoist_n = 0;
+    c->p.proc = NULL;
+    c->p.frame = NULL;
+    c->p.param = 0;
+    c->p.ready_base = NULL;
+    c->p.ready_limit = 0;
+    c->p.size_pos = 0;
+    c->p.target_cap = SIZE_MAX;
+    c->p.next_id = NDR_FIRST_REFERENT_ID;
+    c->p.alloc_total = 0;
+    c->p.q_len = 0;
+    c->p.undo_len = 0;
+    c->p.checks_len = 0;
+    c->p.fixups_len = 0;
+    if (c->p.full_ptrs.used)
+        ndr_map_clear(&c->p.full_ptrs);
+}
 
 /* ===================================================================== ndr_primitives.c */
 
@@ -520,9 +546,27 @@ static inline size_t ndr_flat_stride(const asidl_ndr_type *t)
 }
 
 /* Input for an unmarshal pass; drep is the PDU's drep[0]. */
-long ndr_set_input(ndr_call *c, const void *buf, size_t len, size_t pos, unsigned drep);
+static inline long ndr_set_input(ndr_call *c, const void *buf, size_t len, size_t pos, unsigned drep)
+{
+    if (pos > len || (!buf && len))
+        return RPC_S_INVALID_ARG;
+    /* drep[0]: integer order in the high nibble (1 little-endian, 0 big), characters in the
+     * low one (0 ASCII; EBCDIC is not supported). */
+    if ((drep & 0x0F) != 0 || ((drep & 0xF0) != 0x10 && (drep & 0xF0) != 0x00))
+        return RPC_S_CANNOT_SUPPORT;
+    c->p.in = buf;
+    c->p.in_len = len;
+    c->p.in_pos = pos;
+    c->p.drep = drep;
+    c->p.swap = (drep & 0xF0) == 0x00;
+    return RPC_S_OK;
+}
 /* Resolves full-pointer aliases and runs deferred checks at the end of an unmarshal pass. */
-long ndr_finish_unmarshal(ndr_call *c);
+long ndr_finish_unmarshal_general(ndr_call *c);
+static inline long ndr_finish_unmarshal(ndr_call *c)
+{
+    return c->p.fixups_len || c->p.checks_len ? ndr_finish_unmarshal_general(c) : RPC_S_OK;
+}
 
 /* ===================================================================== ndr_structs.c */
 
@@ -696,6 +740,12 @@ typedef struct ndr_param_info {
      * straight from the frame instead of evaluating the expression on every call. */
     uint8_t size_ready;
     uint8_t size_ctype;         /* ... and its C type (ASIDL_NDR_C_OF) */
+    /* REF_ARRAY with a size_param whose elements are copied as one block (ndr_base_block_copy):
+     * the shortcuts read and write it without the simple-array functions' layers. */
+    uint8_t flat;
+    /* ... and, being [in] only with a stride equal to its elements' size, the server may leave
+     * it in the request (what ndr_in_place_possible finds from the descriptors alone). */
+    uint8_t in_place;
     uint32_t size_param;
     const asidl_ndr_type *ref;  /* REF_*: the referent */
     size_t offset;              /* the parameter's slot in the argument frame */
@@ -715,19 +765,41 @@ NDR_INLINE bool ndr_known_size(const ndr_call *c, const ndr_param_info *pi, bool
 {
     if (pi->size_param == NDR_NO_SIZE_PARAM || (unmarshalling && !(pi->size_ready >> c->side & 1)))
         return false;
-    /* ndr_load_operand, its C type's size already found valid */
+    /* ndr_load_operand, its C type's size already found valid: the frequent unsigned types
+     * straight, the others as it has them */
+    const void *at = c->p.frame[pi->size_param];
+    if (pi->size_ctype == 4) {             /* unsigned int, DWORD */
+        uint32_t n;
+        memcpy(&n, at, 4);
+        *v = n;
+        return true;
+    }
+    if (pi->size_ctype == 8) {             /* unsigned long (IDL long is a C long), size_t */
+        uint64_t n;
+        memcpy(&n, at, 8);
+        *v = (int64_t)n;
+        return *v >= 0;
+    }
     unsigned size = pi->size_ctype & 0x0F;
     bool is_signed = (pi->size_ctype & ASIDL_NDR_C_SIGNED) != 0;
-    *v = ndr_load_int(c->p.frame[pi->size_param], size, is_signed);
+    *v = ndr_load_int(at, size, is_signed);
     return !(size == 8 && !is_signed && *v < 0);
 }
 
 /* The shortcuts: anything they do not cover returns NDR_SHAPE_GENERAL (no status has that
  * value) and the caller takes the general walk. */
 #define NDR_SHAPE_GENERAL (-1L)
-long ndr_shape_marshal(ndr_call *c, const ndr_param_info *pi, const unsigned char *slot);
-long ndr_shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_param *p, unsigned char *slot);
-long ndr_shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned char *slot);
+
+/* A pass's parameters (NDR_LIST_*), each by its shortcut or the general walk: marshalling (or
+ * sizing) a list; the client's reply; the server's [in] parameters.  info may be NULL (each
+ * parameter is then classified as it comes).  c->p.proc and frame are set. */
+struct ndr_proc_info;
+long ndr_params_marshal(ndr_call *c, const struct ndr_proc_info *info, const asidl_ndr_proc *proc, void **args,
+                        int list);
+long ndr_params_client_unmarshal(ndr_call *c, const struct ndr_proc_info *info, const asidl_ndr_proc *proc,
+                                 void **args);
+long ndr_params_server_unmarshal(ndr_call *c, const struct ndr_proc_info *info, const asidl_ndr_proc *proc,
+                                 void **args);
 
 /* ===================================================================== ndr_procinfo.c */
 
@@ -765,9 +837,13 @@ typedef struct ndr_proc_info {
     const asidl_ndr_param *params;      /* ... and, as it was then, its parameters */
     uint32_t n_params;
     size_t frame_size;
+    size_t slots_size;                  /* the parameters' part of the frame, which starts zeroed */
+    size_t out_room_at;                 /* where the frame's room for [out] referents is (0: none) */
     bool plain;                         /* no parameter is NDR_FREE_WALK */
     uint32_t n_list[NDR_LISTS];
     const uint32_t *list[NDR_LISTS];    /* parameter indexes (in the same block) */
+    uint32_t n_blocks;                  /* the NDR_FREE_BLOCK parameters (same block) */
+    const uint32_t *blocks;
     ndr_param_info param[];
 } ndr_proc_info;
 
@@ -807,25 +883,32 @@ static inline const ndr_param_info *ndr_param_info_of(const ndr_proc_info *info,
     return local;
 }
 
-/* Walks the parameters of one list: from the info, or (info NULL) by testing each. */
+/* Walks the parameters of one list: the info's list, or (info NULL) by testing each. */
 typedef struct ndr_param_iter {
-    const ndr_proc_info *info;
+    const uint32_t *list;       /* NULL: test each of proc's parameters */
+    uint32_t n, at;
     const asidl_ndr_proc *proc;
-    int list;
-    uint32_t at;
+    int which;
 } ndr_param_iter;
+
+static inline ndr_param_iter ndr_params(const ndr_proc_info *info, const asidl_ndr_proc *proc, int list)
+{
+    if (info)
+        return (ndr_param_iter){ info->list[list], info->n_list[list], 0, proc, list };
+    return (ndr_param_iter){ NULL, proc->n_params, 0, proc, list };
+}
 
 static inline bool ndr_next_param(ndr_param_iter *it, uint32_t *i)
 {
-    if (it->info) {
-        if (it->at >= it->info->n_list[it->list])
+    if (it->list) {
+        if (it->at >= it->n)
             return false;
-        *i = it->info->list[it->list][it->at++];
+        *i = it->list[it->at++];
         return true;
     }
-    while (it->at < it->proc->n_params) {
+    while (it->at < it->n) {
         uint32_t k = it->at++;
-        if (ndr_param_in_list(&it->proc->params[k], it->list)) {
+        if (ndr_param_in_list(&it->proc->params[k], it->which)) {
             *i = k;
             return true;
         }
@@ -835,6 +918,16 @@ static inline bool ndr_next_param(ndr_param_iter *it, uint32_t *i)
 
 /* Lays a frame's slots out (into args, if not NULL) and returns its size. */
 size_t ndr_frame_layout(const asidl_ndr_proc *proc, unsigned char *block, void **args);
+
+/* A frame's room for [out] referents: after the slots of a procedure whose parameters free as
+ * at most one block each, with [out]-only pointers among them.  The server unmarshal places
+ * those referents there, when they fit, instead of allocating them (they live as long as the
+ * frame, which outlives the reply, asynchronous calls' included); asidl_ndr_server_free knows
+ * them by their address.  ndr_frame_layout and the info agree on it whether or not an info
+ * can be kept, so a frame always has the room its procedure's info says. */
+enum { NDR_OUT_ROOM = 256 };     /* (a multiple of 8) */
+/* Where the room starts in a frame whose slots take `slots` octets (0: no room). */
+size_t ndr_out_room_at(const asidl_ndr_proc *proc, size_t slots);
 
 /* ===================================================================== ndr_free.c */
 

@@ -55,7 +55,7 @@ void asidl_ndr_frame_init(const asidl_ndr_proc *proc, void *block, void **args)
     unsigned char *b = block;
     for (uint32_t i = 0; i < info->n_params; i++)
         args[i] = b + info->param[i].offset;
-    memset(block, 0, info->frame_size);
+    memset(block, 0, info->slots_size);     /* (the room is cleared where it is used) */
 }
 
 /* ---- marshalling one direction ---- */
@@ -65,23 +65,8 @@ static long marshal_params(ndr_call *c, const asidl_ndr_proc *proc, void **args,
 {
     c->p.proc = proc;
     c->p.frame = args;
-    const ndr_proc_info *info = ndr_proc_info_get(proc);
-    ndr_param_info local;
-    ndr_param_iter it = { info, proc, which == ASIDL_NDR_PARAM_IN ? NDR_LIST_IN : NDR_LIST_OUT, 0 };
-    for (uint32_t i; ndr_next_param(&it, &i);) {
-        const asidl_ndr_param *p = &proc->params[i];
-        c->p.param = i;
-        /* The client remembers how big its [in,out] buffers are, to refill them safely. */
-        c->p.record_caps = c->p.mode == NDR_MODE_MARSHAL && c->side == ASIDL_NDR_CLIENT &&
-                           (p->flags & ASIDL_NDR_PARAM_OUT);
-        long st = ndr_shape_marshal(c, ndr_param_info_of(info, proc, i, &local), args[i]);
-        if (st == NDR_SHAPE_GENERAL)
-            st = ndr_marshal_root(c, p->type, args[i], NULL);
-        if (st)
-            return st;
-    }
-    c->p.record_caps = 0;
-    return RPC_S_OK;
+    return ndr_params_marshal(c, ndr_proc_info_get(proc), proc, args,
+                              which == ASIDL_NDR_PARAM_IN ? NDR_LIST_IN : NDR_LIST_OUT);
 }
 
 static long size_pass(ndr_call *c, const asidl_ndr_proc *proc, void **args, unsigned which, size_t *size)
@@ -119,7 +104,8 @@ long asidl_ndr_client_size(asidl_ndr_call *call, const asidl_ndr_proc *proc, voi
 long asidl_ndr_client_marshal(asidl_ndr_call *call, const asidl_ndr_proc *proc, void **args,
                               asidl_ndr_buffer *out)
 {
-    ndr_map_clear(&call->p.capacities);
+    if (call->p.capacities.used)
+        ndr_map_clear(&call->p.capacities);
     return marshal_pass(call, proc, args, ASIDL_NDR_PARAM_IN, out);
 }
 
@@ -169,28 +155,8 @@ long asidl_ndr_client_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc
     c->p.proc = proc;
     c->p.frame = args;
     st = ndr_set_input(c, buf, len, 0, drep);
-    const ndr_proc_info *info = ndr_proc_info_get(proc);
-    ndr_param_info local;
-    ndr_param_iter it = { info, proc, NDR_LIST_OUT, 0 };
-    for (uint32_t i; !st && ndr_next_param(&it, &i);) {
-        const asidl_ndr_param *p = &proc->params[i];
-        c->p.param = i;
-        c->p.reuse = (p->flags & ASIDL_NDR_PARAM_IN) != 0;
-        size_t mark = c->p.q_len;
-        if ((st = ndr_shape_client_unmarshal(c, ndr_param_info_of(info, proc, i, &local), p, args[i])) !=
-            NDR_SHAPE_GENERAL)
-            continue;
-        if (p->type->kind == ASIDL_NDR_POINTER && !(p->flags & ASIDL_NDR_PARAM_RETURN)) {
-            st = ndr_check_magic(p->type);
-            if (!st)
-                st = ndr_pointer_unmarshal_top(c, (const asidl_ndr_pointer *)p->type, args[i], NULL, true);
-            if (!st)
-                st = ndr_drain_unmarshal(c, mark);
-        } else {
-            st = ndr_unmarshal_root(c, p->type, args[i], NULL);
-        }
-    }
-    c->p.reuse = 0;
+    if (!st)
+        st = ndr_params_client_unmarshal(c, ndr_proc_info_get(proc), proc, args);
     if (!st) {
         c->p.param = proc->n_params;
         st = ndr_finish_unmarshal(c);
@@ -233,8 +199,62 @@ static long declared_elements(ndr_call *c, const asidl_ndr_array *a, size_t *n)
     return RPC_S_OK;
 }
 
-/* [out]-only pointer parameters get zeroed storage for the manager to fill. */
-static long allocate_out_param(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_param *p, void *slot)
+/* The frame's room for [out] referents (NDR_OUT_ROOM), if the procedure's frame has one and
+ * args is laid out as asidl_ndr_frame_init lays it (a frame of the caller's own making, its
+ * slots elsewhere, has no room): what is left of it. */
+typedef struct out_room {
+    unsigned char *base;        /* the frame */
+    unsigned char *at;          /* its room (NULL: none) */
+    size_t left;
+} out_room;
+
+static out_room frame_room(const ndr_proc_info *info, void **args)
+{
+    out_room r = { NULL, NULL, 0 };
+    if (!info || !info->out_room_at || !ndr_fast_paths)
+        return r;
+    unsigned char *base = (unsigned char *)args[0] - info->param[0].offset;
+    uint32_t last = info->n_params - 1;
+    if ((unsigned char *)args[last] != base + info->param[last].offset)
+        return r;
+    r.base = base;
+    r.at = base + info->out_room_at;
+    r.left = NDR_OUT_ROOM;
+    return r;
+}
+
+/* n zeroed octets for an [out] referent in the room, counted against the call's cap as
+ * ndr_alloc counts them; false (nothing done) if they do not fit. */
+static bool room_alloc(ndr_call *c, out_room *room, size_t n, void **slot, long *st)
+{
+    if (n == 0)
+        n = 1;      /* as ndr_alloc: a distinct non-NULL block */
+    size_t used = NDR_OUT_ROOM - room->left, at = (used + 7) & ~(size_t)7;
+    if (at > NDR_OUT_ROOM || n > NDR_OUT_ROOM - at)
+        return false;
+    if (n > c->alloc_limit || c->p.alloc_total > c->alloc_limit - n) {
+        *st = RPC_X_NO_MEMORY;
+        return true;
+    }
+    /* a failed pass leaves nothing in the frame, as for a block it allocated */
+    if ((*st = ndr_undo_push(c, NDR_UNDO_SLOT, NULL, slot, NULL)))
+        return true;
+    c->p.alloc_total += n;
+    unsigned char *mem = room->at + at;
+    /* whole words: at is a multiple of 8 and so is the room's end (a call to memset costs
+     * more than the few words an [out] referent here has) */
+    static const uint64_t zero;
+    for (size_t i = 0; i < n; i += 8)
+        memcpy(mem + i, &zero, 8);
+    *slot = mem;
+    room->left = NDR_OUT_ROOM - (at + n);
+    return true;
+}
+
+/* [out]-only pointer parameters get zeroed storage for the manager to fill: in the frame's
+ * room if there is one and it fits, else a block. */
+static long allocate_out_param(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_param *p, void *slot,
+                               out_room *room)
 {
     if (p->type->kind != ASIDL_NDR_POINTER)
         return RPC_S_OK;            /* the frame slot itself is the storage */
@@ -258,6 +278,10 @@ static long allocate_out_param(ndr_call *c, const ndr_param_info *pi, const asid
         if (__builtin_mul_overflow(n, (size_t)((const asidl_ndr_array *)r)->elem->mem_size, &bytes))
             return RPC_X_INVALID_BOUND;
     }
+    /* (asidl_ndr_server_free knows the referent by its slot's place in the frame) */
+    if (room->at && pi->free == NDR_FREE_BLOCK && (unsigned char *)slot == room->base + pi->offset &&
+        room_alloc(c, room, bytes, (void **)slot, &st))
+        return st;
     void *mem;
     return ndr_alloc(c, bytes, true, (void **)slot, &mem);
 }
@@ -274,19 +298,14 @@ long asidl_ndr_server_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc
     c->p.frame = args;
     st = ndr_set_input(c, buf, len, 0, drep);
     const ndr_proc_info *info = ndr_proc_info_get(proc);
-    ndr_param_info local;
-    ndr_param_iter it = { info, proc, NDR_LIST_IN, 0 };
-    for (uint32_t i; !st && ndr_next_param(&it, &i);) {
-        const asidl_ndr_param *p = &proc->params[i];
-        c->p.param = i;
-        if ((st = ndr_shape_server_unmarshal(c, ndr_param_info_of(info, proc, i, &local), args[i])) ==
-            NDR_SHAPE_GENERAL)
-            st = ndr_unmarshal_root(c, p->type, args[i], NULL);
-    }
+    if (!st)
+        st = ndr_params_server_unmarshal(c, info, proc, args);
     c->p.param = proc->n_params;        /* every [in] parameter is there now */
-    it = (ndr_param_iter){ info, proc, NDR_LIST_OUT_ONLY, 0 };
+    ndr_param_info local;
+    ndr_param_iter it = ndr_params(info, proc, NDR_LIST_OUT_ONLY);
+    out_room room = st ? (out_room){ NULL, NULL, 0 } : frame_room(info, args);
     for (uint32_t i; !st && ndr_next_param(&it, &i);)
-        st = allocate_out_param(c, ndr_param_info_of(info, proc, i, &local), &proc->params[i], args[i]);
+        st = allocate_out_param(c, ndr_param_info_of(info, proc, i, &local), &proc->params[i], args[i], &room);
     if (!st)
         st = ndr_finish_unmarshal(c);
     if (st) {

@@ -35,6 +35,19 @@ static size_t slot_align(const asidl_ndr_param *p)
     return p->mem_size < 8 ? by_size[p->mem_size] : 8;
 }
 
+size_t ndr_out_room_at(const asidl_ndr_proc *proc, size_t slots)
+{
+    bool any = false;
+    for (uint32_t i = 0; i < proc->n_params; i++) {
+        const asidl_ndr_param *p = &proc->params[i];
+        uint8_t kind = ndr_param_free_kind(p);
+        if (kind == NDR_FREE_WALK)
+            return 0;       /* the free walk would not know the room */
+        any |= kind == NDR_FREE_BLOCK && ndr_param_in_list(p, NDR_LIST_OUT_ONLY);
+    }
+    return any ? (slots + 15) & ~(size_t)15 : 0;
+}
+
 size_t ndr_frame_layout(const asidl_ndr_proc *proc, unsigned char *block, void **args)
 {
     size_t size = 0;
@@ -46,7 +59,8 @@ size_t ndr_frame_layout(const asidl_ndr_proc *proc, unsigned char *block, void *
             args[i] = block + size;
         size += p->mem_size ? p->mem_size : 1;
     }
-    return size ? size : 1;
+    size_t room = ndr_out_room_at(proc, size);
+    return room ? room + NDR_OUT_ROOM : size ? size : 1;
 }
 
 /* ---- the table ---- */
@@ -54,7 +68,7 @@ size_t ndr_frame_layout(const asidl_ndr_proc *proc, unsigned char *block, void *
 static ndr_proc_info *make_info(const asidl_ndr_proc *proc)
 {
     size_t params = sizeof(ndr_proc_info) + proc->n_params * sizeof(ndr_param_info);
-    ndr_proc_info *info = malloc(params + NDR_LISTS * proc->n_params * sizeof(uint32_t));
+    ndr_proc_info *info = malloc(params + (NDR_LISTS + 1) * proc->n_params * sizeof(uint32_t));
     if (!info)
         return NULL;
     uint32_t *lists = (uint32_t *)(void *)((unsigned char *)info + params);
@@ -82,8 +96,15 @@ static ndr_proc_info *make_info(const asidl_ndr_proc *proc)
         info->param[i].free = ndr_param_free_kind(p);
         plain &= info->param[i].free != NDR_FREE_WALK;
     }
-    info->frame_size = size ? size : 1;
+    info->slots_size = size;
+    info->out_room_at = ndr_out_room_at(proc, size);
+    info->frame_size = info->out_room_at ? info->out_room_at + NDR_OUT_ROOM : size ? size : 1;
     info->plain = plain;
+    info->blocks = lists;
+    info->n_blocks = 0;
+    for (uint32_t i = 0; i < proc->n_params; i++)
+        if (info->param[i].free == NDR_FREE_BLOCK)
+            lists[info->n_blocks++] = i;
     return info;
 }
 

@@ -17,6 +17,12 @@
  * does not cover (full or unique pointers, [in, out] arrays, big-endian input), returns
  * NDR_SHAPE_GENERAL and takes the general walk.  ndr_use_fast_paths(false) sends every
  * parameter there, which the tests use to compare the two on good and bad input.
+ *
+ * A REF_ARRAY of flat elements (copied as one block) whose size_is parameter the frame holds
+ * goes further: its count is read once (not peeked, then read again), its memory chosen and
+ * its elements copied in one step, and marshalling reserves count and elements at once.
+ * The passes' loops over a procedure's parameters are here too, so that the shortcuts are
+ * inlined into them.
  */
 #include "ndr_internal.h"
 
@@ -68,6 +74,8 @@ void ndr_param_classify(const asidl_ndr_param *p, ndr_param_info *info)
     info->size_param = NDR_NO_SIZE_PARAM;
     info->size_ready = 0;
     info->size_ctype = 0;
+    info->flat = 0;
+    info->in_place = 0;
     if (!magic_ok(t))
         return;
     if (t->kind == ASIDL_NDR_BASE) {
@@ -82,6 +90,11 @@ void ndr_param_classify(const asidl_ndr_param *p, ndr_param_info *info)
     info->shape = r->kind == ASIDL_NDR_BASE ? NDR_SHAPE_REF_BASE
                   : shape_array(r)          ? NDR_SHAPE_REF_ARRAY
                                             : NDR_SHAPE_REF_OTHER;
+    if (info->shape == NDR_SHAPE_REF_ARRAY) {
+        const asidl_ndr_type *e = ((const asidl_ndr_array *)r)->elem;
+        info->in_place = (p->flags & (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_OUT)) == ASIDL_NDR_PARAM_IN &&
+                         ndr_flat_stride(e) == e->mem_size;
+    }
 }
 
 /* Whether parameter j has been received when parameter i is unmarshalled on `side`: what
@@ -100,6 +113,7 @@ void ndr_param_classify_size(const asidl_ndr_proc *proc, uint32_t i, ndr_param_i
 {
     info->size_param = NDR_NO_SIZE_PARAM;
     info->size_ready = 0;
+    info->flat = 0;
     if (info->shape != NDR_SHAPE_REF_ARRAY || !(info->ref->flags & ASIDL_NDR_F_CONFORMANT))
         return;
     const asidl_ndr_op *e = ((const asidl_ndr_array *)info->ref)->dims[0].size_is;
@@ -111,6 +125,7 @@ void ndr_param_classify_size(const asidl_ndr_proc *proc, uint32_t i, ndr_param_i
     info->size_ctype = e->ctype;
     info->size_ready = (uint8_t)((received_before(proc, j, i, ASIDL_NDR_CLIENT) ? 1u << ASIDL_NDR_CLIENT : 0) |
                                  (received_before(proc, j, i, ASIDL_NDR_SERVER) ? 1u << ASIDL_NDR_SERVER : 0));
+    info->flat = ndr_base_block_copy((const asidl_ndr_base *)((const asidl_ndr_array *)info->ref)->elem);
 }
 
 /* Whether the shortcuts apply at all: not when tests turned them off, and not to anything
@@ -120,9 +135,80 @@ static bool shortcuts(const ndr_call *c)
     return ndr_fast_paths && !c->p.hoist_pending;
 }
 
+/* ===================================================================== flat arrays */
+
+/* A conformant array of flat elements (pi->flat) whose size the caller has read: the count,
+ * then the elements, reserved at once.  What ndr_simple_array_marshal_sized does, with the
+ * same statuses (a buffer that cannot grow fails the same whichever item it fails on; the
+ * pass takes back what was written). */
+static long marshal_flat(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem, int64_t size)
+{
+    if (size < 0 || size > UINT32_MAX)
+        return RPC_X_INVALID_BOUND;     /* as dim_max has it */
+    size_t es = a->elem->align, bytes;
+    asidl_ndr_buffer *b = c->p.out;
+    if (b->len > SIZE_MAX / 2 || __builtin_mul_overflow((size_t)size, es, &bytes) || bytes > SIZE_MAX / 2 - 16)
+        return ndr_simple_array_marshal_sized(c, a, mem, size);     /* (sizes no buffer reaches) */
+    size_t count_at = (b->len + 3) & ~(size_t)3, data = count_at + 4, end = data;
+    if (size) {
+        data = (data + es - 1) & ~(es - 1);     /* the elements' alignment, only if there are any */
+        end = data + bytes;
+    }
+    long st;
+    if (b->cap - b->len < end - b->len && (st = ndr_out_grow(c, end - b->len)))
+        return st;
+    unsigned char *d = b->data;
+    for (size_t i = b->len; i < count_at; i++)
+        d[i] = 0;
+    ndr_put_u32(d + count_at, (uint32_t)size);
+    for (size_t i = count_at + 4; i < data; i++)
+        d[i] = 0;
+    if (bytes)
+        asidl__copy(d + data, mem, bytes);
+    b->len = end;
+    return RPC_S_OK;
+}
+
+/* The conformance of a flat array about to be read, as ndr_simple_array_peek checks it (and
+ * little-endian: the callers' condition): *count, and where the elements' part starts. */
+NDR_INLINE long peek_flat(const ndr_call *c, size_t es, uint32_t *count, size_t *after)
+{
+    size_t pos = (c->p.in_pos + 3) & ~(size_t)3;
+    if (pos > c->p.in_len || c->p.in_len - pos < 4)
+        return RPC_X_BAD_STUB_DATA;
+    uint32_t n = ndr_get_u32(c, c->p.in + pos);
+    if (!ndr_fits(n, es, c->p.in_len - pos - 4))
+        return RPC_X_BAD_STUB_DATA;
+    *count = n;
+    *after = pos + 4;
+    return RPC_S_OK;
+}
+
+/* Takes the array peek_flat looked at into mem: what ndr_simple_array_unmarshal_sized does
+ * after the peek (cap: the elements mem holds; size: the array's size_is, received). */
+NDR_INLINE long take_flat(ndr_call *c, size_t es, uint32_t count, size_t after, unsigned char *mem, size_t cap,
+                      int64_t size)
+{
+    if (count > cap)
+        return RPC_X_INVALID_BOUND;
+    if (size != count)
+        return RPC_X_BAD_STUB_DATA;
+    c->p.in_pos = after;
+    if (count == 0)
+        return RPC_S_OK;        /* nothing transmitted: not even the elements' alignment */
+    size_t pos = (after + es - 1) & ~(es - 1);
+    if (pos > c->p.in_len || !ndr_fits(count, es, c->p.in_len - pos))
+        return RPC_X_BAD_STUB_DATA;
+    const unsigned char *src = c->p.in + pos;
+    c->p.in_pos = pos + count * es;
+    if (mem != src)     /* in place: the elements are already where they belong */
+        asidl__copy(mem, src, count * es);
+    return RPC_S_OK;
+}
+
 /* ===================================================================== marshalling */
 
-long ndr_shape_marshal(ndr_call *c, const ndr_param_info *pi, const unsigned char *slot)
+static long shape_marshal(ndr_call *c, const ndr_param_info *pi, const unsigned char *slot)
 {
     if (!shortcuts(c))
         return NDR_SHAPE_GENERAL;
@@ -142,8 +228,10 @@ long ndr_shape_marshal(ndr_call *c, const ndr_param_info *pi, const unsigned cha
             return RPC_X_NULL_REF_POINTER;
         const asidl_ndr_array *a = (const asidl_ndr_array *)pi->ref;
         int64_t size;
-        return ndr_known_size(c, pi, false, &size) ? ndr_simple_array_marshal_sized(c, a, ref, size)
-                                                   : ndr_simple_array_marshal(c, a, ref);
+        if (!ndr_known_size(c, pi, false, &size))
+            return ndr_simple_array_marshal(c, a, ref);
+        return pi->flat && !ndr_sizing(c) ? marshal_flat(c, a, ref, size)
+                                          : ndr_simple_array_marshal_sized(c, a, ref, size);
     case NDR_SHAPE_REF_OTHER: {
         if (c->p.record_caps)
             return NDR_SHAPE_GENERAL;
@@ -169,6 +257,17 @@ static long client_array(ndr_call *c, const ndr_param_info *pi, unsigned char *g
     size_t cap = SIZE_MAX;
     int64_t size;
     bool sized = ndr_known_size(c, pi, true, &size);
+    if (sized && pi->flat && !c->p.swap && !c->p.capacities.used) {
+        /* no capacity recorded: the size says what the caller's storage holds */
+        if (size < 0)
+            return RPC_X_INVALID_BOUND;
+        size_t es = a->elem->align, after;
+        uint32_t count;
+        long st = peek_flat(c, es, &count, &after);
+        if (st)
+            return st;
+        return take_flat(c, es, count, after, given, (size_t)size, size);
+    }
     if (a->hdr.flags & ASIDL_NDR_F_CONFORMANT) {
         uint64_t recorded;
         if (ndr_map_get(&c->p.capacities, (uint64_t)(uintptr_t)given, &recorded)) {
@@ -202,7 +301,7 @@ static long client_array(ndr_call *c, const ndr_param_info *pi, unsigned char *g
                  : ndr_simple_array_unmarshal(c, a, given, cap);
 }
 
-long ndr_shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_param *p, unsigned char *slot)
+static long shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_param *p, unsigned char *slot)
 {
     if (!shortcuts(c))
         return NDR_SHAPE_GENERAL;
@@ -224,7 +323,31 @@ long ndr_shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, const asi
 
 /* ===================================================================== server: the request */
 
-long ndr_shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned char *slot)
+/* A flat array whose size has been received: its memory (in the request when it can stay
+ * there, as ndr_in_place_possible decides, else a new block), then its elements, with the
+ * general code's statuses in its order (memory is found before the count is compared). */
+static long server_flat(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_array *a, void **slot, int64_t size)
+{
+    size_t es = a->elem->align, after;
+    uint32_t count;
+    long st = peek_flat(c, es, &count, &after);
+    if (st)
+        return st;
+    size_t at = (after + es - 1) & ~(es - 1);
+    unsigned char *mem = (unsigned char *)(uintptr_t)(c->p.in + at);
+    if (c->in_place && pi->in_place && count != 0 && at <= c->p.in_len && count <= (c->p.in_len - at) / es &&
+        !((uintptr_t)mem & (es - 1))) {
+        *slot = mem;
+    } else {
+        void *block;
+        if ((st = ndr_alloc(c, (size_t)count * es, false, slot, &block)))
+            return st;
+        mem = block;
+    }
+    return take_flat(c, es, count, after, mem, SIZE_MAX, size);
+}
+
+static long shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned char *slot)
 {
     if (!shortcuts(c))
         return NDR_SHAPE_GENERAL;
@@ -242,6 +365,9 @@ long ndr_shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned 
     if (pi->shape != NDR_SHAPE_REF_ARRAY)
         return NDR_SHAPE_GENERAL;
     const asidl_ndr_array *a = (const asidl_ndr_array *)r;
+    int64_t size;
+    if (pi->flat && !c->p.swap && ndr_known_size(c, pi, true, &size))
+        return server_flat(c, pi, a, s, size);
     /* Its memory: in the request if it can stay there, else a new block. */
     size_t bytes = r->mem_size, elements = 0;
     if ((r->flags & ASIDL_NDR_F_CONFORMANT) && (st = ndr_simple_array_peek(c, a, &bytes, &elements)))
@@ -256,7 +382,73 @@ long ndr_shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned 
             return st;
         mem = block;
     }
-    int64_t size;
     return ndr_known_size(c, pi, true, &size) ? ndr_simple_array_unmarshal_sized(c, a, mem, SIZE_MAX, size)
                                           : ndr_simple_array_unmarshal(c, a, mem, SIZE_MAX);
+}
+
+/* ===================================================================== the passes */
+
+/* Each parameter of a list by its shape's shortcut or, where that does not apply, the general
+ * walk.  In this file so that the shortcuts are inlined into the loops: a call per parameter
+ * cost more than a small parameter's data. */
+
+long ndr_params_marshal(ndr_call *c, const ndr_proc_info *info, const asidl_ndr_proc *proc, void **args, int list)
+{
+    ndr_param_info local;
+    ndr_param_iter it = ndr_params(info, proc, list);
+    /* The client remembers how big its [in,out] buffers are, to refill them safely. */
+    bool request = c->p.mode == NDR_MODE_MARSHAL && c->side == ASIDL_NDR_CLIENT;
+    for (uint32_t i; ndr_next_param(&it, &i);) {
+        const asidl_ndr_param *p = &proc->params[i];
+        c->p.param = i;
+        c->p.record_caps = request && (p->flags & ASIDL_NDR_PARAM_OUT);
+        long st = shape_marshal(c, ndr_param_info_of(info, proc, i, &local), args[i]);
+        if (st == NDR_SHAPE_GENERAL)
+            st = ndr_marshal_root(c, p->type, args[i], NULL);
+        if (st)
+            return st;
+    }
+    c->p.record_caps = 0;
+    return RPC_S_OK;
+}
+
+long ndr_params_client_unmarshal(ndr_call *c, const ndr_proc_info *info, const asidl_ndr_proc *proc, void **args)
+{
+    ndr_param_info local;
+    ndr_param_iter it = ndr_params(info, proc, NDR_LIST_OUT);
+    long st = RPC_S_OK;
+    for (uint32_t i; !st && ndr_next_param(&it, &i);) {
+        const asidl_ndr_param *p = &proc->params[i];
+        c->p.param = i;
+        c->p.reuse = (p->flags & ASIDL_NDR_PARAM_IN) != 0;
+        size_t mark = c->p.q_len;
+        if ((st = shape_client_unmarshal(c, ndr_param_info_of(info, proc, i, &local), p, args[i])) !=
+            NDR_SHAPE_GENERAL)
+            continue;
+        if (p->type->kind == ASIDL_NDR_POINTER && !(p->flags & ASIDL_NDR_PARAM_RETURN)) {
+            /* the caller's storage is the referent (a top-level [ref] pointer is never changed) */
+            st = ndr_check_magic(p->type);
+            if (!st)
+                st = ndr_pointer_unmarshal_top(c, (const asidl_ndr_pointer *)p->type, args[i], NULL, true);
+            if (!st)
+                st = ndr_drain_unmarshal(c, mark);
+        } else {
+            st = ndr_unmarshal_root(c, p->type, args[i], NULL);
+        }
+    }
+    c->p.reuse = 0;
+    return st;
+}
+
+long ndr_params_server_unmarshal(ndr_call *c, const ndr_proc_info *info, const asidl_ndr_proc *proc, void **args)
+{
+    ndr_param_info local;
+    ndr_param_iter it = ndr_params(info, proc, NDR_LIST_IN);
+    long st = RPC_S_OK;
+    for (uint32_t i; !st && ndr_next_param(&it, &i);) {
+        c->p.param = i;
+        if ((st = shape_server_unmarshal(c, ndr_param_info_of(info, proc, i, &local), args[i])) == NDR_SHAPE_GENERAL)
+            st = ndr_unmarshal_root(c, proc->params[i].type, args[i], NULL);
+    }
+    return st;
 }

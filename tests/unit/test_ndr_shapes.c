@@ -737,6 +737,109 @@ TEST(procedures_the_table_cannot_keep_work_the_same)
     free(mem);
 }
 
+/* ---- the frame's room for [out] referents (ndr_proc.c) ---- */
+
+/* Echo's request for n octets, unmarshalled into args (a frame of `frame_size` octets at
+ * block, laid out by asidl_ndr_frame_init unless the caller moved its slots); the manager's
+ * echo; the reply; then the frame freed.  Returns the status of the unmarshal and the blocks
+ * that were live while the manager ran. */
+static long echo_in_frame(unsigned long n, void **args, unsigned char *block, size_t alloc_limit, long *live,
+                          bool *in_frame)
+{
+    static unsigned char in[4096], out[4096];
+    for (size_t i = 0; i < sizeof in; i++)
+        in[i] = (unsigned char)(i * 7 + 1);
+    const unsigned char *in_p = in;
+    unsigned char *out_p = out;
+    void *h = NULL;
+    void *cargs[4] = { &h, &n, &in_p, &out_p };
+    asidl_ndr_call c;
+    asidl_ndr_call_init(&c, ASIDL_NDR_CLIENT);
+    asidl_ndr_buffer req;
+    asidl_ndr_buffer_init(&req);
+    CHECK_OK(asidl_ndr_client_marshal(&c, &echo_proc, cargs, &req));
+    asidl_ndr_call_cleanup(&c);
+
+    asidl_ndr_call_init(&c, ASIDL_NDR_SERVER);
+    c.alloc_limit = alloc_limit;
+    c.in_place = 1;
+    long st = asidl_ndr_server_unmarshal(&c, &echo_proc, args, req.data, req.len, ASIDL_NDR_DREP_LITTLE_ENDIAN);
+    *live = ndr_live_blocks;
+    *in_frame = false;
+    if (st == RPC_S_OK) {
+        unsigned char *o = *(unsigned char **)args[3];
+        const unsigned char *i = *(const unsigned char **)args[2];
+        *in_frame = o >= block && o < block + asidl_ndr_frame_size(&echo_proc);
+        for (unsigned long k = 0; k < n; k++)
+            CHECK(o[k] == 0);       /* [out] storage starts zeroed */
+        memcpy(o, i, n);
+        asidl_ndr_buffer rep;
+        asidl_ndr_buffer_init(&rep);
+        CHECK_OK(asidl_ndr_server_marshal(&c, &echo_proc, args, &rep));
+        asidl_ndr_server_free(&echo_proc, args, req.data, req.len);
+        CHECK(rep.len == 4 + n);
+        CHECK(memcmp(rep.data + 4, in, n) == 0);
+        asidl_ndr_buffer_free(&rep);
+    } else {
+        CHECK(*(void **)args[3] == NULL);   /* a failed unmarshal leaves nothing in the frame */
+    }
+    asidl_ndr_call_cleanup(&c);
+    asidl_ndr_buffer_free(&req);
+    CHECK_NO_LEAKS();
+    return st;
+}
+
+TEST(small_out_buffers_live_in_the_frame_and_larger_ones_on_the_heap)
+{
+    size_t size = asidl_ndr_frame_size(&echo_proc);
+    CHECK(size >= 4 * sizeof(void *) + 256);
+    void *args[4];
+    unsigned char *block = malloc(size);
+    long live;
+    bool in_frame;
+    unsigned long sizes[] = { 0, 1, 16, 255, 256 };
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        memset(block, 0xA5, size);      /* the room need not start cleared */
+        asidl_ndr_frame_init(&echo_proc, block, args);
+        CHECK_OK(echo_in_frame(sizes[k], args, block, SIZE_MAX, &live, &in_frame));
+        CHECK(in_frame);
+        /* no MIDL_user_allocate for it (an empty [in] array is a block of its own), and
+         * asidl_ndr_server_free did not free it (CHECK_NO_LEAKS: the count stays level) */
+        CHECK_EQ_INT(live, sizes[k] == 0 ? 1 : 0);
+    }
+    /* beyond the room: a block, freed as before */
+    asidl_ndr_frame_init(&echo_proc, block, args);
+    CHECK_OK(echo_in_frame(257, args, block, SIZE_MAX, &live, &in_frame));
+    CHECK(!in_frame);
+    CHECK_EQ_INT(live, 1);
+    /* the room counts against the call's allocation cap as a block would */
+    asidl_ndr_frame_init(&echo_proc, block, args);
+    CHECK_STATUS(echo_in_frame(16, args, block, 15, &live, &in_frame), RPC_X_NO_MEMORY);
+    CHECK_EQ_INT(live, 0);
+    /* with the shortcuts off, a block */
+    ndr_use_fast_paths(false);
+    asidl_ndr_frame_init(&echo_proc, block, args);
+    CHECK_OK(echo_in_frame(16, args, block, SIZE_MAX, &live, &in_frame));
+    CHECK(!in_frame);
+    CHECK_EQ_INT(live, 1);
+    ndr_use_fast_paths(true);
+    free(block);
+}
+
+TEST(a_frame_whose_slots_are_elsewhere_gets_blocks)
+{
+    /* slots of the caller's own making: the room after them is not known to be there */
+    void *h = NULL, *in = NULL, *out = NULL;
+    unsigned long n = 0;
+    void *args[4] = { &h, &n, &in, &out };
+    unsigned char block[1];
+    long live;
+    bool in_frame;
+    CHECK_OK(echo_in_frame(16, args, block, SIZE_MAX, &live, &in_frame));
+    CHECK(!in_frame);
+    CHECK_EQ_INT(live, 1);
+}
+
 int main(void)
 {
     RUN(echo_agrees_with_the_general_walk);
@@ -750,5 +853,7 @@ int main(void)
     RUN(a_local_buffer_moves_to_the_heap_once_outgrown);
     RUN(a_descriptor_reused_for_another_gets_its_own_info);
     RUN(procedures_the_table_cannot_keep_work_the_same);
+    RUN(small_out_buffers_live_in_the_frame_and_larger_ones_on_the_heap);
+    RUN(a_frame_whose_slots_are_elsewhere_gets_blocks);
     return test_exit();
 }
