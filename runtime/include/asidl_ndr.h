@@ -466,7 +466,7 @@ typedef struct asidl_ndr_call {
         asidl_ndr__map full_ptrs;   /* marshal: address -> id; unmarshal: id -> address */
         asidl_ndr__map capacities;  /* client [in,out] referents: address -> elements sent */
         /* The first entries of the queue and of the undo log, so that a small call allocates
-         * neither (the call must not be moved once used: the tables may point here). */
+         * neither (the call must not be moved once initialised: the tables may point here). */
         uint64_t local_queue[4 * 4];
         uint64_t local_undo[4 * 4];
     } p;

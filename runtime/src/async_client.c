@@ -111,7 +111,7 @@ static asidl__acall *acall_new(const asidl_ndr_proc *proc, PRPC_ASYNC_STATE s, v
 {
     size_t head = (sizeof(asidl__acall) + sizeof(void *) * proc->n_params + _Alignof(max_align_t) - 1) &
                   ~(_Alignof(max_align_t) - 1);
-    asidl__acall *a = calloc(1, head + asidl_ndr_frame_size(proc));
+    asidl__acall *a = calloc(1, head + asidl__ndr_frame_slots_size(proc));   /* (no server room) */
     if (!a)
         return NULL;
     a->magic = ACALL_MAGIC;

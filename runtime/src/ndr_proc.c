@@ -9,6 +9,7 @@
  * parameter.  Referent IDs and full-pointer aliasing span the whole request or reply.
  */
 #include "ndr_internal.h"
+#include "rpcrt.h"          /* asidl__ndr_frame_slots_size */
 
 static bool on_wire(const asidl_ndr_param *p)
 {
@@ -43,6 +44,12 @@ size_t asidl_ndr_frame_size(const asidl_ndr_proc *proc)
 {
     const ndr_proc_info *info = frame_info(proc);
     return info ? info->frame_size : ndr_frame_layout(proc, NULL, NULL);
+}
+
+size_t asidl__ndr_frame_slots_size(const asidl_ndr_proc *proc)
+{
+    const ndr_proc_info *info = frame_info(proc);
+    return info ? info->slots_size : ndr_frame_layout(proc, NULL, NULL);
 }
 
 void asidl_ndr_frame_init(const asidl_ndr_proc *proc, void *block, void **args)

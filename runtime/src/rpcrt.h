@@ -1280,6 +1280,10 @@ struct asidl_ndr_call;
 struct asidl_ndr_context_handle;
 struct asidl_ndr_context_wire;
 
+/* ndr_proc.c: the parameters' part of a procedure's frame, without the room the server's
+ * unmarshalling keeps for small [out] referents: what a client's copy of its arguments needs. */
+size_t asidl__ndr_frame_slots_size(const struct asidl_ndr_proc *proc);
+
 /* The interface object behind an RPC_IF_HANDLE, or NULL if it is not one (magic, ABI). */
 const struct asidl_interface *asidl__interface_from(RPC_IF_HANDLE h);
 void asidl__interface_syntax(const struct asidl_interface *itf, asidl__syntax_id *out);
