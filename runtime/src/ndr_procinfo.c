@@ -37,6 +37,10 @@ static size_t slot_align(const asidl_ndr_param *p)
 
 size_t ndr_out_room_at(const asidl_ndr_proc *proc, size_t slots)
 {
+    /* An [async] call's frame lives while the call is pending: heap blocks of the [out]
+     * referents' own sizes hold less than a room each pending call would keep. */
+    if (proc->flags & ASIDL_NDR_PROC_ASYNC)
+        return 0;
     bool any = false;
     for (uint32_t i = 0; i < proc->n_params; i++) {
         const asidl_ndr_param *p = &proc->params[i];

@@ -13,8 +13,9 @@
 /* Blocks larger than this are freed rather than kept: a thread holds little memory between
  * calls, and a large request costs a copy that dwarfs its allocation anyway. */
 #define SPARE_MAX (16u * 1024u)
-/* Sizes are rounded up, so that calls of slightly different sizes share a block. */
-#define SPARE_GRAIN 256u
+/* Sizes are rounded up, so that calls of slightly different sizes share a block; by a little,
+ * since a pending [async] call keeps its blocks (bench/async counts the heap per pending call). */
+#define SPARE_GRAIN 64u
 
 typedef struct spares {
     void *block[ASIDL_SPARE_KINDS];
