@@ -21,6 +21,19 @@ void asidl_ndr_set_default_alloc_limit(size_t bytes)
 /* Entries of a table that fit the call's local storage for it. */
 #define LOCAL_ENTRIES(c, field, type) (sizeof (c)->p.field / (sizeof(type)))
 
+/* The growable tables empty, the undo log in the call's own storage (the call is not moved
+ * once set up). The maps are reset apart: cleanup frees them only when used. */
+static void reset_tables(asidl_ndr_call *call)
+{
+    call->p.queue = NULL;
+    call->p.checks = NULL;
+    call->p.fixups = NULL;
+    call->p.q_len = call->p.q_cap = call->p.undo_len = 0;
+    call->p.undo = (void *)call->p.local_undo;
+    call->p.undo_cap = LOCAL_ENTRIES(call, local_undo, ndr_undo);
+    call->p.checks_len = call->p.checks_cap = call->p.fixups_len = call->p.fixups_cap = 0;
+}
+
 /* The settings, and the tables' bookkeeping, which outlives passes.  Nothing else: every pass
  * sets the state it reads before reading it (ndr_begin_pass, ndr_set_input, the output of a
  * marshal pass), and a call is set up twice per RPC, where clearing all of it cost more than
@@ -34,14 +47,7 @@ void asidl_ndr_call_init(asidl_ndr_call *call, asidl_ndr_side side)
     call->hooks = NULL;
     call->hook_ctx = NULL;
     call->p.mode = 0;
-    call->p.queue = NULL;
-    call->p.checks = NULL;
-    call->p.fixups = NULL;
-    call->p.q_len = call->p.q_cap = call->p.undo_len = 0;
-    /* the undo log starts in the call's storage (the call is not moved once set up) */
-    call->p.undo = (void *)call->p.local_undo;
-    call->p.undo_cap = LOCAL_ENTRIES(call, local_undo, ndr_undo);
-    call->p.checks_len = call->p.checks_cap = call->p.fixups_len = call->p.fixups_cap = 0;
+    reset_tables(call);
     call->p.full_ptrs = (asidl_ndr__map){ NULL, 0, 0 };
     call->p.capacities = (asidl_ndr__map){ NULL, 0, 0 };
 }
@@ -61,14 +67,7 @@ void asidl_ndr_call_cleanup(asidl_ndr_call *call)
     if (call->p.capacities.slots)
         ndr_map_free(&call->p.capacities);
     /* The rest of the state is set by each pass; only the tables' bookkeeping is reset. */
-    call->p.queue = NULL;
-    call->p.checks = NULL;
-    call->p.fixups = NULL;
-    call->p.q_len = call->p.q_cap = call->p.undo_len = 0;
-    /* the undo log starts in the call's storage (the call is not moved once set up) */
-    call->p.undo = (void *)call->p.local_undo;
-    call->p.undo_cap = LOCAL_ENTRIES(call, local_undo, ndr_undo);
-    call->p.checks_len = call->p.checks_cap = call->p.fixups_len = call->p.fixups_cap = 0;
+    reset_tables(call);
 }
 
 /* ---- growable arrays ---- */

@@ -366,6 +366,16 @@ uint8_t ndr_param_free_kind(const asidl_ndr_param *p)
     return NDR_FREE_BLOCK;
 }
 
+/* Whether b, parameter i's referent, is in the frame's room for [out] referents (the room is
+ * found from the slot's own place in the frame). */
+static bool in_room(const ndr_proc_info *info, uint32_t i, const unsigned char *slot, const unsigned char *b)
+{
+    if (!info->out_room_at)
+        return false;
+    const unsigned char *room = slot - info->param[i].offset + info->out_room_at;
+    return b >= room && b < room + NDR_OUT_ROOM;
+}
+
 /* A procedure without NDR_FREE_WALK parameters: their blocks, freed at once (no size has to be
  * read from one block to free another).  false, having freed nothing, otherwise. */
 static bool free_plain(const ndr_proc_info *info, void **args, const unsigned char *keep, const unsigned char *keep_end)
@@ -380,9 +390,8 @@ static bool free_plain(const ndr_proc_info *info, void **args, const unsigned ch
         const unsigned char *b = load_ptr(slot);
         if (!b || (b >= keep && b < keep_end))
             continue;
-        const unsigned char *room = slot - info->param[i].offset + info->out_room_at;
-        if (!info->out_room_at || b < room || b >= room + NDR_OUT_ROOM)
-            MIDL_user_free((void *)b);      /* (not in the frame's room: see leave_room) */
+        if (!in_room(info, i, slot, b))
+            MIDL_user_free((void *)b);      /* (see leave_room) */
     }
     return true;
 }
@@ -397,10 +406,8 @@ static void leave_room(const ndr_proc_info *info, void **args)
         unsigned char *slot = args[i];
         if (!slot)
             continue;
-        const unsigned char *b = load_ptr(slot);
-        const unsigned char *room = slot - info->param[i].offset + info->out_room_at;
-        if (b >= room && b < room + NDR_OUT_ROOM)
-            memset(slot, 0, sizeof b);
+        if (in_room(info, i, slot, load_ptr(slot)))
+            memset(slot, 0, sizeof(void *));
     }
 }
 

@@ -106,16 +106,20 @@ bool asidl__rt_init(void)
     return ok;
 }
 
+static int enrol(int op, asidl__source *s, uint32_t events)
+{
+    struct epoll_event ev = { .events = events, .data.ptr = s };
+    return epoll_ctl(rt.epfd, op, s->fd, &ev);
+}
+
 int asidl__rt_watch(asidl__source *s, uint32_t events)
 {
-    struct epoll_event ev = { .events = events | EPOLLONESHOT, .data.ptr = s };
-    return epoll_ctl(rt.epfd, EPOLL_CTL_ADD, s->fd, &ev);
+    return enrol(EPOLL_CTL_ADD, s, events | EPOLLONESHOT);
 }
 
 int asidl__rt_rearm(asidl__source *s, uint32_t events)
 {
-    struct epoll_event ev = { .events = events | EPOLLONESHOT, .data.ptr = s };
-    return epoll_ctl(rt.epfd, EPOLL_CTL_MOD, s->fd, &ev);
+    return enrol(EPOLL_CTL_MOD, s, events | EPOLLONESHOT);
 }
 
 void asidl__rt_unwatch(asidl__source *s)
@@ -125,14 +129,12 @@ void asidl__rt_unwatch(asidl__source *s)
 
 int asidl__rt_watch_edge(asidl__source *s, uint32_t events)
 {
-    struct epoll_event ev = { .events = events | EPOLLET, .data.ptr = s };
-    return epoll_ctl(rt.epfd, EPOLL_CTL_ADD, s->fd, &ev);
+    return enrol(EPOLL_CTL_ADD, s, events | EPOLLET);
 }
 
 int asidl__rt_rearm_edge(asidl__source *s, uint32_t events)
 {
-    struct epoll_event ev = { .events = events | EPOLLET, .data.ptr = s };
-    return epoll_ctl(rt.epfd, EPOLL_CTL_MOD, s->fd, &ev);
+    return enrol(EPOLL_CTL_MOD, s, events | EPOLLET);
 }
 
 /* ---- retiring ----
