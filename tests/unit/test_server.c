@@ -719,7 +719,7 @@ TEST(a_flooded_connection_is_read_to_the_end)
  * requests) while slow manager routines keep workers busy, so that several workers poll at
  * once: an event one of them takes may belong to a connection another is tearing down. Under
  * ASan, a connection freed before that event is handled is a use after free. */
-static volatile bool churn_stop;
+static bool churn_stop;                  /* atomic */
 
 static void *keep_workers_busy(void *arg)
 {
@@ -727,7 +727,7 @@ static void *keep_workers_busy(void *arg)
     int fd = bound_connection(port, 4280);
     asidl__buf b;
     asidl__buf_init(&b);
-    for (uint32_t id = 1; !churn_stop && fd >= 0; id++) {
+    for (uint32_t id = 1; !__atomic_load_n(&churn_stop, __ATOMIC_RELAXED) && fd >= 0; id++) {
         uint32_t ms = 3;
         asidl__pdu_encode_request(&b, 3, id, 4, 0, 6, NULL, &ms, 4);
         send_buf(fd, &b);
@@ -772,14 +772,14 @@ static void *churn_connections(void *arg)
 TEST(connections_leaving_while_several_workers_poll_are_freed_safely)
 {
     pthread_t busy[2], churn[3];
-    churn_stop = false;
+    __atomic_store_n(&churn_stop, false, __ATOMIC_RELAXED);
     for (int i = 0; i < 2; i++)
         CHECK(pthread_create(&busy[i], NULL, keep_workers_busy, NULL) == 0);
     for (int i = 0; i < 3; i++)
         CHECK(pthread_create(&churn[i], NULL, churn_connections, (void *)(uintptr_t)(i + 1)) == 0);
     for (int i = 0; i < 3; i++)
         pthread_join(churn[i], NULL);
-    churn_stop = true;
+    __atomic_store_n(&churn_stop, true, __ATOMIC_RELAXED);
     for (int i = 0; i < 2; i++)
         pthread_join(busy[i], NULL);
     int fd = bound_connection(port, 4280);
