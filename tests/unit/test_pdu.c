@@ -315,18 +315,19 @@ TEST(precise_errors_for_invalid_pdus)
     asidl__buf_free(&b);
 }
 
-/* Decodes every prefix and every single-byte corruption of a valid PDU: each must either decode
- * or fail with a status, never read outside the buffer (run under ASan/valgrind). The buffer is
- * a fresh allocation of exactly the fragment's size so any overread is caught. */
-static void torture(const asidl__buf *b)
+/* Hands fn every prefix of a valid PDU (`prefix`: each in a fresh allocation of exactly its
+ * size, so that an overread is caught under ASan/valgrind), then every single-octet corruption
+ * of it. When the corrupted octet makes frag_length announce less than the buffer holds, only
+ * that much is handed on, so that the body parsers (not just the length check) see the
+ * corrupted value. `whole` is the valid PDU's length. */
+typedef void variant_fn(uint8_t *data, size_t len, size_t whole, bool prefix);
+
+static void each_variant(const asidl__buf *b, variant_fn *fn)
 {
     for (size_t n = 0; n <= b->len; n++) {
         uint8_t *copy = malloc(n ? n : 1);
         memcpy(copy, b->data, n);
-        asidl__pdu pdu;
-        asidl__pdu_status st = asidl__pdu_decode(copy, n, &pdu);
-        if (n < b->len)
-            CHECK(st != ASIDL_PDU_OK);
+        fn(copy, n, b->len, true);
         free(copy);
     }
     uint8_t *copy = malloc(b->len);
@@ -335,35 +336,49 @@ static void torture(const asidl__buf *b)
             memcpy(copy, b->data, b->len);
             copy[at] = (uint8_t)v;
             size_t frag;
-            asidl__pdu pdu;
-            /* Keep frag_length consistent when it is the byte being corrupted, so the body
-             * parsers (not just the length check) see the corrupted value. */
-            if (asidl__pdu_frame(copy, b->len, &frag) == ASIDL_PDU_OK && frag < b->len) {
-                asidl__pdu_decode(copy, frag, &pdu);
-                continue;
-            }
-            asidl__pdu_status st = asidl__pdu_decode(copy, b->len, &pdu);
-            if (st == ASIDL_PDU_OK && (pdu.hdr.ptype == ASIDL_PTYPE_BIND ||
-                                       pdu.hdr.ptype == ASIDL_PTYPE_ALTER_CONTEXT)) {
-                for (unsigned c = 0; c < pdu.u.bind.n_context; c++) {
-                    asidl__pdu_ctx ctx;
-                    asidl__syntax_id ts;
-                    asidl__pdu_bind_context(&pdu, c, &ctx);
-                    for (unsigned t = 0; t < ctx.n_transfer; t++)
-                        asidl__pdu_ctx_transfer(&ctx, t, &ts);
-                }
-            }
-            if (st == ASIDL_PDU_OK && (pdu.hdr.ptype == ASIDL_PTYPE_BIND_ACK ||
-                                       pdu.hdr.ptype == ASIDL_PTYPE_ALTER_CONTEXT_RESP)) {
-                for (unsigned r = 0; r < pdu.u.bind_ack.n_results; r++) {
-                    asidl__pdu_result res;
-                    asidl__pdu_bind_ack_result(&pdu, r, &res);
-                }
-                CHECK(strlen(pdu.u.bind_ack.secondary_address) < b->len);
-            }
+            if (asidl__pdu_frame(copy, b->len, &frag) == ASIDL_PDU_OK && frag < b->len)
+                fn(copy, frag, b->len, false);
+            else
+                fn(copy, b->len, b->len, false);
         }
     }
     free(copy);
+}
+
+/* Each variant must either decode or fail with a status, never read outside the buffer; a
+ * truncated PDU never decodes; what a decoded bind or bind_ack lists can be walked. */
+static void decode_in_bounds(uint8_t *data, size_t len, size_t whole, bool prefix)
+{
+    asidl__pdu pdu;
+    asidl__pdu_status st = asidl__pdu_decode(data, len, &pdu);
+    if (prefix) {
+        if (len < whole)
+            CHECK(st != ASIDL_PDU_OK);
+        return;
+    }
+    if (st != ASIDL_PDU_OK || len < whole)
+        return;
+    if (pdu.hdr.ptype == ASIDL_PTYPE_BIND || pdu.hdr.ptype == ASIDL_PTYPE_ALTER_CONTEXT) {
+        for (unsigned c = 0; c < pdu.u.bind.n_context; c++) {
+            asidl__pdu_ctx ctx;
+            asidl__syntax_id ts;
+            asidl__pdu_bind_context(&pdu, c, &ctx);
+            for (unsigned t = 0; t < ctx.n_transfer; t++)
+                asidl__pdu_ctx_transfer(&ctx, t, &ts);
+        }
+    }
+    if (pdu.hdr.ptype == ASIDL_PTYPE_BIND_ACK || pdu.hdr.ptype == ASIDL_PTYPE_ALTER_CONTEXT_RESP) {
+        for (unsigned r = 0; r < pdu.u.bind_ack.n_results; r++) {
+            asidl__pdu_result res;
+            asidl__pdu_bind_ack_result(&pdu, r, &res);
+        }
+        CHECK(strlen(pdu.u.bind_ack.secondary_address) < whole);
+    }
+}
+
+static void torture(const asidl__buf *b)
+{
+    each_variant(b, decode_in_bounds);
 }
 
 TEST(every_truncation_and_byte_corruption_is_refused_or_read_in_bounds)
@@ -424,8 +439,6 @@ TEST(bind_time_feature_negotiation_syntax_is_recognised)
     CHECK(!asidl__btfn_features(&f, &features));
 }
 
-/* Splits `len` stub bytes, decodes every fragment, checks the flags, sizes and hints, and
- * reassembles them. */
 /* The one-pass reading of requests and responses must give what the general decoder gives:
  * the same status and, when it decodes, the same fields. */
 static bool same_decoding(const uint8_t *data, size_t len)
@@ -457,35 +470,25 @@ static bool same_decoding(const uint8_t *data, size_t len)
     }
 }
 
-/* Every prefix and every single-octet corruption of one PDU (with frag_length following the
- * length when it is the corrupted octet, as in torture). */
+/* A prefix is also offered announced as what it is (frag_length set to its length). */
+static void decodes_the_same(uint8_t *data, size_t len, size_t whole, bool prefix)
+{
+    (void)whole;
+    bool ok = same_decoding(data, len);
+    CHECK(ok);
+    if (!ok)
+        printf("#   %s of %zu octets\n", prefix ? "prefix" : "corruption", len);
+    if (prefix && len >= ASIDL_PDU_HEADER_LEN) {
+        data[8] = (uint8_t)len;
+        data[9] = (uint8_t)(len >> 8);
+        CHECK(same_decoding(data, len));
+    }
+}
+
+/* Every prefix and every single-octet corruption of one PDU, as torture offers them. */
 static void check_same_decoding(const asidl__buf *b)
 {
-    for (size_t n = 0; n <= b->len; n++) {
-        uint8_t *copy = malloc(n ? n : 1);
-        memcpy(copy, b->data, n);
-        CHECK(same_decoding(copy, n));
-        if (n >= ASIDL_PDU_HEADER_LEN) {        /* the prefix, announced as what it is */
-            copy[8] = (uint8_t)n;
-            copy[9] = (uint8_t)(n >> 8);
-            CHECK(same_decoding(copy, n));
-        }
-        free(copy);
-    }
-    uint8_t *copy = malloc(b->len);
-    for (size_t at = 0; at < b->len; at++) {
-        for (unsigned v = 0; v < 256; v++) {
-            memcpy(copy, b->data, b->len);
-            copy[at] = (uint8_t)v;
-            size_t frag;
-            bool ok = asidl__pdu_frame(copy, b->len, &frag) == ASIDL_PDU_OK && frag < b->len
-                          ? same_decoding(copy, frag) : same_decoding(copy, b->len);
-            CHECK(ok);
-            if (!ok)
-                printf("#   octet %zu = %u\n", at, v);
-        }
-    }
-    free(copy);
+    each_variant(b, decodes_the_same);
 }
 
 TEST(requests_and_responses_read_in_one_pass_decode_as_the_general_decoder_does)
@@ -522,6 +525,8 @@ TEST(requests_and_responses_read_in_one_pass_decode_as_the_general_decoder_does)
     asidl__buf_free(&b);
 }
 
+/* Splits `len` stub bytes, decodes every fragment, checks the flags, sizes and hints, and
+ * reassembles them. */
 static void check_fragmentation(size_t len, uint16_t max_frag, bool request, bool with_object)
 {
     uint8_t *stub = malloc(len ? len : 1);
