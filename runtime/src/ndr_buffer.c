@@ -72,7 +72,7 @@ void asidl_ndr_call_cleanup(asidl_ndr_call *call)
 
 /* ---- growable arrays ---- */
 
-static long grow_array(void **items, size_t *cap, size_t need, size_t item_size)
+long ndr_grow_array(void **items, size_t *cap, size_t need, size_t item_size)
 {
     if (need <= *cap)
         return RPC_S_OK;
@@ -102,10 +102,10 @@ static long grow_local_array(void **items, size_t *cap, size_t need, size_t item
         return RPC_S_OK;
     }
     if (*items != local)
-        return grow_array(items, cap, need, item_size);
+        return ndr_grow_array(items, cap, need, item_size);
     void *heap = NULL;
     size_t heap_cap = 0;
-    long st = grow_array(&heap, &heap_cap, need, item_size);
+    long st = ndr_grow_array(&heap, &heap_cap, need, item_size);
     if (st)
         return st;
     memcpy(heap, local, *cap * item_size);
@@ -173,7 +173,7 @@ void ndr_undo_rollback(ndr_call *c, size_t to)
 
 long ndr_fixup_push(ndr_call *c, uint32_t id, void **slot)
 {
-    long st = grow_array((void **)&c->p.fixups, &c->p.fixups_cap, c->p.fixups_len + 1, sizeof(ndr_fixup));
+    long st = ndr_grow_array((void **)&c->p.fixups, &c->p.fixups_cap, c->p.fixups_len + 1, sizeof(ndr_fixup));
     if (st)
         return st;
     c->p.fixups[c->p.fixups_len++] = (ndr_fixup){ id, slot };
@@ -182,7 +182,7 @@ long ndr_fixup_push(ndr_call *c, uint32_t id, void **slot)
 
 long ndr_check_push(ndr_call *c, const ndr_check_entry *e)
 {
-    long st = grow_array((void **)&c->p.checks, &c->p.checks_cap, c->p.checks_len + 1, sizeof *e);
+    long st = ndr_grow_array((void **)&c->p.checks, &c->p.checks_cap, c->p.checks_len + 1, sizeof *e);
     if (st)
         return st;
     c->p.checks[c->p.checks_len++] = *e;

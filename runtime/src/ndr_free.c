@@ -103,28 +103,14 @@ static void walk_init(free_walk *w, const asidl_ndr_proc *proc, void **frame)
 }
 
 /* Moves the walk's arrays from the stack to the scratch arrays (taken on first need). */
+/* Moves the walk's arrays from the stack to the scratch arrays (taken on first need). */
 static void to_scratch(free_walk *w)
 {
     if (w->s)
         return;
-    w->s = take_scratch(&w->fallback);
-    scratch *s = w->s;
-    size_t stack_cap = s->cap, blocks_cap = s->blocks_cap;
-    if (stack_cap < 2 * LOCAL_WORK) {
-        work *st = realloc(s->stack, 2 * LOCAL_WORK * sizeof *st);
-        if (st) {
-            s->stack = st;
-            s->cap = stack_cap = 2 * LOCAL_WORK;
-        }
-    }
-    if (blocks_cap < 2 * LOCAL_BLOCKS) {
-        void **b = realloc(s->blocks, 2 * LOCAL_BLOCKS * sizeof *b);
-        if (b) {
-            s->blocks = b;
-            s->blocks_cap = blocks_cap = 2 * LOCAL_BLOCKS;
-        }
-    }
-    if (stack_cap < 2 * LOCAL_WORK || blocks_cap < 2 * LOCAL_BLOCKS) {
+    scratch *s = w->s = take_scratch(&w->fallback);
+    if (ndr_grow_array((void **)&s->stack, &s->cap, 2 * LOCAL_WORK, sizeof *s->stack) ||
+        ndr_grow_array((void **)&s->blocks, &s->blocks_cap, 2 * LOCAL_BLOCKS, sizeof *s->blocks)) {
         w->failed = true;
         return;
     }
@@ -141,24 +127,14 @@ static void add_block_slow(free_walk *w, void *block)
     if (w->failed)
         return;
     if (w->n_blocks == w->blocks_cap) {
-        if (!w->s) {
-            to_scratch(w);
-            if (w->failed)
-                return;
+        to_scratch(w);
+        if (w->failed ||
+            ndr_grow_array((void **)&w->s->blocks, &w->s->blocks_cap, w->n_blocks + 1, sizeof *w->blocks)) {
+            w->failed = true;
+            return;
         }
-        scratch *s = w->s;
-        if (w->n_blocks == s->blocks_cap) {
-            size_t n = s->blocks_cap * 2;
-            void **b = realloc(s->blocks, n * sizeof *b);
-            if (!b) {
-                w->failed = true;
-                return;
-            }
-            s->blocks = b;
-            s->blocks_cap = n;
-        }
-        w->blocks = s->blocks;
-        w->blocks_cap = s->blocks_cap;
+        w->blocks = w->s->blocks;
+        w->blocks_cap = w->s->blocks_cap;
     }
     w->blocks[w->n_blocks++] = block;
 }
@@ -176,24 +152,13 @@ static void push(free_walk *w, work item)
     if (w->failed)
         return;
     if (w->len == w->cap) {
-        if (!w->s) {
-            to_scratch(w);
-            if (w->failed)
-                return;
+        to_scratch(w);
+        if (w->failed || ndr_grow_array((void **)&w->s->stack, &w->s->cap, w->len + 1, sizeof *w->stack)) {
+            w->failed = true;
+            return;
         }
-        scratch *s = w->s;
-        if (w->len == s->cap) {
-            size_t n = s->cap * 2;
-            work *st = realloc(s->stack, n * sizeof *st);
-            if (!st) {
-                w->failed = true;
-                return;
-            }
-            s->stack = st;
-            s->cap = n;
-        }
-        w->stack = s->stack;
-        w->cap = s->cap;
+        w->stack = w->s->stack;
+        w->cap = w->s->cap;
     }
     w->stack[w->len++] = item;
 }

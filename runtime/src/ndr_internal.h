@@ -188,6 +188,9 @@ typedef struct asidl_ndr__queue_entry {
     uint32_t id;                    /* unmarshal: the referent ID read in place */
     uint8_t reuse;                  /* unmarshal: client [in,out] data, existing memory is reused */
 } ndr_queue_entry;
+/* Grows *items (realloc, doubling from 16) to hold at least `need` entries of item_size
+ * octets: RPC_S_OK, or RPC_X_NO_MEMORY leaving it as it was. */
+long ndr_grow_array(void **items, size_t *cap, size_t need, size_t item_size);
 long ndr_queue_grow(ndr_call *c);
 static inline long ndr_queue_push(ndr_call *c, const ndr_queue_entry *e)
 {
