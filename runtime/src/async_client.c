@@ -141,13 +141,12 @@ static RPC_STATUS start(const asidl_interface *itf, const asidl_ndr_proc *proc, 
     if (!a)
         return RPC_S_OUT_OF_MEMORY;
     st = asidl__notice_capture(&a->notice, s->NotificationType, &s->u);
-    asidl__binding *b = NULL;
     if (st == RPC_S_OK)
         st = asidl__client_binding(itf, proc, a->args, &a->binding, &a->unbind);
-    if (st == RPC_S_OK) {
-        b = asidl__binding_from(a->binding);
-        st = asidl__client_complete_binding(b, itf);
-    }
+    asidl__call_options o;
+    bool unresolved;
+    if (st == RPC_S_OK)
+        st = asidl__client_call_setup(asidl__binding_from(a->binding), itf, &a->assoc, &o, &unresolved);
 
     asidl_ndr_call_init(&a->ndr, ASIDL_NDR_CLIENT);
     a->contexts.binding = a->binding;
@@ -161,9 +160,6 @@ static RPC_STATUS start(const asidl_interface *itf, const asidl_ndr_proc *proc, 
     asidl_ndr_buffer_init_local(&request, local, sizeof local);
     if (st == RPC_S_OK)
         st = asidl_ndr_client_marshal(&a->ndr, proc, a->args, &request);
-    asidl__call_options o;
-    if (st == RPC_S_OK)
-        st = asidl__binding_call_setup(b, &a->assoc, &o);
 
     if (st == RPC_S_OK) {
         asidl__syntax_id iface;

@@ -178,12 +178,20 @@ RPC_STATUS asidl__client_check_stub(const asidl_interface *itf, const asidl_ndr_
     return RPC_S_OK;
 }
 
-RPC_STATUS asidl__client_complete_binding(asidl__binding *b, const asidl_interface *itf)
+RPC_STATUS asidl__client_call_setup(asidl__binding *b, const asidl_interface *itf, asidl__assoc **a,
+                                    asidl__call_options *o, bool *unresolved)
 {
-    pthread_mutex_lock(&b->lock);
-    bool has_endpoint = b->endpoint && *b->endpoint;
-    pthread_mutex_unlock(&b->lock);
-    return has_endpoint ? RPC_S_OK : RpcEpResolveBinding(b, (RPC_IF_HANDLE)itf);
+    bool bound;
+    *unresolved = false;
+    RPC_STATUS st = asidl__binding_call_setup_bound(b, a, o, &bound);
+    if (st != RPC_S_OK || bound)
+        return st;                 /* the usual case: one lock round trip */
+    st = RpcEpResolveBinding(b, (RPC_IF_HANDLE)itf);
+    if (st != RPC_S_OK) {
+        *unresolved = true;
+        return st;
+    }
+    return asidl__binding_call_setup(b, a, o);
 }
 
 static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *proc, void **args, asidl__failure_kind *kind)
@@ -197,20 +205,12 @@ static RPC_STATUS run_call(const asidl_interface *itf, const asidl_ndr_proc *pro
     RPC_STATUS st = asidl__client_binding(itf, proc, args, &h, &unbind);
     if (st != RPC_S_OK)
         return st;
-    /* The binding's association and options under one lock round trip; a binding without
-     * endpoint has it resolved first (asidl__client_complete_binding). */
-    asidl__binding *b = asidl__binding_from(h);
     asidl__assoc *a;
     asidl__call_options o;
-    bool bound;
-    st = asidl__binding_call_setup_bound(b, &a, &o, &bound);
-    if (st == RPC_S_OK && !bound) {
-        st = RpcEpResolveBinding(b, (RPC_IF_HANDLE)itf);
-        if (st != RPC_S_OK)
-            *kind = ASIDL_FAIL_COMM;
-        else
-            st = asidl__binding_call_setup(b, &a, &o);
-    }
+    bool unresolved;
+    st = asidl__client_call_setup(asidl__binding_from(h), itf, &a, &o, &unresolved);
+    if (unresolved)
+        *kind = ASIDL_FAIL_COMM;
 
     asidl_ndr_call ndr;
     asidl_ndr_call_init(&ndr, ASIDL_NDR_CLIENT);

@@ -1489,8 +1489,11 @@ RPC_STATUS asidl__client_binding(const struct asidl_interface *itf, const struct
  * RPC_S_OK, RPC_S_INVALID_ARG, or RPC_X_WRONG_STUB_VERSION for another descriptor format. */
 RPC_STATUS asidl__client_check_stub(const struct asidl_interface *itf, const struct asidl_ndr_proc *proc,
                                     void **args);
-/* A binding with no endpoint gets one before the first call (RpcEpResolveBinding). */
-RPC_STATUS asidl__client_complete_binding(asidl__binding *b, const struct asidl_interface *itf);
+/* The binding's association (*a, the caller's to release; NULL on failure) and call options
+ * for a call of `itf`, in one lock round trip when the binding has an endpoint; one without
+ * gets it first (RpcEpResolveBinding), and *unresolved says when that failed. */
+RPC_STATUS asidl__client_call_setup(asidl__binding *b, const struct asidl_interface *itf, asidl__assoc **a,
+                                    asidl__call_options *o, bool *unresolved);
 
 /* Where a failed call's status came from: it decides which status parameter takes it. */
 typedef enum asidl__failure_kind {
