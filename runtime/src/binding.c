@@ -58,17 +58,6 @@ int asidl__binding_connect_timeout_ms(const asidl__binding *b)
     return b->com_timeout >= RPC_C_BINDING_INFINITE_TIMEOUT ? -1 : ms[b->com_timeout];
 }
 
-void asidl__binding_call_options(asidl__binding *b, asidl__call_options *out)
-{
-    static const asidl__uuid nil;
-    pthread_mutex_lock(&b->lock);
-    out->object = b->object;
-    out->timeout_ms = b->call_timeout_ms;
-    out->noncausal = b->noncausal;
-    pthread_mutex_unlock(&b->lock);
-    out->has_object = memcmp(&out->object, &nil, sizeof nil) != 0;
-}
-
 static RPC_STATUS assoc_locked(asidl__binding *b, asidl__assoc **out)
 {
     if (!b->assoc)

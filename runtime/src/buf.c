@@ -6,16 +6,6 @@
 
 #include "rpcrt.h"
 
-void *asidl__zalloc(size_t n)
-{
-    void *p = malloc(n);
-    if (p) {
-        __asm__ volatile("" : : "r"(p) : "memory");   /* no malloc + memset -> calloc fusion */
-        memset(p, 0, n);
-    }
-    return p;
-}
-
 void asidl__buf_init(asidl__buf *b)
 {
     b->data = NULL;

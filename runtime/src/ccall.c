@@ -228,18 +228,6 @@ RPC_STATUS asidl__ccall_wait(asidl__ccall *call)
     return asidl__cconn_wait(call->conn, call);
 }
 
-RPC_STATUS asidl__ccall_wait_result(asidl__ccall *call, uint8_t **response, size_t *len)
-{
-    *response = NULL;
-    *len = 0;
-    /* Complete on return, and seen so under the connection's lock: nothing writes a completed
-     * call any more (it has left the table), so its outcome is read without another lock. */
-    RPC_STATUS st = asidl__cconn_wait(call->conn, call);
-    if (st == RPC_S_OK)
-        *response = asidl__reasm_take(&call->response, len);
-    return st;
-}
-
 RPC_STATUS asidl__ccall_result(asidl__ccall *call, uint8_t **response, size_t *len)
 {
     *response = NULL;

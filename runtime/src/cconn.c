@@ -474,22 +474,8 @@ bool asidl__cconn_send_request_locked(asidl__cconn *c, const asidl__frags *f, bo
     return true;
 }
 
-void asidl__cconn_queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__ccall **finished)
-{
-    queue_frags_locked(c, f, finished);
-}
-
 void asidl__cconn_run_finished(asidl__ccall *finished)
 {
-    run_finished(finished);
-}
-
-void asidl__cconn_queue_frags(asidl__cconn *c, const asidl__frags *f)
-{
-    asidl__ccall *finished = NULL;
-    pthread_mutex_lock(&c->lock);
-    queue_frags_locked(c, f, &finished);
-    pthread_mutex_unlock(&c->lock);
     run_finished(finished);
 }
 

@@ -140,10 +140,6 @@ RPC_STATUS asidl__lrpc_endpoint_check(const char *endpoint);
 
 /* ================================================================================= buf.c */
 
-/* A zero-filled block, as calloc gives, for the objects every call allocates (client and server
- * call, argument frame): malloc and memset, kept apart so the compiler cannot fuse them back into
- * calloc, which glibc serves without its per-thread cache (several times the cost). */
-void *asidl__zalloc(size_t n);
 
 /* A growable byte buffer. Appends never fail visibly: an allocation failure sets `failed`,
  * later appends do nothing, and the owner checks `failed` once at the end. */
@@ -1036,8 +1032,7 @@ typedef struct asidl__call_options {
     uint32_t timeout_ms;               /* RPC_C_OPT_CALL_TIMEOUT (synchronous calls) */
     bool noncausal;
 } asidl__call_options;
-void asidl__binding_call_options(asidl__binding *b, asidl__call_options *out);
-/* asidl__binding_assoc and asidl__binding_call_options under one lock round trip. */
+/* asidl__binding_assoc and the call options (object, timeout, causality) under one lock round trip. */
 RPC_STATUS asidl__binding_call_setup(asidl__binding *b, asidl__assoc **out, asidl__call_options *o);
 /* The same when the binding has an endpoint (*bound); else nothing is taken (*out NULL), for
  * the caller to resolve the endpoint first. */
@@ -1208,8 +1203,6 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
  * without done_fn is waited for (or cancelled abortively) before it is released: the
  * connection's table holds no reference of its own to such a call. */
 RPC_STATUS asidl__ccall_wait(asidl__ccall *call);
-/* asidl__ccall_wait and asidl__ccall_result in one, for the call's synchronous owner. */
-RPC_STATUS asidl__ccall_wait_result(asidl__ccall *call, uint8_t **response, size_t *len);
 /* A synchronous call: asidl__ccall_start_ex without done_fn, then the wait, with the request's
  * send and the start of the wait under one hold of the connection's lock. The response
  * bytes are lent: they are the call's until its release (*out, set whenever the call
@@ -1233,12 +1226,8 @@ RPC_STATUS asidl__client_call(asidl__binding *b, const asidl__syntax_id *iface, 
 uint32_t asidl__cconn_add_call(asidl__cconn *c, asidl__ccall *call);
 /* Queues PDUs (owned) for sending and sends what the socket takes now. */
 void asidl__cconn_queue(asidl__cconn *c, uint8_t *data, size_t len);
-/* Sends (or queues a copy of) a fragment sequence; its borrowed stub is free on return. */
-void asidl__cconn_queue_frags(asidl__cconn *c, const asidl__frags *f);
-/* The same with c->lock held (kept): calls a failure completes are added to *finished, for
- * asidl__cconn_run_finished once the lock is released. */
-void asidl__cconn_queue_frags_locked(asidl__cconn *c, const asidl__frags *f, asidl__ccall **finished);
-/* A request's first send (c->lock held), as asidl__cconn_queue_frags_locked; with `unchecked`
+/* A request's first send (c->lock held): sent now, or a copy of what the socket does not take
+ * queued (calls a failure completes go to *finished, for asidl__cconn_run_finished); with `unchecked`
  * (asidl__assoc_connection), false when the socket refused it whole because the server had
  * closed the connection: nothing failed yet, and the caller takes its call back, discards the
  * connection (asidl__cconn_discard) and sends the request on another. */
