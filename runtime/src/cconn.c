@@ -337,9 +337,6 @@ static void teardown_locked(asidl__cconn *c)
         pthread_mutex_unlock(&a->lock);
         if (listed)
             asidl__cconn_release(c);       /* the association's list reference */
-        asidl__cconn *hinted = c;
-        if (__atomic_compare_exchange_n(&a->hint, &hinted, NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-            asidl__cconn_release(c);       /* the hint's */
         assoc_unref(a);
     }
 }
@@ -1221,84 +1218,12 @@ static bool kept_still_open(asidl__assoc *a, asidl__cconn *c, bool idle, bool *u
     return false;
 }
 
-/* ---- the hint ----
- *
- * The usual call goes where the thread's last one went: one connection, idle, its context
- * negotiated. The association keeps that connection as its hint, so such a call finds it
- * without the association's lock and without a scan. The hint holds a reference of its own,
- * and is taken out with an atomic exchange by the caller that looks at it (which then owns
- * that reference) and put back with a compare-and-swap: no thread ever follows a pointer it
- * does not hold a reference through. Meanwhile other callers find no hint and take the
- * scan, which decides as before. A hint whose connection has broken is dropped by whoever
- * takes it next, by the teardown of its connection, or with the association. */
-
-/* Puts c back as the hint, or drops the reference that came with it when another took the
- * place meanwhile (never the last: the caller holds one too). */
-static void hint_put_back(asidl__assoc *a, asidl__cconn *c)
-{
-    asidl__cconn *none = NULL;
-    if (!__atomic_compare_exchange_n(&a->hint, &none, c, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-        __atomic_sub_fetch(&c->refs, 1, __ATOMIC_RELAXED);
-}
-
-/* Makes c (held by the caller) the hint when there is none. */
-static void hint_offer(asidl__assoc *a, asidl__cconn *c)
-{
-    if (__atomic_load_n(&a->hint, __ATOMIC_RELAXED))
-        return;
-    cconn_ref(c);
-    hint_put_back(a, c);
-}
-
-/* The hinted connection when it is what the scan would pick without looking further: the
- * thread's causal one, or an idle one with the context while the thread has no calls on
- * another. Returned with a reference for the caller and its lock held. */
-static asidl__cconn *hint_take(asidl__assoc *a, const asidl__syntax_id *iface, bool causal, int *ctx_id,
-                               bool *here_causal)
-{
-    asidl__cconn *c = __atomic_exchange_n(&a->hint, NULL, __ATOMIC_ACQUIRE);
-    if (!c)
-        return NULL;
-    pthread_mutex_lock(&c->lock);
-    bool usable = !c->dead && !c->torn_down && !c->server_shutdown && c->assoc == a;
-    int i = usable ? find_ctx(c, iface) : -1;
-    bool has = i >= 0 && c->ctx[i].state == ASIDL_CCTX_ACCEPTED;
-    bool idle = c->n_calls == 0 && !c->reading && c->reserved == 0;
-    bool busy = c->n_calls + c->reserved > 0 || c->reading;
-    bool recent_here = recent.assoc == a && recent.conn == c;
-    bool recent_elsewhere = causal && recent.assoc == a && !recent_here;   /* the scan decides */
-    *here_causal = causal && recent_here && busy;
-    if (has && (*here_causal || (idle && !recent_elsewhere))) {
-        *ctx_id = c->ctx[i].id;
-        cconn_ref(c);                      /* the caller's */
-        hint_put_back(a, c);
-        return c;
-    }
-    pthread_mutex_unlock(&c->lock);
-    if (usable)
-        hint_put_back(a, c);
-    else
-        asidl__cconn_release(c);           /* broken: the hint lets it go */
-    return NULL;
-}
-
 RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal,
                                    int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked,
                                    bool *locked)
 {
     *unchecked = false;
     *locked = false;
-    int hinted_ctx;
-    bool hinted_causal;
-    asidl__cconn *hinted = hint_take(a, iface, causal, &hinted_ctx, &hinted_causal);
-    if (hinted && kept_still_open(a, hinted, !hinted_causal, unchecked)) {
-        recent.assoc = a;
-        recent.conn = hinted;
-        *out = hinted;
-        *ctx_id = (uint16_t)hinted_ctx;
-        *locked = true;
-        return RPC_S_OK;
-    }
     for (int attempt = 0; attempt < 8; attempt++) {
         asidl__cconn *pick = NULL, *idle_other = NULL, *loaded = NULL;
         unsigned least = ~0u, live = 0;
@@ -1363,7 +1288,6 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             pthread_mutex_unlock(&a->lock);
             if (!kept_still_open(a, pick, !pick_causal, unchecked))
                 continue;
-            hint_offer(a, pick);
             recent.assoc = a;
             recent.conn = pick;
             *out = pick;
@@ -1409,7 +1333,6 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             else
                 st = ensure_context(pick, iface, group, timeout_ms, ctx_id);
             if (st == RPC_S_OK) {
-                hint_offer(a, pick);
                 recent.assoc = a;
                 recent.conn = pick;
                 *out = pick;
@@ -1455,7 +1378,6 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
             asidl__cconn_release(c);
             return st;
         }
-        hint_offer(a, c);
         recent.assoc = a;
         recent.conn = c;
         *out = c;
@@ -1476,9 +1398,6 @@ void asidl__assoc_release(asidl__assoc *a)
 {
     if (__atomic_sub_fetch(&a->users, 1, __ATOMIC_ACQ_REL) != 0)
         return;
-    asidl__cconn *hinted = __atomic_exchange_n(&a->hint, NULL, __ATOMIC_ACQUIRE);
-    if (hinted)
-        asidl__cconn_release(hinted);
     pthread_mutex_lock(&a->lock);
     asidl__cconn *conns = a->conns;
     a->conns = NULL;

@@ -1053,8 +1053,6 @@ struct asidl__assoc {
     asidl__cconn *conns;
     unsigned n_conns;
     unsigned max_conns;
-    asidl__cconn *hint;                 /* atomic: a connection a recent call used, with a
-                                           reference of its own (cconn.c, "the hint") */
 };
 
 asidl__assoc *asidl__assoc_new(asidl__protseq p, const char *netaddr, const char *endpoint,
