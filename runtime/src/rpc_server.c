@@ -660,11 +660,19 @@ static void publish_admission_locked(asidl__rif *r)
         if (is_nil(&m->type))
             nil_mgr = m;
     asidl__admission_record *rec = NULL;
-    if (nil_mgr && r->in_engine && r->max_calls == RPC_C_LISTEN_MAX_CALLS_DEFAULT &&
-        (rec = malloc(sizeof *rec))) {
-        rec->adm = (asidl__admission){ nil_mgr->epv, r->flags, r->max_rpc_size, r->callback };
-        rec->next = r->retired;
-        r->retired = rec;              /* (kept: a caller may still be reading the old one) */
+    if (nil_mgr && r->in_engine && r->max_calls == RPC_C_LISTEN_MAX_CALLS_DEFAULT) {
+        asidl__admission adm = { nil_mgr->epv, r->flags, r->max_rpc_size, r->callback };
+        /* Records are kept (a caller may still be reading one): an unchanged one is used again,
+         * so that listening and stopping over and over adds none. */
+        for (rec = r->retired; rec; rec = rec->next)
+            if (rec->adm.epv == adm.epv && rec->adm.flags == adm.flags && rec->adm.max_rpc_size == adm.max_rpc_size &&
+                rec->adm.callback == adm.callback)
+                break;
+        if (!rec && (rec = malloc(sizeof *rec))) {
+            rec->adm = adm;
+            rec->next = r->retired;
+            r->retired = rec;
+        }
     }
     /* Without memory for a record, calls are admitted under the lock instead. */
     __atomic_store_n(&r->published, rec, __ATOMIC_SEQ_CST);

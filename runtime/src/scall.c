@@ -38,7 +38,7 @@ asidl__scall *asidl__scall_new(asidl__sconn *c, const uint8_t *stub, size_t stub
     return call;
 }
 
-static void dispose(asidl__scall *call)
+void asidl__scall_dispose(asidl__scall *call)
 {
     if (call->stub_heap)
         free(call->stub_heap);
@@ -50,11 +50,6 @@ void asidl__scall_keep(asidl__scall *call)
     call->kept = true;
 }
 
-void asidl__scall_dispose(asidl__scall *call)
-{
-    dispose(call);
-}
-
 /* The call is over: its connection and its count go; its memory too unless the dispatcher
  * keeps it. */
 void asidl__scall_free(asidl__scall *call)
@@ -62,7 +57,7 @@ void asidl__scall_free(asidl__scall *call)
     asidl__sconn *c = call->conn;
     asidl__server *s = c->srv;
     if (!call->kept)
-        dispose(call);
+        asidl__scall_dispose(call);
     __atomic_sub_fetch(&s->pending_calls, 1, __ATOMIC_RELAXED);
     asidl__sconn_release(c);
 }
