@@ -30,34 +30,6 @@ static uint32_t hint(size_t remaining)
     return remaining > UINT32_MAX ? UINT32_MAX : (uint32_t)remaining;
 }
 
-/* Little-endian fields.  On a little-endian host a plain store: compilers otherwise assemble
- * neighbouring byte stores into one word a byte at a time. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-static void put16(uint8_t *p, uint16_t v)
-{
-    memcpy(p, &v, 2);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-#else
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-#endif
-
 /* Writes the header of a request fragment carrying `n` stub bytes, which are not copied: the
  * header's frag_length counts them (the caller keeps fragments within ASIDL_PDU_MAX_FRAG). */
 static void request_header(uint8_t *p, size_t header_len, uint8_t flags, uint32_t call_id, uint32_t alloc_hint,
@@ -66,13 +38,13 @@ static void request_header(uint8_t *p, size_t header_len, uint8_t flags, uint32_
     asidl__pdu_put_header(p, ASIDL_PTYPE_REQUEST,
                           object ? flags | ASIDL_PFC_OBJECT_UUID : flags & (uint8_t)~ASIDL_PFC_OBJECT_UUID,
                           (uint16_t)(header_len + n), call_id);
-    put32(p + 16, alloc_hint);
-    put16(p + 20, context_id);
-    put16(p + 22, opnum);
+    asidl__put_le32(p + 16, alloc_hint);
+    asidl__put_le16(p + 20, context_id);
+    asidl__put_le16(p + 22, opnum);
     if (object) {
-        put32(p + 24, object->Data1);
-        put16(p + 28, object->Data2);
-        put16(p + 30, object->Data3);
+        asidl__put_le32(p + 24, object->Data1);
+        asidl__put_le16(p + 28, object->Data2);
+        asidl__put_le16(p + 30, object->Data3);
         memcpy(p + 32, object->Data4, 8);
     }
 }
@@ -81,8 +53,8 @@ static void response_header(uint8_t *p, uint8_t flags, uint32_t call_id, uint32_
                             uint16_t context_id, uint8_t cancel_count, size_t n)
 {
     asidl__pdu_put_header(p, ASIDL_PTYPE_RESPONSE, flags, (uint16_t)(ASIDL_PDU_RESPONSE_LEN + n), call_id);
-    put32(p + 16, alloc_hint);
-    put16(p + 20, context_id);
+    asidl__put_le32(p + 16, alloc_hint);
+    asidl__put_le16(p + 20, context_id);
     p[22] = cancel_count;
     p[23] = 0;
 }

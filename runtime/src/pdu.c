@@ -458,19 +458,8 @@ void asidl__pdu_put_header(uint8_t *p, uint8_t ptype, uint8_t pfc_flags, uint16_
     p[3] = pfc_flags;
     p[4] = 0x10;                       /* drep: little-endian, ASCII, IEEE */
     p[5] = p[6] = p[7] = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint32_t length_and_auth = frag_length;     /* auth_length 0 */
-    memcpy(p + 8, &length_and_auth, 4);         /* (plain stores, not words built a byte at a time) */
-    memcpy(p + 12, &call_id, 4);
-#else
-    p[8] = (uint8_t)frag_length;
-    p[9] = (uint8_t)(frag_length >> 8);
-    p[10] = p[11] = 0;                 /* auth_length */
-    p[12] = (uint8_t)call_id;
-    p[13] = (uint8_t)(call_id >> 8);
-    p[14] = (uint8_t)(call_id >> 16);
-    p[15] = (uint8_t)(call_id >> 24);
-#endif
+    asidl__put_le32(p + 8, frag_length);       /* frag_length, then auth_length 0 */
+    asidl__put_le32(p + 12, call_id);
 }
 
 /* Starts a PDU; its frag_length is written by end_pdu once the body is complete. */
