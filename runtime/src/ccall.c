@@ -56,6 +56,10 @@ void asidl__ccall_release(asidl__ccall *call)
         free(r->stub);
         free(r);
     }
+    if (call->lent) {
+        asidl__inbuf_give_back(call->lent);   /* the reply was unmarshalled from it */
+        call->lent = NULL;
+    }
     asidl__cconn *c = call->conn;
     if (call->response.cap > KEPT_REPLY_MAX)
         asidl__reasm_free(&call->response);
@@ -215,9 +219,16 @@ RPC_STATUS asidl__ccall_call(asidl__assoc *a, const asidl__request *req, asidl__
     if (st != RPC_S_OK)
         return st;
     asidl__ccall *call = *out;
-    st = locked ? asidl__cconn_wait_locked(call->conn, call) : asidl__cconn_wait(call->conn, call);
-    if (st == RPC_S_OK) {
-        *reply = call->response.data;          /* lent: the buffer is kept for the next call */
+    if (!locked)
+        pthread_mutex_lock(&call->conn->lock);
+    /* The reply is the caller's until it releases the call: a one-fragment one this thread
+     * reads may stay where it was read. */
+    st = asidl__cconn_wait_locked(call->conn, call, true);
+    if (st == RPC_S_OK && call->lent) {
+        *reply = call->in_place;
+        *len = call->in_place_len;
+    } else if (st == RPC_S_OK) {
+        *reply = call->response.data;          /* the buffer is kept for the next call */
         *len = call->response.len;
     }
     return st;
@@ -284,8 +295,16 @@ RPC_STATUS asidl__client_call(asidl__binding *b, const asidl__syntax_id *iface, 
     const uint8_t *reply;
     size_t reply_len;
     st = asidl__ccall_call(a, &req, &call, &reply, &reply_len);
-    if (st == RPC_S_OK)
+    if (st == RPC_S_OK && call->lent) {
+        /* the caller's to free: a copy of a reply left in the reading block */
+        if (reply_len && !(*response = malloc(reply_len)))
+            st = RPC_S_OUT_OF_MEMORY;
+        else if (reply_len)
+            memcpy(*response, reply, reply_len);
+        *len = st == RPC_S_OK ? reply_len : 0;
+    } else if (st == RPC_S_OK) {
         *response = asidl__reasm_take(&call->response, len);   /* the caller's to free */
+    }
     if (call)
         asidl__ccall_release(call);
     asidl__assoc_release(a);

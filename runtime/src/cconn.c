@@ -732,8 +732,10 @@ void asidl__ccall_callback_answer(asidl__ccall *call, bool maybe, RPC_STATUS sta
     run_finished(finished);
 }
 
-/* Delivers one PDU (c->lock held); returns whether the connection is dead afterwards. */
-static bool process_pdu_locked(asidl__cconn *c, const uint8_t *p, size_t len, asidl__ccall **finished)
+/* Delivers one PDU (c->lock held); returns whether the connection is dead afterwards.
+ * `in_place`: the call whose waiting caller is this reader and takes its reply where it lies. */
+static bool process_pdu_locked(asidl__cconn *c, const uint8_t *p, size_t len, asidl__ccall *in_place,
+                               asidl__ccall **finished)
 {
     asidl__trace_pdu("<-", c->src.fd, p, len);
     asidl__pdu pdu;
@@ -767,6 +769,17 @@ static bool process_pdu_locked(asidl__cconn *c, const uint8_t *p, size_t len, as
         if (first == call->response_started) {
             complete_locked(c, call, RPC_S_PROTOCOL_ERROR, finished);
             queue_header_locked(c, ASIDL_PTYPE_ORPHANED, call->call_id, finished);
+            break;
+        }
+        bool whole = first && (pdu.hdr.pfc_flags & ASIDL_PFC_LAST_FRAG);
+        if (whole && call == in_place && pdu.u.response.alloc_hint <= call->response.limit &&
+            (call->lent = asidl__inbuf_lend(&c->in))) {
+            /* Not copied: the reading block is the call's until its caller has unmarshalled the
+             * reply and released the call. */
+            call->drep0 = pdu.hdr.drep[0];
+            call->in_place = pdu.u.response.stub;
+            call->in_place_len = pdu.u.response.stub_len;
+            complete_locked(c, call, RPC_S_OK, finished);
             break;
         }
         if (first && asidl__reasm_start(&call->response, pdu.u.response.alloc_hint) != ASIDL_REASM_OK) {
@@ -826,10 +839,11 @@ static bool is_dead(asidl__cconn *c)
 }
 
 /* Reads what the socket has and delivers every whole PDU (reading token held, c->lock not).
- * With `wait` the first read blocks until something arrives. Returns with c->lock held: the
+ * With `wait` the first read blocks until something arrives; `in_place` is the reader's own
+ * call, if it takes its reply where it lies (process_pdu_locked). Returns with c->lock held: the
  * PDUs of one read are delivered under one hold, and the reader goes on to look at its call
  * and give the token back under the same one. */
-static void read_available(asidl__cconn *c, bool wait, asidl__ccall **finished)
+static void read_available(asidl__cconn *c, bool wait, asidl__ccall *in_place, asidl__ccall **finished)
 {
     for (int round = 0;; round++) {
         int r = asidl__inbuf_fill(&c->in, c->src.fd, wait && round == 0);
@@ -852,7 +866,7 @@ static void read_available(asidl__cconn *c, bool wait, asidl__ccall **finished)
                 dead = true;
                 break;
             }
-            dead = process_pdu_locked(c, p, len, finished);
+            dead = process_pdu_locked(c, p, len, in_place, finished);
             asidl__inbuf_consume(&c->in, len);
             if (c->in.len == 0)
                 break;                   /* the usual end: nothing partial left to look at */
@@ -913,7 +927,7 @@ static void on_event(asidl__source *src, uint32_t events)
         flush_locked(c, &finished);
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
         pthread_mutex_unlock(&c->lock);
-        read_available(c, false, &finished);
+        read_available(c, false, NULL, &finished);
     }
     c->reading = false;
     if (settle_locked(c))
@@ -926,8 +940,9 @@ static void on_event(asidl__source *src, uint32_t events)
  * complete, the connection breaks, or the call's deadline passes (returns false then). Called
  * and returns with c->lock held, the call seen pending (not done, no callback queued): the
  * reply is delivered, seen and the token given back under one more hold of the lock. */
-static bool pump(asidl__cconn *c, asidl__ccall *call)
+static bool pump(asidl__cconn *c, asidl__ccall *call, bool in_place)
 {
+    asidl__ccall *mine = in_place ? call : NULL;
     for (;;) {
         bool out = c->out.head != NULL;
         int64_t deadline = call->deadline;
@@ -936,7 +951,7 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
         if (!deadline && !out) {
             /* Nothing to send and no deadline: block in recv itself, one system call per
              * reply instead of poll + recv (client sockets stay in blocking mode). */
-            read_available(c, true, &finished);
+            read_available(c, true, mine, &finished);
         } else {
             bool read = false;
             int wait = -1;
@@ -960,7 +975,7 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
                 pthread_mutex_unlock(&c->lock);
             }
             if (r > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR))) {
-                read_available(c, false, &finished);
+                read_available(c, false, mine, &finished);
                 read = true;
             }
             if (!read)
@@ -980,10 +995,10 @@ static bool pump(asidl__cconn *c, asidl__ccall *call)
 RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call)
 {
     pthread_mutex_lock(&c->lock);
-    return asidl__cconn_wait_locked(c, call);
+    return asidl__cconn_wait_locked(c, call, false);
 }
 
-RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call)
+RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call, bool in_place)
 {
     asidl__ccall *finished = NULL;
     c->sync_waiters++;
@@ -1005,7 +1020,7 @@ RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call)
         }
         if (!c->reading && !c->torn_down && !c->dead) {
             c->reading = true;
-            timed_out = !pump(c, call);
+            timed_out = !pump(c, call, in_place);
             c->reading = false;
         } else if (c->torn_down || (c->dead && !c->reading)) {
             break;     /* fail_locked has completed the call, or is about to */

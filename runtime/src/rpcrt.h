@@ -682,12 +682,12 @@ static inline void asidl__trace_pdu(const char *dir, int fd, const uint8_t *p, s
 /* ============================================================================== stream.c */
 
 /* Bytes received but not yet consumed as whole PDUs. While its reader processes them they
- * may live in the reading thread's scratch buffer (borrowed); asidl__inbuf_settle moves a
- * leftover partial PDU into the connection's own memory before the reader lets go. */
+ * may live in the reading thread's scratch block (borrowed from `block`); asidl__inbuf_settle
+ * moves a leftover partial PDU into the connection's own memory before the reader lets go. */
 typedef struct asidl__inbuf {
     uint8_t *data;
     size_t len;
-    bool borrowed;
+    uint8_t *block;             /* the scratch block `data` is in; NULL: in `own` */
     uint8_t *own;
     size_t own_cap;
 } asidl__inbuf;
@@ -704,6 +704,13 @@ int asidl__inbuf_fill(asidl__inbuf *b, int fd, bool wait);
 /* The whole PDU at the front, if there is one (see asidl__pdu_frame). */
 asidl__pdu_status asidl__inbuf_peek(const asidl__inbuf *b, const uint8_t **pdu, size_t *len);
 void asidl__inbuf_consume(asidl__inbuf *b, size_t n);
+/* Lends the reader's scratch block, which the PDUs being processed are in, to the caller: the
+ * bytes stay where they are until asidl__inbuf_give_back, whatever this thread reads meanwhile
+ * (it reads into another block). NULL when the bytes are not in this thread's block: then they
+ * must be copied. The buffer itself reads on undisturbed until it is settled. */
+uint8_t *asidl__inbuf_lend(const asidl__inbuf *b);
+/* Ends a loan, on any thread: the block becomes this thread's scratch block, or is freed. */
+void asidl__inbuf_give_back(uint8_t *block);
 /* Must be called before the reading token is released; false when out of memory (the
  * pending bytes are lost: the caller fails the connection). */
 bool asidl__inbuf_settle(asidl__inbuf *b);
@@ -1169,6 +1176,12 @@ struct asidl__ccall {
     uint8_t drep0;                      /* the response's data representation (drep[0]) */
     asidl__reasm response;
     bool response_started;
+    /* A one-fragment reply that its waiting caller read itself (asidl__ccall_call) is left in
+     * the reading block, lent to the call until its release; any other is gathered in
+     * `response`. */
+    uint8_t *lent;
+    const uint8_t *in_place;
+    size_t in_place_len;
     uint32_t timeout_ms;
     int64_t deadline;                   /* reset by every packet of the call; 0: none */
     asidl__ccall_done_fn *done_fn;
@@ -1260,8 +1273,9 @@ void asidl__cconn_discard(asidl__cconn *c);
 void asidl__cconn_run_finished(asidl__ccall *finished);
 /* Waits for the call to complete, reading the connection when nobody else is. */
 RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call);
-/* The same, called with c->lock held (released on return). */
-RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call);
+/* The same, called with c->lock held (released on return). `in_place`: a reply this thread
+ * reads itself in one fragment may be left where it was read (asidl__ccall's `lent`). */
+RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call, bool in_place);
 /* Completes the call with `status` unless it already completed (the first outcome wins). */
 void asidl__cconn_complete(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status, uint8_t orphan_ptype);
 /* Makes sure someone reads the connection for its asynchronous calls. */

@@ -16,26 +16,47 @@
  * slower for 64 KiB messages than two reads into 64 KiB). */
 #define READ_CHUNK (64u * 1024u)
 
-/* Reads go into a per-thread scratch buffer and PDUs are processed from there: a connection
+/* Reads go into a per-thread scratch block and PDUs are processed from there: a connection
  * owns memory only while it holds a partial PDU (asidl__inbuf_settle), so neither a busy nor
- * an idle connection costs an allocation per request or a large buffer of its own. */
-static _Thread_local uint8_t *scratch;
+ * an idle connection costs an allocation per request or a large buffer of its own.
+ *
+ * A reader may lend the block to one consumer that wants a PDU's bytes where they are
+ * (asidl__inbuf_lend): the thread then reads into a fresh block until the lent one comes back
+ * (asidl__inbuf_give_back), so nothing this thread reads meanwhile (a nested call) can
+ * overwrite the lent bytes. A block only ever belongs to one owner: a thread's `scratch`, or
+ * the one it was lent to. */
+static _Thread_local uint8_t *scratch;       /* NULL before the first read, or while lent */
+static _Thread_local bool keyed;             /* the thread's key is set: its block is freed */
 static pthread_key_t scratch_key;
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 
-/* The key's destructor frees a thread's scratch buffer when the thread ends. */
+/* The key's destructor frees the block the thread holds when it ends (the thread's own
+ * storage is still there while key destructors run). */
+static void drop_scratch(void *unused)
+{
+    (void)unused;
+    free(scratch);
+    scratch = NULL;
+    keyed = false;
+}
+
 static void make_key(void)
 {
-    pthread_key_create(&scratch_key, free);
+    pthread_key_create(&scratch_key, drop_scratch);
+}
+
+static void key_thread(void)
+{
+    pthread_once(&scratch_once, make_key);
+    keyed = pthread_setspecific(scratch_key, &keyed) == 0;
 }
 
 static uint8_t *thread_scratch(void)
 {
     if (!scratch) {
-        pthread_once(&scratch_once, make_key);
+        if (!keyed)
+            key_thread();
         scratch = malloc(READ_CHUNK);
-        if (scratch)
-            pthread_setspecific(scratch_key, scratch);
     }
     return scratch;
 }
@@ -62,14 +83,15 @@ int asidl__inbuf_fill(asidl__inbuf *b, int fd, bool wait)
             return ASIDL_FILL_ERROR;
         }
         b->data = scratch;
-        b->borrowed = true;
+        b->block = scratch;
         dst = scratch;
         room = READ_CHUNK;
     } else {
-        /* A partial PDU is pending: read the rest of it (and what follows) after it. */
-        if (b->borrowed && b->data + b->len > scratch + READ_CHUNK - 16)
+        /* A partial PDU is pending: read the rest of it (and what follows) after it, in the
+         * block it is in (which may be lent by now: the lent bytes lie before it). */
+        if (b->block && b->data + b->len > b->block + READ_CHUNK - 16)
             asidl__inbuf_settle(b);
-        if (!b->borrowed) {
+        if (!b->block) {
             size_t need = b->len + READ_CHUNK / 4;
             if (!own_at_least(b, need)) {
                 errno = ENOMEM;
@@ -80,7 +102,7 @@ int asidl__inbuf_fill(asidl__inbuf *b, int fd, bool wait)
             room = b->own_cap - b->len;
         } else {
             dst = b->data + b->len;
-            room = (size_t)(scratch + READ_CHUNK - dst);
+            room = (size_t)(b->block + READ_CHUNK - dst);
         }
     }
     ssize_t r;
@@ -104,6 +126,25 @@ int asidl__inbuf_fill(asidl__inbuf *b, int fd, bool wait)
     return errno == EAGAIN || errno == EWOULDBLOCK ? ASIDL_FILL_AGAIN : ASIDL_FILL_ERROR;
 }
 
+uint8_t *asidl__inbuf_lend(const asidl__inbuf *b)
+{
+    if (!b->block || b->block != scratch)
+        return NULL;           /* not this thread's block (or lent already) */
+    scratch = NULL;
+    return b->block;
+}
+
+void asidl__inbuf_give_back(uint8_t *block)
+{
+    if (scratch) {
+        free(block);           /* the thread read into another one meanwhile: keep that */
+        return;
+    }
+    if (!keyed)
+        key_thread();
+    scratch = block;
+}
+
 asidl__pdu_status asidl__inbuf_peek(const asidl__inbuf *b, const uint8_t **pdu, size_t *len)
 {
     if (b->len == 0)
@@ -118,10 +159,10 @@ void asidl__inbuf_consume(asidl__inbuf *b, size_t n)
 {
     if (n >= b->len) {
         b->len = 0;
-        b->data = b->borrowed ? NULL : b->own;
+        b->data = b->block ? NULL : b->own;
         return;
     }
-    if (b->borrowed) {
+    if (b->block) {
         b->data += n;
     } else {
         memmove(b->own, b->own + n, b->len - n);
@@ -132,9 +173,9 @@ void asidl__inbuf_consume(asidl__inbuf *b, size_t n)
 
 bool asidl__inbuf_settle(asidl__inbuf *b)
 {
-    if (!b->borrowed)
+    if (!b->block)
         return true;
-    b->borrowed = false;
+    b->block = NULL;
     if (b->len == 0) {
         b->data = b->own;
         /* An idle connection keeps no large buffer. */

@@ -193,12 +193,16 @@ long c_Nest(long depth)
 
 static long told[2];
 static atomic_int tells;
+static RPC_BINDING_HANDLE tell_binding;  /* when set, Tell calls Ping on it */
+static long tell_ping;
 
 void c_Tell(long v)
 {
     int i = atomic_fetch_add(&tells, 1);
     if (i < 2)
         told[i] = v;
+    if (tell_binding)
+        tell_ping = c_Ping(tell_binding, v);
 }
 
 void c_Fill(long n, long *values)
@@ -522,6 +526,106 @@ TEST(a_callback_is_a_request_with_the_calls_call_id_answered_by_the_client)
     CHECK_EQ_INT(wait_work_failure(), RPC_S_CALL_FAILED);
 }
 
+/* ==================================================================== a scripted server */
+
+/* Accepts a connection, acknowledges its bind and reads its first request into *pdu. */
+static int script_accept_request(int listen_fd, uint8_t *store, size_t cap, asidl__pdu *pdu)
+{
+    if (asidl__sock_wait(listen_fd, POLLIN, 5000) <= 0)
+        return -1;
+    int fd = asidl__transport_accept(listen_fd);
+    if (fd < 0)
+        return -1;
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__pdu_result r = { 0, 0, asidl__ndr20_syntax };
+    bool ok = read_pdu(fd, store, cap, pdu) && pdu->hdr.ptype == ASIDL_PTYPE_BIND;
+    if (ok) {
+        asidl__pdu_encode_bind_ack(&b, ASIDL_PTYPE_BIND_ACK, 3, pdu->hdr.call_id, 4280, 4280, 9, "1", &r, 1);
+        ok = !b.failed && asidl__sock_send(fd, b.data, b.len) == (ssize_t)b.len &&
+             read_pdu(fd, store, cap, pdu) && pdu->hdr.ptype == ASIDL_PTYPE_REQUEST;
+    }
+    asidl__buf_free(&b);
+    if (!ok) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+typedef struct told_script {
+    int listen_fd;
+    atomic_int pings_answered;
+} told_script;
+
+#define TELL_CALLBACK_OPNUM 5
+#define SCRIPTED_TOLD 4242
+
+/* Told's reply comes in the same write as a [maybe] Tell before it, so the client reads both at
+ * once; its Tell calls Ping on the same binding, and Ping's reply, in three fragments, is
+ * longer than the Tell and Told's reply together: read where they were read, it would
+ * overwrite Told's reply before the client unmarshals it. */
+static void *told_script_run(void *arg)
+{
+    told_script *s = arg;
+    uint8_t store[4096];
+    asidl__pdu pdu;
+    int fd = script_accept_request(s->listen_fd, store, sizeof store, &pdu);
+    if (fd < 0)
+        return NULL;
+    uint32_t told_id = pdu.hdr.call_id;
+    uint16_t ctx = pdu.u.request.context_id;
+    uint8_t v[4] = { 7, 0, 0, 0 }, told_ret[4] = { SCRIPTED_TOLD & 0xff, SCRIPTED_TOLD >> 8, 0, 0 };
+    asidl__buf b;
+    asidl__buf_init(&b);
+    asidl__pdu_encode_request(&b, ASIDL_PFC_FIRST_FRAG | ASIDL_PFC_LAST_FRAG | ASIDL_PFC_MAYBE, told_id, 4, ctx,
+                              TELL_CALLBACK_OPNUM, NULL, v, 4);
+    asidl__pdu_encode_response(&b, ASIDL_PFC_FIRST_FRAG | ASIDL_PFC_LAST_FRAG, told_id, 4, ctx, 0, told_ret, 4);
+    bool ok = !b.failed && asidl__sock_send(fd, b.data, b.len) == (ssize_t)b.len;
+    asidl__buf_free(&b);
+    if (ok && read_pdu(fd, store, sizeof store, &pdu) && pdu.hdr.ptype == ASIDL_PTYPE_REQUEST) {
+        uint8_t ping_ret[4] = { 99, 0, 0, 0 };
+        asidl__buf_init(&b);
+        asidl__pdu_encode_response(&b, ASIDL_PFC_FIRST_FRAG, pdu.hdr.call_id, 4, ctx, 0, ping_ret, 2);
+        asidl__pdu_encode_response(&b, 0, pdu.hdr.call_id, 0, ctx, 0, ping_ret + 2, 1);
+        asidl__pdu_encode_response(&b, ASIDL_PFC_LAST_FRAG, pdu.hdr.call_id, 0, ctx, 0, ping_ret + 3, 1);
+        if (!b.failed && asidl__sock_send(fd, b.data, b.len) == (ssize_t)b.len)
+            atomic_store(&s->pings_answered, 1);
+        asidl__buf_free(&b);
+    }
+    while (read_pdu(fd, store, sizeof store, &pdu))
+        ;                                      /* until the client closes */
+    close(fd);
+    return NULL;
+}
+
+/* A one-fragment reply may be unmarshalled where the calling thread read it; a [maybe]
+ * callback that arrived with it runs first and may make calls that read on the same thread. */
+TEST(a_reply_read_with_a_maybe_callback_survives_the_calls_that_callback_makes)
+{
+    asidl__listener_fds l;
+    CHECK(asidl__transport_listen(ASIDL_PROTSEQ_TCP, "127.0.0.1", NULL, 4, &l) == RPC_S_OK);
+    told_script s = { .listen_fd = l.fd[0] };
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, told_script_run, &s) == 0);
+    char text[200];
+    snprintf(text, sizeof text, "ncacn_ip_tcp:127.0.0.1[%s]", l.endpoint);
+    RPC_BINDING_HANDLE h = bind(text);
+    CHECK(h != NULL);
+    atomic_store(&tells, 0);
+    tell_binding = h;
+    tell_ping = 0;
+    CHECK_EQ_INT(c_Told(h, 1), SCRIPTED_TOLD);
+    tell_binding = NULL;
+    CHECK_EQ_INT(atomic_load(&tells), 1);
+    CHECK_EQ_INT(told[0], 7);
+    CHECK_EQ_INT(tell_ping, 99);
+    RpcBindingFree(&h);
+    pthread_join(t, NULL);
+    CHECK_EQ_INT(atomic_load(&s.pings_answered), 1);     /* on the same connection */
+    asidl__transport_unlisten(&l);
+}
+
 /* ==================================================================== main */
 
 int main(void)
@@ -545,6 +649,7 @@ int main(void)
     RUN(an_asynchronous_maybe_call_completes_once_sent);
     RUN(idempotent_and_broadcast_operations_are_ordinary_calls);
     RUN(a_callback_is_a_request_with_the_calls_call_id_answered_by_the_client);
+    RUN(a_reply_read_with_a_maybe_callback_survives_the_calls_that_callback_makes);
     CHECK_EQ_INT(RpcMgmtStopServerListening(NULL), RPC_S_OK);
     asidl__rpc_server_reset();
     asidl__rt_shutdown();
