@@ -25,16 +25,18 @@ void asidl__ccall_ref(asidl__ccall *call)
 asidl__ccall *asidl__ccall_new(asidl__cconn *c, int kind)
 {
     asidl__ccall *call = __atomic_exchange_n(&c->spare, NULL, __ATOMIC_ACQUIRE);
-    asidl__reasm reply;
-    asidl__reasm_init(&reply, ASIDL_MAX_RESPONSE);
+    uint8_t *room = NULL;
+    size_t cap = 0;
     if (call) {
-        reply.data = call->response.data;       /* empty, with its room kept */
-        reply.cap = call->response.cap;
+        room = call->response.data;             /* empty, with its room kept */
+        cap = call->response.cap;
     } else if (!(call = malloc(sizeof *call))) {
         return NULL;
     }
-    *call = (asidl__ccall){ .conn = c, .refs = 1, .kind = kind, .response = reply };
-    asidl__reasm_init(&call->cb_request, ASIDL_MAX_RESPONSE);
+    /* Both reassemblers as asidl__reasm_init leaves them, in the one initialisation. */
+    *call = (asidl__ccall){ .conn = c, .refs = 1, .kind = kind,
+                            .response = { .data = room, .cap = cap, .limit = ASIDL_MAX_RESPONSE },
+                            .cb_request = { .limit = ASIDL_MAX_RESPONSE } };
     return call;
 }
 
