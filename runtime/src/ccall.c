@@ -48,7 +48,13 @@ void asidl__ccall_destroy(asidl__ccall *call)
 
 void asidl__ccall_release(asidl__ccall *call)
 {
-    if (__atomic_sub_fetch(&call->refs, 1, __ATOMIC_ACQ_REL) != 0)
+    /* A holder that sees the count at 1 is the last: a reference is only ever taken by someone
+     * who holds one (the starter, or the table for a call nobody waits for; a negotiation is
+     * found through its context only until its owner clears that, before it lets go), and the
+     * acquire load orders this after every other holder's release. A synchronous call, the
+     * usual one, is so let go without an atomic read-modify-write. */
+    if (__atomic_load_n(&call->refs, __ATOMIC_ACQUIRE) != 1 &&
+        __atomic_sub_fetch(&call->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
     if (call->cb_request.data)
         asidl__reasm_free(&call->cb_request);
