@@ -750,7 +750,13 @@ typedef struct ndr_param_info {
     /* ... and, being [in] only with a stride equal to its elements' size, the server may leave
      * it in the request (what ndr_in_place_possible finds from the descriptors alone). */
     uint8_t in_place;
+    /* The parameter's ASIDL_NDR_PARAM_* flags, so that the passes read the info alone and not
+     * the descriptor beside it too. */
+    uint16_t flags;
     uint32_t size_param;
+    /* REF_ARRAY: its elements' wire size (a base type's alignment), read here rather than
+     * through the array's descriptor and its element's. */
+    uint32_t elem_size;
     const asidl_ndr_type *ref;  /* REF_*: the referent */
     size_t offset;              /* the parameter's slot in the argument frame */
 } ndr_param_info;
