@@ -567,7 +567,7 @@ int asidl__rt_rearm(asidl__source *s, uint32_t events);
 void asidl__rt_unwatch(asidl__source *s);
 /* Edge-triggered registration: an event whenever readiness arrives, with no re-arming, so a
  * connection's handler saves a system call per request. Another worker can then get an event
- * while the handler runs (the owner needs a token, as asidl__sconn's in_handler), and an event
+ * while the handler runs (the owner needs a token, as asidl__sconn's reading token), and an event
  * taken just before the source is unwatched can still be on its way: the owner frees it through
  * asidl__rt_retire. asidl__rt_rearm_edge changes the mask (an event comes at once if ready). */
 int asidl__rt_watch_edge(asidl__source *s, uint32_t events);
@@ -923,14 +923,17 @@ struct asidl__sconn {
     asidl__sconn *prev, *next;        /* the server's connections */
     pthread_mutex_t lock;
     int refs;                         /* atomic (asidl__sconn_ref / _release) */
-    bool in_handler;                  /* the reading token: only the epoll worker holding it reads */
+    uint32_t token;                   /* the reading token, atomic: only the epoll worker holding
+                                         it reads (sconn.c, take_token) */
     uint32_t watching;                /* the events registered (edge-triggered; token holder) */
     asidl__retiree retiree;           /* the registration's reference, after teardown */
     asidl__writer writer;             /* room to send for threads that are not the handler */
-    uint32_t missed;                  /* events delivered while another worker held the token */
+    uint32_t missed;                  /* events delivered while another worker held the token
+                                         (under lock) */
     bool want_write;
     bool closing;                     /* send what is queued (a fault, a nak), then close */
-    bool dead;                        /* no more I/O: the handler tears it down */
+    bool dead;                        /* no more I/O: the handler tears it down (set under lock,
+                                         atomically: the token's taker reads it without) */
     bool torn_down;
     asidl__inbuf in;
     asidl__sendq out;
