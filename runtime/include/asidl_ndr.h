@@ -422,6 +422,7 @@ struct asidl_ndr__undo;
 struct asidl_ndr__check;
 struct asidl_ndr__map_slot;
 struct asidl_ndr__fixup;
+struct asidl_ndr__proc_info;
 typedef struct asidl_ndr__map {
     struct asidl_ndr__map_slot *slots;
     size_t cap, used;
@@ -440,29 +441,36 @@ typedef struct asidl_ndr_call {
 
     /* ---- private ---- */
     struct {
+        /* A pass's state that starts at zero, together so that starting a pass clears it
+         * with a few wide stores (ndr_begin_pass). */
         uint8_t mode, swap, reuse, record_caps, hoist_pending, hoist_n;
-        uint32_t hoist[ASIDL_NDR_MAX_DIMS];
+        uint32_t param;
+        uint32_t ready_limit;
         const asidl_ndr_proc *proc;
         void **frame;
-        uint32_t param;
         const unsigned char *ready_base;
-        uint32_t ready_limit;
-        asidl_ndr_buffer *out;
         size_t size_pos;
+        size_t alloc_total;
+        size_t q_len, undo_len, checks_len, fixups_len;
+        /* The rest of a pass's state: set where the pass starts. */
         size_t target_cap;          /* elements the memory being filled can hold (caller memory) */
+        uint32_t next_id;
+        uint32_t drep;
+        uint32_t hoist[ASIDL_NDR_MAX_DIMS];
+        asidl_ndr_buffer *out;
         const unsigned char *in;
         size_t in_len, in_pos;
-        uint32_t drep;
-        uint32_t next_id;
-        size_t alloc_total;
+        /* The procedure's info (ndr_procinfo.c) a pass found, for the call's next pass. */
+        const struct asidl_ndr__proc_info *info;
+        /* The tables, kept across passes. */
         struct asidl_ndr__queue_entry *queue;
-        size_t q_len, q_cap;
+        size_t q_cap;
         struct asidl_ndr__undo *undo;
-        size_t undo_len, undo_cap;
+        size_t undo_cap;
         struct asidl_ndr__check *checks;
-        size_t checks_len, checks_cap;
+        size_t checks_cap;
         struct asidl_ndr__fixup *fixups;
-        size_t fixups_len, fixups_cap;
+        size_t fixups_cap;
         asidl_ndr__map full_ptrs;   /* marshal: address -> id; unmarshal: id -> address */
         asidl_ndr__map capacities;  /* client [in,out] referents: address -> elements sent */
         /* The first entries of the queue and of the undo log, so that a small call allocates

@@ -87,8 +87,6 @@ RPC_STATUS asidl__ccall_start(asidl__assoc *a, const asidl__syntax_id *iface, ui
     return asidl__ccall_start_ex(a, &req, done_fn, done_ctx, out);
 }
 
-#define ASIDL_CCALL_RESEND ((RPC_STATUS)-1)   /* the connection was closed while idle */
-
 /* A call whose request did not go out (c->lock held, released here): it completes quietly, as
  * one that failed to start (no done function runs), and the starter's reference is given up. */
 static void abandon_unsent(asidl__cconn *c, asidl__ccall *call, asidl__frags *f, RPC_STATUS st)
@@ -114,8 +112,8 @@ static RPC_STATUS start_on_a_connection(asidl__assoc *a, const asidl__request *r
     uint16_t ctx_id;
     bool unchecked, held;
     uint32_t timeout_ms = req->timeout_ms;
-    RPC_STATUS st = asidl__assoc_connection(a, req->iface, !req->noncausal, timeout_ms ? (int)timeout_ms : -1,
-                                            &c, &ctx_id, &unchecked, &held);
+    RPC_STATUS st = asidl__assoc_connection(a, req->iface, !req->noncausal, waiter && may_resend,
+                                            timeout_ms ? (int)timeout_ms : -1, &c, &ctx_id, &unchecked, &held);
     if (st != RPC_S_OK)
         return st;
     /* (Under c->lock when held: only a connection's first call allocates here.) */
@@ -176,6 +174,8 @@ static RPC_STATUS start_on_a_connection(asidl__assoc *a, const asidl__request *r
         asidl__cconn_discard(c);
         return ASIDL_CCALL_RESEND;
     }
+    if (unchecked && waiter && may_resend)
+        asidl__cconn_probe_locked(c, call, asidl__frags_bytes(&f));
     asidl__frags_free(&f);
     *out = call;
     if (waiter && !req->maybe && !finished) {
@@ -195,16 +195,20 @@ static RPC_STATUS start_on_a_connection(asidl__assoc *a, const asidl__request *r
     return RPC_S_OK;
 }
 
-/* An idle connection may turn out to have been closed by the server meanwhile
- * (asidl__assoc_connection's *unchecked): then nothing has gone out and the call starts
- * again, on another. */
+/* How often a request that never reached the server (a connection the server had closed
+ * while idle, asidl__assoc_connection's *unchecked) goes again before one attempt looks first. */
+#define MAX_RESENDS 8
+
+/* Starts the call on a connection; a request the send shows refused goes again on another
+ * (nothing went). *attempts counts the tries of the call so far. */
 static RPC_STATUS start(asidl__assoc *a, const asidl__request *req, asidl__ccall_done_fn *done_fn, void *done_ctx,
-                        bool waiter, asidl__ccall **out, bool *locked)
+                        bool waiter, int *attempts, asidl__ccall **out, bool *locked)
 {
     *out = NULL;
     *locked = false;
-    for (int attempt = 0;; attempt++) {
-        RPC_STATUS st = start_on_a_connection(a, req, done_fn, done_ctx, attempt < 8, waiter, out, locked);
+    for (;; (*attempts)++) {
+        RPC_STATUS st = start_on_a_connection(a, req, done_fn, done_ctx, *attempts < MAX_RESENDS, waiter, out,
+                                              locked);
         if (st != ASIDL_CCALL_RESEND)
             return st;
     }
@@ -214,7 +218,8 @@ RPC_STATUS asidl__ccall_start_ex(asidl__assoc *a, const asidl__request *req, asi
                                  void *done_ctx, asidl__ccall **out)
 {
     bool locked;
-    return start(a, req, done_fn, done_ctx, false, out, &locked);
+    int attempts = 0;
+    return start(a, req, done_fn, done_ctx, false, &attempts, out, &locked);
 }
 
 RPC_STATUS asidl__ccall_call(asidl__assoc *a, const asidl__request *req, asidl__ccall **out,
@@ -222,24 +227,35 @@ RPC_STATUS asidl__ccall_call(asidl__assoc *a, const asidl__request *req, asidl__
 {
     *reply = NULL;
     *len = 0;
-    bool locked;
-    RPC_STATUS st = start(a, req, NULL, NULL, true, out, &locked);
-    if (st != RPC_S_OK)
+    int attempts = 0;
+    for (;;) {
+        bool locked;
+        RPC_STATUS st = start(a, req, NULL, NULL, true, &attempts, out, &locked);
+        if (st != RPC_S_OK)
+            return st;
+        asidl__ccall *call = *out;
+        /* The reply is the caller's until it releases the call: a one-fragment one this thread
+         * reads may stay where it was read. (Only this thread looks at the flag: as the
+         * reader of its own call.) */
+        call->reply_in_place = true;
+        st = locked ? asidl__cconn_wait_locked(call->conn, call) : asidl__cconn_wait(call->conn, call);
+        if (st == ASIDL_CCALL_RESEND) {
+            /* The probe of a TCP connection the server had closed while idle: the request
+             * never reached it, so it goes again, on another connection. */
+            asidl__ccall_release(call);
+            *out = NULL;
+            attempts++;
+            continue;
+        }
+        if (st == RPC_S_OK && call->lent) {
+            *reply = call->in_place;
+            *len = call->in_place_len;
+        } else if (st == RPC_S_OK) {
+            *reply = call->response.data;      /* the buffer is kept for the next call */
+            *len = call->response.len;
+        }
         return st;
-    asidl__ccall *call = *out;
-    if (!locked)
-        pthread_mutex_lock(&call->conn->lock);
-    /* The reply is the caller's until it releases the call: a one-fragment one this thread
-     * reads may stay where it was read. */
-    st = asidl__cconn_wait_locked(call->conn, call, true);
-    if (st == RPC_S_OK && call->lent) {
-        *reply = call->in_place;
-        *len = call->in_place_len;
-    } else if (st == RPC_S_OK) {
-        *reply = call->response.data;          /* the buffer is kept for the next call */
-        *len = call->response.len;
     }
-    return st;
 }
 
 RPC_STATUS asidl__ccall_wait(asidl__ccall *call)

@@ -166,6 +166,8 @@ static void complete_locked(asidl__cconn *c, asidl__ccall *call, RPC_STATUS stat
         return;
     call->done = true;
     call->status = status;
+    if (c->probe == call)
+        c->probe = NULL;
     if (call->in_table) {
         table_remove(c, call);
         if (call->done_fn) {
@@ -257,6 +259,8 @@ static asidl__cconn *cconn_new(asidl__assoc *a, int fd)
     c->next_call_id = 1;
     c->frag_size = ASIDL_FRAG_MIN;
     c->frag_proposed = a->protseq == ASIDL_PROTSEQ_LRPC ? ASIDL_FRAG_MAX_LRPC : ASIDL_FRAG_MAX;
+    if (a->protseq == ASIDL_PROTSEQ_TCP && !asidl__tcp_acked(fd, &c->acked_at_connect))
+        c->acked_at_connect = 0;
     c->assoc = a;
     __atomic_add_fetch(&a->refs, 1, __ATOMIC_RELAXED);   /* the connection's memory reference */
     return c;
@@ -838,22 +842,62 @@ static bool is_dead(asidl__cconn *c)
     return d;
 }
 
-/* Reads what the socket has and delivers every whole PDU (reading token held, c->lock not).
- * With `wait` the first read blocks until something arrives; `in_place` is the reader's own
- * call, if it takes its reply where it lies (process_pdu_locked). Returns with c->lock held: the
- * PDUs of one read are delivered under one hold, and the reader goes on to look at its call
- * and give the token back under the same one. */
-static void read_available(asidl__cconn *c, bool wait, asidl__ccall *in_place, asidl__ccall **finished)
+/* Octets handed to the socket: written, or queued to be. */
+static uint64_t handed_over(const asidl__cconn *c)
 {
+    return c->out.written + c->out.bytes;
+}
+
+/* The connection turned out closed while its probe's reply was awaited (c->lock held, the
+ * reading token too): unless the server refused the request unread, the probe fails with
+ * the rest. Its own thread (`mine`) may wait a little, unlocked, for the evidence; another
+ * reader only looks, under the lock (the call may be gone once the lock is let go). */
+static void settle_probe_locked(asidl__cconn *c, asidl__ccall *mine, asidl__ccall **finished)
+{
+    enum { EVIDENCE_WAIT_MS = 1000 };    /* a few round trips, and a lost reset's resend */
+    asidl__ccall *probe = c->probe;
+    c->probe = NULL;
+    /* Only while its request is the last thing sent: a server that read it and then closed
+     * with later octets unread resets the connection too, and a reset's acknowledgement is
+     * not counted. */
+    if (handed_over(c) != c->probe_end)
+        return;
+    bool refused;
+    if (probe == mine) {
+        int64_t wait = EVIDENCE_WAIT_MS;
+        if (mine->deadline && mine->deadline - asidl__now_ms() < wait)
+            wait = mine->deadline - asidl__now_ms();
+        pthread_mutex_unlock(&c->lock);
+        refused = asidl__tcp_refused(c->src.fd, c->probe_acked_before, wait > 0 ? (int)wait : 0);
+        pthread_mutex_lock(&c->lock);
+        refused = refused && handed_over(c) == c->probe_end;   /* (others may have sent meanwhile) */
+    } else {
+        refused = asidl__tcp_refused(c->src.fd, c->probe_acked_before, 0);
+    }
+    if (refused)
+        complete_locked(c, probe, ASIDL_CCALL_RESEND, finished);
+}
+
+/* Reads what the socket has and delivers every whole PDU (reading token held, c->lock not).
+ * With `wait` the first read blocks until something arrives. `mine`: the synchronous call
+ * whose caller reads (NULL for an epoll worker). Returns with c->lock held: the PDUs of one
+ * read are delivered under one hold, and the reader goes on to look at its call and give the
+ * token back under the same one. */
+static void read_available(asidl__cconn *c, asidl__ccall *mine, bool wait, asidl__ccall **finished)
+{
+    asidl__ccall *in_place = mine && mine->reply_in_place ? mine : NULL;   /* process_pdu_locked */
     for (int round = 0;; round++) {
         int r = asidl__inbuf_fill(&c->in, c->src.fd, wait && round == 0);
         pthread_mutex_lock(&c->lock);
         if (r == ASIDL_FILL_AGAIN)
             break;
         if (r != ASIDL_FILL_DATA && r != ASIDL_FILL_MORE) {
+            if (c->probe)
+                settle_probe_locked(c, mine, finished);
             fail_locked(c, RPC_S_CALL_FAILED, finished);    /* the server went away */
             break;
         }
+        c->probe = NULL;             /* the server is there: a close from now on is a failure */
         bool dead = false;
         while (!dead) {
             const uint8_t *p;
@@ -927,7 +971,7 @@ static void on_event(asidl__source *src, uint32_t events)
         flush_locked(c, &finished);
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
         pthread_mutex_unlock(&c->lock);
-        read_available(c, false, NULL, &finished);
+        read_available(c, NULL, false, &finished);
     }
     c->reading = false;
     if (settle_locked(c))
@@ -940,9 +984,8 @@ static void on_event(asidl__source *src, uint32_t events)
  * complete, the connection breaks, or the call's deadline passes (returns false then). Called
  * and returns with c->lock held, the call seen pending (not done, no callback queued): the
  * reply is delivered, seen and the token given back under one more hold of the lock. */
-static bool pump(asidl__cconn *c, asidl__ccall *call, bool in_place)
+static bool pump(asidl__cconn *c, asidl__ccall *call)
 {
-    asidl__ccall *mine = in_place ? call : NULL;
     for (;;) {
         bool out = c->out.head != NULL;
         int64_t deadline = call->deadline;
@@ -951,7 +994,7 @@ static bool pump(asidl__cconn *c, asidl__ccall *call, bool in_place)
         if (!deadline && !out) {
             /* Nothing to send and no deadline: block in recv itself, one system call per
              * reply instead of poll + recv (client sockets stay in blocking mode). */
-            read_available(c, true, mine, &finished);
+            read_available(c, call, true, &finished);
         } else {
             bool read = false;
             int wait = -1;
@@ -975,7 +1018,7 @@ static bool pump(asidl__cconn *c, asidl__ccall *call, bool in_place)
                 pthread_mutex_unlock(&c->lock);
             }
             if (r > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR))) {
-                read_available(c, false, mine, &finished);
+                read_available(c, call, false, &finished);
                 read = true;
             }
             if (!read)
@@ -995,10 +1038,10 @@ static bool pump(asidl__cconn *c, asidl__ccall *call, bool in_place)
 RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call)
 {
     pthread_mutex_lock(&c->lock);
-    return asidl__cconn_wait_locked(c, call, false);
+    return asidl__cconn_wait_locked(c, call);
 }
 
-RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call, bool in_place)
+RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call)
 {
     asidl__ccall *finished = NULL;
     c->sync_waiters++;
@@ -1020,7 +1063,7 @@ RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call, bool in
         }
         if (!c->reading && !c->torn_down && !c->dead) {
             c->reading = true;
-            timed_out = !pump(c, call, in_place);
+            timed_out = !pump(c, call);
             c->reading = false;
         } else if (c->torn_down || (c->dead && !c->reading)) {
             break;     /* fail_locked has completed the call, or is about to */
@@ -1177,14 +1220,22 @@ static RPC_STATUS ensure_context(asidl__cconn *c, const asidl__syntax_id *iface,
     }
 }
 
-/* An idle connection nobody watches may have been closed by the server meanwhile. Over
- * ncalrpc the request's send tells (a Unix socket whose peer has gone refuses it whole with
- * EPIPE, and the caller sends it on a new connection), so no system call is spent on a look
- * first. A TCP send to a closed peer succeeds (the peer's reset comes later), so there only a
- * look at the socket tells: a peek, which finds the server's FIN. */
-static bool close_shows_on_send(const asidl__assoc *a)
+/* ---- a connection the server closed while idle ----
+ *
+ * An idle connection nobody watches may have been closed by the server meanwhile, and a
+ * request sent on it is then never run: it may go again, on a new connection. Where the
+ * close shows without a system call spent on a look first:
+ * - ncalrpc: at the send (a Unix socket whose peer has gone refuses the request whole, EPIPE);
+ * - TCP, a synchronous call (its caller reads the reply at once): a send to a closed peer
+ *   succeeds (the reset comes later), so the call goes as the connection's probe; when the
+ *   reply read finds the connection closed, tcp_delivery.c tells from the kernel's count of
+ *   acknowledged octets whether the server ever received the request;
+ * - otherwise (TCP for an asynchronous call, whose reply an epoll worker reads; a kernel that
+ *   does not count): a peek at the socket, which finds the server's FIN, before the send. */
+static bool close_shows_unlooked(const asidl__assoc *a, const asidl__cconn *c, bool reads_reply)
 {
-    return a->protseq == ASIDL_PROTSEQ_LRPC;
+    /* (acked_at_connect is set once, before the connection is listed) */
+    return a->protseq == ASIDL_PROTSEQ_LRPC || (reads_reply && c->acked_at_connect != 0);
 }
 
 static bool still_open(asidl__cconn *c)
@@ -1192,6 +1243,15 @@ static bool still_open(asidl__cconn *c)
     char byte;
     ssize_t r = recv(c->src.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return r > 0 || (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+}
+
+void asidl__cconn_probe_locked(asidl__cconn *c, asidl__ccall *call, size_t request_len)
+{
+    if (c->assoc && c->assoc->protseq == ASIDL_PROTSEQ_TCP && c->acked_at_connect && !c->dead) {
+        c->probe = call;
+        c->probe_end = handed_over(c);
+        c->probe_acked_before = c->acked_at_connect + c->probe_end - request_len;
+    }
 }
 
 void asidl__cconn_discard(asidl__cconn *c)
@@ -1217,11 +1277,11 @@ static _Thread_local struct {
 
 /* The pick of asidl__assoc_connection's scan that needs nothing more (its lock held, the
  * association's released): an idle one may have been closed by the server meanwhile. */
-static bool kept_still_open(asidl__assoc *a, asidl__cconn *c, bool idle, bool *unchecked)
+static bool kept_still_open(asidl__assoc *a, asidl__cconn *c, bool idle, bool reads_reply, bool *unchecked)
 {
     if (!idle)
         return true;
-    if (close_shows_on_send(a)) {
+    if (close_shows_unlooked(a, c, reads_reply)) {
         *unchecked = true;
         return true;
     }
@@ -1233,7 +1293,7 @@ static bool kept_still_open(asidl__assoc *a, asidl__cconn *c, bool idle, bool *u
     return false;
 }
 
-RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal,
+RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal, bool reads_reply,
                                    int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked,
                                    bool *locked)
 {
@@ -1301,7 +1361,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
         }
         if (kept) {
             pthread_mutex_unlock(&a->lock);
-            if (!kept_still_open(a, pick, !pick_causal, unchecked))
+            if (!kept_still_open(a, pick, !pick_causal, reads_reply, unchecked))
                 continue;
             recent.assoc = a;
             recent.conn = pick;
@@ -1335,7 +1395,7 @@ RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *ifac
         pthread_mutex_unlock(&a->lock);
 
         if (pick) {
-            bool look = pick_idle && !close_shows_on_send(a);
+            bool look = pick_idle && !close_shows_unlooked(a, pick, reads_reply);
             if (look && !still_open(pick)) {
                 asidl__cconn_unreserve(pick);
                 asidl__cconn_discard(pick);

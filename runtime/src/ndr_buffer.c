@@ -21,18 +21,20 @@ void asidl_ndr_set_default_alloc_limit(size_t bytes)
 /* Entries of a table that fit the call's local storage for it. */
 #define LOCAL_ENTRIES(c, field, type) (sizeof (c)->p.field / (sizeof(type)))
 
-/* The growable tables empty, the undo log in the call's own storage (the call is not moved
- * once set up). The maps are reset apart: cleanup frees them only when used. */
+/* The growable tables empty, the queue and the undo log in the call's own storage (the call
+ * is not moved once set up). The maps are reset apart: cleanup frees them only when used. */
 static void reset_tables(asidl_ndr_call *call)
 {
-    call->p.queue = NULL;
-    call->p.checks = NULL;
-    call->p.fixups = NULL;
-    call->p.q_len = call->p.q_cap = call->p.undo_len = 0;
+    call->p.queue = (void *)call->p.local_queue;
+    call->p.q_cap = LOCAL_ENTRIES(call, local_queue, ndr_queue_entry);
     call->p.undo = (void *)call->p.local_undo;
     call->p.undo_cap = LOCAL_ENTRIES(call, local_undo, ndr_undo);
+    call->p.checks = NULL;
+    call->p.fixups = NULL;
+    call->p.q_len = call->p.undo_len = 0;
     call->p.checks_len = call->p.checks_cap = call->p.fixups_len = call->p.fixups_cap = 0;
 }
+
 
 /* The settings, and the tables' bookkeeping, which outlives passes.  Nothing else: every pass
  * sets the state it reads before reading it (ndr_begin_pass, ndr_set_input, the output of a
@@ -47,6 +49,7 @@ void asidl_ndr_call_init(asidl_ndr_call *call, asidl_ndr_side side)
     call->hooks = NULL;
     call->hook_ctx = NULL;
     call->p.mode = 0;
+    call->p.info = NULL;
     reset_tables(call);
     call->p.full_ptrs = (asidl_ndr__map){ NULL, 0, 0 };
     call->p.capacities = (asidl_ndr__map){ NULL, 0, 0 };
@@ -54,6 +57,15 @@ void asidl_ndr_call_init(asidl_ndr_call *call, asidl_ndr_side side)
 
 void asidl_ndr_call_cleanup(asidl_ndr_call *call)
 {
+    /* The usual call: its queue and undo log stayed in its own storage and it needed no other
+     * table, so nothing is to be freed, and what reset_tables sets is as it set it (the lengths
+     * are each pass's).  One test, not one per table. */
+    uintptr_t moved = ((uintptr_t)call->p.queue ^ (uintptr_t)call->p.local_queue) |
+                      ((uintptr_t)call->p.undo ^ (uintptr_t)call->p.local_undo) | (uintptr_t)call->p.checks |
+                      (uintptr_t)call->p.fixups | (uintptr_t)call->p.full_ptrs.slots |
+                      (uintptr_t)call->p.capacities.slots;
+    if (!moved)
+        return;
     if (call->p.queue && call->p.queue != (void *)call->p.local_queue)
         free(call->p.queue);
     if (call->p.undo && call->p.undo != (void *)call->p.local_undo)

@@ -243,25 +243,26 @@ void ndr_map_free(asidl_ndr__map *m);
  * pass of every call starts here. */
 static inline void ndr_begin_pass(ndr_call *c, int mode)
 {
+    /* (in the order asidl_ndr.h keeps them, which the compiler merges into wide stores) */
     c->p.mode = (uint8_t)mode;
     c->p.swap = 0;
     c->p.reuse = 0;
     c->p.record_caps = 0;
     c->p.hoist_pending = 0;
     c->p.hoist_n = 0;
+    c->p.param = 0;
+    c->p.ready_limit = 0;
     c->p.proc = NULL;
     c->p.frame = NULL;
-    c->p.param = 0;
     c->p.ready_base = NULL;
-    c->p.ready_limit = 0;
     c->p.size_pos = 0;
-    c->p.target_cap = SIZE_MAX;
-    c->p.next_id = NDR_FIRST_REFERENT_ID;
     c->p.alloc_total = 0;
     c->p.q_len = 0;
     c->p.undo_len = 0;
     c->p.checks_len = 0;
     c->p.fixups_len = 0;
+    c->p.target_cap = SIZE_MAX;
+    c->p.next_id = NDR_FIRST_REFERENT_ID;
     if (c->p.full_ptrs.used)
         ndr_map_clear(&c->p.full_ptrs);
 }
@@ -749,7 +750,13 @@ typedef struct ndr_param_info {
     /* ... and, being [in] only with a stride equal to its elements' size, the server may leave
      * it in the request (what ndr_in_place_possible finds from the descriptors alone). */
     uint8_t in_place;
+    /* The parameter's ASIDL_NDR_PARAM_* flags, so that the passes read the info alone and not
+     * the descriptor beside it too. */
+    uint16_t flags;
     uint32_t size_param;
+    /* REF_ARRAY: its elements' wire size (a base type's alignment), read here rather than
+     * through the array's descriptor and its element's. */
+    uint32_t elem_size;
     const asidl_ndr_type *ref;  /* REF_*: the referent */
     size_t offset;              /* the parameter's slot in the argument frame */
 } ndr_param_info;
@@ -796,12 +803,12 @@ NDR_INLINE bool ndr_known_size(const ndr_call *c, const ndr_param_info *pi, bool
 /* A pass's parameters (NDR_LIST_*), each by its shortcut or the general walk: marshalling (or
  * sizing) a list; the client's reply; the server's [in] parameters.  info may be NULL (each
  * parameter is then classified as it comes).  c->p.proc and frame are set. */
-struct ndr_proc_info;
-long ndr_params_marshal(ndr_call *c, const struct ndr_proc_info *info, const asidl_ndr_proc *proc, void **args,
+typedef struct asidl_ndr__proc_info ndr_proc_info;
+long ndr_params_marshal(ndr_call *c, const ndr_proc_info *info, const asidl_ndr_proc *proc, void **args,
                         int list);
-long ndr_params_client_unmarshal(ndr_call *c, const struct ndr_proc_info *info, const asidl_ndr_proc *proc,
+long ndr_params_client_unmarshal(ndr_call *c, const ndr_proc_info *info, const asidl_ndr_proc *proc,
                                  void **args);
-long ndr_params_server_unmarshal(ndr_call *c, const struct ndr_proc_info *info, const asidl_ndr_proc *proc,
+long ndr_params_server_unmarshal(ndr_call *c, const ndr_proc_info *info, const asidl_ndr_proc *proc,
                                  void **args);
 
 /* ===================================================================== ndr_procinfo.c */
@@ -835,7 +842,7 @@ static inline bool ndr_param_in_list(const asidl_ndr_param *p, int list)
 
 /* What the engine works out once per procedure descriptor: its parameters' shapes, the lists
  * its passes visit, and its argument frame's layout. */
-typedef struct ndr_proc_info {
+struct asidl_ndr__proc_info {
     const asidl_ndr_proc *proc;         /* the descriptor it describes */
     const asidl_ndr_param *params;      /* ... and, as it was then, its parameters */
     uint32_t n_params;
@@ -848,7 +855,7 @@ typedef struct ndr_proc_info {
     uint32_t n_blocks;                  /* the NDR_FREE_BLOCK parameters (same block) */
     const uint32_t *blocks;
     ndr_param_info param[];
-} ndr_proc_info;
+};
 
 /* The table of infos (ndr_procinfo.c): a procedure's info is in the slot its address hashes
  * to, or one of the next few. */
@@ -874,6 +881,17 @@ static inline const ndr_proc_info *ndr_proc_info_get(const asidl_ndr_proc *proc)
 {
     const ndr_proc_info *info = __atomic_load_n(&ndr_infos[ndr_info_slot(proc)], __ATOMIC_ACQUIRE);
     return info && ndr_info_describes(info, proc) ? info : ndr_proc_info_find(proc);
+}
+
+/* The procedure's info for a pass of call c: the one the call's previous pass found, if it
+ * describes proc (a call's passes are those of one procedure), else ndr_proc_info_get's, kept
+ * for the next pass.  One look-up in the table per call, not per pass. */
+static inline const ndr_proc_info *ndr_call_info(ndr_call *c, const asidl_ndr_proc *proc)
+{
+    const ndr_proc_info *info = c->p.info;
+    if (!info || !ndr_info_describes(info, proc))
+        c->p.info = info = ndr_proc_info_get(proc);
+    return info;
 }
 
 /* A parameter's info: from the procedure's, or classified into `local`. */

@@ -72,7 +72,7 @@ static long marshal_params(ndr_call *c, const asidl_ndr_proc *proc, void **args,
 {
     c->p.proc = proc;
     c->p.frame = args;
-    return ndr_params_marshal(c, ndr_proc_info_get(proc), proc, args,
+    return ndr_params_marshal(c, ndr_call_info(c, proc), proc, args,
                               which == ASIDL_NDR_PARAM_IN ? NDR_LIST_IN : NDR_LIST_OUT);
 }
 
@@ -163,7 +163,7 @@ long asidl_ndr_client_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc
     c->p.frame = args;
     st = ndr_set_input(c, buf, len, 0, drep);
     if (!st)
-        st = ndr_params_client_unmarshal(c, ndr_proc_info_get(proc), proc, args);
+        st = ndr_params_client_unmarshal(c, ndr_call_info(c, proc), proc, args);
     if (!st) {
         c->p.param = proc->n_params;
         st = ndr_finish_unmarshal(c);
@@ -304,7 +304,7 @@ long asidl_ndr_server_unmarshal(asidl_ndr_call *call, const asidl_ndr_proc *proc
     c->p.proc = proc;
     c->p.frame = args;
     st = ndr_set_input(c, buf, len, 0, drep);
-    const ndr_proc_info *info = ndr_proc_info_get(proc);
+    const ndr_proc_info *info = ndr_call_info(c, proc);
     if (!st)
         st = ndr_params_server_unmarshal(c, info, proc, args);
     c->p.param = proc->n_params;        /* every [in] parameter is there now */

@@ -76,6 +76,8 @@ void ndr_param_classify(const asidl_ndr_param *p, ndr_param_info *info)
     info->size_ctype = 0;
     info->flat = 0;
     info->in_place = 0;
+    info->flags = p->flags;
+    info->elem_size = 0;
     if (!magic_ok(t))
         return;
     if (t->kind == ASIDL_NDR_BASE) {
@@ -92,6 +94,7 @@ void ndr_param_classify(const asidl_ndr_param *p, ndr_param_info *info)
                                             : NDR_SHAPE_REF_OTHER;
     if (info->shape == NDR_SHAPE_REF_ARRAY) {
         const asidl_ndr_type *e = ((const asidl_ndr_array *)r)->elem;
+        info->elem_size = e->align;
         info->in_place = (p->flags & (ASIDL_NDR_PARAM_IN | ASIDL_NDR_PARAM_OUT)) == ASIDL_NDR_PARAM_IN &&
                          ndr_flat_stride(e) == e->mem_size;
     }
@@ -141,11 +144,12 @@ static bool shortcuts(const ndr_call *c)
  * then the elements, reserved at once.  What ndr_simple_array_marshal_sized does, with the
  * same statuses (a buffer that cannot grow fails the same whichever item it fails on; the
  * pass takes back what was written). */
-static long marshal_flat(ndr_call *c, const asidl_ndr_array *a, const unsigned char *mem, int64_t size)
+static long marshal_flat(ndr_call *c, const ndr_param_info *pi, const unsigned char *mem, int64_t size)
 {
     if (size < 0 || size > UINT32_MAX)
         return RPC_X_INVALID_BOUND;     /* as dim_max has it */
-    size_t es = a->elem->align, bytes;
+    const asidl_ndr_array *a = (const asidl_ndr_array *)pi->ref;
+    size_t es = pi->elem_size, bytes;
     asidl_ndr_buffer *b = c->p.out;
     if (b->len > SIZE_MAX / 2 || __builtin_mul_overflow((size_t)size, es, &bytes) || bytes > SIZE_MAX / 2 - 16)
         return ndr_simple_array_marshal_sized(c, a, mem, size);     /* (sizes no buffer reaches) */
@@ -230,7 +234,7 @@ static long shape_marshal(ndr_call *c, const ndr_param_info *pi, const unsigned 
         int64_t size;
         if (!ndr_known_size(c, pi, false, &size))
             return ndr_simple_array_marshal(c, a, ref);
-        return pi->flat && !ndr_sizing(c) ? marshal_flat(c, a, ref, size)
+        return pi->flat && !ndr_sizing(c) ? marshal_flat(c, pi, ref, size)
                                           : ndr_simple_array_marshal_sized(c, a, ref, size);
     case NDR_SHAPE_REF_OTHER: {
         if (c->p.record_caps)
@@ -261,7 +265,7 @@ static long client_array(ndr_call *c, const ndr_param_info *pi, unsigned char *g
         /* no capacity recorded: the size says what the caller's storage holds */
         if (size < 0)
             return RPC_X_INVALID_BOUND;
-        size_t es = a->elem->align, after;
+        size_t es = pi->elem_size, after;
         uint32_t count;
         long st = peek_flat(c, es, &count, &after);
         if (st)
@@ -301,15 +305,15 @@ static long client_array(ndr_call *c, const ndr_param_info *pi, unsigned char *g
                  : ndr_simple_array_unmarshal(c, a, given, cap);
 }
 
-static long shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_param *p, unsigned char *slot)
+static long shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, unsigned char *slot)
 {
     if (!shortcuts(c))
         return NDR_SHAPE_GENERAL;
     if (pi->shape == NDR_SHAPE_BASE)
         return ndr_base_unmarshal(c, (const asidl_ndr_base *)pi->ref, slot);
-    if (p->flags & ASIDL_NDR_PARAM_RETURN)
+    if (pi->flags & ASIDL_NDR_PARAM_RETURN)
         return NDR_SHAPE_GENERAL;
-    if (pi->shape != NDR_SHAPE_REF_BASE && (pi->shape != NDR_SHAPE_REF_ARRAY || (p->flags & ASIDL_NDR_PARAM_IN)))
+    if (pi->shape != NDR_SHAPE_REF_BASE && (pi->shape != NDR_SHAPE_REF_ARRAY || (pi->flags & ASIDL_NDR_PARAM_IN)))
         return NDR_SHAPE_GENERAL;   /* [in, out] arrays may reuse or replace the caller's block */
     /* The parameter's value is the caller's pointer, which the call cannot change. */
     unsigned char *given;
@@ -326,16 +330,16 @@ static long shape_client_unmarshal(ndr_call *c, const ndr_param_info *pi, const 
 /* A flat array whose size has been received: its memory (in the request when it can stay
  * there, as ndr_in_place_possible decides, else a new block), then its elements, with the
  * general code's statuses in its order (memory is found before the count is compared). */
-static long server_flat(ndr_call *c, const ndr_param_info *pi, const asidl_ndr_array *a, void **slot, int64_t size)
+static long server_flat(ndr_call *c, const ndr_param_info *pi, void **slot, int64_t size)
 {
-    size_t es = a->elem->align, after;
+    size_t es = pi->elem_size, after;
     uint32_t count;
     long st = peek_flat(c, es, &count, &after);
     if (st)
         return st;
     size_t at = (after + es - 1) & ~(es - 1);
     unsigned char *mem = (unsigned char *)(uintptr_t)(c->p.in + at);
-    if (c->in_place && pi->in_place && count != 0 && at <= c->p.in_len && count <= (c->p.in_len - at) / es &&
+    if (c->in_place && pi->in_place && count != 0 && at <= c->p.in_len && ndr_fits(count, es, c->p.in_len - at) &&
         !((uintptr_t)mem & (es - 1))) {
         *slot = mem;
     } else {
@@ -367,7 +371,7 @@ static long shape_server_unmarshal(ndr_call *c, const ndr_param_info *pi, unsign
     const asidl_ndr_array *a = (const asidl_ndr_array *)r;
     int64_t size;
     if (pi->flat && !c->p.swap && ndr_known_size(c, pi, true, &size))
-        return server_flat(c, pi, a, s, size);
+        return server_flat(c, pi, s, size);
     /* Its memory: in the request if it can stay there, else a new block. */
     size_t bytes = r->mem_size, elements = 0;
     if ((r->flags & ASIDL_NDR_F_CONFORMANT) && (st = ndr_simple_array_peek(c, a, &bytes, &elements)))
@@ -399,12 +403,12 @@ long ndr_params_marshal(ndr_call *c, const ndr_proc_info *info, const asidl_ndr_
     /* The client remembers how big its [in,out] buffers are, to refill them safely. */
     bool request = c->p.mode == NDR_MODE_MARSHAL && c->side == ASIDL_NDR_CLIENT;
     for (uint32_t i; ndr_next_param(&it, &i);) {
-        const asidl_ndr_param *p = &proc->params[i];
+        const ndr_param_info *pi = ndr_param_info_of(info, proc, i, &local);
         c->p.param = i;
-        c->p.record_caps = request && (p->flags & ASIDL_NDR_PARAM_OUT);
-        long st = shape_marshal(c, ndr_param_info_of(info, proc, i, &local), args[i]);
+        c->p.record_caps = request && (pi->flags & ASIDL_NDR_PARAM_OUT);
+        long st = shape_marshal(c, pi, args[i]);
         if (st == NDR_SHAPE_GENERAL)
-            st = ndr_marshal_root(c, p->type, args[i], NULL);
+            st = ndr_marshal_root(c, proc->params[i].type, args[i], NULL);
         if (st)
             return st;
     }
@@ -418,13 +422,13 @@ long ndr_params_client_unmarshal(ndr_call *c, const ndr_proc_info *info, const a
     ndr_param_iter it = ndr_params(info, proc, NDR_LIST_OUT);
     long st = RPC_S_OK;
     for (uint32_t i; !st && ndr_next_param(&it, &i);) {
-        const asidl_ndr_param *p = &proc->params[i];
+        const ndr_param_info *pi = ndr_param_info_of(info, proc, i, &local);
         c->p.param = i;
-        c->p.reuse = (p->flags & ASIDL_NDR_PARAM_IN) != 0;
+        c->p.reuse = (pi->flags & ASIDL_NDR_PARAM_IN) != 0;
         size_t mark = c->p.q_len;
-        if ((st = shape_client_unmarshal(c, ndr_param_info_of(info, proc, i, &local), p, args[i])) !=
-            NDR_SHAPE_GENERAL)
+        if ((st = shape_client_unmarshal(c, pi, args[i])) != NDR_SHAPE_GENERAL)
             continue;
+        const asidl_ndr_param *p = &proc->params[i];
         if (p->type->kind == ASIDL_NDR_POINTER && !(p->flags & ASIDL_NDR_PARAM_RETURN)) {
             /* the caller's storage is the referent (a top-level [ref] pointer is never changed) */
             st = ndr_check_magic(p->type);

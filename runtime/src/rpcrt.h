@@ -72,7 +72,7 @@ void asidl__strbind_free(asidl__strbind *sb);
 char *asidl__strbind_compose(const char *object, const char *protseq, const char *netaddr,
                              const char *endpoint, const char *options);
 
-/* ============================================================ sock.c, rtdir.c, transport_*.c */
+/* ============================================= sock.c, rtdir.c, transport_*.c, tcp_delivery.c */
 
 /* Protocol sequences asidl implements. */
 typedef enum asidl__protseq {
@@ -114,6 +114,14 @@ RPC_STATUS asidl__rtdir_socket_path(const char *endpoint, char *path, size_t pat
  * unknown host, timeout), RPC_S_INVALID_ENDPOINT_FORMAT, RPC_S_OUT_OF_RESOURCES. */
 RPC_STATUS asidl__transport_connect(asidl__protseq p, const char *netaddr, const char *endpoint,
                                     int timeout_ms, int *fd_out);
+
+/* TCP connections (tcp_delivery.c). The octets the peer has acknowledged so far (the SYN
+ * counts one); false when the kernel does not tell. */
+bool asidl__tcp_acked(int fd, uint64_t *acked);
+/* After the connection turned out closed: true only on evidence that the peer's kernel refused
+ * what was sent after the first `acked_before` octets unread (none of it acknowledged, the
+ * connection reset), waiting at most wait_ms for that evidence or its opposite. */
+bool asidl__tcp_refused(int fd, uint64_t acked_before, int wait_ms);
 
 /* Server side: listening, non-blocking sockets for one endpoint. NULL or "" endpoint means a
  * dynamic one (an ephemeral port; a generated ncalrpc name). host NULL means every interface
@@ -559,7 +567,7 @@ int asidl__rt_rearm(asidl__source *s, uint32_t events);
 void asidl__rt_unwatch(asidl__source *s);
 /* Edge-triggered registration: an event whenever readiness arrives, with no re-arming, so a
  * connection's handler saves a system call per request. Another worker can then get an event
- * while the handler runs (the owner needs a token, as asidl__sconn's in_handler), and an event
+ * while the handler runs (the owner needs a token, as asidl__sconn's reading token), and an event
  * taken just before the source is unwatched can still be on its way: the owner frees it through
  * asidl__rt_retire. asidl__rt_rearm_edge changes the mask (an event comes at once if ready). */
 int asidl__rt_watch_edge(asidl__source *s, uint32_t events);
@@ -721,6 +729,7 @@ typedef struct asidl__outbuf asidl__outbuf;
 typedef struct asidl__sendq {
     asidl__outbuf *head, *tail;
     size_t bytes;
+    uint64_t written;                 /* octets the socket has taken so far */
 } asidl__sendq;
 
 /* Takes ownership of `data` (malloc'd), freeing it if the queue cannot grow. */
@@ -921,14 +930,17 @@ struct asidl__sconn {
     asidl__sconn *prev, *next;        /* the server's connections */
     pthread_mutex_t lock;
     int refs;                         /* atomic (asidl__sconn_ref / _release) */
-    bool in_handler;                  /* the reading token: only the epoll worker holding it reads */
+    uint32_t token;                   /* the reading token, atomic: only the epoll worker holding
+                                         it reads (sconn.c, take_token) */
     uint32_t watching;                /* the events registered (edge-triggered; token holder) */
     asidl__retiree retiree;           /* the registration's reference, after teardown */
     asidl__writer writer;             /* room to send for threads that are not the handler */
-    uint32_t missed;                  /* events delivered while another worker held the token */
+    uint32_t missed;                  /* events delivered while another worker held the token
+                                         (under lock) */
     bool want_write;
     bool closing;                     /* send what is queued (a fault, a nak), then close */
-    bool dead;                        /* no more I/O: the handler tears it down */
+    bool dead;                        /* no more I/O: the handler tears it down (set under lock,
+                                         atomically: the token's taker reads it without) */
     bool torn_down;
     asidl__inbuf in;
     asidl__sendq out;
@@ -1094,11 +1106,14 @@ void asidl__assoc_release(asidl__assoc *a);
 /* A connection that has the interface's presentation context negotiated (binding or altering
  * it as needed), with a reference for the caller; *ctx_id is the context to use. `causal`:
  * while this thread has calls outstanding on a connection of the association, use that one.
+ * `reads_reply`: the caller waits for its reply at once (a synchronous call).
  * *unchecked: an idle connection the server may have closed meanwhile, not looked at because
- * its transport tells at the request's send (asidl__cconn_send_request_locked). *locked: the
- * connection is returned with its lock held and without a reservation (the caller puts its
- * call in the table before it releases the lock); else it is reserved, its lock not held. */
-RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal,
+ * the close shows later: on ncalrpc at the request's send (asidl__cconn_send_request_locked),
+ * on TCP, for a caller that reads its reply, at that read (the call is the connection's
+ * probe, asidl__cconn_probe_locked). *locked: the connection is returned with its lock held and
+ * without a reservation (the caller puts its call in the table before it releases the lock);
+ * else it is reserved, its lock not held. */
+RPC_STATUS asidl__assoc_connection(asidl__assoc *a, const asidl__syntax_id *iface, bool causal, bool reads_reply,
                                    int timeout_ms, asidl__cconn **out, uint16_t *ctx_id, bool *unchecked,
                                    bool *locked);
 unsigned asidl__assoc_connection_count(asidl__assoc *a);
@@ -1146,6 +1161,12 @@ struct asidl__cconn {
     unsigned sync_waiters;
     uint32_t next_call_id;
     asidl__ccall *spare;                /* a released call kept for the next one (ccall.c) */
+    /* TCP: a synchronous call sent without a look on a connection that had been idle (cconn.c,
+     * "a connection the server closed while idle"): */
+    uint64_t acked_at_connect;          /* tcpi_bytes_acked once connected; 0: unknown, look */
+    asidl__ccall *probe;                /* that call, until something comes back */
+    uint64_t probe_acked_before;        /* acknowledged octets before its request */
+    uint64_t probe_end;                 /* octets handed to the socket up to its request's end */
 };
 
 void asidl__cconn_release(asidl__cconn *c);
@@ -1176,9 +1197,10 @@ struct asidl__ccall {
     uint8_t drep0;                      /* the response's data representation (drep[0]) */
     asidl__reasm response;
     bool response_started;
-    /* A one-fragment reply that its waiting caller read itself (asidl__ccall_call) is left in
-     * the reading block, lent to the call until its release; any other is gathered in
-     * `response`. */
+    /* A one-fragment reply that its waiting caller read itself is left in the reading block,
+     * lent to the call until its release, when the caller asked for that (reply_in_place:
+     * asidl__ccall_call); any other is gathered in `response`. */
+    bool reply_in_place;
     uint8_t *lent;
     const uint8_t *in_place;
     size_t in_place_len;
@@ -1268,14 +1290,21 @@ void asidl__cconn_queue(asidl__cconn *c, uint8_t *data, size_t len);
  * connection (asidl__cconn_discard) and sends the request on another. */
 bool asidl__cconn_send_request_locked(asidl__cconn *c, const asidl__frags *f, bool unchecked,
                                       asidl__ccall **finished);
+/* Makes a synchronous call whose request (`request_len` octets) has just gone, unlooked, on a
+ * TCP connection that had been idle the connection's probe (c->lock held): should the reply
+ * read find the connection closed and the request refused unread (tcp_delivery.c), the call
+ * completes with ASIDL_CCALL_RESEND instead of failing, and its caller sends the request on
+ * another connection. Nothing happens on a transport where the close shows at the send. */
+void asidl__cconn_probe_locked(asidl__cconn *c, asidl__ccall *call, size_t request_len);
+/* The internal outcome of a call whose request never reached the server: send it again. */
+#define ASIDL_CCALL_RESEND ((RPC_STATUS)-1)
 /* Fails the connection's calls and closes it. */
 void asidl__cconn_discard(asidl__cconn *c);
 void asidl__cconn_run_finished(asidl__ccall *finished);
 /* Waits for the call to complete, reading the connection when nobody else is. */
 RPC_STATUS asidl__cconn_wait(asidl__cconn *c, asidl__ccall *call);
-/* The same, called with c->lock held (released on return). `in_place`: a reply this thread
- * reads itself in one fragment may be left where it was read (asidl__ccall's `lent`). */
-RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call, bool in_place);
+/* The same, called with c->lock held (released on return). */
+RPC_STATUS asidl__cconn_wait_locked(asidl__cconn *c, asidl__ccall *call);
 /* Completes the call with `status` unless it already completed (the first outcome wins). */
 void asidl__cconn_complete(asidl__cconn *c, asidl__ccall *call, RPC_STATUS status, uint8_t orphan_ptype);
 /* Makes sure someone reads the connection for its asynchronous calls. */

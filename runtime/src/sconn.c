@@ -5,7 +5,7 @@
  * Samba's raw protocol tests record Windows' behaviour).
  *
  * The connection is registered edge-triggered, so a request costs no re-arming. Only the worker
- * holding the reading token (in_handler) reads it: one that gets an event while another holds
+ * holding the reading token (c->token) reads it: one that gets an event while another holds
  * the token leaves a note (missed) for the holder. The holder gives the token back before
  * running the dispatch callbacks of the calls it completed, so the next request can be read by
  * another worker meanwhile. Replies are queued from any thread. A torn-down connection is freed
@@ -27,6 +27,19 @@
 
 static void on_event(asidl__source *src, uint32_t events);
 static void on_timer(asidl__timer *t);
+
+/* No more I/O: the handler tears the connection down. Set under c->lock, and stored
+ * atomically because the worker taking the reading token reads it without the lock. */
+static void mark_dead(asidl__sconn *c)
+{
+    __atomic_store_n(&c->dead, true, __ATOMIC_RELAXED);
+}
+
+/* Whether a worker holds the reading token (read under c->lock, see take_token). */
+static bool token_held(const asidl__sconn *c)
+{
+    return __atomic_load_n(&c->token, __ATOMIC_RELAXED) != 0;
+}
 
 /* Who is calling: the transport and the client's address, for the server binding handle and
  * for interfaces that admit local clients only. */
@@ -128,7 +141,7 @@ static void release_registration(asidl__retiree *r)
 void asidl__sconn_kill(asidl__sconn *c)
 {
     pthread_mutex_lock(&c->lock);
-    c->dead = true;
+    mark_dead(c);
     if (!c->torn_down)
         shutdown(c->src.fd, SHUT_RDWR);    /* wakes the worker that will tear it down */
     pthread_mutex_unlock(&c->lock);
@@ -157,10 +170,10 @@ static void on_writable(asidl__source *src, uint32_t events)
     } else if (!c->dead && c->want_write) {
         int r = asidl__sendq_flush(&c->out, c->src.fd);
         c->want_write = r == 0;
-        if (r < 0 || (r == 0 && !c->in_handler && !arm_writer_locked(c))) {
-            c->dead = true;
+        if (r < 0 || (r == 0 && !token_held(c) && !arm_writer_locked(c))) {
+            mark_dead(c);
             shutdown(c->src.fd, SHUT_RDWR);  /* wakes the worker that tears it down */
-        } else if (r > 0 && c->closing && !c->in_handler) {
+        } else if (r > 0 && c->closing && !token_held(c)) {
             shutdown(c->src.fd, SHUT_RDWR);
         }
     }
@@ -178,7 +191,7 @@ void asidl__sconn_send_locked(asidl__sconn *c, uint8_t *data, size_t len)
     }
     asidl__trace_pdus("->", c->src.fd, data, len);
     if (!asidl__sendq_push(&c->out, data, len)) {
-        c->dead = true;
+        mark_dead(c);
         shutdown(c->src.fd, SHUT_RDWR);
         return;
     }
@@ -195,7 +208,7 @@ void asidl__sconn_send_frags_locked(asidl__sconn *c, const asidl__frags *f)
         size_t len;
         uint8_t *data = asidl__frags_flatten(f, 0, &len);
         if (!data) {
-            c->dead = true;
+            mark_dead(c);
             shutdown(c->src.fd, SHUT_RDWR);
             return;
         }
@@ -210,17 +223,17 @@ void asidl__sconn_send_frags_locked(asidl__sconn *c, const asidl__frags *f)
 static void after_send_locked(asidl__sconn *c, int r)
 {
     if (r < 0) {
-        c->dead = true;
+        mark_dead(c);
         shutdown(c->src.fd, SHUT_RDWR);
     } else if (r == 0) {
         /* The socket is full: the rest goes when it drains, from an epoll worker, so no thread
          * blocks here on behalf of a slow client. */
         c->want_write = true;
-        if (!c->in_handler && !arm_writer_locked(c)) {
-            c->dead = true;               /* nobody would ever send the rest */
+        if (!token_held(c) && !arm_writer_locked(c)) {
+            mark_dead(c);               /* nobody would ever send the rest */
             shutdown(c->src.fd, SHUT_RDWR);
         }
-    } else if (c->closing && !c->in_handler) {
+    } else if (c->closing && !token_held(c)) {
         shutdown(c->src.fd, SHUT_RDWR);   /* the answer is out; the worker closes */
     }
 }
@@ -695,7 +708,7 @@ static void handle_pdu(asidl__sconn *c, const uint8_t *p, size_t len, asidl__sca
         /* The first PDU must be a bind (Windows naks anything else with reason 4). */
         if (st != ASIDL_PDU_OK && st != ASIDL_PDU_BAD_PTYPE) {
             pthread_mutex_lock(&c->lock);
-            c->dead = true;
+            mark_dead(c);
             pthread_mutex_unlock(&c->lock);
         } else if (st != ASIDL_PDU_OK || pdu.hdr.ptype != ASIDL_PTYPE_BIND) {
             nak_and_close(c, pdu.hdr.call_id, ASIDL_NAK_PROTOCOL_VERSION_NOT_SUPPORTED);
@@ -748,7 +761,7 @@ static void handle_garbage(asidl__sconn *c, asidl__pdu_status st)
         return;
     }
     pthread_mutex_lock(&c->lock);
-    c->dead = true;
+    mark_dead(c);
     pthread_mutex_unlock(&c->lock);
 }
 
@@ -809,7 +822,7 @@ static bool read_more(asidl__sconn *c, bool stop, uint32_t events, asidl__scall 
         }
         if (r != ASIDL_FILL_DATA && r != ASIDL_FILL_MORE) {
             pthread_mutex_lock(&c->lock);
-            c->dead = true;              /* the client went away (or the socket failed) */
+            mark_dead(c);              /* the client went away (or the socket failed) */
             pthread_mutex_unlock(&c->lock);
             break;
         }
@@ -837,7 +850,7 @@ static bool read_more(asidl__sconn *c, bool stop, uint32_t events, asidl__scall 
     }
     if (!asidl__inbuf_settle(&c->in)) {
         pthread_mutex_lock(&c->lock);
-        c->dead = true;
+        mark_dead(c);
         pthread_mutex_unlock(&c->lock);
     }
     watch_partial(c);
@@ -850,7 +863,7 @@ static void write_more(asidl__sconn *c)
     if (!c->dead && !c->torn_down) {
         int r = asidl__sendq_flush(&c->out, c->src.fd);
         if (r < 0)
-            c->dead = true;
+            mark_dead(c);
         c->want_write = r == 0;
     }
     pthread_mutex_unlock(&c->lock);
@@ -860,14 +873,14 @@ static void write_more(asidl__sconn *c)
 static void teardown_locked(asidl__sconn *c)
 {
     c->torn_down = true;
-    c->dead = true;
-    c->in_handler = false;
+    mark_dead(c);
+    /* The token stays taken: a late event's worker leaves a note nobody reads. */
     if (c->writer.armed)
         shutdown(c->src.fd, SHUT_RDWR);   /* its event comes, and its worker closes it */
     else
         asidl__writer_close(&c->writer);
     asidl__rt_unwatch(&c->src);
-    close(c->src.fd);                   /* a late event finds torn_down, and never the fd */
+    close(c->src.fd);                   /* a late event finds the token taken, and never the fd */
     asidl__sendq_clear(&c->out);
     asidl__inbuf_free(&c->in);
     reset_reassembly(c);
@@ -921,20 +934,36 @@ static asidl__scall *pop_ready_locked(asidl__sconn *c)
     return call;
 }
 
+/* The reading token. Free, it is taken without the lock (a compare-and-swap). Taken, the event
+ * is left in `missed` under c->lock, after a second look under the lock: the holder gives the
+ * token back in a critical section of that lock which first takes up what `missed` holds, so
+ * the event is either seen by the holder or finds the token free. A torn-down connection's
+ * token is never given back. The swap's acquire and the give's release order whatever one
+ * holder wrote without the lock (the input buffer, the reassembly, `closing`) before the
+ * next holder reads it. */
+static bool take_token(asidl__sconn *c, uint32_t events)
+{
+    uint32_t expected = 0;
+    if (__atomic_compare_exchange_n(&c->token, &expected, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return true;
+    pthread_mutex_lock(&c->lock);
+    expected = 0;
+    bool taken = __atomic_compare_exchange_n(&c->token, &expected, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    if (!taken)
+        c->missed |= events;
+    pthread_mutex_unlock(&c->lock);
+    return taken;
+}
+
 static void on_event(asidl__source *src, uint32_t events)
 {
     asidl__sconn *c = (asidl__sconn *)src;
-    pthread_mutex_lock(&c->lock);
-    if (c->in_handler || c->torn_down) {
-        c->missed |= events;
-        pthread_mutex_unlock(&c->lock);
+    if (!take_token(c, events))
         return;
-    }
-    c->in_handler = true;
     asidl__sconn_ref(c);
-    bool stop = c->dead || c->closing;
+    /* `closing` is written by token holders only; `dead` by other threads too (atomically). */
+    bool stop = c->closing || __atomic_load_n(&c->dead, __ATOMIC_RELAXED);
     c->unqueued = NULL;                  /* (the last event's were queued at its end) */
-    pthread_mutex_unlock(&c->lock);
 
     asidl__scall *ready = NULL, **ready_tail = &ready;
     bool unread = false;
@@ -944,7 +973,7 @@ static void on_event(asidl__source *src, uint32_t events)
         if (events & (EPOLLHUP | EPOLLERR)) {
             pthread_mutex_lock(&c->lock);
             if (c->closing)
-                c->dead = true;          /* the client left before the answer was sent */
+                mark_dead(c);          /* the client left before the answer was sent */
             stop = c->dead || c->closing;
             pthread_mutex_unlock(&c->lock);
         }
@@ -975,7 +1004,6 @@ static void on_event(asidl__source *src, uint32_t events)
     if (c->dead || (c->closing && !c->out.head)) {
         teardown_locked(c);              /* the calls are told; their replies send nothing */
     } else {
-        c->in_handler = false;
         /* Edge-triggered: a system call only when the events wanted change, or when input was
          * left unread (re-registering raises the event again). */
         uint32_t want = EPOLLRDHUP | (c->closing ? 0 : EPOLLIN) | (c->want_write ? EPOLLOUT : 0);
@@ -983,6 +1011,7 @@ static void on_event(asidl__source *src, uint32_t events)
             c->watching = want;
             asidl__rt_rearm_edge(&c->src, want);
         }
+        __atomic_store_n(&c->token, 0, __ATOMIC_RELEASE);   /* `missed` was empty (take_token) */
         pthread_mutex_unlock(&c->lock);
     }
     if (first)
@@ -1038,7 +1067,7 @@ static void on_timer(asidl__timer *t)
     if (!c->torn_down && c->partial_since) {
         int64_t due = c->partial_since + c->srv->limits.read_timeout_ms;
         if (asidl__now_ms() >= due) {
-            c->dead = true;
+            mark_dead(c);
             shutdown(c->src.fd, SHUT_RDWR);
         } else if (asidl__timer_start(&c->timer, due)) {
             c->timer_armed = true;

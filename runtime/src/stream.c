@@ -241,6 +241,7 @@ int asidl__sendq_flush(asidl__sendq *q, int fd)
                 return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
             o->sent += (size_t)r;
             q->bytes -= (size_t)r;
+            q->written += (size_t)r;
         }
         q->head = o->next;
         if (!q->head)
@@ -270,6 +271,7 @@ int asidl__sendq_send_frags(asidl__sendq *q, int fd, const asidl__frags *f)
             if (r <= 0)
                 break;
             sent += (size_t)r;
+            q->written += (size_t)r;
         }
         if (sent == total)
             return 1;

@@ -468,7 +468,8 @@ static void resent_call_done(asidl__ccall *c, void *ctx)
 }
 
 /* A call on a connection the server closed while it was idle goes over a new one, without the
- * caller seeing anything: over ncalrpc the refused send tells, over TCP a look before it. Both
+ * caller seeing anything: over ncalrpc the refused send tells; over TCP the kernel's evidence
+ * after the reply read found the close (synchronous calls), or a look before the send. Both
  * kinds of call: a synchronous one and an asynchronous one, whose done function runs once,
  * for the answer on the new connection. */
 TEST(a_connection_the_server_closed_while_idle_is_replaced_unseen)
@@ -691,6 +692,145 @@ TEST(callback_requests_the_client_cannot_serve_are_answered_with_faults)
     CHECK_EQ_INT(answers, 1);
 }
 
+/* How a scripted TCP server ends a connection after answering its first call, while the
+ * client leaves it idle. */
+typedef enum {
+    IDLE_CLOSE,                 /* closes it: a request sent later is refused unread (reset) */
+    IDLE_HALF_CLOSE,            /* shuts down its sending side, then still reads a request */
+    IDLE_READ_THEN_CLOSE,       /* reads the next request, then closes without an answer */
+} idle_ending;
+
+typedef struct idle_closer {
+    int listen_fd;
+    idle_ending how;
+    int ended;                  /* atomic: the first connection's ending is under way */
+    int client_done;            /* atomic: the client's second call has returned */
+    int requests_first;         /* requests read on the first connection */
+    int requests_later;         /* on connections after it */
+} idle_closer;
+
+/* Answers a bind (true) or a request (echoing its stub) read into buf; false for anything else. */
+static bool answer_scripted(int fd, const uint8_t *buf, size_t len, int *requests)
+{
+    asidl__pdu pdu;
+    if (asidl__pdu_decode(buf, len, &pdu) != ASIDL_PDU_OK)
+        return false;
+    asidl__buf b;
+    asidl__buf_init(&b);
+    if (pdu.hdr.ptype == ASIDL_PTYPE_BIND) {
+        asidl__pdu_result r = { 0, 0, asidl__ndr20_syntax };
+        asidl__pdu_encode_bind_ack(&b, ASIDL_PTYPE_BIND_ACK, 3, pdu.hdr.call_id, 4280, 4280, 5, "1", &r, 1);
+    } else if (pdu.hdr.ptype == ASIDL_PTYPE_REQUEST) {
+        (*requests)++;
+        asidl__pdu_encode_response(&b, 3, pdu.hdr.call_id, 0, 0, 0, pdu.u.request.stub, pdu.u.request.stub_len);
+    }
+    bool sent = b.len && asidl__sock_send(fd, b.data, b.len) == (ssize_t)b.len;
+    asidl__buf_free(&b);
+    return sent;
+}
+
+static void *idle_closer_server(void *arg)
+{
+    idle_closer *s = arg;
+    uint8_t buf[8192];
+    size_t len;
+    if (asidl__sock_wait(s->listen_fd, POLLIN, 5000) <= 0)
+        return NULL;
+    int fd = asidl__transport_accept(s->listen_fd);
+    if (fd < 0)
+        return NULL;
+    /* the bind, then the first call */
+    for (int i = 0; i < 2; i++) {
+        if (!read_one(fd, buf, sizeof buf, &len) || !answer_scripted(fd, buf, len, &s->requests_first)) {
+            close(fd);
+            return NULL;
+        }
+    }
+    sleep_ms(50);                             /* the client has read its reply: now idle */
+    switch (s->how) {
+    case IDLE_CLOSE:
+        close(fd);
+        __atomic_store_n(&s->ended, 1, __ATOMIC_SEQ_CST);
+        break;
+    case IDLE_HALF_CLOSE:
+        shutdown(fd, SHUT_WR);
+        __atomic_store_n(&s->ended, 1, __ATOMIC_SEQ_CST);
+        if (read_one(fd, buf, sizeof buf, &len))
+            s->requests_first++;
+        close(fd);
+        break;
+    case IDLE_READ_THEN_CLOSE:
+        __atomic_store_n(&s->ended, 1, __ATOMIC_SEQ_CST);
+        if (read_one(fd, buf, sizeof buf, &len))
+            s->requests_first++;
+        close(fd);
+        break;
+    }
+    /* A request sent again comes on a new connection. */
+    while (!__atomic_load_n(&s->client_done, __ATOMIC_SEQ_CST)) {
+        if (asidl__sock_wait(s->listen_fd, POLLIN, 20) <= 0)
+            continue;
+        int again = asidl__transport_accept(s->listen_fd);
+        if (again < 0)
+            break;
+        while (read_one(again, buf, sizeof buf, &len) && answer_scripted(again, buf, len, &s->requests_later))
+            ;
+        close(again);
+    }
+    return NULL;
+}
+
+/* The second synchronous call of a client on a TCP connection the server ended while idle, and
+ * the requests the server saw: */
+static RPC_STATUS after_idle_ending(idle_ending how, int *requests_first, int *requests_later)
+{
+    idle_closer s = { .how = how };
+    asidl__listener_fds l;
+    if (asidl__transport_listen(ASIDL_PROTSEQ_TCP, "127.0.0.1", NULL, 4, &l) != RPC_S_OK)
+        return -1;
+    s.listen_fd = l.fd[0];
+    pthread_t t;
+    pthread_create(&t, NULL, idle_closer_server, &s);
+    RPC_BINDING_HANDLE h = bind_to("ncacn_ip_tcp", "127.0.0.1", l.endpoint);
+    RPC_STATUS st = echo_round_trip(h, 16) ? RPC_S_OK : -1;
+    for (int i = 0; i < 500 && !__atomic_load_n(&s.ended, __ATOMIC_SEQ_CST); i++)
+        sleep_ms(5);
+    sleep_ms(20);                             /* the FIN (if any) is in */
+    if (st == RPC_S_OK) {
+        uint8_t *out = NULL;
+        size_t len = 0;
+        st = call(h, &echo_iface, 0, "second call", 11, &out, &len);
+        if (st == RPC_S_OK && (len != 11 || memcmp(out, "second call", 11) != 0))
+            st = RPC_S_PROTOCOL_ERROR;
+        free(out);
+    }
+    RpcBindingFree(&h);
+    __atomic_store_n(&s.client_done, 1, __ATOMIC_SEQ_CST);
+    pthread_join(t, NULL);
+    asidl__transport_unlisten(&l);
+    *requests_first = s.requests_first;
+    *requests_later = s.requests_later;
+    return st;
+}
+
+/* A synchronous call sent, without a look first, on a TCP connection the server ended while
+ * idle goes again on a new connection only when the server's kernel refused the request
+ * unread (at most once: a request that reached the server may have run there). */
+TEST(a_request_on_a_tcp_connection_closed_while_idle_goes_again_only_if_never_received)
+{
+    int first, later;
+    CHECK_EQ_INT(after_idle_ending(IDLE_CLOSE, &first, &later), RPC_S_OK);
+    CHECK_EQ_INT(first, 1);
+    CHECK_EQ_INT(later, 1);                   /* sent again, once, and answered */
+    /* The server still read it: the call fails instead of running twice. */
+    CHECK_EQ_INT(after_idle_ending(IDLE_HALF_CLOSE, &first, &later), RPC_S_CALL_FAILED);
+    CHECK_EQ_INT(first, 2);
+    CHECK_EQ_INT(later, 0);
+    CHECK_EQ_INT(after_idle_ending(IDLE_READ_THEN_CLOSE, &first, &later), RPC_S_CALL_FAILED);
+    CHECK_EQ_INT(first, 2);
+    CHECK_EQ_INT(later, 0);
+}
+
 /* A [maybe] request goes out with PFC_MAYBE and its caller does not wait for an answer. */
 TEST(a_maybe_call_is_sent_with_pfc_maybe_and_completes_without_an_answer)
 {
@@ -760,6 +900,7 @@ int main(int argc, char **argv)
     RUN(misbehaving_servers_fail_calls_cleanly);
     RUN(a_maybe_call_is_sent_with_pfc_maybe_and_completes_without_an_answer);
     RUN(callback_requests_the_client_cannot_serve_are_answered_with_faults);
+    RUN(a_request_on_a_tcp_connection_closed_while_idle_goes_again_only_if_never_received);
     echo_wait_idle();
     asidl__server_free(server);
     asidl__rt_shutdown();

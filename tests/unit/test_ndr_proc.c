@@ -644,6 +644,53 @@ TEST(frames_lay_out_every_parameter_aligned)
     free(block);
 }
 
+/* A call keeps the procedure information its first pass found for the passes after it.  A
+ * pass of another procedure, or of a descriptor rebuilt in the same memory with other
+ * parameters (as programs that build descriptors at run time do), still follows its own. */
+TEST(a_reused_call_follows_each_passes_own_descriptor)
+{
+    static const asidl_ndr_param one_long[] = {
+        { "n", P_IN, ASIDL_NDR_C_OF(long), sizeof(long), &asidl_ndr_t_long.hdr },
+    };
+    static const asidl_ndr_param two_shorts[] = {
+        { "a", P_IN, ASIDL_NDR_C_OF(short), sizeof(short), &asidl_ndr_t_short.hdr },
+        { "b", P_IN | P_OUT, ASIDL_NDR_C_OF(short), sizeof(short), &asidl_ndr_t_short.hdr },
+    };
+    asidl_ndr_proc proc = { ASIDL_NDR_MAGIC, 0, 1, 0, ASIDL_NDR_HANDLE_AUTO, 0, "Built", one_long, NULL, NULL, NULL };
+    long n = 0x01020304;
+    short a = 0x0506, b = 0x0708;
+    void *long_args[] = { &n }, *short_args[] = { &a, &b };
+    asidl_ndr_call c;
+    asidl_ndr_call_init(&c, ASIDL_NDR_CLIENT);
+    asidl_ndr_buffer out;
+    asidl_ndr_buffer_init(&out);
+    CHECK_OK(asidl_ndr_client_marshal(&c, &proc, long_args, &out));
+    CHECK_HEX(out.data, out.len, "04030201");
+    /* the same memory now describes another procedure; the call is not set up again */
+    proc.params = two_shorts;
+    proc.n_params = 2;
+    out.len = 0;
+    CHECK_OK(asidl_ndr_client_marshal(&c, &proc, short_args, &out));
+    CHECK_HEX(out.data, out.len, "0605 0807");
+    unsigned char reply[2] = { 0x0A, 0x09 };
+    CHECK_OK(asidl_ndr_client_unmarshal(&c, &proc, short_args, reply, sizeof reply, ASIDL_NDR_DREP_LITTLE_ENDIAN));
+    CHECK_EQ_INT(b, 0x090A);
+    CHECK_EQ_INT(a, 0x0506);
+    /* and a pass of another static procedure after it */
+    out.len = 0;
+    long values[2] = { 7, 8 }, total = 0, ret = 0, two = 2;
+    long long count = 0;
+    long *pv = values, *pt = &total;
+    long long *pc = &count;
+    void *h = NULL;
+    void *sum_args[] = { &h, &two, &pv, &pt, &pc, &ret };
+    CHECK_OK(asidl_ndr_client_marshal(&c, &sum_proc, sum_args, &out));
+    CHECK_HEX(out.data, out.len, "02000000 02000000 07000000 08000000");
+    asidl_ndr_buffer_free(&out);
+    asidl_ndr_call_cleanup(&c);
+    CHECK_NO_LEAKS();
+}
+
 TEST(procedure_descriptors_are_valid_and_misuse_is_caught)
 {
     const char *why;
@@ -683,6 +730,7 @@ int main(void)
     RUN(hostile_requests_are_refused_cleanly);
     RUN(hostile_replies_leave_the_caller_consistent);
     RUN(frames_lay_out_every_parameter_aligned);
+    RUN(a_reused_call_follows_each_passes_own_descriptor);
     RUN(procedure_descriptors_are_valid_and_misuse_is_caught);
     return test_exit();
 }
