@@ -8,8 +8,9 @@
  * what packet dissectors display most readably).
  *
  * The fragments of a call are built as their headers alone, around the stub bytes they borrow
- * (asidl__frags): the sender writes headers and stub together with one sendmsg, and copies
- * only what the socket does not take at once.
+ * (asidl__frags): the sender writes headers and stub together with one system call (a short
+ * sequence gathered into one copy, a long one with sendmsg), and copies only what the socket
+ * does not take at once.
  */
 #include <stdlib.h>
 #include <sys/uio.h>

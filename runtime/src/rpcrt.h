@@ -736,8 +736,9 @@ typedef struct asidl__sendq {
 bool asidl__sendq_push(asidl__sendq *q, uint8_t *data, size_t len);
 /* Writes as much as the socket takes: 1 all written, 0 the socket is full, -1 error. */
 int asidl__sendq_flush(asidl__sendq *q, int fd);
-/* Writes a fragment sequence behind an empty queue with sendmsg, straight from its borrowed stub
- * bytes; what the socket does not take is copied onto the queue, so the stub is free on return.
+/* Writes a fragment sequence behind an empty queue: a short one (up to 2 KiB) as one copy with
+ * send, a longer one with sendmsg straight from its borrowed stub bytes; what the socket does
+ * not take is copied onto the queue, so the stub is free on return.
  * 1 all written, 0 the rest is queued (the socket is full), -1 error (socket or memory),
  * ASIDL_SEND_PEER_GONE: refused before a single octet went, the peer having closed (EPIPE,
  * ECONNRESET). */

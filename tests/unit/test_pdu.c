@@ -732,6 +732,54 @@ TEST(borrowed_fragments_are_sent_whole_or_their_rest_is_copied_and_queued)
     free(stub);
 }
 
+/* A short sequence is gathered into one copy and sent with send(): a socket with no room
+ * takes none of it, and all of it is queued, to go in order when the socket drains. */
+TEST(a_short_sequence_meeting_a_full_socket_is_queued_whole)
+{
+    int sv[2];
+    CHECK_EQ_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    int small = 4096;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    uint8_t filler[512] = { 0 };
+    size_t filled = 0;
+    for (ssize_t r; (r = send(sv[0], filler, sizeof filler, MSG_DONTWAIT)) > 0;)
+        filled += (size_t)r;
+    CHECK(filled > 0);
+
+    uint8_t stub[1000];
+    for (size_t i = 0; i < sizeof stub; i++)
+        stub[i] = (uint8_t)(i * 7 + 3);
+    asidl__frags f;
+    asidl__frags_response(&f, 9, 1, 0, stub, sizeof stub, 5840);
+    size_t len;
+    uint8_t *expected = asidl__frags_flatten(&f, 0, &len);
+    asidl__sendq q = { 0 };
+    CHECK_EQ_INT(asidl__sendq_send_frags(&q, sv[0], &f), 0);
+    CHECK(q.head != NULL && q.bytes == len);
+    asidl__frags_free(&f);
+
+    uint8_t *got = malloc(filled + len);
+    size_t at = 0;
+    int flushed = 0;
+    while (flushed != 1) {
+        ssize_t r = recv(sv[1], got + at, filled + len - at, MSG_DONTWAIT);
+        if (r > 0)
+            at += (size_t)r;
+        flushed = asidl__sendq_flush(&q, sv[0]);
+        CHECK(flushed >= 0);
+        if (flushed < 0)
+            break;
+    }
+    read_exactly(sv[1], got + at, filled + len - at);
+    CHECK_EQ_MEM(got + filled, expected, len);
+    CHECK_EQ_INT(q.written, len);
+    asidl__sendq_clear(&q);
+    close(sv[0]);
+    close(sv[1]);
+    free(got);
+    free(expected);
+}
+
 TEST(reassembly_refuses_to_grow_past_its_limit)
 {
     asidl__reasm r;
@@ -765,6 +813,7 @@ int main(void)
     RUN(fragmentation_splits_and_reassembly_restores_the_stub);
     RUN(iovecs_from_any_offset_describe_the_rest_of_the_sequence);
     RUN(borrowed_fragments_are_sent_whole_or_their_rest_is_copied_and_queued);
+    RUN(a_short_sequence_meeting_a_full_socket_is_queued_whole);
     RUN(reassembly_refuses_to_grow_past_its_limit);
     return test_exit();
 }
