@@ -255,6 +255,21 @@ int asidl__sendq_flush(asidl__sendq *q, int fd)
 /* The first send of a fragment sequence (nothing queued before it): 1 all sent, 0 *sent
  * octets went and the socket is full, -1 error, ASIDL_SEND_PEER_GONE. */
 
+/* What one send's result r means after *sent octets: 1 some went (counted), else the
+ * sequence's outcome as above. */
+static int took(asidl__sendq *q, ssize_t r, size_t *sent)
+{
+    if (r < 0 && *sent == 0 && (errno == EPIPE || errno == ECONNRESET))
+        return ASIDL_SEND_PEER_GONE;
+    if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        return -1;
+    if (r <= 0)
+        return 0;
+    *sent += (size_t)r;
+    q->written += (size_t)r;
+    return 1;
+}
+
 /* Straight from the pieces with sendmsg. */
 static int send_pieces(asidl__sendq *q, int fd, const asidl__frags *f, size_t total, size_t *sent)
 {
@@ -266,14 +281,9 @@ static int send_pieces(asidl__sendq *q, int fd, const asidl__frags *f, size_t to
         do
             r = sendmsg(fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
         while (r < 0 && errno == EINTR);
-        if (r < 0 && *sent == 0 && (errno == EPIPE || errno == ECONNRESET))
-            return ASIDL_SEND_PEER_GONE;
-        if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-            return -1;
-        if (r <= 0)
-            return 0;
-        *sent += (size_t)r;
-        q->written += (size_t)r;
+        int went = took(q, r, sent);
+        if (went != 1)
+            return went;
     }
     return 1;
 }
@@ -294,16 +304,8 @@ static int send_copy(asidl__sendq *q, int fd, const asidl__frags *f, size_t tota
     }
     if (at != total)
         return send_pieces(q, fd, f, total, sent);   /* (more pieces than gathered here) */
-    ssize_t r = asidl__sock_send(fd, one, total);
-    if (r < 0 && (errno == EPIPE || errno == ECONNRESET))
-        return ASIDL_SEND_PEER_GONE;
-    if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-        return -1;
-    if (r <= 0)
-        return 0;
-    *sent = (size_t)r;
-    q->written += (size_t)r;
-    return *sent == total;
+    int went = took(q, asidl__sock_send(fd, one, total), sent);
+    return went == 1 ? *sent == total : went;
 }
 
 int asidl__sendq_send_frags(asidl__sendq *q, int fd, const asidl__frags *f)

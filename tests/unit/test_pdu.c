@@ -664,6 +664,24 @@ static void read_exactly(int fd, uint8_t *to, size_t want)
     }
 }
 
+/* Reads `want` octets from `from` while the queue drains into `to` (both ends of one socket
+ * pair): the queued rest goes as the reader makes room. */
+static void receive_while_flushing(asidl__sendq *q, int to, int from, uint8_t *got, size_t want)
+{
+    size_t at = 0;
+    int flushed = 0;
+    while (flushed != 1) {
+        ssize_t r = recv(from, got + at, want - at, MSG_DONTWAIT);
+        if (r > 0)
+            at += (size_t)r;
+        flushed = asidl__sendq_flush(q, to);
+        CHECK(flushed >= 0);
+        if (flushed < 0)
+            break;
+    }
+    read_exactly(from, got + at, want - at);
+}
+
 TEST(borrowed_fragments_are_sent_whole_or_their_rest_is_copied_and_queued)
 {
     size_t len = 300000;
@@ -698,18 +716,7 @@ TEST(borrowed_fragments_are_sent_whole_or_their_rest_is_copied_and_queued)
     asidl__frags_free(&f2);
 
     uint8_t *got = malloc(flat.len + second_len);
-    size_t at = 0;
-    int flushed = 0;
-    while (flushed != 1) {
-        ssize_t r = recv(sv[1], got + at, flat.len + second_len - at, MSG_DONTWAIT);
-        if (r > 0)
-            at += (size_t)r;
-        flushed = asidl__sendq_flush(&q, sv[0]);
-        CHECK(flushed >= 0);
-        if (flushed < 0)
-            break;
-    }
-    read_exactly(sv[1], got + at, flat.len + second_len - at);
+    receive_while_flushing(&q, sv[0], sv[1], got, flat.len + second_len);
     CHECK_EQ_MEM(got, flat.data, flat.len);
     CHECK_EQ_MEM(got + flat.len, second, second_len);
 
@@ -759,18 +766,7 @@ TEST(a_short_sequence_meeting_a_full_socket_is_queued_whole)
     asidl__frags_free(&f);
 
     uint8_t *got = malloc(filled + len);
-    size_t at = 0;
-    int flushed = 0;
-    while (flushed != 1) {
-        ssize_t r = recv(sv[1], got + at, filled + len - at, MSG_DONTWAIT);
-        if (r > 0)
-            at += (size_t)r;
-        flushed = asidl__sendq_flush(&q, sv[0]);
-        CHECK(flushed >= 0);
-        if (flushed < 0)
-            break;
-    }
-    read_exactly(sv[1], got + at, filled + len - at);
+    receive_while_flushing(&q, sv[0], sv[1], got, filled + len);
     CHECK_EQ_MEM(got + filled, expected, len);
     CHECK_EQ_INT(q.written, len);
     asidl__sendq_clear(&q);
