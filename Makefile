@@ -63,8 +63,9 @@ LIBSO := $(B)/lib/libasidlrt.so.$(VERSION)
 # "Call path costs"). With GCC the runtime is therefore built with profile feedback: an
 # instrumented copy runs a representative workload (runtime/pgo/train.c, a few seconds), and the
 # library is compiled from the profile it writes: the usual paths together, the code the
-# workload never runs (error paths, rarely used features) compiled for size and kept apart. A
-# training run that fails only costs the feedback (a warning). PGO=0 builds the runtime directly:
+# workload never runs (error paths, rarely used features) compiled for size and kept apart, so
+# a path whose speed matters belongs in the workload (bench/ndr's IDL long arrays ran at half
+# speed until it was). A training run that fails only costs the feedback (a warning). PGO=0 builds the runtime directly:
 # one compilation, bytes that do not depend on a run. The default is on where the compiler can
 # (GCC 11 or later) unless CFLAGS is set (the sanitizer builds, a packager's flags).
 PGO_CAPABLE := $(shell $(CC) --version 2>/dev/null | grep -q 'Free Software Foundation' && \

@@ -3,7 +3,8 @@
  * Makefile's "profile-guided optimisation"). One process is server and client (the client
  * stubs are prefixed c_), over ncalrpc and loopback TCP, doing what RPC applications commonly
  * do, so that their paths are the ones laid out hot: synchronous calls of scalars, of byte
- * arrays from 16 octets to 64 KiB and of structures with strings; a context handle's life;
+ * arrays from 16 octets to 64 KiB, of IDL long and 32-bit arrays up to 64 Ki elements, of
+ * structures with strings and of a union with a wide string; a context handle's life;
  * [async] calls the server completes at once or later from another thread, notified by event,
  * callback and completion port; calls from one thread and from several sharing a binding. The benchmarks are not
  * what it runs. Prints nothing unless something fails (exit status 1).
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 #include "train.h"
 
@@ -46,6 +48,26 @@ double Weigh(handle_t h, unsigned long n, const train_record *records, long *lon
             *longest_label = len;
     }
     return total;
+}
+
+hyper Total(handle_t h, unsigned long n, const long *values, const unsigned int *flags, unsigned long *set)
+{
+    (void)h;
+    hyper total = 0;
+    *set = 0;
+    for (unsigned long i = 0; i < n; i++) {
+        total += values[i];
+        *set += flags[i] != 0;
+    }
+    return total;
+}
+
+long Measure(handle_t h, short kind, train_value *value)
+{
+    (void)h;
+    if (kind == 1)
+        return value->number;
+    return kind == 2 && value->text ? (long)wcslen(value->text) : -1;
 }
 
 void Open(handle_t h, train_tally *tally)
@@ -158,6 +180,34 @@ static void records(handle_t h, int calls)
     }
 }
 
+static void totals(handle_t h, unsigned long n, int calls)
+{
+    long *values = malloc(n * sizeof *values);
+    unsigned int *flags = malloc(n * sizeof *flags);
+    hyper expected = 0;
+    unsigned long expected_set = 0;
+    for (unsigned long i = 0; values && flags && i < n; i++) {
+        values[i] = (long)(i * 7) - 1000;
+        flags[i] = i % 3 == 0;
+        expected += values[i];
+        expected_set += flags[i];
+    }
+    for (int i = 0; i < calls && values && flags; i++) {
+        unsigned long set = 0;
+        expect(c_Total(h, n, values, flags, &set) == expected && set == expected_set, "Total");
+    }
+    free(values);
+    free(flags);
+}
+
+static void values(handle_t h, int calls)
+{
+    for (int i = 0; i < calls; i++) {
+        train_value number = { .number = i }, text = { .text = L"a wide string" };
+        expect(c_Measure(h, 1, &number) == i && c_Measure(h, 2, &text) == 13, "Measure");
+    }
+}
+
 static void tally(handle_t h, int counts)
 {
     train_tally t = NULL;
@@ -256,6 +306,10 @@ static void workload(handle_t h)
     echoes(h, 4096, 500);
     echoes(h, 65536, 40);
     records(h, 500);
+    totals(h, 16, 500);
+    totals(h, 4096, 100);
+    totals(h, 65536, 10);
+    values(h, 500);
     tally(h, 500);
     asynchronous(h, 400, 1, 0, BY_EVENT);
     asynchronous(h, 160, 16, 200, BY_EVENT);
