@@ -174,7 +174,7 @@ static RPC_STATUS start_on_a_connection(asidl__assoc *a, const asidl__request *r
         asidl__cconn_discard(c);
         return ASIDL_CCALL_RESEND;
     }
-    if (unchecked && waiter && may_resend)
+    if (unchecked)
         asidl__cconn_probe_locked(c, call, asidl__frags_bytes(&f));
     asidl__frags_free(&f);
     *out = call;

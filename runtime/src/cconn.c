@@ -1247,7 +1247,8 @@ static bool still_open(asidl__cconn *c)
 
 void asidl__cconn_probe_locked(asidl__cconn *c, asidl__ccall *call, size_t request_len)
 {
-    if (c->assoc && c->assoc->protseq == ASIDL_PROTSEQ_TCP && c->acked_at_connect && !c->dead) {
+    /* (only TCP connections know their acknowledged count; a failed send completed the call) */
+    if (c->acked_at_connect && !call->done) {
         c->probe = call;
         c->probe_end = handed_over(c);
         c->probe_acked_before = c->acked_at_connect + c->probe_end - request_len;

@@ -1295,7 +1295,8 @@ bool asidl__cconn_send_request_locked(asidl__cconn *c, const asidl__frags *f, bo
  * TCP connection that had been idle the connection's probe (c->lock held): should the reply
  * read find the connection closed and the request refused unread (tcp_delivery.c), the call
  * completes with ASIDL_CCALL_RESEND instead of failing, and its caller sends the request on
- * another connection. Nothing happens on a transport where the close shows at the send. */
+ * another connection. Nothing happens on a transport where the close shows at the send (no
+ * acknowledged count: ncalrpc) or for a call the send already failed. */
 void asidl__cconn_probe_locked(asidl__cconn *c, asidl__ccall *call, size_t request_len);
 /* The internal outcome of a call whose request never reached the server: send it again. */
 #define ASIDL_CCALL_RESEND ((RPC_STATUS)-1)
